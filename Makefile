@@ -1,0 +1,261 @@
+# spoor: digital-forensics tools on one library.  Plain GNU make.
+#
+#   make                 build libspoor (static + shared), tools, plugins
+#   make check           install missing Debian packages, build, run tests
+#   make demo            install missing Debian packages, run the demo
+#   make bench           benchmarks against the anchor tools
+#   make install         DESTDIR= PREFIX=/usr/local
+#   make deps            install the Debian packages (as root)
+#
+#   O=DIR                build directory (default build, or build-san with
+#                        SANITIZE)
+#   SANITIZE=address,undefined
+#                        build and test with sanitizers
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PLUGINDIR ?= $(LIBDIR)/spoor/plugins
+DESTDIR ?=
+
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+O ?= build
+else
+O ?= build-san
+endif
+B := $(abspath $(O))
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+# Libraries found through pkg-config, and the Debian package of each.
+PKGS := tsk libmagic openssl libxml-2.0 sqlite3
+deb_tsk := libtsk-dev
+deb_libmagic := libmagic-dev
+deb_openssl := libssl-dev
+deb_libxml-2.0 := libxml2-dev
+deb_sqlite3 := libsqlite3-dev
+
+# Every Debian package the build, the tests, the demo and the benchmarks
+# use.  `make deps` installs the missing ones.
+DEB_PACKAGES := \
+	build-essential pkg-config perl \
+	libtsk-dev libmagic-dev libssl-dev libxml2-dev libsqlite3-dev \
+	libarchive-dev libewf-dev \
+	sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs xorriso \
+	fdisk gdisk qemu-utils sqlite3 file openssl libxml2-utils \
+	hashdeep time coreutils bsdextrautils
+
+# Evaluated once, on first use, so that `make deps` can run on a machine
+# where pkg-config does not know the libraries yet.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
+missing_pkgs = $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral -Wvla
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+OPT ?= -O2 -g
+CFLAGS ?=
+LDFLAGS ?=
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \
+	$(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
+LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DSPOOR_BUILDING \
+	-DSPOOR_VERSION_STRING='"$(VERSION)"' $(PKG_CFLAGS)
+TOOL_CFLAGS = $(ALL_CFLAGS) -Ilib -DSPOOR_VERSION_STRING='"$(VERSION)"' \
+	-DSPOOR_PLUGINDIR='"$(PLUGINDIR)"'
+ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_SRC := cmd/cli.c
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+TOOL_SRC := $(sort $(wildcard cmd/spoor-*.c))
+TOOLS := $(O)/bin/spoor $(TOOL_SRC:cmd/%.c=$(O)/bin/%)
+PLUGIN_SRC := $(sort $(wildcard plugins/*.c))
+PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(O)/plugins/%.so)
+UNIT_SRC := $(sort $(wildcard tests/unit/t-*.c))
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
+CLI_TESTS := $(sort $(wildcard tests/cli/t-*.sh))
+MAN_PAGES := $(sort $(wildcard docs/*.1 docs/*.7))
+
+STATIC_LIB := $(O)/libspoor.a
+SHARED_LIB := $(O)/libspoor.so.$(VERSION)
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all check check-run demo demo-run bench deps install uninstall \
+	clean testdata FORCE
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(TOOLS) $(PLUGINS) $(O)/spoor.pc
+
+# ---- configuration checks ----
+
+$(O)/pkgcheck.stamp:
+	@mkdir -p $(@D)
+	@m="$(strip $(missing_pkgs))"; if [ -n "$$m" ]; then \
+		debs=""; for p in $$m; do \
+		case $$p in tsk) d=libtsk-dev;; libmagic) d=libmagic-dev;; \
+		openssl) d=libssl-dev;; libxml-2.0) d=libxml2-dev;; \
+		sqlite3) d=libsqlite3-dev;; *) d=$$p;; esac; \
+		debs="$$debs $$d"; done; \
+		echo "spoor: pkg-config cannot find:$$m" >&2; \
+		echo "spoor: install the Debian packages$$debs (run 'make deps' as root)" >&2; \
+		exit 1; fi
+	@touch $@
+
+# Rebuild everything when the flags change.
+$(O)/flags.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CC) $(LIB_CFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' \
+		| cmp -s - $@ || echo '$(CC) $(LIB_CFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' > $@
+
+# ---- the library ----
+
+$(O)/lib/%.o: lib/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libspoor.so.$(SOVERSION) $(ALL_LDFLAGS) \
+		-o $@ $^ $(PKG_LIBS)
+	ln -sf libspoor.so.$(VERSION) $(O)/libspoor.so.$(SOVERSION)
+	ln -sf libspoor.so.$(SOVERSION) $(O)/libspoor.so
+
+# ---- tools (link the static library) ----
+
+$(O)/cmd/%.o: cmd/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -c -o $@ $<
+
+$(O)/bin/%: $(O)/cmd/%.o $(CLI_OBJ) $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+
+# ---- plugins (never link the library: the host passes callbacks) ----
+
+$(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ilib -fPIC -shared $(ALL_LDFLAGS) -o $@ $<
+
+# ---- tests ----
+
+$(O)/tests/%.o: tests/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -Itests -Ilib $(PKG_CFLAGS) -c -o $@ $<
+
+$(O)/tests/unit/t-%: $(O)/tests/unit/t-%.o $(O)/tests/tap.o $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+TESTDATA_SCRIPTS := $(wildcard testdata/*.sh testdata/*.pl)
+$(O)/testdata/.stamp: $(TESTDATA_SCRIPTS)
+	@mkdir -p $(@D)
+	bash testdata/mkimages.sh $(B)/testdata
+
+testdata: $(O)/testdata/.stamp
+
+# LeakSanitizer: leaks inside libtsk/libmagic are theirs, not ours.
+TEST_ENV = SPOOR_SRC=$(CURDIR) SPOOR_BUILD=$(B) \
+	SPOOR_TESTDATA=$(B)/testdata SPOOR_PLUGIN_PATH=$(B)/plugins \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+PROVE ?= prove
+PROVE_FLAGS ?=
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNITS) testdata
+	$(TEST_ENV) $(PROVE) $(PROVE_FLAGS) $(UNITS) $(CLI_TESTS)
+
+# ---- demo and benchmarks ----
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: all testdata
+	SPOOR_BUILD=$(B) SPOOR_TESTDATA=$(B)/testdata bash tests/demo.sh demo-out
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bash bench/files.sh $(B)
+
+# ---- Debian packages ----
+
+deps:
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+		echo "spoor: not a Debian system; install the equivalents of:" \
+			"$(DEB_PACKAGES)" >&2; exit 0; fi; \
+	missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+			| grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "spoor: installing Debian packages:$$missing"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "spoor: run 'make deps' as root (or: sudo apt-get install$$missing)" >&2; \
+		exit 1; fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
+
+# ---- pkg-config file, install ----
+
+$(O)/spoor.pc: Makefile
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+		'includedir=$(INCDIR)' 'plugindir=$(PLUGINDIR)' '' \
+		'Name: spoor' \
+		'Description: digital-forensics library (walk, hash, classify)' \
+		'Version: $(VERSION)' \
+		'Requires.private: $(PKGS)' \
+		'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -lspoor' > $@
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(PLUGINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)
+	ln -sf libspoor.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libspoor.so.$(SOVERSION)
+	ln -sf libspoor.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libspoor.so
+	install -m 644 lib/spoor.h $(DESTDIR)$(INCDIR)
+	install -m 644 $(O)/spoor.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR))
+	$(if $(filter %.1,$(MAN_PAGES)),install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1)
+	$(if $(filter %.7,$(MAN_PAGES)),install -m 644 $(filter %.7,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man7)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
+	rm -f $(DESTDIR)$(LIBDIR)/libspoor.a $(DESTDIR)$(LIBDIR)/libspoor.so*
+	rm -f $(DESTDIR)$(INCDIR)/spoor.h $(DESTDIR)$(LIBDIR)/pkgconfig/spoor.pc
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES))))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN_PAGES))))
+	rm -rf $(DESTDIR)$(PLUGINDIR)
+
+clean:
+	rm -rf build build-san demo-out
+
+FORCE:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

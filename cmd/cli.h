@@ -1,0 +1,81 @@
+/*
+ * cli.h: what every spoor tool shares: messages, exit codes, stdout
+ * closing, the progress bar.  Tools only; the library never prints.
+ */
+#ifndef SPOOR_CLI_H
+#define SPOOR_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "spoor.h"
+
+/* Exit codes shared by every tool (documented in every man page). */
+enum {
+	EXIT_OK = 0,
+	EXIT_NO = 1,		/* a "no" answer: mismatch, invalid, alert */
+	EXIT_USAGE = 2,
+	EXIT_INPUT = 3,		/* input unreadable or not recognised */
+	EXIT_OUTPUT = 4,	/* output could not be written */
+	EXIT_PARTIAL = 5,	/* finished, but items were skipped */
+};
+
+/* Set once by main: the tool's name for messages. */
+void cli_init(const char *progname);
+const char *cli_progname(void);
+
+/* -q: errors only; default: warnings; -v: info; -vv: debug. */
+void cli_set_verbosity(int v);
+int cli_verbosity(void);
+
+void cli_error(const char *fmt, ...) SPOOR_PRINTF(1, 2);
+void cli_warn(const char *fmt, ...) SPOOR_PRINTF(1, 2);
+void cli_info(const char *fmt, ...) SPOOR_PRINTF(1, 2);
+/* Print "prog: error: msg" and exit with code. */
+_Noreturn void cli_die(int code, const char *fmt, ...) SPOOR_PRINTF(2, 3);
+
+/* The library's log sink: prints through the functions above. */
+void cli_log(void *userdata, enum spoor_log_level level, const char *msg);
+
+/* Map a library error code to an exit code. */
+int cli_exit_for(int spoor_code);
+
+/* Flush and close stdout; on failure print why and exit EXIT_OUTPUT. */
+void cli_close_stdout(void);
+
+/* Open -o FILE ("-" or NULL: stdout).  Files are written to FILE.tmp and
+ * renamed by cli_output_commit, so a failed run leaves no FILE. */
+FILE *cli_output_open(const char *path);
+/* Close the output; rename into place when ok, else remove the tmp file.
+ * Returns 0 or -1 (with the reason printed). */
+int cli_output_commit(FILE *f, bool ok);
+
+/* Parse "12", "4k", "2M", "1G" (binary units) into *out. */
+int cli_parse_size(const char *s, uint64_t *out);
+/* Parse a non-negative integer with bounds. */
+int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Human-readable byte count ("1.5 GiB") into buf. */
+const char *cli_human_bytes(uint64_t n, char *buf, size_t size);
+
+/* The whole command line, shell-quoted, for logs and DFXML. */
+char *cli_command_line(int argc, char **argv);
+
+/* Progress bar on stderr. mode: -1 auto (a tty), 0 off, 1 on. */
+struct cli_progress {
+	int enabled;
+	bool drawn;
+	double start;
+	uint64_t last_bytes;
+	double last_t;
+	double rate;		/* smoothed bytes/s */
+};
+void cli_progress_init(struct cli_progress *p, int mode);
+void cli_progress_update(struct cli_progress *p,
+			 const struct spoor_progress *sp);
+void cli_progress_clear(struct cli_progress *p);
+/* Monotonic seconds. */
+double cli_now(void);
+
+#endif

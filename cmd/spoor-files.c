@@ -1,0 +1,369 @@
+/*
+ * spoor-files: walk every file of evidence (disk images, directories,
+ * single files), hash each in one read, classify it with libmagic, and
+ * stream one record per file as JSON Lines, CSV, DFXML or a TSK bodyfile.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#include "banned.h"
+
+static const char synopsis[] =
+	"usage: spoor-files [-hqVv] [-f FSTYPE] [-i IMGTYPE] [-j N] [-o FILE]\n"
+	"                   [--format=jsonl|csv|dfxml|bodyfile] [--hash=LIST]\n"
+	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
+	"                   [--exhibit=ID] [--progress|--no-progress]\n"
+	"                   EVIDENCE...\n";
+
+static const char help_text[] =
+	"\n"
+	"Walk every file of EVIDENCE (a disk or partition image: raw, split raw\n"
+	"given by its first segment, E01, VMDK, VHD; a directory; or a single\n"
+	"file): allocated, deleted and orphan files, NTFS streams, directories\n"
+	"and links.  Each file's content is read once for all digests and its\n"
+	"type.  Evidence is only read, never written.\n"
+	"\n"
+	"  -f, --fstype=FSTYPE    file system type (ext4, fat, ntfs, iso9660, ...)\n"
+	"  -i, --imgtype=IMGTYPE  image type (raw, ewf, vmdk, vhd, ...; 'file':\n"
+	"                         hash EVIDENCE as one plain file)\n"
+	"      --offset=SECTORS   only the file system at this sector offset\n"
+	"      --partition=N      only partition N (the slot mmls prints)\n"
+	"      --exhibit=ID       exhibit id in records (default: file name)\n"
+	"      --format=FORMAT    jsonl (default), csv, dfxml, bodyfile\n"
+	"      --hash=LIST        md5,sha1,sha256 (default), sha512, or none\n"
+	"      --no-magic         do not classify with libmagic\n"
+	"  -j, --threads=N        hashing threads (default: CPUs, at most 4;\n"
+	"                         1: single-threaded)\n"
+	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
+	"      --progress         show a progress bar on stderr (default: when\n"
+	"      --no-progress      stderr is a terminal)\n"
+	"  -q, --quiet            errors only; no summary\n"
+	"  -v, --verbose          more messages (twice: debug)\n"
+	"  -V, --version          print the version\n"
+	"  -h, --help             print this help\n"
+	"\n"
+	"Exit: 0 ok; 2 usage; 3 evidence unreadable or not recognised; 4 output\n"
+	"failed; 5 finished, but files, directories or partitions could not be\n"
+	"read (see the summary).  See spoor-files(1).\n";
+
+enum {
+	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
+	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS,
+};
+
+static const struct option long_opts[] = {
+	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "fstype", required_argument, NULL, 'f' },
+	{ "hash", required_argument, NULL, OPT_HASH },
+	{ "help", no_argument, NULL, 'h' },
+	{ "imgtype", required_argument, NULL, 'i' },
+	{ "no-magic", no_argument, NULL, OPT_NO_MAGIC },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "output", required_argument, NULL, 'o' },
+	{ "partition", required_argument, NULL, OPT_PARTITION },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const csv_columns[] = {
+	"exhibit", "partition", "partition_offset", "fstype", "path",
+	"path_hex", "name", "name_hex", "type", "inode", "attr", "stream",
+	"allocated", "orphan", "size", "mtime", "atime", "ctime", "crtime",
+	"md5", "sha1", "sha256", "sha512", "mime", "magic", "category",
+	"ext_mismatch", "recovery", "error", "link_target", "mode", "uid",
+	"gid", NULL,
+};
+
+struct run {
+	struct spoor_writer *writer;
+	enum spoor_format fmt;
+	struct cli_progress progress;
+	int write_rc;
+	struct spoor_err write_err;
+};
+
+static struct spoor_scan *the_scan;
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	if (the_scan)
+		spoor_scan_interrupt(the_scan);
+}
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	if (fmt)
+		cli_error(fmt, arg);
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+static int on_file(void *ud, const struct spoor_file *f)
+{
+	struct run *r = ud;
+	struct spoor_file_recbuf buf;
+	struct spoor_record rec;
+
+	spoor_file_record(f, &rec, &buf);
+	if (r->fmt == SPOOR_FMT_DFXML && f->nruns)
+		spoor_record_runs(&rec, "byte_runs", f->runs, f->nruns);
+	if (f->error && cli_verbosity() >= 0) {
+		cli_progress_clear(&r->progress);
+		cli_warn("'%s': '%.*s': %s", f->exhibit, (int)f->path_len,
+			 f->path, f->error);
+	}
+	r->write_rc = spoor_writer_write(r->writer, &rec, &r->write_err);
+	return r->write_rc;
+}
+
+static void on_progress(void *ud, const struct spoor_progress *p)
+{
+	struct run *r = ud;
+
+	cli_progress_update(&r->progress, p);
+}
+
+static void summary(const struct spoor_scan_stats *st, double secs)
+{
+	char bytes[32], rate[32], cats[512] = "";
+	size_t used = 0;
+
+	if (cli_verbosity() < 0)
+		return;
+	cli_human_bytes(st->bytes, bytes, sizeof(bytes));
+	cli_human_bytes(secs > 0 ? (uint64_t)((double)st->bytes / secs) : 0,
+			rate, sizeof(rate));
+	fprintf(stderr, "%s: %llu files, %s read in %.1f s (%s/s)\n",
+		cli_progname(), (unsigned long long)st->files, bytes, secs,
+		rate);
+	fprintf(stderr, "%s: %llu deleted, %llu unreadable, %llu recovered "
+		"by heuristic, %llu without content\n", cli_progname(),
+		(unsigned long long)st->deleted,
+		(unsigned long long)st->unreadable,
+		(unsigned long long)st->heuristic,
+		(unsigned long long)st->no_content);
+	for (int c = 0; c < SPOOR_CAT_COUNT; c++) {
+		int n;
+
+		if (!st->by_category[c])
+			continue;
+		n = snprintf(cats + used, sizeof(cats) - used, "%s%s %llu",
+			     used ? ", " : "", spoor_category_name(c),
+			     (unsigned long long)st->by_category[c]);
+		if (n < 0 || (size_t)n >= sizeof(cats) - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used)
+		fprintf(stderr, "%s: by category: %s\n", cli_progname(), cats);
+	fprintf(stderr, "%s: %llu file systems walked, %llu partitions not "
+		"walked, %llu directories unreadable\n", cli_progname(),
+		(unsigned long long)st->volumes,
+		(unsigned long long)st->volumes_skipped,
+		(unsigned long long)st->walk_errors);
+}
+
+static int default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+int main(int argc, char **argv)
+{
+	struct spoor_source_opts src = { NULL, NULL, NULL, -1, -1 };
+	struct spoor_scan_opts so = { 0 };
+	struct spoor_writer_info info = { 0 };
+	struct spoor_err err;
+	struct run r;
+	struct spoor_ctx *ctx;
+	const char *format = "jsonl", *hash = "md5,sha1,sha256";
+	const char *output = NULL;
+	int verbose = 0, progress_mode = -1, threads = default_threads();
+	int exit_code = EXIT_OK, c;
+	char *cmdline;
+	double t0;
+	FILE *out;
+	int64_t v;
+
+	cli_init(argv[0]);
+	memset(&r, 0, sizeof(r));
+	so.magic = true;
+	while ((c = getopt_long(argc, argv, "f:hi:j:o:qVv", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			src.fs_type = optarg;
+			break;
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(help_text, stdout);
+			cli_close_stdout();
+			return EXIT_OK;
+		case 'i':
+			src.img_type = optarg;
+			break;
+		case 'j':
+			if (cli_parse_int(optarg, 1, 64, &v))
+				usage_error("-j takes a number from 1 to 64, "
+					    "not '%s'", optarg);
+			threads = (int)v;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'q':
+			verbose = -1;
+			break;
+		case 'V':
+			printf("spoor-files %s (libspoor %s)\n",
+			       SPOOR_VERSION_STRING, spoor_version());
+			cli_close_stdout();
+			return EXIT_OK;
+		case 'v':
+			verbose = verbose < 0 ? 1 : verbose + 1;
+			break;
+		case OPT_EXHIBIT:
+			src.exhibit = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_HASH:
+			hash = optarg;
+			break;
+		case OPT_NO_MAGIC:
+			so.magic = false;
+			break;
+		case OPT_OFFSET:
+			if (cli_parse_int(optarg, 0, INT64_MAX / 4096, &v))
+				usage_error("--offset takes a sector number, "
+					    "not '%s'", optarg);
+			src.offset_sectors = v;
+			break;
+		case OPT_PARTITION:
+			if (cli_parse_int(optarg, 0, 1 << 20, &v))
+				usage_error("--partition takes a slot number, "
+					    "not '%s'", optarg);
+			src.partition = v;
+			break;
+		case OPT_PROGRESS:
+			progress_mode = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			progress_mode = 0;
+			break;
+		default:
+			usage_error(NULL, NULL);
+		}
+	}
+	if (optind >= argc)
+		usage_error("no EVIDENCE given", NULL);
+	if (src.exhibit && argc - optind > 1)
+		usage_error("--exhibit names one exhibit; %s", "give one "
+			    "EVIDENCE per run");
+	if (src.offset_sectors >= 0 && src.partition >= 0)
+		usage_error("--offset and --partition exclude each other%s",
+			    "");
+	if (spoor_format_parse(format, &r.fmt, &err))
+		usage_error("%s", err.msg);
+	if (!strcmp(hash, "none"))
+		so.hash_mask = 0;
+	else if (spoor_hash_parse(hash, &so.hash_mask, &err))
+		usage_error("%s", err.msg);
+	cli_set_verbosity(verbose);
+
+	ctx = spoor_ctx_new();
+	if (!ctx)
+		cli_die(EXIT_PARTIAL, "out of memory");
+	spoor_ctx_set_log(ctx, cli_log, NULL,
+			  verbose >= 2 ? SPOOR_LOG_DEBUG
+			  : verbose == 1 ? SPOOR_LOG_INFO
+			  : verbose < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	cli_progress_init(&r.progress, progress_mode);
+
+	out = cli_output_open(output);
+	cmdline = cli_command_line(argc, argv);
+	info.program = "spoor-files";
+	info.version = SPOOR_VERSION_STRING;
+	info.command_line = cmdline;
+	info.sources = (const char *const *)(argv + optind);
+	r.writer = spoor_writer_new(out, r.fmt, csv_columns, &info, &err);
+	if (!r.writer)
+		cli_die(EXIT_OUTPUT, "%s", err.msg);
+
+	so.threads = threads;
+	so.estimate = r.progress.enabled;
+	so.on_file = on_file;
+	so.on_progress = on_progress;
+	so.userdata = &r;
+	the_scan = spoor_scan_new(ctx, &so, &err);
+	if (!the_scan)
+		cli_die(EXIT_PARTIAL, "%s", err.msg);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	t0 = cli_now();
+	for (int i = optind; i < argc && !interrupted; i++) {
+		int rc;
+
+		spoor_err_clear(&err);
+		rc = spoor_scan_evidence(the_scan, argv[i], &src, &err);
+		cli_progress_clear(&r.progress);
+		if (!rc)
+			continue;
+		if (r.write_rc) {
+			cli_error("%s", r.write_err.msg);
+			exit_code = EXIT_OUTPUT;
+			break;
+		}
+		if (rc == SPOOR_ESTOPPED) {
+			cli_error("interrupted");
+			break;
+		}
+		cli_error("%s", err.msg);
+		if (exit_code != EXIT_OUTPUT)
+			exit_code = cli_exit_for(rc);
+		if (rc == SPOOR_EAMBIGUOUS)
+			cli_error("choose the file system with -f FSTYPE");
+	}
+	if (!r.write_rc && spoor_writer_finish(r.writer, &err)) {
+		cli_error("%s", err.msg);
+		exit_code = EXIT_OUTPUT;
+	}
+	if (cli_output_commit(out, exit_code != EXIT_OUTPUT && !interrupted))
+		exit_code = EXIT_OUTPUT;
+	{
+		const struct spoor_scan_stats *st = spoor_scan_stats(the_scan);
+
+		summary(st, cli_now() - t0);
+		if (exit_code == EXIT_OK &&
+		    (st->unreadable || st->volumes_skipped || st->walk_errors))
+			exit_code = EXIT_PARTIAL;
+	}
+	spoor_writer_free(r.writer);
+	spoor_scan_free(the_scan);
+	spoor_ctx_free(ctx);
+	free(cmdline);
+	if (out == stdout)
+		cli_close_stdout();
+	if (interrupted)
+		return 130;
+	return exit_code;
+}

@@ -1,0 +1,86 @@
+# tests/cli/lib.sh: TAP helpers for the CLI tests, sourced by tests/cli/t-*.sh.
+#
+# The Makefile runs the tests through prove with this environment:
+#   SPOOR_SRC       the source tree (absolute)
+#   SPOOR_BUILD     the build tree (absolute); tools are in $SPOOR_BUILD/bin
+#   SPOOR_TESTDATA  generated test images ($SPOOR_BUILD/testdata)
+# Each test gets a private scratch directory in $T, removed at exit.
+
+set -u
+: "${SPOOR_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SPOOR_BUILD:=$SPOOR_SRC/build}"
+: "${SPOOR_TESTDATA:=$SPOOR_BUILD/testdata}"
+export SPOOR_SRC SPOOR_BUILD SPOOR_TESTDATA
+PATH="$SPOOR_BUILD/bin:$PATH"
+export LC_ALL=C.UTF-8 TZ=UTC
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/spoor-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+_tap_n=0
+_tap_fail=0
+_tap_planned=
+
+plan() { _tap_planned=$1; echo "1..$1"; }
+
+# ok COND DESC: COND is an exit status (0 = pass).
+ok() {
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+# is GOT WANT DESC
+is() {
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+	fi
+}
+
+# run_rc WANT DESC CMD...: run CMD (stdout to $T/out, stderr to $T/err) and
+# check its exit status.
+run_rc() {
+	_want=$1 _desc=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	_rc=$?
+	is "$_rc" "$_want" "$_desc (exit $_want)"
+	if [ "$_rc" != "$_want" ]; then
+		sed 's/^/#   stderr: /' "$T/err" | head -20
+	fi
+}
+
+# diff_ok GOT_FILE WANT_FILE DESC: pass when the files are identical.
+diff_ok() {
+	if diff -u "$2" "$1" >"$T/diff" 2>&1; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		head -40 "$T/diff" | sed 's/^/#   /'
+	fi
+}
+
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # skip $1"; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+diag() { echo "# $*"; }
+
+done_testing() {
+	[ -n "$_tap_planned" ] || echo "1..$_tap_n"
+	[ "$_tap_fail" -eq 0 ]
+}
+
+# sha256 FILE: the hex SHA-256 of FILE by coreutils (an independent oracle).
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+need() {
+	for _c in "$@"; do
+		command -v "$_c" >/dev/null 2>&1 || skip_all "$_c not installed"
+	done
+}
