@@ -43,6 +43,10 @@ int spoor_hash_parse(const char *list, unsigned *mask, struct spoor_err *err)
 		size_t n = strcspn(p, ",");
 		size_t i;
 
+		if (n == 0) {	/* "md5,,sha1": an empty item is no error */
+			p++;
+			continue;
+		}
 		for (i = 0; i < ARRAY_SIZE(algs); i++)
 			if (strlen(algs[i].name) == n &&
 			    !strncasecmp(p, algs[i].name, n))

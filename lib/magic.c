@@ -21,6 +21,7 @@ struct mime_entry {
 
 #define MIME(m, c, e) { m, SPOOR_CAT_##c, e },
 #define TEXT_EXT(e)
+#define GENERIC(e)
 #define CHAT(n)
 static const struct mime_entry mime_table[] = {
 #include "mimetypes.def"
@@ -36,15 +37,24 @@ static const char text_exts[] =
 #include "mimetypes.def"
 	;
 #undef TEXT_EXT
-#undef CHAT
+#undef GENERIC
 
 #define TEXT_EXT(e)
+#define GENERIC(e) e
+static const char generic_exts[] =
+#include "mimetypes.def"
+	;
+#undef GENERIC
+#undef CHAT
+
+#define GENERIC(e)
 #define CHAT(n) n,
 static const char *const chat_names[] = {
 #include "mimetypes.def"
 };
 #undef MIME
 #undef TEXT_EXT
+#undef GENERIC
 #undef CHAT
 
 static const char *const cat_names[SPOOR_CAT_COUNT] = {
@@ -134,7 +144,8 @@ bool spoor_ext_mismatch(const char *name, const char *mime)
 		 * libmagic always finds (.jpg, .pdf, .zip ...) does not fit.
 		 */
 		return !strcasecmp(mime, "application/octet-stream") &&
-		       binary_ext(ext) && !in_list(text_exts, ext);
+		       binary_ext(ext) && !in_list(text_exts, ext) &&
+		       !in_list(generic_exts, ext);
 	}
 	if (in_list(e->exts, ext))
 		return false;
