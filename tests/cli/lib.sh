@@ -84,3 +84,44 @@ need() {
 		command -v "$_c" >/dev/null 2>&1 || skip_all "$_c not installed"
 	done
 }
+
+# jsonl_fields FILE FIELD...: the named fields of every JSON Lines record,
+# tab separated, one line per record (null as "null", booleans as
+# true/false).  Fails when a line is not valid JSON.  Perl's core JSON::PP
+# is the parser: an oracle independent of spoor's writer.
+jsonl_fields() {
+	_f=$1
+	shift
+	JSONL_FILE="$_f" perl -MJSON::PP -e '
+		binmode STDOUT, ":utf8";
+		my @keys = @ARGV;
+		my $json = JSON::PP->new->utf8;
+		open my $fh, "<", $ENV{JSONL_FILE} or die "$ENV{JSONL_FILE}: $!";
+		while (my $line = <$fh>) {
+			my $r = eval { $json->decode($line) };
+			die "line $.: not JSON: $@" unless $r;
+			print join("\t", map {
+				my $v = $r->{$_};
+				!defined $v ? "null"
+				: JSON::PP::is_bool($v) ? ($v ? "true" : "false")
+				: $v } @keys), "\n";
+		}' "$@"
+}
+
+# jsonl_paths FILE: the raw bytes of every record's path, one per line
+# (from path_hex where the path is not valid UTF-8).
+jsonl_paths() {
+	JSONL_FILE="$1" perl -MJSON::PP -e '
+		my $json = JSON::PP->new->utf8;
+		open my $fh, "<", $ENV{JSONL_FILE} or die "$ENV{JSONL_FILE}: $!";
+		while (my $line = <$fh>) {
+			my $r = $json->decode($line);
+			if (defined $r->{path_hex}) {
+				print pack("H*", $r->{path_hex}), "\n";
+			} else {
+				my $p = $r->{path};
+				utf8::encode($p);
+				print "$p\n";
+			}
+		}'
+}
