@@ -111,6 +111,8 @@ void spoor_file_record(const struct spoor_file *f, struct spoor_record *r,
 		spoor_record_str(r, "recovery", rec);
 	if (f->error)
 		spoor_record_str(r, "error", f->error);
+	if (f->uninitialised)
+		spoor_record_bool(r, "uninitialised", true);
 	if (f->link_target)
 		spoor_record_str(r, "link_target", f->link_target);
 	if (f->has_mode) {

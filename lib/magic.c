@@ -270,33 +270,70 @@ static bool looks_text(const unsigned char *p, size_t len)
 	return ctl * 32 <= n;
 }
 
-int spoor_magic_identify(struct spoor_magic *m, const void *head, size_t len,
-			 uint64_t size, const char *name,
-			 struct spoor_type *out, struct spoor_err *err)
+/* How much of the head libmagic gets: short for text (see TEXT_HEAD). */
+static size_t head_len(const void *head, size_t len)
 {
-	const char *mime, *desc;
-
-	memset(out, 0, sizeof(*out));
-	if (size == 0 || len == 0) {
-		spoor_strlcpy(out->mime, "application/x-empty",
-			      sizeof(out->mime));
-		spoor_strlcpy(out->magic, "empty", sizeof(out->magic));
-		out->category = SPOOR_CAT_EMPTY;
-		return SPOOR_OK;
-	}
 	if (len > SPOOR_MAGIC_HEAD)
 		len = SPOOR_MAGIC_HEAD;
 	if (len > TEXT_HEAD && looks_text(head, len))
 		len = TEXT_HEAD;
-	mime = magic_buffer(m->mime, head, len);
-	desc = magic_buffer(m->desc, head, len);
-	if (!mime || !desc)
+	return len;
+}
+
+static int run_magic(magic_t m, const void *head, size_t len, char *out,
+		     size_t size, struct spoor_err *err)
+{
+	const char *r;
+
+	if (len == 0) {
+		spoor_strlcpy(out, size == SPOOR_MIME_MAX ?
+			      "application/x-empty" : "empty", size);
+		return SPOOR_OK;
+	}
+	r = magic_buffer(m, head, head_len(head, len));
+	if (!r) {
+		spoor_strlcpy(out, "", size);
 		return spoor_err_set(err, SPOOR_EFORMAT, 0, "libmagic: %s",
-				     magic_error(mime ? m->desc : m->mime)
-					     ?: "failed");
-	spoor_strlcpy(out->mime, mime, sizeof(out->mime));
-	spoor_strlcpy(out->magic, desc, sizeof(out->magic));
-	out->category = spoor_category_of(out->mime, out->magic, name);
-	out->ext_mismatch = spoor_ext_mismatch(name, out->mime);
+				     magic_error(m) ? magic_error(m)
+						    : "failed");
+	}
+	spoor_strlcpy(out, r, size);
+	return SPOOR_OK;
+}
+
+int spoor_magic_mime(struct spoor_magic *m, const void *head, size_t len,
+		     char out[SPOOR_MIME_MAX], struct spoor_err *err)
+{
+	return run_magic(m->mime, head, len, out, SPOOR_MIME_MAX, err);
+}
+
+int spoor_magic_describe(struct spoor_magic *m, const void *head, size_t len,
+			 char out[SPOOR_MAGIC_MAX], struct spoor_err *err)
+{
+	return run_magic(m->desc, head, len, out, SPOOR_MAGIC_MAX, err);
+}
+
+void spoor_type_derive(struct spoor_type *t, const char *name)
+{
+	t->category = spoor_category_of(t->mime, t->magic, name);
+	t->ext_mismatch = t->category != SPOOR_CAT_EMPTY &&
+			  spoor_ext_mismatch(name, t->mime);
+}
+
+int spoor_magic_identify(struct spoor_magic *m, const void *head, size_t len,
+			 uint64_t size, const char *name,
+			 struct spoor_type *out, struct spoor_err *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (size == 0)
+		len = 0;
+	rc = spoor_magic_mime(m, head, len, out->mime, err);
+	if (!rc)
+		rc = spoor_magic_describe(m, head, len, out->magic, err);
+	if (rc)
+		return rc;
+	spoor_type_derive(out, name);
 	return SPOOR_OK;
 }

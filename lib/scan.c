@@ -46,8 +46,9 @@ struct job {
 	char *error;		/* set by the reader */
 	atomic_int pending;	/* lanes that have not finished it */
 	struct spoor_digests lane_d[MAX_LANES];
-	struct spoor_type type;
-	bool typed;
+	struct spoor_type type;	/* mime and magic set by (maybe) two lanes */
+	bool mime_ok, desc_ok;
+	uint64_t idx;		/* job number: shares libmagic out */
 	bool content;		/* its content went through the lanes */
 	struct job *next;
 };
@@ -61,7 +62,7 @@ struct lane {
 	struct spoor_scan *s;
 	int idx;
 	unsigned mask;
-	bool magic;
+	bool do_mime, do_desc;	/* libmagic's halves for the current job */
 	struct spoor_hash *hash;
 	struct spoor_magic *mg;
 	unsigned char *head;
@@ -98,6 +99,7 @@ struct spoor_scan {
 	atomic_bool interrupted;
 	int stop_rc;		/* set when on_file asked to stop */
 	uint64_t seq;
+	uint64_t njobs;
 
 	struct spoor_progress prog;
 	struct timespec last_prog;
@@ -153,8 +155,14 @@ static void chunk_release(struct spoor_scan *s, struct chunk *c)
 
 static void lane_begin(struct lane *l, struct job *job)
 {
+	int n = l->s->nlanes;
+
 	l->cur = job;
 	l->head_len = 0;
+	/* libmagic costs per file, not per byte: each file's MIME type and
+	 * description go to two different lanes, in turn */
+	l->do_mime = l->mg && (int)(job->idx % n) == l->idx;
+	l->do_desc = l->mg && (int)((job->idx + 1) % n) == l->idx;
 	if (l->hash)
 		spoor_hash_reset(l->hash, &l->err);
 }
@@ -166,11 +174,18 @@ static void lane_finish(struct lane *l, struct job *job)
 	if (l->hash && !job->f.error &&
 	    spoor_hash_final(l->hash, &job->lane_d[l->idx], &l->err))
 		job->lane_d[l->idx].mask = 0;
-	if (l->magic && (job->f.size == 0 || l->head_len)) {
-		if (!spoor_magic_identify(l->mg, l->head, l->head_len,
-					  job->f.size, job->f.name,
-					  &job->type, &l->err))
-			job->typed = true;
+	if (job->f.size == 0 || l->head_len) {
+		size_t len = job->f.size ? l->head_len : 0;
+
+		if (l->do_mime)
+			job->mime_ok = !spoor_magic_mime(l->mg, l->head, len,
+							 job->type.mime,
+							 &l->err);
+		if (l->do_desc)
+			job->desc_ok = !spoor_magic_describe(l->mg, l->head,
+							     len,
+							     job->type.magic,
+							     &l->err);
 	}
 	l->cur = NULL;
 	if (atomic_fetch_sub(&job->pending, 1) == 1 && s->threaded) {
@@ -192,7 +207,7 @@ static void lane_handle(struct lane *l, const struct msg *m)
 	}
 	if (l->hash)
 		spoor_hash_update(l->hash, c->data, c->len, &l->err);
-	if (l->magic && l->head_len < SPOOR_MAGIC_HEAD) {
+	if ((l->do_mime || l->do_desc) && l->head_len < SPOOR_MAGIC_HEAD) {
 		size_t n = MIN(c->len, SPOOR_MAGIC_HEAD - l->head_len);
 		memcpy(l->head + l->head_len, c->data, n);
 		l->head_len += n;
@@ -246,12 +261,13 @@ static void lane_push(struct spoor_scan *s, struct lane *l, struct job *job,
 	pthread_mutex_unlock(&l->mu);
 }
 
-/* Share the algorithms (and libmagic) out over n lanes, costliest first,
- * each to the lane with the least cost so far. */
+/* Share the algorithms out over n lanes, costliest first, each to the
+ * lane with the least cost so far.  libmagic runs on every lane, for a
+ * share of the files (see lane_begin). */
 static int plan_lanes(struct spoor_scan *s, int want)
 {
 	int cost[MAX_LANES] = { 0 };
-	int units = s->o.magic ? 1 : 0, n, best;
+	int units = s->o.magic ? 2 : 0, n, best;
 
 	for (size_t i = 0; i < ARRAY_SIZE(alg_cost); i++)
 		if (s->o.hash_mask & alg_cost[i].alg)
@@ -266,13 +282,6 @@ static int plan_lanes(struct spoor_scan *s, int want)
 				best = k;
 		s->lanes[best].mask |= alg_cost[i].alg;
 		cost[best] += alg_cost[i].weight;
-	}
-	if (s->o.magic) {
-		best = 0;
-		for (int k = 1; k < n; k++)
-			if (cost[k] < cost[best])
-				best = k;
-		s->lanes[best].magic = true;
 	}
 	return n;
 }
@@ -291,9 +300,9 @@ static int lanes_start(struct spoor_scan *s, struct spoor_err *err)
 		spoor_err_clear(&l->err);
 		if (l->mask && !(l->hash = spoor_hash_new(l->mask, &l->err)))
 			goto fail;
-		if (l->magic && !(l->mg = spoor_magic_new(&l->err)))
+		if (s->o.magic && !(l->mg = spoor_magic_new(&l->err)))
 			goto fail;
-		if (l->magic && !(l->head = malloc(SPOOR_MAGIC_HEAD))) {
+		if (s->o.magic && !(l->head = malloc(SPOOR_MAGIC_HEAD))) {
 			spoor_err_set(&l->err, SPOOR_ENOMEM, 0,
 				      "out of memory");
 			goto fail;
@@ -429,9 +438,11 @@ static void emit_job(struct spoor_scan *s, struct job *job)
 			digests_merge(&f->digests, &job->lane_d[i]);
 		f->hashed = f->digests.mask == s->o.hash_mask;
 	}
-	f->typed = job->typed;
-	if (f->typed)
+	f->typed = job->mime_ok && job->desc_ok;
+	if (f->typed) {
 		f->ftype = job->type;
+		spoor_type_derive(&f->ftype, f->name);
+	}
 	count(s, f);
 	if (!s->stop_rc && s->o.on_file(s->o.userdata, f))
 		s->stop_rc = SPOOR_ESTOPPED;
@@ -558,6 +569,7 @@ static int on_entry(void *ud, struct walk_entry *e)
 	job = job_new(e);
 	if (!job)
 		return SPOOR_ENOMEM;
+	job->idx = s->njobs++;
 	if (e->has_content && wants_content(s)) {
 		job->content = true;
 		atomic_store(&job->pending, s->nlanes);

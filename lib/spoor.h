@@ -387,6 +387,20 @@ SPOOR_API int spoor_magic_identify(struct spoor_magic *m, const void *head,
 				   size_t len, uint64_t size, const char *name,
 				   struct spoor_type *out, struct spoor_err *err);
 
+/*
+ * The two halves of spoor_magic_identify, so that two threads can share
+ * the work of one file: libmagic's MIME type, and its description, of
+ * the head (len 0: an empty file).  Then spoor_type_derive fills the
+ * category and ext_mismatch of a type whose mime and magic are set.
+ */
+SPOOR_API int spoor_magic_mime(struct spoor_magic *m, const void *head,
+			       size_t len, char out[SPOOR_MIME_MAX],
+			       struct spoor_err *err);
+SPOOR_API int spoor_magic_describe(struct spoor_magic *m, const void *head,
+				   size_t len, char out[SPOOR_MAGIC_MAX],
+				   struct spoor_err *err);
+SPOOR_API void spoor_type_derive(struct spoor_type *t, const char *name);
+
 /* The category for a MIME type and a file name (pure table lookup). */
 SPOOR_API enum spoor_category spoor_category_of(const char *mime,
 						const char *magic,
@@ -476,6 +490,8 @@ struct spoor_file {
 	bool typed;
 	struct spoor_type ftype;
 	const char *error;		/* content read failure, else NULL */
+	bool uninitialised;		/* NTFS stream never written: all
+					 * zeros, not read, not hashed */
 };
 
 /*

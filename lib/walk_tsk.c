@@ -32,6 +32,7 @@ struct fs_walk {
 
 struct tsk_read_ctx {
 	const TSK_FS_ATTR *attr;
+	uint64_t init_size;	/* bytes past it read as zeros (NTFS) */
 };
 
 static const char *tsk_msg(void)
@@ -59,6 +60,12 @@ static ssize_t attr_read(void *rctx, uint64_t off, void *buf, size_t len,
 	struct tsk_read_ctx *rc = rctx;
 	ssize_t n;
 
+	if (off >= rc->init_size) {
+		/* past the initialised size NTFS reads zeros, which is what
+		 * the stream holds; libtsk returns nothing there */
+		memset(buf, 0, len);
+		return (ssize_t)len;
+	}
 	n = tsk_fs_attr_read(rc->attr, (TSK_OFF_T)off, buf, len,
 			     TSK_FS_FILE_READ_FLAG_NONE);
 	if (n < 0) {
@@ -179,7 +186,7 @@ static int emit(struct fs_walk *fw, TSK_FS_FILE *file, const char *a_path,
 	struct walk *w = fw->w;
 	struct walk_entry e;
 	struct spoor_file *f = &e.f;
-	struct tsk_read_ctx rctx = { NULL };
+	struct tsk_read_ctx rctx = { NULL, UINT64_MAX };
 	const TSK_FS_META *meta = file->meta;
 	size_t name_at, stream_at = 0;
 	char ls[12];
@@ -251,17 +258,31 @@ static int emit(struct fs_walk *fw, TSK_FS_FILE *file, const char *a_path,
 	if (e.has_content && !w->count_only) {
 		if (!attr)
 			attr = tsk_fs_file_attr_get(file);
-		if (!attr) {
+		if (!attr && f->size == 0) {
+			/* no data attribute and nothing to read (NTFS's
+			 * unused reserved MFT entries): empty content */
+			tsk_error_reset();
+		} else if (!attr) {
 			/* a file whose data attribute libtsk cannot load:
 			 * a corrupt inode */
 			tsk_error_reset();
 			f->error = "cannot load the data attribute";
+			e.has_content = false;
+		} else if (fw->is_ntfs && (attr->flags & TSK_FS_ATTR_NONRES) &&
+			   attr->nrd.initsize == 0 && attr->size > 0) {
+			/* never written (NTFS $BadClus:$Bad is one, as large
+			 * as the volume): all zeros by definition, nothing to
+			 * read, and hashing a volume's worth of zeros would
+			 * take as long as imaging it */
+			f->uninitialised = true;
 			e.has_content = false;
 		} else {
 			collect_runs(fw, attr);
 			f->runs = fw->nruns ? fw->runs : NULL;
 			f->nruns = fw->nruns;
 			rctx.attr = attr;
+			if (fw->is_ntfs && (attr->flags & TSK_FS_ATTR_NONRES))
+				rctx.init_size = (uint64_t)attr->nrd.initsize;
 			e.read = attr_read;
 			e.rctx = &rctx;
 		}
@@ -339,8 +360,11 @@ static int walk_fs(struct walk *w, TSK_IMG_INFO *img, int64_t slot,
 			 slot >= 0 ? "partition" : "volume", off,
 			 off / (img->sector_size ? img->sector_size : 512),
 			 desc ? ", " : "", desc ? desc : "");
-		/* libtsk has no code of its own for this, only the text */
-		if (strstr(tsk_msg(), "Multiple file system types")) {
+		/* libtsk has no code of its own for this, only the text:
+		 * "Cannot determine file system type (EXT2/3/4 or FAT)" */
+		if (strstr(tsk_msg(), "Multiple file system types") ||
+		    (strstr(tsk_msg(), "Cannot determine file system type") &&
+		     strstr(tsk_msg(), " or "))) {
 			tsk_err(err, SPOOR_EAMBIGUOUS, what);
 			return SPOOR_EAMBIGUOUS;
 		}
@@ -486,7 +510,15 @@ int walk_image(struct walk *w, const char *path, struct spoor_err *err)
 		goto out;
 	}
 	rc = walk_fs(w, img, -1, 0, NULL, err);
-	if (rc == SPOOR_EFORMAT)
+	if (rc == SPOOR_EAMBIGUOUS) {
+		/* a volume not walked, as in a partition table: said and
+		 * counted (exit 5), and -f chooses */
+		w->stats->volumes_skipped++;
+		spoor_log(w->ctx, SPOOR_LOG_WARN, "'%s': %s; not walked "
+			  "(choose one with -f)", w->exhibit, err->msg);
+		spoor_err_clear(err);
+		rc = SPOOR_OK;
+	} else if (rc == SPOOR_EFORMAT)
 		spoor_err_set(err, SPOOR_EFORMAT, 0,
 			      "'%s': no volume system or file system "
 			      "recognised", path);

@@ -37,7 +37,9 @@ jfield() { perl "$O/jget.pl" "$@"; }
 # --------------------------------------------------------------------------
 
 # random.bin: no partition table, no file system (fsstat: "Possible
-# encryption detected (High entropy (8.00))")
+# encryption detected (High entropy (8.00))"), and content libmagic calls
+# "data", so not one recognisable file either (spoor-files(1), EVIDENCE):
+# exit 3. (mkimages.sh checks that `file` says "data".)
 run_rc 3 "random.bin: not recognised" sf "$D/random.bin"
 no_crash random.bin
 nonempty "$T/err" "random.bin: says why on stderr"
@@ -76,20 +78,26 @@ ok $? "ext4-truncated.img: big/random-5mib.bin has an error ($e)"
 
 # two-fs.img: a FAT boot sector in ext4's unused boot block; both are
 # valid and TSK refuses to guess: "Cannot determine file system type
-# (EXT2/3/4 or FAT)". spoor must say so and exit 5 (nothing walked);
+# (EXT2/3/4 or FAT)" (libtsk: TSK_ERR_FS_UNKTYPE, errstr "EXT2/3/4 or
+# FAT"). spoor must say so and exit 5: the run finishes with a file
+# system it did not walk. (spoor-files(1) says 5 under -f but lists the
+# case under 3 in EXIT STATUS; this test holds to 5.)
 # with -f ext4 it walks ext4, exactly what ext4.img holds.
 run_rc 5 "two-fs.img: ambiguous without -f" sf "$D/two-fs.img"
 no_crash two-fs.img
-grep -qiE 'ambig|multiple|more than one|ext.*fat|fat.*ext' "$T/err"
-ok $? "two-fs.img: names the ambiguity on stderr"
-sed 's/^/#   stderr: /' "$T/err" | head -5
+if grep -qiE 'ambig|multiple|more than one|ext.*fat|fat.*ext' "$T/err"; then
+	ok 0 "two-fs.img: names the ambiguity on stderr"
+else
+	ok 1 "two-fs.img: names the ambiguity on stderr"
+	sed 's/^/#   stderr: /' "$T/err" | head -5
+fi
 run_rc 0 "two-fs.img -f ext4: walks ext4" sf -f ext4 --format=jsonl "$D/two-fs.img"
 cp "$T/out" "$T/twofs.jsonl"
 perl "$O/tsk-expect.pl" "$D/ext4.img" >"$T/ext4.expect"
 perl "$O/compare.pl" "$T/ext4.expect" "$T/twofs.jsonl" >"$T/mismatch"
-n=$(grep -cE '^(json|set|hash)	' "$T/mismatch")
-is "$n" 0 "two-fs.img -f ext4: same files and hashes as ext4.img"
-grep -E '^(json|set|hash)	' "$T/mismatch" | cut -f2- | sed 's/^/#   /'
+n=$(wc -l <"$T/mismatch")
+is "$n" 0 "two-fs.img -f ext4: same records as ext4.img (compare.pl)"
+grep -a . "$T/mismatch" | sed 's/^/#   /'
 
 # --------------------------------------------------------------------------
 # output formats, on ext4.img (one JSONL run is the reference count)
@@ -111,10 +119,13 @@ is "$n" "$nrec" "dfxml: one <fileobject> per JSONL record"
 run_rc 0 "bodyfile" sf --format=bodyfile "$D/ext4.img"
 cp "$T/out" "$T/body"
 is "$(wc -l <"$T/body")" "$nrec" "bodyfile: one line per record"
-mactime -b "$T/body" -d >"$T/timeline" 2>"$T/materr"
+mactime -b "$T/body" -d -z UTC >"$T/timeline" 2>"$T/materr"
 ok $? "bodyfile: mactime -b accepts it"
 sed 's/^/#   /' "$T/materr" | head -5
-nonempty "$T/timeline" "bodyfile: mactime prints a timeline"
+# mactime exits 0 even on garbage (it prints just its header): look for
+# README.txt's mtime, 2024-01-02T03:04:06Z
+grep -a '^Tue Jan 02 2024 03:04:06,.*,m[.a][.c][.b],.*README\.txt"' "$T/timeline" >/dev/null
+ok $? "bodyfile: mactime shows README.txt modified at 2024-01-02 03:04:06"
 # field 1 is the MD5 ("0" where there is none, as fls -m writes it): the
 # same multiset as the JSONL md5 values
 cut -d'|' -f1 "$T/body" | sort >"$T/body.md5"

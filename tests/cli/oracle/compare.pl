@@ -4,7 +4,8 @@
 #
 # Prints one line per mismatch, "CATEGORY<TAB>message", and nothing when all
 # agree; the test turns each category into one TAP check:
-#   json   a GOT line is not a JSON object or lacks a required field
+#   json   a GOT line is not a JSON object, or lacks a field of the contract
+#          or has one of the wrong shape (reported once per field)
 #   set    a file is missing from GOT, or GOT has one the oracle does not
 #          (key: partition offset, path, inode[-attr], allocated)
 #   hash   md5 / sha1 / sha256 differ, or content icat could not read has a
@@ -69,10 +70,41 @@ sub show {
 	    $r->{allocated} ? '' : ', deleted');
 }
 
+# Field shapes of the JSONL contract (spoor-files(1), RECORDS); a problem is reported once per field
+# with the number of records and the first line that has it.
+my $HEX = sub { my ($n) = @_; sub { !defined $_[0] || $_[0] =~ /^[0-9a-f]{$n}$/ } };
+my $INT = sub { defined $_[0] && !ref $_[0] && $_[0] =~ /^\d+$/ };
+my $INT_OR_NULL = sub { !defined $_[0] || $INT->($_[0]) };
+my $STR = sub { defined $_[0] && !ref $_[0] };
+my $TIME = sub { !defined $_[0] ||
+    $_[0] =~ /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/ };
+my %SHAPE = (
+	exhibit => [$STR, 'a string'],
+	partition => [$INT_OR_NULL, 'an integer or null'],
+	partition_offset => [$INT_OR_NULL, 'an integer or null'],
+	fstype => [$STR, 'a string'],
+	path => [$STR, 'a string'],
+	name => [$STR, 'a string'],
+	type => [sub { defined $_[0] && $_[0] =~
+	    /^(file|dir|link|virtual|virtual-dir|fifo|socket|chardev|blockdev|unknown)$/ },
+	    'a type of spoor-files(1)'],
+	inode => [$INT, 'an integer'],
+	allocated => [sub { JSON::PP::is_bool($_[0]) }, 'true or false'],
+	size => [$INT, 'an integer'],
+	mtime => [$TIME, 'YYYY-MM-DDTHH:MM:SS[.F]Z or null'],
+	atime => [$TIME, 'YYYY-MM-DDTHH:MM:SS[.F]Z or null'],
+	ctime => [$TIME, 'YYYY-MM-DDTHH:MM:SS[.F]Z or null'],
+	crtime => [$TIME, 'YYYY-MM-DDTHH:MM:SS[.F]Z or null'],
+	md5 => [$HEX->(32), '32 lower-case hex digits or null'],
+	sha1 => [$HEX->(40), '40 lower-case hex digits or null'],
+	sha256 => [$HEX->(64), '64 lower-case hex digits or null'],
+);
+
 sub load {
 	my ($file, $check) = @_;
 	open(my $fh, '<:raw', $file) or die "$0: cannot open '$file': $!\n";
 	my %by_key;
+	my %problem;	# message -> [count, first line]
 	my $n = 0;
 	while (my $line = <$fh>) {
 		$n++;
@@ -84,16 +116,26 @@ sub load {
 			next;
 		}
 		if ($check) {
-			for my $f (qw(exhibit partition partition_offset fstype
-			    path name type inode allocated size mtime atime
-			    ctime crtime)) {
-				say_bad('json', "line $n: no field '$f'")
-				    unless exists $r->{$f};
+			my @p;
+			for my $f (sort keys %SHAPE) {
+				if (!exists $r->{$f}) {
+					push @p, "no field '$f'";
+				} elsif (!$SHAPE{$f}[0]->($r->{$f})) {
+					push @p, "'$f' is not $SHAPE{$f}[1]";
+				}
 			}
-			say_bad('json', "line $n: path has a leading slash")
+			push @p, 'path has a leading slash'
 			    if ($r->{path} // '') =~ m{^/};
+			for (@p) {
+				$problem{$_} //= [0, $n];
+				$problem{$_}[0]++;
+			}
 		}
 		push @{$by_key{key($r)}}, $r;
+	}
+	for (sort keys %problem) {
+		say_bad('json', "$_ in $problem{$_}[0] records " .
+		    "(first: line $problem{$_}[1])");
 	}
 	return \%by_key;
 }
@@ -121,6 +163,15 @@ for my $k (sort keys %$exp) {
 		if ($e->{_no_data} && ($g->{sha256} // $SHA256_EMPTY) eq $SHA256_EMPTY) {
 			# no data attribute at all: no hash (with or without
 			# "error") or the hash of empty content are all fine
+		} elsif ($e->{_uninit}) {
+			# never written: all zeros by definition, not hashed
+			say_bad('hash', "$what: never written (istat: " .
+			    "init_size 0), but not marked uninitialised")
+			    unless $g->{uninitialised};
+			for my $h (qw(md5 sha1 sha256)) {
+				say_bad('hash', "$what: uninitialised, but $h is " .
+				    str($g->{$h})) if defined $g->{$h};
+			}
 		} elsif ($e->{_icat_error}) {
 			for my $h (qw(md5 sha1 sha256)) {
 				say_bad('hash', "$what: icat cannot read it, " .
@@ -151,11 +202,15 @@ for my $k (sort keys %$exp) {
 		    ", want $e->{size}")
 		    unless defined $g->{size} && $g->{size} eq $e->{size};
 		for my $t (qw(mtime atime ctime crtime)) {
-			# fls prints 0 ("not set") as 0000-00-00: spoor may say
-			# null or the epoch
-			next if same($e->{$t}, $g->{$t});
+			# fls prints whole seconds (the fraction cut off), spoor
+			# a fraction where the file system has one; fls prints 0
+			# ("not set") as 0000-00-00, spoor may say null or the
+			# epoch
+			my $gt = $g->{$t};
+			$gt =~ s/\.\d+Z$/Z/ if defined $gt && !ref $gt;
+			next if same($e->{$t}, $gt);
 			next if !defined $e->{$t} &&
-			    ($g->{$t} // '') eq '1970-01-01T00:00:00Z';
+			    ($gt // '') eq '1970-01-01T00:00:00Z';
 			say_bad('time', "$what: $t " . str($g->{$t}) .
 			    ", want " . str($e->{$t}));
 		}

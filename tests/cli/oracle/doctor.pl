@@ -4,13 +4,15 @@
 # compare.pl accepts a right answer and catches a wrong one (a test that
 # cannot fail proves nothing).
 #
-#   perfect  spoor's shape: oracle-only "_" fields dropped, exhibit, name
-#            and type filled in, names un-sanitised the way spoor prints
-#            them (fls' "tab^here.txt" becomes "tab\there.txt")
+#   perfect  spoor's shape: oracle-only "_" fields dropped, exhibit, name,
+#            type and null hashes (directories ...) filled in, names
+#            un-sanitised the way spoor prints them (fls' "tab^here.txt"
+#            becomes "tab\there.txt")
 #   broken   perfect, then: README.txt removed (set), docs/ghost.txt added
 #            (set), sha256 of photos/holiday.jpg changed (hash), mime of
 #            docs/report.pdf changed (mime), size of docs/data.csv changed
-#            (size), mtime of bin/hello changed (time), one line that is
+#            (size), mtime of bin/hello changed (time), pipe called a
+#            file (type), a/b put in partition 1 (fs), one line that is
 #            not JSON (json)
 use strict;
 use warnings;
@@ -28,6 +30,7 @@ while (my $line = <STDIN>) {
 	delete $r->{$_} for grep { /^_/ } keys %$r;
 	$r->{type} = (split(/\|/, $types))[0];
 	$r->{exhibit} = 'self-test';
+	exists $r->{$_} or $r->{$_} = undef for qw(md5 sha1 sha256);
 	$r->{path} =~ s/^tab\^here\.txt$/tab\there.txt/;
 	($r->{name} = $r->{path}) =~ s{.*/}{};
 	if ($mode eq 'broken') {
@@ -37,6 +40,8 @@ while (my $line = <STDIN>) {
 		$r->{mime} = 'text/plain' if $r->{path} eq 'docs/report.pdf';
 		$r->{size}++ if $r->{path} eq 'docs/data.csv';
 		$r->{mtime} = '1999-12-31T23:59:59Z' if $r->{path} eq 'bin/hello';
+		$r->{type} = 'file' if $r->{path} eq 'pipe';
+		$r->{partition} = 1 if $r->{path} eq 'a/b';
 		if ($r->{path} eq 'empty.dat') {
 			my %ghost = %$r;
 			$ghost{path} = 'docs/ghost.txt';

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
-# tests/cli/oracle/tsk-expect.pl IMAGE: print, one JSON object per line,
-# what a correct `spoor-files --format=jsonl IMAGE` must report, worked out
-# only with TSK's command-line tools and coreutils (the independent oracle):
+# tests/cli/oracle/tsk-expect.pl [--cache DIR] IMAGE: print, one JSON object
+# per line, what a correct `spoor-files --format=jsonl IMAGE` must report,
+# worked out only with TSK's command-line tools and coreutils (the
+# independent oracle):
 #
 #   mmls IMAGE                      partitions (slot, start sector); none
 #                                   when mmls fails: a bare file system
@@ -17,10 +18,10 @@
 # The records carry the spoor-files field names (partition, partition_offset,
 # fstype, path, path_hex, type, inode, attr, allocated, size, mtime, atime,
 # ctime, crtime, md5, sha1, sha256, mime). Oracle-only fields start with "_":
-#   _types       the spoor types this entry may have ("dir|virtual" for
-#                TSK's virtual directories such as $OrphanFiles)
-#   _icat_error  icat could not read the content: spoor must give null
-#                hashes and an "error" field
+#   _types       the spoor type(s) this entry may have, '|' between several
+#                (TSK's meta type letter mapped to spoor-files(1)'s names)
+#   _icat_error  icat could not read the content, or gave fewer bytes than
+#                the size: spoor must give null hashes and an "error" field
 #   _no_data     with _icat_error: the entry has no data attribute at all
 #                (size 0), e.g. NTFS's unused MFT entries 16..23
 #
@@ -30,15 +31,22 @@
 # same way before comparing. A path that is not valid UTF-8 is written the
 # spoor way: lossy "path" plus "path_hex" with the raw bytes.
 #
-# Exit status: 0, or 1 with a message when a TSK tool fails where it must
-# not (no file system in a data partition, fls error).
+# Exit status: 0, or non-zero with a message when a TSK tool fails where it
+# must not (no file system in a data partition, fls error).
 use strict;
 use warnings;
 use JSON::PP;
 use File::Temp qw(tempdir);
 use Encode ();
+use IO::Handle;
+use POSIX ();
 
-@ARGV == 1 or die "usage: $0 IMAGE\n";
+my $cache;
+if (@ARGV == 3 && $ARGV[0] eq '--cache') {
+	(undef, $cache) = splice(@ARGV, 0, 2);
+	-d $cache or die "$0: '$cache' is not a directory\n";
+}
+@ARGV == 1 or die "usage: $0 [--cache DIR] IMAGE\n";
 my $img = shift;
 -e $img or die "$0: '$img': no such file\n";
 
@@ -69,7 +77,23 @@ sub run_quiet {
 	return @r;
 }
 
-sub sh_quote { my $s = shift; $s =~ s/'/'\\''/g; return "'$s'"; }
+# fs_key SLOT: SHA-256 of the file system's bytes as TSK reads them (the
+# whole image when SLOT is undef, else partition SLOT)
+sub fs_key {
+	my $slot = shift;
+	my $cmd = defined $slot ? 'mmcat "$1" "$2"' : 'img_cat "$1"';
+	my ($rc, $line) = run_quiet('bash', '-c',
+	    "set -o pipefail; $cmd | sha256sum", 'sh', $img, $slot // '');
+	$rc == 0 && $line =~ /^([0-9a-f]{64}) / or die "$0: cannot read '$img'\n";
+	return $1;
+}
+
+sub read_json {
+	my $f = shift;
+	open(my $fh, '<:raw', $f) or die "$0: '$f': $!\n";
+	local $/;
+	return $json->decode(<$fh>);
+}
 
 # ---------------------------------------------------------------------------
 # partitions
@@ -100,14 +124,14 @@ if ($rc == 0) {
 my %meta_type = (
 	'r' => 'file', 'd' => 'dir', 'l' => 'link', 'p' => 'fifo',
 	'h' => 'socket', 'c' => 'chardev', 'b' => 'blockdev',
-	'v' => 'virtual', 'V' => 'dir|virtual', 's' => 'unknown',
+	'v' => 'virtual', 'V' => 'virtual-dir', 's' => 'unknown',
 	'w' => 'unknown',
 );
 # TSK's name types use other letters: 's' is a socket here, 'h' a shadow
 my %name_type = (
 	'r' => 'file', 'd' => 'dir', 'l' => 'link', 'p' => 'fifo',
 	's' => 'socket', 'c' => 'chardev', 'b' => 'blockdev',
-	'v' => 'virtual', 'V' => 'dir|virtual', 'h' => 'unknown',
+	'v' => 'virtual', 'V' => 'virtual-dir', 'h' => 'unknown',
 	'w' => 'unknown', '-' => 'unknown',
 );
 
@@ -124,6 +148,7 @@ my @hash_jobs;	# [record, icat address, offset arguments]
 for my $p (@parts) {
 	my ($slot, $start) = @$p;
 	my @off = $start ? ('-o', $start) : ();
+	my $fskey = $cache ? fs_key($slot) : undef;
 
 	my ($frc, @fs) = run_quiet('fsstat', @off, $img);
 	$frc == 0 or die "$0: '$img' @off: fsstat found no file system\n";
@@ -170,22 +195,88 @@ for my $p (@parts) {
 		}
 		push @rec, \%r;
 		if ($r{_types} eq 'file' || $r{_types} eq 'virtual') {
-			push @hash_jobs, [\%r, $addr, \@off];
+			push @hash_jobs, [\%r, $addr, \@off, $fskey];
 		}
 	}
 }
 
 # ---------------------------------------------------------------------------
-# contents: icat each file into a scratch file, then hash them in batches
+# contents: icat each file into a scratch file (several icats at a time:
+# each one costs ~50 ms of start-up, SPOOR_ORACLE_JOBS sets how many run at
+# once), then hash them in batches
+#
+# With --cache DIR, results are kept per file system, keyed by the SHA-256
+# of its bytes as TSK reads them (img_cat for a bare image, mmcat for a
+# partition): the same file system met again (fat.img as partition 002 of
+# disk-mbr.img and 004 of disk-gpt.img) is not icat'ed twice. icat's
+# output depends only on those bytes and the address, so this is exact.
 # ---------------------------------------------------------------------------
-my $n = 0;
-my @ok;
+my @CONTENT = qw(md5 sha1 sha256 mime _icat_error _no_data _uninit);
+my %cached;	# fskey -> { addr -> { content fields } }
+my @todo;
 for my $j (@hash_jobs) {
+	my ($r, $addr, $off, $fskey) = @$j;
+	if ($fskey && !$cached{$fskey}) {
+		my $cf = "$cache/$fskey.json";
+		$cached{$fskey} = -e $cf ? read_json($cf) : {};
+	}
+	my $c = $fskey ? $cached{$fskey}{$addr} : undef;
+	if ($c) {
+		exists $c->{$_} and $r->{$_} = $c->{$_} for @CONTENT;
+	} else {
+		push @todo, $j;
+	}
+}
+
+my $max = $ENV{SPOOR_ORACLE_JOBS} || do {
+	my ($c, $nproc) = run_quiet('nproc');
+	$c == 0 && $nproc =~ /^\d+$/ ? $nproc : 2;
+};
+my (%running, %status);
+my $n = 0;
+for my $j (@todo) {
 	my ($r, $addr, $off) = @$j;
 	my $f = "$tmp/" . $n++;
-	my $cmd = join(' ', 'icat', (map { sh_quote($_) } @$off), sh_quote($img),
-	    sh_quote($addr)) . ' >' . sh_quote($f) . ' 2>' . sh_quote("$f.err");
-	if (system($cmd) != 0) {
+	$j->[4] = $f;
+	while (keys %running >= $max) {
+		my $pid = wait;
+		$status{delete $running{$pid}} = $?;
+	}
+	STDOUT->flush();
+	my $pid = fork() // die "$0: fork: $!\n";
+	if (!$pid) {
+		# the child only execs: POSIX::_exit skips the END blocks
+		# (File::Temp would remove the parent's scratch dir)
+		open(STDOUT, '>:raw', $f) && open(STDERR, '>', "$f.err") &&
+		    exec('icat', @$off, $img, $addr);
+		POSIX::_exit(127);
+	}
+	$running{$pid} = $f;
+}
+while (keys %running) {
+	my $pid = wait;
+	last if $pid < 0;
+	$status{delete $running{$pid}} = $?;
+}
+
+# init_size of the attribute ADDR (INODE-TYPE-ID) as istat prints it, or
+# undef when istat says nothing of it (not NTFS).
+sub init_size {
+	my ($img, $off, $addr) = @_;
+	my ($inode, $type_id) = $addr =~ /^(\d+)-(\d+-\d+)$/ or return undef;
+	open(my $p, '-|', 'istat', @$off, $img, $inode) or return undef;
+	my $init;
+	while (<$p>) {
+		$init = $1 if /\($type_id\).*init_size: (\d+)/;
+	}
+	close($p);
+	return $init;
+}
+
+my @ok;
+for my $j (@todo) {
+	my ($r, $addr, $off, $fskey, $f) = @$j;
+	if ($status{$f} != 0) {
 		open(my $e, '<', "$f.err");
 		my $msg = join('', <$e>);
 		$msg =~ s/\s+/ /g;
@@ -196,6 +287,28 @@ for my $j (@hash_jobs) {
 		# without "error", or the hashes of empty content
 		$r->{_no_data} = JSON::PP::true
 		    if $r->{size} == 0 && $msg =~ /Attribute \d+ not found/;
+		$r->{$_} = undef for qw(md5 sha1 sha256 mime);
+		next;
+	}
+	# icat succeeded but gave less than the size fls reports.  On NTFS
+	# istat tells why: bytes past a stream's init_size read as zeros
+	# (icat stops there).  A stream never written (init_size 0, like
+	# $BadClus:$Bad) is expected as "uninitialised" and not hashed; one
+	# written in part is expected as its bytes plus zeros to its size.
+	# Anything else could not be read completely (null hashes, "error").
+	my $got = -s $f;
+	my $init = $got < $r->{size} ? init_size($img, $off, $addr) : undef;
+	if (defined $init && $init == 0) {
+		$r->{_uninit} = JSON::PP::true;
+		$r->{$_} = undef for qw(md5 sha1 sha256 mime);
+		next;
+	}
+	if (defined $init && $init == $got) {
+		truncate($f, $r->{size}) or die "$0: truncate '$f': $!\n";
+		$got = -s $f;
+	}
+	if ($got < $r->{size}) {
+		$r->{_icat_error} = "icat gave $got of $r->{size} bytes";
 		$r->{$_} = undef for qw(md5 sha1 sha256 mime);
 		next;
 	}
@@ -229,6 +342,24 @@ for my $t (@tools) {
 			}
 			$batch[$b][0]{$k} = $v;
 		}
+	}
+}
+
+if ($cache) {
+	my %dirty;
+	for my $j (@todo) {
+		my ($r, $addr, $off, $fskey) = @$j;
+		next unless $fskey;
+		$cached{$fskey}{$addr} =
+		    { map { exists $r->{$_} ? ($_ => $r->{$_}) : () } @CONTENT };
+		$dirty{$fskey} = 1;
+	}
+	for my $k (keys %dirty) {
+		my $cf = "$cache/$k.json";
+		open(my $fh, '>:raw', "$cf.tmp") or die "$0: '$cf.tmp': $!\n";
+		print $fh $json->encode($cached{$k});
+		close($fh) or die "$0: '$cf.tmp': $!\n";
+		rename("$cf.tmp", $cf) or die "$0: '$cf': $!\n";
 	}
 }
 
