@@ -35,12 +35,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 
 # Libraries found through pkg-config, and the Debian package of each.
-PKGS := tsk libmagic openssl libxml-2.0 sqlite3
-deb_tsk := libtsk-dev
-deb_libmagic := libmagic-dev
-deb_openssl := libssl-dev
-deb_libxml-2.0 := libxml2-dev
-deb_sqlite3 := libsqlite3-dev
+PKGS := tsk libmagic openssl libxml-2.0 sqlite3 libewf libarchive
 
 # Every Debian package the build, the tests, the demo and the benchmarks
 # use.  `make deps` installs the missing ones.
@@ -111,7 +106,8 @@ $(O)/pkgcheck.stamp:
 		debs=""; for p in $$m; do \
 		case $$p in tsk) d=libtsk-dev;; libmagic) d=libmagic-dev;; \
 		openssl) d=libssl-dev;; libxml-2.0) d=libxml2-dev;; \
-		sqlite3) d=libsqlite3-dev;; *) d=$$p;; esac; \
+		sqlite3) d=libsqlite3-dev;; libewf) d=libewf-dev;; \
+		libarchive) d=libarchive-dev;; *) d=$$p;; esac; \
 		debs="$$debs $$d"; done; \
 		echo "spoor: pkg-config cannot find:$$m" >&2; \
 		echo "spoor: install the Debian packages$$debs (run 'make deps' as root)" >&2; \

@@ -154,6 +154,27 @@ bool spoor_ext_mismatch(const char *name, const char *mime)
 	return true;
 }
 
+static bool is_chat_name(const char *name);
+
+enum spoor_category spoor_category_guess(const char *name)
+{
+	char ext[16];
+
+	if (!name)
+		return SPOOR_CAT_OTHER;
+	if (is_chat_name(name))
+		return SPOOR_CAT_CHAT_DATABASE;
+	spoor_extension(name, ext, sizeof(ext));
+	if (!ext[0])
+		return SPOOR_CAT_OTHER;
+	/* the first binary type that claims the extension */
+	for (size_t i = 0; i < ARRAY_SIZE(mime_table); i++)
+		if (!is_text_mime(&mime_table[i]) &&
+		    in_list(mime_table[i].exts, ext))
+			return mime_table[i].cat;
+	return in_list(text_exts, ext) ? SPOOR_CAT_TEXT : SPOOR_CAT_OTHER;
+}
+
 static bool is_chat_name(const char *name)
 {
 	const char *base = strrchr(name, '/');

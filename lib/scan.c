@@ -570,7 +570,8 @@ static int on_entry(void *ud, struct walk_entry *e)
 	if (!job)
 		return SPOOR_ENOMEM;
 	job->idx = s->njobs++;
-	if (e->has_content && wants_content(s)) {
+	if (e->has_content && wants_content(s) &&
+	    (!s->o.select || s->o.select(s->o.userdata, &e->f))) {
 		job->content = true;
 		atomic_store(&job->pending, s->nlanes);
 		read_content(s, e, job);

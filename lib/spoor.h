@@ -401,6 +401,11 @@ SPOOR_API int spoor_magic_describe(struct spoor_magic *m, const void *head,
 				   struct spoor_err *err);
 SPOOR_API void spoor_type_derive(struct spoor_type *t, const char *name);
 
+/* The category a file name's extension suggests, before any content is
+ * read (for ordering work, never as a finding): SPOOR_CAT_OTHER when the
+ * extension says nothing. */
+SPOOR_API enum spoor_category spoor_category_guess(const char *name);
+
 /* The category for a MIME type and a file name (pure table lookup). */
 SPOOR_API enum spoor_category spoor_category_of(const char *mime,
 						const char *magic,
@@ -543,6 +548,10 @@ struct spoor_progress {
 
 /* Return 0 to go on, nonzero to stop the scan (SPOOR_ESTOPPED). */
 typedef int spoor_file_cb(void *userdata, const struct spoor_file *f);
+/* Whether to read (hash, classify) this file's content; `f` has its
+ * metadata only.  Files not selected are still passed to on_file, with
+ * hashed and typed false. */
+typedef bool spoor_select_cb(void *userdata, const struct spoor_file *f);
 typedef void spoor_progress_cb(void *userdata,
 			       const struct spoor_progress *p);
 
@@ -553,6 +562,7 @@ struct spoor_scan_opts {
 	bool estimate;		/* count files/bytes first for the ETA */
 	spoor_file_cb *on_file;		/* required: called in walk order */
 	spoor_progress_cb *on_progress;	/* optional */
+	spoor_select_cb *select;	/* optional: NULL reads every file */
 	void *userdata;
 };
 
