@@ -92,6 +92,7 @@ STATIC_LIB := $(O)/libspoor.a
 SHARED_LIB := $(O)/libspoor.so.$(VERSION)
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 .PHONY: all check check-run demo demo-run bench deps install uninstall \
 	clean testdata FORCE

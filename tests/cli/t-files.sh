@@ -115,7 +115,7 @@ is "$(head -1 "$T/out" | cut -d, -f1-5)" "exhibit,partition,partition_offset,fst
 is "$(($(grep -c $'\r$' "$T/out") - 1))" "$(grep -c . "$T/want-paths")" \
 	"one csv row per object (plus the header)"
 if command -v xmllint >/dev/null; then
-	spoor-files --format=dfxml "$ev" > "$T/x.xml"
+	spoor-files -q --format=dfxml "$ev" > "$T/x.xml"
 	xmllint --noout "$T/x.xml"
 	ok $? "dfxml is well-formed (xmllint)"
 	is "$(grep -c '<fileobject>' "$T/x.xml")" "$(grep -c . "$T/want-paths")" \
@@ -124,7 +124,7 @@ else
 	skip "xmllint not installed"
 	skip "xmllint not installed"
 fi
-spoor-files --format=bodyfile "$ev" > "$T/body"
+spoor-files -q --format=bodyfile "$ev" > "$T/body"
 is "$(grep -c . "$T/body")" "$(grep -c . "$T/want-paths")" "one bodyfile line per object"
 if command -v mactime >/dev/null; then
 	mactime -b "$T/body" -d -z UTC > "$T/timeline" 2> "$T/mactime.err"
