@@ -612,14 +612,16 @@ static const char *base_name(const char *path)
 
 /*
  * An image in which libtsk found nothing: a JPEG or a PDF given as
- * evidence is one file; unknown data ("application/octet-stream": random
- * bytes, a wiped or damaged disk image) is an error, not a file.
+ * evidence is one file.  Anything else is an error, not a file: unknown
+ * data is what random bytes, encrypted containers and wiped or damaged
+ * disk images look like, and libmagic's weaker guesses at such data
+ * ("zlib compressed data", "Targa image") must not turn a failed walk
+ * into a quiet single record.  So only a type of the MIME table counts.
  */
-static bool is_plain_file(const char *path)
+static bool is_plain_file(const char *path, struct spoor_type *t)
 {
 	struct spoor_magic *m = spoor_magic_new(NULL);
 	unsigned char head[SPOOR_MAGIC_HEAD];
-	struct spoor_type t;
 	bool plain = false;
 	ssize_t n;
 	int fd;
@@ -630,9 +632,9 @@ static bool is_plain_file(const char *path)
 	if (fd >= 0) {
 		n = read(fd, head, sizeof(head));
 		if (n > 0 && !spoor_magic_identify(m, head, (size_t)n,
-						   (uint64_t)n, path, &t,
-						   NULL))
-			plain = strcmp(t.mime, "application/octet-stream");
+						   (uint64_t)n, path, t, NULL))
+			plain = t->category != SPOOR_CAT_OTHER &&
+				t->category != SPOOR_CAT_EMPTY;
 		close(fd);
 	}
 	spoor_magic_free(m);
@@ -647,6 +649,7 @@ int spoor_scan_evidence(struct spoor_scan *s, const char *path,
 			struct spoor_err *err)
 {
 	struct spoor_scan_stats pre = { 0 };
+	struct spoor_type ptype;
 	struct walk w;
 	walker_fn *walker;
 	struct stat st;
@@ -685,9 +688,11 @@ int spoor_scan_evidence(struct spoor_scan *s, const char *path,
 	drain(s, 0);
 	if (rc == SPOOR_EFORMAT && walker == walk_image && S_ISREG(st.st_mode)
 	    && !src->img_type && !src->fs_type && src->offset_sectors < 0 &&
-	    src->partition < 0 && !s->stats.volumes && is_plain_file(path)) {
-		spoor_log(s->ctx, SPOOR_LOG_INFO, "'%s': no file system; "
-			  "reported as a single file", path);
+	    src->partition < 0 && !s->stats.volumes &&
+	    is_plain_file(path, &ptype)) {
+		spoor_log(s->ctx, SPOOR_LOG_WARN, "'%s': no volume or file "
+			  "system, but a file (%s): reported as one file",
+			  path, ptype.mime);
 		spoor_err_clear(err);
 		rc = walk_single(&w, path, err);
 		drain(s, 0);
