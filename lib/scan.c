@@ -2,13 +2,15 @@
  * scan.c: one read of every file feeds every digest and libmagic.
  *
  * The caller's thread walks the evidence and reads each file's content in
- * chunks from a bounded pool.  Every chunk goes to each "lane"; a lane is
- * a thread owning a subset of the digest algorithms (and, for one lane,
- * libmagic), chosen so that the lanes cost about the same per byte.
- * Lanes take their messages in order, so a file's digests are complete
- * when its end marker has passed every lane, and files complete in walk
- * order: the caller's thread hands finished files to on_file in exactly
- * the order of the walk, whatever the number of threads.
+ * chunks from a bounded pool, and gives the chunks to "lanes" (threads):
+ * - a small file goes whole to one lane, the one with the least work
+ *   queued, which computes every digest and its type: many small files
+ *   keep every core busy;
+ * - a large file goes to every lane, each computing its share of the
+ *   digests (shared out so that the lanes cost about the same per byte),
+ *   so that one large file also keeps every core busy.
+ * The caller's thread hands finished files to on_file in exactly the
+ * order of the walk (a FIFO of jobs), whatever the number of threads.
  *
  * With threads == 1 there are no threads: the single lane runs inline.
  * Memory is bounded by POOL_CHUNKS * CHUNK_SIZE plus MAX_INFLIGHT jobs.
@@ -31,6 +33,8 @@
 #define MAX_LANES 4
 #define QUEUE_LEN 512
 #define MAX_INFLIGHT 4096
+/* From this size on a file's digests are shared out over the lanes. */
+#define SPLIT_SIZE ((uint64_t)16 << 20)
 
 struct chunk {
 	atomic_int refs;
@@ -49,6 +53,7 @@ struct job {
 	struct spoor_type type;	/* mime and magic set by (maybe) two lanes */
 	bool mime_ok, desc_ok;
 	uint64_t idx;		/* job number: shares libmagic out */
+	int lane;		/* the lane of a whole job, -1: split */
 	bool content;		/* its content went through the lanes */
 	struct job *next;
 };
@@ -61,9 +66,12 @@ struct msg {
 struct lane {
 	struct spoor_scan *s;
 	int idx;
-	unsigned mask;
+	unsigned mask;		/* its share of a split job */
 	bool do_mime, do_desc;	/* libmagic's halves for the current job */
-	struct spoor_hash *hash;
+	struct spoor_hash *hash;	/* the share */
+	struct spoor_hash *full;	/* every algorithm, for whole jobs */
+	struct spoor_hash *cur_hash;
+	atomic_uint_fast64_t queued;	/* bytes pushed, not yet hashed */
 	struct spoor_magic *mg;
 	unsigned char *head;
 	size_t head_len;
@@ -159,20 +167,26 @@ static void lane_begin(struct lane *l, struct job *job)
 
 	l->cur = job;
 	l->head_len = 0;
-	/* libmagic costs per file, not per byte: each file's MIME type and
-	 * description go to two different lanes, in turn */
-	l->do_mime = l->mg && (int)(job->idx % n) == l->idx;
-	l->do_desc = l->mg && (int)((job->idx + 1) % n) == l->idx;
-	if (l->hash)
-		spoor_hash_reset(l->hash, &l->err);
+	if (job->lane >= 0) {
+		l->do_mime = l->do_desc = l->mg != NULL;
+		l->cur_hash = l->full;
+	} else {
+		/* libmagic costs per file, not per byte: the MIME type and
+		 * the description go to two lanes, in turn */
+		l->do_mime = l->mg && (int)(job->idx % n) == l->idx;
+		l->do_desc = l->mg && (int)((job->idx + 1) % n) == l->idx;
+		l->cur_hash = l->hash;
+	}
+	if (l->cur_hash)
+		spoor_hash_reset(l->cur_hash, &l->err);
 }
 
 static void lane_finish(struct lane *l, struct job *job)
 {
 	struct spoor_scan *s = l->s;
 
-	if (l->hash && !job->f.error &&
-	    spoor_hash_final(l->hash, &job->lane_d[l->idx], &l->err))
+	if (l->cur_hash && !job->f.error &&
+	    spoor_hash_final(l->cur_hash, &job->lane_d[l->idx], &l->err))
 		job->lane_d[l->idx].mask = 0;
 	if (job->f.size == 0 || l->head_len) {
 		size_t len = job->f.size ? l->head_len : 0;
@@ -205,8 +219,9 @@ static void lane_handle(struct lane *l, const struct msg *m)
 		lane_finish(l, m->job);
 		return;
 	}
-	if (l->hash)
-		spoor_hash_update(l->hash, c->data, c->len, &l->err);
+	if (l->cur_hash)
+		spoor_hash_update(l->cur_hash, c->data, c->len, &l->err);
+	atomic_fetch_sub(&l->queued, c->len);
 	if ((l->do_mime || l->do_desc) && l->head_len < SPOOR_MAGIC_HEAD) {
 		size_t n = MIN(c->len, SPOOR_MAGIC_HEAD - l->head_len);
 		memcpy(l->head + l->head_len, c->data, n);
@@ -261,18 +276,14 @@ static void lane_push(struct spoor_scan *s, struct lane *l, struct job *job,
 	pthread_mutex_unlock(&l->mu);
 }
 
-/* Share the algorithms out over n lanes, costliest first, each to the
- * lane with the least cost so far.  libmagic runs on every lane, for a
- * share of the files (see lane_begin). */
+/* Share the algorithms out over n lanes (for split jobs), costliest
+ * first, each to the lane with the least cost so far.  Every lane also
+ * does whole jobs and libmagic (see lane_begin). */
 static int plan_lanes(struct spoor_scan *s, int want)
 {
 	int cost[MAX_LANES] = { 0 };
-	int units = s->o.magic ? 2 : 0, n, best;
+	int n = MAX(1, MIN(want, MAX_LANES)), best;
 
-	for (size_t i = 0; i < ARRAY_SIZE(alg_cost); i++)
-		if (s->o.hash_mask & alg_cost[i].alg)
-			units++;
-	n = MAX(1, MIN(want, MIN(units, MAX_LANES)));
 	for (size_t i = 0; i < ARRAY_SIZE(alg_cost); i++) {
 		if (!(s->o.hash_mask & alg_cost[i].alg))
 			continue;
@@ -299,6 +310,9 @@ static int lanes_start(struct spoor_scan *s, struct spoor_err *err)
 		pthread_cond_init(&l->nonfull, NULL);
 		spoor_err_clear(&l->err);
 		if (l->mask && !(l->hash = spoor_hash_new(l->mask, &l->err)))
+			goto fail;
+		if (s->o.hash_mask &&
+		    !(l->full = spoor_hash_new(s->o.hash_mask, &l->err)))
 			goto fail;
 		if (s->o.magic && !(l->mg = spoor_magic_new(&l->err)))
 			goto fail;
@@ -515,6 +529,48 @@ static bool wants_content(const struct spoor_scan *s)
 	return s->o.hash_mask || s->o.magic;
 }
 
+/* Give a chunk (NULL: the end marker) to the lanes of the job. */
+static void job_push(struct spoor_scan *s, struct job *job, struct chunk *c)
+{
+	if (job->lane >= 0) {
+		struct lane *l = &s->lanes[job->lane];
+
+		if (c) {
+			atomic_store(&c->refs, 1);
+			atomic_fetch_add(&l->queued, c->len);
+		}
+		lane_push(s, l, job, c);
+		return;
+	}
+	if (c)
+		atomic_store(&c->refs, s->nlanes);
+	for (int i = 0; i < s->nlanes; i++) {
+		if (c)
+			atomic_fetch_add(&s->lanes[i].queued, c->len);
+		lane_push(s, &s->lanes[i], job, c);
+	}
+}
+
+/* Small files go whole to the lane with the least work queued; large
+ * ones are shared out.  Only the order of completion depends on this,
+ * never the output. */
+static void job_place(struct spoor_scan *s, struct job *job)
+{
+	uint64_t least = UINT64_MAX;
+
+	job->lane = -1;
+	if (s->nlanes == 1 || job->f.size >= SPLIT_SIZE)
+		return;
+	for (int i = 0; i < s->nlanes; i++) {
+		uint64_t q = atomic_load(&s->lanes[i].queued);
+
+		if (q < least) {
+			least = q;
+			job->lane = i;
+		}
+	}
+}
+
 static void read_content(struct spoor_scan *s, struct walk_entry *e,
 			 struct job *job)
 {
@@ -550,9 +606,7 @@ static void read_content(struct spoor_scan *s, struct walk_entry *e,
 			break;
 		}
 		c->len = (size_t)n;
-		atomic_store(&c->refs, s->nlanes);
-		for (int i = 0; i < s->nlanes; i++)
-			lane_push(s, &s->lanes[i], job, c);
+		job_push(s, job, c);
 		off += (uint64_t)n;
 		s->stats.bytes += (uint64_t)n;
 		progress(s, false);
@@ -573,10 +627,10 @@ static int on_entry(void *ud, struct walk_entry *e)
 	if (e->has_content && wants_content(s) &&
 	    (!s->o.select || s->o.select(s->o.userdata, &e->f))) {
 		job->content = true;
-		atomic_store(&job->pending, s->nlanes);
+		job_place(s, job);
+		atomic_store(&job->pending, job->lane >= 0 ? 1 : s->nlanes);
 		read_content(s, e, job);
-		for (int i = 0; i < s->nlanes; i++)
-			lane_push(s, &s->lanes[i], job, NULL);
+		job_push(s, job, NULL);
 	}
 	enqueue(s, job);
 	progress(s, false);
@@ -762,6 +816,7 @@ void spoor_scan_free(struct spoor_scan *s)
 			pthread_join(l->thread, NULL);
 		}
 		spoor_hash_free(l->hash);
+		spoor_hash_free(l->full);
 		spoor_magic_free(l->mg);
 		free(l->head);
 		pthread_mutex_destroy(&l->mu);
