@@ -150,7 +150,8 @@ bool spoor_ext_mismatch(const char *name, const char *mime)
 	if (in_list(e->exts, ext))
 		return false;
 	if (is_text_mime(e))	/* any text extension fits a text type */
-		return !in_list(text_exts, ext) && binary_ext(ext);
+		return !in_list(text_exts, ext) && binary_ext(ext) &&
+		       !in_list(generic_exts, ext);
 	return true;
 }
 

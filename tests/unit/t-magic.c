@@ -34,6 +34,8 @@ static const struct {
 	{ "secret.dat", "image/jpeg", 1 },	/* picture hidden as data */
 	{ "fake.jpg", "application/octet-stream", 1 },
 	{ "blob.bin", "application/octet-stream", 0 },
+	{ "notes.bin", "text/plain", 0 },	/* .bin promises nothing */
+	{ "photo.bin", "image/jpeg", 1 },	/* a picture under it does */
 	{ "unknown.xyz", "application/octet-stream", 0 },
 	{ "movie.mp4", "video/mp4", 0 },
 	{ "movie.mov", "video/quicktime", 0 },
