@@ -32,6 +32,7 @@ endif
 B := $(abspath $(O))
 
 CC ?= cc
+comma := ,
 PKG_CONFIG ?= pkg-config
 
 # Libraries found through pkg-config, and the Debian package of each.
@@ -45,7 +46,7 @@ DEB_PACKAGES := \
 	libarchive-dev libewf-dev \
 	sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs xorriso \
 	fdisk gdisk qemu-utils sqlite3 file openssl libxml2-utils \
-	hashdeep time coreutils bsdextrautils
+	hashdeep time coreutils bsdextrautils dc3dd dcfldd bc
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
@@ -151,7 +152,8 @@ $(O)/bin/%: $(O)/cmd/%.o $(CLI_OBJ) $(STATIC_LIB)
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ilib -fPIC -shared $(ALL_LDFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ilib -fPIC -shared $(ALL_LDFLAGS) \
+		$(if $(SANITIZE),,-Wl,-z,defs) -o $@ $<
 
 # ---- tests ----
 
@@ -192,9 +194,12 @@ demo: deps
 demo-run: all testdata
 	SPOOR_BUILD=$(B) SPOOR_TESTDATA=$(B)/testdata bash tests/demo.sh demo-out
 
+# BENCH=files,acquire,... runs a subset.
+BENCH ?= $(patsubst bench/%.sh,%,$(filter-out bench/mkcorpus.sh,$(wildcard bench/*.sh)))
 bench: deps
 	@$(MAKE) --no-print-directory all
-	bash bench/files.sh $(B)
+	@for b in $(subst $(comma), ,$(BENCH)); do \
+		echo "== bench/$$b.sh"; bash bench/$$b.sh $(B) || exit 1; done
 
 # ---- Debian packages ----
 
@@ -236,7 +241,7 @@ install: all
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)
 	ln -sf libspoor.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libspoor.so.$(SOVERSION)
 	ln -sf libspoor.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libspoor.so
-	install -m 644 lib/spoor.h $(DESTDIR)$(INCDIR)
+	install -m 644 lib/spoor.h lib/spoor-plugin.h $(DESTDIR)$(INCDIR)
 	install -m 644 $(O)/spoor.pc $(DESTDIR)$(LIBDIR)/pkgconfig
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR))
 	$(if $(filter %.1,$(MAN_PAGES)),install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1)
@@ -245,7 +250,8 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
 	rm -f $(DESTDIR)$(LIBDIR)/libspoor.a $(DESTDIR)$(LIBDIR)/libspoor.so*
-	rm -f $(DESTDIR)$(INCDIR)/spoor.h $(DESTDIR)$(LIBDIR)/pkgconfig/spoor.pc
+	rm -f $(DESTDIR)$(INCDIR)/spoor.h $(DESTDIR)$(INCDIR)/spoor-plugin.h
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spoor.pc
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES))))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN_PAGES))))
 	rm -rf $(DESTDIR)$(PLUGINDIR)

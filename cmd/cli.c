@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/banned.h"
@@ -141,11 +142,21 @@ static char *out_tmp;
 
 FILE *cli_output_open(const char *path)
 {
+	struct stat st;
 	FILE *f;
 	size_t n;
 
 	if (!path || !strcmp(path, "-"))
 		return stdout;
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		/* a device or a fifo (-o /dev/null): written in place; a
+		 * rename over it would replace the device with a file */
+		f = fopen(path, "w");
+		if (!f)
+			cli_die(EXIT_OUTPUT, "cannot open '%s': %s", path,
+				strerror(errno));
+		return f;
+	}
 	n = strlen(path) + 5;
 	out_path = strdup(path);
 	out_tmp = malloc(n);
@@ -170,6 +181,13 @@ int cli_output_commit(FILE *f, bool ok)
 
 	if (f == stdout)
 		return 0;
+	if (!out_tmp) {		/* a device, written in place */
+		if (fclose(f)) {
+			cli_error("write error: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
 		cli_error("cannot write '%s': %s", out_tmp, strerror(errno));
 		ok = false;

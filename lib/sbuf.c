@@ -65,12 +65,26 @@ void sbuf_adds(struct sbuf *b, const char *s)
 void sbuf_addf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t avail;
 	int n;
 
+	/* one vsnprintf in the common case: into the room already there */
+	if (!grow(b, 64))
+		return;
+	avail = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->buf + b->len, avail, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !grow(b, (size_t)n))
+	if (n < 0) {
+		b->buf[b->len] = '\0';
+		return;
+	}
+	if ((size_t)n < avail) {
+		b->len += (size_t)n;
+		return;
+	}
+	b->buf[b->len] = '\0';
+	if (!grow(b, (size_t)n))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);

@@ -98,40 +98,47 @@ static bool json_str_body(struct sbuf *b, const char *p, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)p[i];
+		size_t run = i;
+		unsigned char c;
 		size_t k;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			sbuf_addc(b, (char)c);
-			i++;
+		/* copy runs that need no escaping in one go */
+		while (run < n) {
+			c = (unsigned char)p[run];
+			if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+				run++;
+			else if (c >= 0x80 && (k = spoor_utf8_seq(p + run,
+								  n - run)))
+				run += k;
+			else
+				break;
+		}
+		if (run > i) {
+			sbuf_add(b, p + i, run - i);
+			i = run;
 			continue;
 		}
-		if (c < 0x80) {
-			switch (c) {
-			case '"': sbuf_add(b, "\\\"", 2); break;
-			case '\\': sbuf_add(b, "\\\\", 2); break;
-			case '\b': sbuf_add(b, "\\b", 2); break;
-			case '\f': sbuf_add(b, "\\f", 2); break;
-			case '\n': sbuf_add(b, "\\n", 2); break;
-			case '\r': sbuf_add(b, "\\r", 2); break;
-			case '\t': sbuf_add(b, "\\t", 2); break;
-			default:
-				sbuf_add(b, "\\u00", 4);
-				sbuf_addc(b, hexdig[c >> 4]);
-				sbuf_addc(b, hexdig[c & 15]);
-			}
-			i++;
-			continue;
-		}
-		k = spoor_utf8_seq(p + i, n - i);
-		if (k) {
-			sbuf_add(b, p + i, k);
-			i += k;
-		} else {
+		c = (unsigned char)p[i];
+		if (c >= 0x80) {	/* not UTF-8: U+FFFD, bytes in _hex */
 			sbuf_add(b, "\\ufffd", 6);
 			valid = false;
 			i++;
+			continue;
 		}
+		switch (c) {
+		case '"': sbuf_add(b, "\\\"", 2); break;
+		case '\\': sbuf_add(b, "\\\\", 2); break;
+		case '\b': sbuf_add(b, "\\b", 2); break;
+		case '\f': sbuf_add(b, "\\f", 2); break;
+		case '\n': sbuf_add(b, "\\n", 2); break;
+		case '\r': sbuf_add(b, "\\r", 2); break;
+		case '\t': sbuf_add(b, "\\t", 2); break;
+		default:
+			sbuf_add(b, "\\u00", 4);
+			sbuf_addc(b, hexdig[c >> 4]);
+			sbuf_addc(b, hexdig[c & 15]);
+		}
+		i++;
 	}
 	return valid;
 }

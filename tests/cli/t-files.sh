@@ -153,6 +153,10 @@ run_rc 0 "-o FILE" spoor-files -q -o "$T/o.jsonl" "$ev"
 cmp -s "$T/o.jsonl" "$T/j1"
 ok $? "-o writes the same records"
 ok "$([ ! -e "$T/o.jsonl.tmp" ]; echo $?)" "no .tmp left behind"
+if [ -c /dev/null ]; then
+	spoor-files -q -o /dev/null "$ev"
+	ok "$([ -c /dev/null ]; echo $?)" "-o /dev/null writes to the device, never replaces it"
+fi
 run_rc 4 "-o into a directory that does not exist" spoor-files -o "$T/no/dir/x" "$ev"
 run_rc 0 "spoor files dispatches to spoor-files" spoor files -q "$ev"
 cmp -s "$T/out" "$T/j1"
