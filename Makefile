@@ -164,7 +164,7 @@ $(O)/tests/%.o: tests/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 $(O)/tests/unit/t-%: $(O)/tests/unit/t-%.o $(O)/tests/tap.o $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-TESTDATA_SCRIPTS := $(wildcard testdata/*.sh testdata/*.pl)
+TESTDATA_SCRIPTS := testdata/mkimages.sh $(wildcard testdata/*.pl)
 $(O)/testdata/.stamp: $(TESTDATA_SCRIPTS)
 	@mkdir -p $(@D)
 	bash testdata/mkimages.sh $(B)/testdata
