@@ -18,7 +18,8 @@ static const char synopsis[] =
 	"                   [--format=jsonl|csv|dfxml|bodyfile] [--hash=LIST]\n"
 	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
-	"                   EVIDENCE...\n";
+	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
+	"                   [--no-alert-exit] EVIDENCE...\n";
 
 static const char help_text[] =
 	"\n"
@@ -37,6 +38,13 @@ static const char help_text[] =
 	"      --format=FORMAT    jsonl (default), csv, dfxml, bodyfile\n"
 	"      --hash=LIST        md5,sha1,sha256 (default), sha512, or none\n"
 	"      --no-magic         do not classify with libmagic\n"
+	"      --hashdb=SET.sdb   match files against a hash set (repeatable);\n"
+	"                         records gain 'hashsets', known-bad hits are\n"
+	"                         ALERT lines on stderr at once\n"
+	"      --skip-known       leave out files found in a 'known' set\n"
+	"      --triage           first hash pictures, videos, archives and\n"
+	"                         chat databases (alerts only), then the rest\n"
+	"      --no-alert-exit    do not exit 1 on a known-bad hit\n"
 	"  -j, --threads=N        hashing threads (default: CPUs, at most 4;\n"
 	"                         1: single-threaded)\n"
 	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
@@ -47,13 +55,15 @@ static const char help_text[] =
 	"  -V, --version          print the version\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Exit: 0 ok; 2 usage; 3 evidence unreadable or not recognised; 4 output\n"
-	"failed; 5 finished, but files, directories or partitions could not be\n"
-	"read (see the summary).  See spoor-files(1).\n";
+	"Exit: 0 ok; 1 a known-bad hit (see --hashdb); 2 usage; 3 evidence\n"
+	"unreadable or not recognised; 4 output failed; 5 finished, but files,\n"
+	"directories or partitions could not be read (see the summary).  See\n"
+	"spoor-files(1).\n";
 
 enum {
 	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
-	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HASHDB, OPT_SKIP_KNOWN,
+	OPT_NO_ALERT_EXIT, OPT_TRIAGE,
 };
 
 static const struct option long_opts[] = {
@@ -61,8 +71,10 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "fstype", required_argument, NULL, 'f' },
 	{ "hash", required_argument, NULL, OPT_HASH },
+	{ "hashdb", required_argument, NULL, OPT_HASHDB },
 	{ "help", no_argument, NULL, 'h' },
 	{ "imgtype", required_argument, NULL, 'i' },
+	{ "no-alert-exit", no_argument, NULL, OPT_NO_ALERT_EXIT },
 	{ "no-magic", no_argument, NULL, OPT_NO_MAGIC },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "offset", required_argument, NULL, OPT_OFFSET },
@@ -70,7 +82,9 @@ static const struct option long_opts[] = {
 	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "skip-known", no_argument, NULL, OPT_SKIP_KNOWN },
 	{ "threads", required_argument, NULL, 'j' },
+	{ "triage", no_argument, NULL, OPT_TRIAGE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -82,10 +96,15 @@ static const char *const csv_columns[] = {
 	"allocated", "orphan", "size", "mtime", "atime", "ctime", "crtime",
 	"md5", "sha1", "sha256", "sha512", "mime", "magic", "category",
 	"ext_mismatch", "recovery", "error", "link_target", "mode", "uid",
-	"gid", NULL,
+	"gid", "hashsets", NULL,
 };
 
+struct hashdbs;
+
+static struct spoor_scan *the_scan;
+
 struct run {
+	struct hashdbs *hdb;	/* NULL without --hashdb */
 	struct spoor_writer *writer;
 	enum spoor_format fmt;
 	struct cli_progress progress;
@@ -93,7 +112,6 @@ struct run {
 	struct spoor_err write_err;
 };
 
-static struct spoor_scan *the_scan;
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -112,6 +130,213 @@ static _Noreturn void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* ---- hash sets (--hashdb, --skip-known, --triage) ---- */
+
+#define MAX_HASHDBS 64
+#define MAX_ALERTED 100000	/* triage alerts remembered to not repeat */
+
+struct hashdbs {
+	struct spoor_hashdb *db[MAX_HASHDBS];
+	struct spoor_hashdb_info info[MAX_HASHDBS];
+	size_t n;
+	struct spoor_record hits[MAX_HASHDBS];	/* of the current file */
+	bool skip_known, triage_pass;
+	uint64_t known_bad, notable, known, skipped;
+	char **alerted;		/* "hex set path" alerted by --triage */
+	size_t nalerted;
+};
+
+static void hashdbs_open(struct hashdbs *h, const char *path,
+			 unsigned hash_mask)
+{
+	struct spoor_err err;
+	bool usable = false;
+
+	if (h->n >= MAX_HASHDBS)
+		cli_die(EXIT_USAGE, "at most %d --hashdb sets", MAX_HASHDBS);
+	h->db[h->n] = spoor_hashdb_open(path, &err);
+	if (!h->db[h->n])
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
+	spoor_hashdb_get_info(h->db[h->n], &h->info[h->n]);
+	for (int a = 0; a < SPOOR_HASH_NALGS; a++)
+		if (h->info[h->n].count[a] && (hash_mask & (1u << a)))
+			usable = true;
+	if (!usable)
+		cli_warn("'%s' has no digests of the algorithms of --hash: "
+			 "nothing will match it", path);
+	h->n++;
+}
+
+static void hashdbs_close(struct hashdbs *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		spoor_hashdb_close(h->db[i]);
+	for (size_t i = 0; i < h->nalerted; i++)
+		free(h->alerted[i]);
+	free(h->alerted);
+}
+
+/* Print an ALERT line at once.  The path comes from the evidence:
+ * control bytes are shown as '?' so that a name cannot rewrite the
+ * terminal; the record keeps the real bytes. */
+static void hashdb_alert(struct hashdbs *h, struct cli_progress *prog,
+			 const struct spoor_file *f, unsigned alg,
+			 const char *set, const char *cat)
+{
+	char hex[2 * SPOOR_HASH_MAXLEN + 1], path[1024], *key;
+	size_t n = f->path_len < sizeof(path) ? f->path_len
+		   : sizeof(path) - 1, klen;
+
+	spoor_hex(spoor_digest_get(&f->digests, alg), spoor_hash_len(alg),
+		  hex);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)f->path[i];
+
+		path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	path[n] = '\0';
+	klen = strlen(hex) + strlen(set) + n + 3;
+	key = malloc(klen);
+	if (key)
+		snprintf(key, klen, "%s %s %s", hex, set, path);
+	for (size_t i = 0; key && !h->triage_pass && i < h->nalerted; i++)
+		if (!strcmp(h->alerted[i], key)) {
+			free(key);
+			return;	/* already alerted in the triage pass */
+		}
+	if (key && h->triage_pass && h->nalerted < MAX_ALERTED) {
+		char **p = realloc(h->alerted,
+				   (h->nalerted + 1) * sizeof(*p));
+
+		if (p) {
+			h->alerted = p;
+			p[h->nalerted++] = key;
+			key = NULL;
+		}
+	}
+	free(key);
+	cli_progress_clear(prog);
+	fprintf(stderr, "%s: ALERT: known-bad: '%s' %s %s set %s category "
+		"%s\n", cli_progname(), path, spoor_hash_name(alg), hex, set,
+		*cat ? cat : "-");
+	fflush(stderr);
+}
+
+/*
+ * Look a file up in every set; add `hashsets` to rec (when not NULL) and
+ * alert on known-bad hits.  Returns true when --skip-known leaves the
+ * record out: a hit in a known set and in no other kind.
+ */
+static bool hashdb_match(struct hashdbs *h, struct cli_progress *prog,
+			 const struct spoor_file *f, struct spoor_record *rec)
+{
+	size_t nhits = 0;
+	bool known = false, other = false;
+
+	if (!f->hashed) {
+		if (rec)
+			spoor_record_null(rec, "hashsets");
+		return false;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		const char *cat = "";
+		unsigned alg = spoor_hashdb_lookup_digests(h->db[i],
+							   &f->digests, &cat);
+		struct spoor_record *hit = &h->hits[nhits];
+
+		if (!alg)
+			continue;
+		switch (h->info[i].kind) {
+		case SPOOR_HDB_KNOWN:
+			known = true;
+			break;
+		case SPOOR_HDB_NOTABLE:
+			other = true;
+			break;
+		case SPOOR_HDB_KNOWN_BAD:
+			other = true;
+			hashdb_alert(h, prog, f, alg, h->info[i].name, cat);
+			break;
+		}
+		if (h->triage_pass)
+			continue;
+		h->known_bad += h->info[i].kind == SPOOR_HDB_KNOWN_BAD;
+		h->notable += h->info[i].kind == SPOOR_HDB_NOTABLE;
+		h->known += h->info[i].kind == SPOOR_HDB_KNOWN;
+		spoor_record_init(hit, "hashset");
+		spoor_record_str(hit, "set", h->info[i].name);
+		spoor_record_str(hit, "kind",
+				 spoor_hashdb_kind_name(h->info[i].kind));
+		spoor_record_str(hit, "category", *cat ? cat : NULL);
+		nhits++;
+	}
+	if (rec)
+		spoor_record_list(rec, "hashsets", h->hits, nhits);
+	if (h->skip_known && known && !other) {
+		h->skipped++;
+		return true;
+	}
+	return false;
+}
+
+/* --triage, first pass: only what the name says is a picture, video,
+ * archive or chat database is read; hits are alerted, nothing written */
+static bool triage_select(void *ud, const struct spoor_file *f)
+{
+	(void)ud;
+	switch (spoor_category_guess(f->name)) {
+	case SPOOR_CAT_IMAGE:
+	case SPOOR_CAT_VIDEO:
+	case SPOOR_CAT_ARCHIVE:
+	case SPOOR_CAT_CHAT_DATABASE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int triage_on_file(void *ud, const struct spoor_file *f)
+{
+	struct run *r = ud;
+
+	hashdb_match(r->hdb, &r->progress, f, NULL);
+	return SPOOR_OK;
+}
+
+/* Run the first --triage pass over all evidence, so that alerts come
+ * before the long full walk.  Its own scan and a silent context: the
+ * second pass reports every problem once. */
+static void triage_pass(struct run *r, const struct spoor_scan_opts *so,
+			const struct spoor_source_opts *src, int n,
+			char **evidence)
+{
+	struct spoor_scan_opts o = *so;
+	struct spoor_ctx *ctx = spoor_ctx_new();
+	struct spoor_scan *main_scan = the_scan, *scan;
+	struct spoor_err err;
+
+	o.select = triage_select;
+	o.magic = false;	/* digests are all the first pass needs */
+	o.on_file = triage_on_file;
+	o.on_progress = NULL;
+	o.estimate = false;
+	o.userdata = r;
+	scan = ctx ? spoor_scan_new(ctx, &o, &err) : NULL;
+	if (!scan) {
+		cli_warn("--triage: cannot start the first pass");
+		spoor_ctx_free(ctx);
+		return;
+	}
+	r->hdb->triage_pass = true;
+	the_scan = scan;
+	for (int i = 0; i < n && !interrupted; i++)
+		spoor_scan_evidence(scan, evidence[i], src, &err);
+	the_scan = main_scan;
+	r->hdb->triage_pass = false;
+	spoor_scan_free(scan);
+	spoor_ctx_free(ctx);
+}
+
 static int on_file(void *ud, const struct spoor_file *f)
 {
 	struct run *r = ud;
@@ -121,6 +346,8 @@ static int on_file(void *ud, const struct spoor_file *f)
 	spoor_file_record(f, &rec, &buf);
 	if (r->fmt == SPOOR_FMT_DFXML && f->nruns)
 		spoor_record_runs(&rec, "byte_runs", f->runs, f->nruns);
+	if (r->hdb && hashdb_match(r->hdb, &r->progress, f, &rec))
+		return SPOOR_OK;	/* --skip-known */
 	if (f->error && cli_verbosity() >= 0) {
 		cli_progress_clear(&r->progress);
 		cli_warn("'%s': '%.*s': %s", f->exhibit, (int)f->path_len,
@@ -196,6 +423,10 @@ int main(int argc, char **argv)
 	const char *output = NULL;
 	int verbose = 0, progress_mode = -1, threads = default_threads();
 	int exit_code = EXIT_OK, c;
+	struct hashdbs *hdb = NULL;
+	const char *hashdb_paths[MAX_HASHDBS];
+	size_t nhashdb = 0;
+	bool skip_known = false, alert_exit = true, triage = false;
 	char *cmdline;
 	double t0;
 	FILE *out;
@@ -268,6 +499,20 @@ int main(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			progress_mode = 0;
 			break;
+		case OPT_HASHDB:
+			if (nhashdb >= MAX_HASHDBS)
+				usage_error("at most 64 --hashdb sets%s", "");
+			hashdb_paths[nhashdb++] = optarg;
+			break;
+		case OPT_SKIP_KNOWN:
+			skip_known = true;
+			break;
+		case OPT_NO_ALERT_EXIT:
+			alert_exit = false;
+			break;
+		case OPT_TRIAGE:
+			triage = true;
+			break;
 		default:
 			usage_error(NULL, NULL);
 		}
@@ -286,7 +531,20 @@ int main(int argc, char **argv)
 		so.hash_mask = 0;
 	else if (spoor_hash_parse(hash, &so.hash_mask, &err))
 		usage_error("%s", err.msg);
+	if ((skip_known || triage) && !nhashdb)
+		usage_error("--skip-known and --triage need --hashdb%s", "");
+	if (nhashdb && !so.hash_mask)
+		usage_error("--hashdb needs digests: not --hash=none%s", "");
 	cli_set_verbosity(verbose);
+	if (nhashdb) {
+		hdb = calloc(1, sizeof(*hdb));
+		if (!hdb)
+			cli_die(EXIT_PARTIAL, "out of memory");
+		for (size_t i = 0; i < nhashdb; i++)
+			hashdbs_open(hdb, hashdb_paths[i], so.hash_mask);
+		hdb->skip_known = skip_known;
+		r.hdb = hdb;
+	}
 
 	ctx = spoor_ctx_new();
 	if (!ctx)
@@ -320,6 +578,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	t0 = cli_now();
+	if (triage)
+		triage_pass(&r, &so, &src, argc - optind, argv + optind);
 	for (int i = optind; i < argc && !interrupted; i++) {
 		int rc;
 
@@ -356,6 +616,22 @@ int main(int argc, char **argv)
 		if (exit_code == EXIT_OK &&
 		    (st->unreadable || st->volumes_skipped || st->walk_errors))
 			exit_code = EXIT_PARTIAL;
+	}
+	if (hdb) {
+		if (cli_verbosity() >= 0)
+			fprintf(stderr, "%s: hash sets: %llu known-bad, %llu "
+				"notable, %llu known hits; %llu known files "
+				"left out\n", cli_progname(),
+				(unsigned long long)hdb->known_bad,
+				(unsigned long long)hdb->notable,
+				(unsigned long long)hdb->known,
+				(unsigned long long)hdb->skipped);
+		/* a known-bad hit must not hide behind a lesser failure:
+		 * only a failed output (4) wins over it */
+		if (hdb->known_bad && alert_exit && exit_code != EXIT_OUTPUT)
+			exit_code = EXIT_NO;
+		hashdbs_close(hdb);
+		free(hdb);
 	}
 	spoor_writer_free(r.writer);
 	spoor_scan_free(the_scan);

@@ -598,6 +598,505 @@ SPOOR_API void spoor_scan_interrupt(struct spoor_scan *s);
 SPOOR_API const struct spoor_scan_stats *
 spoor_scan_stats(const struct spoor_scan *s);
 
+/* ------------------------------------------------------------------ */
+/* Acquisition (spoor-acquire)                                         */
+/* ------------------------------------------------------------------ */
+
+/* Facts about an acquisition source (a block device or a file).  Strings
+ * are empty when unknown. */
+struct spoor_devinfo {
+	bool is_blockdev;
+	uint64_t size;			/* bytes */
+	uint32_t logical_sector;	/* BLKSSZGET; 512 for files */
+	uint32_t physical_sector;	/* BLKPBSZGET; 512 for files */
+	char model[128], serial[128], firmware[64], vendor[64];
+	int removable;			/* 1 yes, 0 no, -1 unknown */
+	int readonly;			/* BLKROGET: 1, 0, -1 unknown */
+	bool mounted;			/* it or a partition of it */
+	char mountpoint[256];		/* first mount point found */
+	uint64_t st_dev, st_ino, st_rdev;
+	char sysname[64];		/* "sda", "loop0"; "" for files */
+};
+
+/* Fill *out for the source at path (opened read-only, never written).
+ * SPOOR_EIO when it cannot be opened, SPOOR_EUNSUPPORTED for anything
+ * but a regular file or a block device. */
+SPOOR_API int spoor_devinfo_get(const char *path, struct spoor_devinfo *out,
+				struct spoor_err *err);
+
+/* Set a block device read-only in the kernel (BLKROSET). */
+SPOOR_API int spoor_dev_set_readonly(const char *path, struct spoor_err *err);
+
+/*
+ * SPOOR_EINVAL when writing `output` (a file that may not exist yet)
+ * would write onto the source: the same file, the source device itself,
+ * a partition of it or a device it holds, or a file system mounted from
+ * it.  0 when it is elsewhere.
+ */
+SPOOR_API int spoor_output_on_source(const struct spoor_devinfo *src,
+				     const char *output,
+				     struct spoor_err *err);
+
+enum spoor_img_format {
+	SPOOR_IMG_RAW,		/* one file, OUTPUT */
+	SPOOR_IMG_SPLIT,	/* OUTPUT.001, OUTPUT.002, ... */
+	SPOOR_IMG_E01,		/* OUTPUT.E01, .E02, ... (libewf) */
+};
+
+enum spoor_compression {
+	SPOOR_COMPRESS_NONE,
+	SPOOR_COMPRESS_FAST,
+	SPOOR_COMPRESS_BEST,
+};
+
+/* Case metadata written into E01 headers and the logs (may be NULL). */
+struct spoor_case_meta {
+	const char *case_number, *evidence_number, *examiner;
+	const char *description, *notes;
+};
+
+/* One unreadable run of sectors (logical sector units). */
+struct spoor_bad_range {
+	uint64_t sector;
+	uint64_t count;
+	int sys_errno;
+};
+
+enum spoor_acq_phase { SPOOR_ACQ_READING, SPOOR_ACQ_VERIFYING };
+
+struct spoor_acq_progress {
+	enum spoor_acq_phase phase;
+	uint64_t bytes;			/* done in this phase */
+	uint64_t total;			/* bytes of the phase */
+	uint64_t bad_sectors;
+};
+
+typedef void spoor_acq_progress_cb(void *userdata,
+				   const struct spoor_acq_progress *p);
+
+struct spoor_acquire_opts {
+	enum spoor_img_format format;
+	uint64_t segment_size;		/* split / E01 segment bytes; 0: one
+					 * file (split) or 1.4 GiB (E01) */
+	enum spoor_compression compression;	/* E01 only */
+	unsigned hash_mask;		/* 0: md5 | sha256 */
+	uint64_t piece_size;		/* per-piece digests; 0: none */
+	int retries;			/* whole-block retries before the
+					 * sector-by-sector pass */
+	const unsigned char *fill;	/* pattern for unreadable sectors; */
+	size_t fill_len;		/* NULL/0: zeros */
+	const char *map_path;		/* ddrescue map; NULL: OUTPUT.map */
+	const char *log_base;		/* logs BASE.log, BASE.xml; NULL: OUTPUT
+					 * (without .E01) */
+	bool resume;			/* continue from the map */
+	bool verify;			/* re-read the image afterwards */
+	int direct;			/* O_DIRECT: -1 auto (devices), 0, 1 */
+	size_t buffer_size;		/* bytes per read; 0: 4 MiB */
+	struct spoor_case_meta meta;
+	const char *program, *version;	/* for logs and map headers */
+	const char *command_line;
+	spoor_acq_progress_cb *on_progress;	/* from the caller's thread */
+	void *userdata;
+};
+
+enum spoor_verify_result {
+	SPOOR_VERIFY_NOT_RUN,
+	SPOOR_VERIFY_MATCH,
+	SPOOR_VERIFY_MISMATCH,
+	SPOOR_VERIFY_FAILED,		/* the image could not be re-read */
+};
+
+/* What an acquisition did; valid until spoor_acquire_free. */
+struct spoor_acquire_result {
+	struct spoor_devinfo source;
+	struct spoor_digests digests;	/* of the image bytes (fill
+					 * included), over the whole image */
+	struct spoor_digests verify_digests;
+	enum spoor_verify_result verify;
+	uint64_t bytes_read;		/* from the source in this run */
+	uint64_t bytes_written;		/* image bytes written in this run */
+	uint64_t resumed_from;		/* byte offset; 0 for a fresh run */
+	uint64_t bad_sectors;
+	const struct spoor_bad_range *bad;
+	size_t nbad;
+	uint64_t npieces;		/* per-piece digests, see below */
+	struct spoor_time start, end;	/* UTC wall clock */
+	double seconds;			/* reading (monotonic) */
+	double verify_seconds;
+	bool interrupted;
+	bool completed;			/* every byte read or accounted for */
+	int code;			/* enum spoor_code of the run */
+	char error[SPOOR_ERR_MSG_MAX];	/* "" when none */
+	const char *const *segments;	/* image files, NULL-terminated */
+	const char *log_path, *xml_path, *map_path;
+};
+
+/*
+ * An acquisition: one reader thread feeds one thread per digest and one
+ * writer thread through a fixed ring of aligned buffers (memory stays
+ * under 64 MiB whatever the source size).  Read errors are retried, then
+ * re-read one logical sector at a time with O_DIRECT, so exactly the
+ * unreadable sectors are filled and recorded.
+ */
+struct spoor_acquire;
+
+/* Check the options, inspect the source (spoor_devinfo_get) and refuse
+ * an output on the source (SPOOR_EINVAL).  Nothing is written yet.  The
+ * strings and the fill pattern that `o` points to must stay valid until
+ * spoor_acquire_free (map_path and log_base are copied). */
+SPOOR_API struct spoor_acquire *
+spoor_acquire_new(struct spoor_ctx *ctx, const char *source,
+		  const char *output, const struct spoor_acquire_opts *o,
+		  struct spoor_err *err);
+SPOOR_API void spoor_acquire_free(struct spoor_acquire *a);
+
+/* The source facts found by spoor_acquire_new. */
+SPOOR_API const struct spoor_devinfo *
+spoor_acquire_source(const struct spoor_acquire *a);
+
+/*
+ * Image the source, then verify when asked.  0 when every sector was
+ * read and (with verify) the image matches; SPOOR_EIO when sectors were
+ * unreadable (the image is complete, filled there); SPOOR_EOUTPUT when
+ * the image could not be written; SPOOR_ESTOPPED when interrupted (the
+ * map allows --resume).  The result says more in every case.
+ */
+SPOOR_API int spoor_acquire_run(struct spoor_acquire *a,
+				struct spoor_err *err);
+
+/* Ask a running acquisition to stop soon (safe from a signal handler). */
+SPOOR_API void spoor_acquire_interrupt(struct spoor_acquire *a);
+
+SPOOR_API const struct spoor_acquire_result *
+spoor_acquire_result(const struct spoor_acquire *a);
+
+/* The digests of piece i (0 <= i < npieces) of --piece. */
+SPOOR_API int spoor_acquire_piece(const struct spoor_acquire *a, uint64_t i,
+				  struct spoor_digests *out);
+
+/*
+ * Write the text log (OUTPUT.log) and the DFXML-style XML log
+ * (OUTPUT.xml) atomically (tmp, fsync, rename), after spoor_acquire_run
+ * whatever it returned: the logs say what happened, success or not.
+ */
+SPOOR_API int spoor_acquire_write_logs(struct spoor_acquire *a,
+				       struct spoor_err *err);
+
+
+/* ------------------------------------------------------------------ */
+/* Hash sets (spoor-hashdb)                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A hash set is a `.sdb` file: a small header (magic "SPOORHDB", format
+ * version, set name, kind, default category, counts per algorithm, build
+ * time, the SHA-256 and name of every input) and, per algorithm, one
+ * sorted array of fixed-width digests with a fan-out table over their
+ * leading bits and an optional per-entry category index.  It is opened
+ * with mmap and searched in place (nothing is loaded), read-only, so any
+ * number of processes can share it.  Every offset and size is checked on
+ * open; a hostile or damaged file is SPOOR_EFORMAT, never a crash.
+ */
+
+enum spoor_hashdb_kind {
+	SPOOR_HDB_KNOWN,	/* known-good: may be left out (NSRL) */
+	SPOOR_HDB_NOTABLE,	/* worth a look: tools, earlier cases */
+	SPOOR_HDB_KNOWN_BAD,	/* known abuse material: alert at once */
+};
+
+/* "known", "notable", "known-bad"; NULL for other values. */
+SPOOR_API const char *spoor_hashdb_kind_name(enum spoor_hashdb_kind k);
+
+/* Parse a kind name (as above); anything else is SPOOR_EINVAL. */
+SPOOR_API int spoor_hashdb_kind_parse(const char *s,
+				      enum spoor_hashdb_kind *k,
+				      struct spoor_err *err);
+
+/* Input formats a set is built from. */
+enum spoor_hashdb_format {
+	SPOOR_HDB_FMT_AUTO,	/* detect from the content */
+	SPOOR_HDB_FMT_RDS,	/* NSRL RDS v3 (SQLite, FILE table) */
+	SPOOR_HDB_FMT_NSRL_TXT,	/* legacy NSRLFile.txt (CSV, header) */
+	SPOOR_HDB_FMT_VICS,	/* Project VIC / CAID VICS JSON (OData) */
+	SPOOR_HDB_FMT_HASHDEEP,	/* hashdeep/md5deep CSV ("%%%% HASHDEEP") */
+	SPOOR_HDB_FMT_HASHLIST,	/* md5sum/sha1sum/sha256sum/sha512sum
+				 * output, BSD "ALG (name) = hex", or one
+				 * hex digest per line */
+	SPOOR_HDB_FMT_SDB,	/* another .sdb set (merge, import) */
+};
+
+/* "auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb". */
+SPOOR_API const char *spoor_hashdb_format_name(enum spoor_hashdb_format f);
+
+/* Parse a format name (as above); anything else is SPOOR_EINVAL. */
+SPOOR_API int spoor_hashdb_format_parse(const char *s,
+					enum spoor_hashdb_format *f,
+					struct spoor_err *err);
+
+/*
+ * Detect the format of the input at `path` from its first bytes (SQLite
+ * header, '{' or '[', "%%%% HASHDEEP", the NSRLFile.txt header, the .sdb
+ * magic, else a hash list).  SPOOR_EIO when it cannot be read.
+ */
+SPOOR_API int spoor_hashdb_detect(const char *path,
+				  enum spoor_hashdb_format *f,
+				  struct spoor_err *err);
+
+/* A line (or row, or JSON object) of an input that could not be used. */
+typedef void spoor_hashdb_bad_cb(void *userdata, const char *input,
+				 uint64_t line, const char *why);
+
+/* What one input gave. */
+struct spoor_hashdb_input_stats {
+	enum spoor_hashdb_format format;	/* as detected */
+	uint64_t records;	/* lines, rows or objects read */
+	uint64_t digests[SPOOR_HASH_NALGS];	/* added, by algorithm index
+						 * (md5, sha1, sha256, sha512) */
+	uint64_t bad;		/* records that did not parse (reported) */
+	uint64_t skipped;	/* blank lines, comments, headers */
+	unsigned char sha256[32];	/* of the input file's bytes */
+};
+
+/* What a finished build wrote. */
+struct spoor_hashdb_build_stats {
+	uint64_t added[SPOOR_HASH_NALGS];	/* digests added */
+	uint64_t unique[SPOOR_HASH_NALGS];	/* digests in the set */
+	uint64_t category_conflicts;	/* one digest, two categories */
+	uint64_t runs;			/* sorted runs spilled to disk */
+};
+
+struct spoor_hashdb_build_opts {
+	const char *name;	/* set name (<= 127 bytes); NULL: basename
+				 * of the output without ".sdb" */
+	enum spoor_hashdb_kind kind;
+	const char *category;	/* default category (<= 63 bytes) or NULL */
+	uint64_t mem_limit;	/* bytes for in-memory runs; 0: 512 MiB */
+	const char *tmp_dir;	/* NULL: the output's directory */
+	spoor_hashdb_bad_cb *on_bad;	/* optional; else only counted */
+	void *userdata;
+};
+
+/*
+ * A set being built by external merge sort: digests are buffered up to
+ * mem_limit, spilled as sorted runs to unlinked temporary files, then
+ * k-way merged, deduplicated and written to OUT.tmp, fsync'd and renamed
+ * to OUT by spoor_hashdb_builder_finish.  When one digest comes with
+ * several categories, the category that first appeared in the inputs
+ * wins and the conflict is counted.  At most 65535 categories (of at
+ * most 255 bytes), 65535 inputs and 2^32 - 1 digests per algorithm.
+ */
+struct spoor_hashdb_builder;
+
+SPOOR_API struct spoor_hashdb_builder *
+spoor_hashdb_builder_new(const char *out_path,
+			 const struct spoor_hashdb_build_opts *o,
+			 struct spoor_err *err);
+
+/* Free; when not finished, nothing is left on disk.  NULL is a no-op. */
+SPOOR_API void spoor_hashdb_builder_free(struct spoor_hashdb_builder *b);
+
+/*
+ * Add one digest: `alg` is one enum spoor_hash_alg bit and `digest` has
+ * spoor_hash_len(alg) bytes; `category` may be NULL (the set default).
+ */
+SPOOR_API int spoor_hashdb_builder_add(struct spoor_hashdb_builder *b,
+				       unsigned alg,
+				       const unsigned char *digest,
+				       const char *category,
+				       struct spoor_err *err);
+
+/*
+ * Read one input file (fmt SPOOR_HDB_FMT_AUTO: detect) and add its
+ * digests; its SHA-256 and name go into the header.  Bad records go to
+ * on_bad and are counted in *st (may be NULL); they are not errors.
+ * SQLite inputs are opened read-only with immutable=1, defensive mode
+ * and no extensions; an RDS without a FILE table is SPOOR_EFORMAT, as
+ * are JSON syntax errors and nesting deeper than 64.  An .sdb input adds
+ * all of its digests with their categories (its default category when
+ * an entry has none).
+ */
+SPOOR_API int spoor_hashdb_builder_add_file(struct spoor_hashdb_builder *b,
+					    const char *path,
+					    enum spoor_hashdb_format fmt,
+					    struct spoor_hashdb_input_stats *st,
+					    struct spoor_err *err);
+
+/* Sort, merge and write the set atomically.  st may be NULL.  Call once;
+ * after it only spoor_hashdb_builder_free is allowed. */
+SPOOR_API int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
+					  struct spoor_hashdb_build_stats *st,
+					  struct spoor_err *err);
+
+/* An open, read-only, memory-mapped set.  Lookups on one set may run
+ * from several threads at once. */
+struct spoor_hashdb;
+
+SPOOR_API struct spoor_hashdb *spoor_hashdb_open(const char *path,
+						 struct spoor_err *err);
+SPOOR_API void spoor_hashdb_close(struct spoor_hashdb *db);
+
+/* The header of an open set; strings belong to the set. */
+struct spoor_hashdb_info {
+	unsigned version;
+	const char *name;
+	enum spoor_hashdb_kind kind;
+	const char *category;		/* default category, "" when none */
+	int64_t build_time;		/* seconds since the epoch, UTC */
+	uint64_t count[SPOOR_HASH_NALGS];	/* by algorithm index */
+	size_t ninputs;
+	size_t ncategories;
+	uint64_t file_size;
+};
+SPOOR_API void spoor_hashdb_get_info(const struct spoor_hashdb *db,
+				     struct spoor_hashdb_info *info);
+
+/* Input i (< ninputs) of the set: its name as given at build time and
+ * the SHA-256 of its bytes.  SPOOR_EINVAL when out of range. */
+SPOOR_API int spoor_hashdb_input(const struct spoor_hashdb *db, size_t i,
+				 const char **name,
+				 const unsigned char **sha256);
+
+/*
+ * Look one digest up.  Returns true on a hit and sets *category (when not
+ * NULL) to the entry's category, or the set's default ("" when none).
+ * An algorithm the set has no digests of is a miss.
+ */
+SPOOR_API bool spoor_hashdb_lookup(const struct spoor_hashdb *db,
+				   unsigned alg, const unsigned char *digest,
+				   const char **category);
+
+/*
+ * Look up the digests of a file, strongest first (SHA-256, SHA-1, MD5,
+ * SHA-512).  Returns the enum spoor_hash_alg bit that hit, 0 on a miss.
+ */
+SPOOR_API unsigned spoor_hashdb_lookup_digests(const struct spoor_hashdb *db,
+					       const struct spoor_digests *d,
+					       const char **category);
+
+/*
+ * Look up n digests of one algorithm (n * spoor_hash_len(alg) bytes in
+ * `digests`), prefetching ahead so that memory latency overlaps; hit[i]
+ * is set to 1 or 0.  Returns the number of hits.
+ */
+SPOOR_API size_t spoor_hashdb_lookup_many(const struct spoor_hashdb *db,
+					  unsigned alg,
+					  const unsigned char *digests,
+					  size_t n, unsigned char *hit);
+
+/* Entry i (< count) of one algorithm, in sorted order, for merging and
+ * listing; *category as for spoor_hashdb_lookup. */
+SPOOR_API int spoor_hashdb_entry(const struct spoor_hashdb *db, unsigned alg,
+				 uint64_t i, const unsigned char **digest,
+				 const char **category);
+
+/* Check every entry (sortedness, uniqueness, category indexes): the full
+ * check behind `spoor-hashdb info --verify`.  SPOOR_EFORMAT on damage. */
+SPOOR_API int spoor_hashdb_verify(const struct spoor_hashdb *db,
+				  struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Artifacts and plugins (spoor-artifacts)                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Chats, contacts, calls and accounts parsed from evidence (a directory,
+ * a zip or tar, a single file) by plugins: shared objects loaded with
+ * dlopen(RTLD_NOW | RTLD_LOCAL) that follow lib/spoor-plugin.h (see
+ * spoor-plugin(7)).  Every record carries its provenance: plugin,
+ * exhibit, source_path, source_sha256, table and rowid (or line), and
+ * recovered_from: "wal" for rows only the write-ahead log holds, "main"
+ * for rows deleted in the WAL that the main file still holds.
+ */
+struct spoor_artifacts;
+
+/* A record from a plugin, provenance included; valid during the call.
+ * Non-zero stops the run (SPOOR_ESTOPPED). */
+typedef int spoor_artifact_cb(void *userdata, const struct spoor_record *r);
+
+/* Convert a local wall-clock time in zone tz to UTC seconds: given by
+ * the tool (zone rules need the process's TZ).  0, or SPOOR_EINVAL. */
+typedef int spoor_tz_fn(void *userdata, const char *tz, int year, int mon,
+			int day, int hour, int min, int sec, int64_t *out);
+
+/* The strings and arrays of the options must stay valid until
+ * spoor_artifacts_free (they are not copied). */
+struct spoor_artifacts_opts {
+	const char *plugin_path;	/* ':'-separated dirs, searched first */
+	const char *plugin_dir;		/* then this one (compiled in) */
+	const char *const *only;	/* plugin names to load; NULL: all */
+	const char *const *options;	/* "tz=Europe/Amsterdam", "me=Daan",
+					 * ...; NULL-terminated, may be NULL */
+	const char *tmp_dir;		/* private copies; NULL: $TMPDIR or
+					 * /tmp (given by the tool) */
+	spoor_artifact_cb *on_record;
+	void *userdata;
+	spoor_tz_fn *tz_fn;		/* NULL: only UTC and +HH:MM zones */
+	void *tz_userdata;
+};
+
+/* A loaded plugin; strings belong to the run. */
+struct spoor_plugin_info {
+	const char *name, *version, *description, *path;
+	int abi;
+	const char *const *types;
+};
+
+/* What one plugin did over all evidence of a run. */
+struct spoor_artifact_stats {
+	uint64_t files;			/* files it was run on */
+	uint64_t records, messages, contacts, calls, accounts;
+	uint64_t wal_only;		/* records marked recovered_from wal */
+	uint64_t deleted;		/* recovered_from main: deleted in the
+					 * WAL, still in the main file */
+	uint64_t not_understood;	/* files of its kind it could not read
+					 * (unknown schema, not SQLite) */
+	uint64_t errors;		/* runs that failed */
+};
+
+/*
+ * Load the plugins: every NAME.so of plugin_path, then of plugin_dir
+ * (a name found earlier wins).  A plugin with another ABI major, a name
+ * that is not its file's, or no descriptor is skipped with a warning;
+ * when `only` names it, that is SPOOR_EUNSUPPORTED (or SPOOR_ENOTFOUND
+ * when no such plugin exists).
+ */
+SPOOR_API struct spoor_artifacts *
+spoor_artifacts_new(struct spoor_ctx *ctx,
+		    const struct spoor_artifacts_opts *o,
+		    struct spoor_err *err);
+SPOOR_API void spoor_artifacts_free(struct spoor_artifacts *a);
+
+SPOOR_API size_t spoor_artifacts_nplugins(const struct spoor_artifacts *a);
+SPOOR_API const struct spoor_plugin_info *
+spoor_artifacts_plugin(const struct spoor_artifacts *a, size_t i);
+SPOOR_API const struct spoor_artifact_stats *
+spoor_artifacts_stats(const struct spoor_artifacts *a, size_t i);
+
+/*
+ * Run every plugin on every matching file of one piece of evidence.
+ * exhibit NULL: the evidence's base name.  0 also when some files were
+ * not understood (see the stats); SPOOR_EIO when the evidence cannot be
+ * opened; SPOOR_ESTOPPED when on_record asked to stop.
+ */
+SPOOR_API int spoor_artifacts_run(struct spoor_artifacts *a,
+				  const char *evidence, const char *exhibit,
+				  struct spoor_err *err);
+
+/* SPOOR_EUNSUPPORTED (with a message naming the plugin and both
+ * versions) unless abi has the host's plugin ABI major. */
+SPOOR_API int spoor_plugin_abi_check(int abi, const char *name,
+				     struct spoor_err *err);
+
+/*
+ * E.164 from a stored phone number: "+31 6 1234-5678", "0031612345678",
+ * "0612345678" with default_cc "31".  Digits without a prefix are taken
+ * as international when default_cc is NULL.  0 and out filled
+ * ("+31612345678"), or SPOOR_EFORMAT (letters, short codes, > 15 digits)
+ * with out "".
+ */
+SPOOR_API int spoor_phone_e164(const char *raw, const char *default_cc,
+			       char *out, size_t size);
+
 #ifdef __cplusplus
 }
 #endif
