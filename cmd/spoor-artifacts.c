@@ -1,0 +1,518 @@
+/*
+ * spoor-artifacts: chats, contacts, calls and accounts from phone data
+ * and chat exports, through plugins (see spoor-plugin(7)), streamed as
+ * JSON Lines, CSV or a readable conversation text.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#include "banned.h"
+
+#ifndef SPOOR_PLUGINDIR
+#define SPOOR_PLUGINDIR "/usr/local/lib/spoor/plugins"
+#endif
+
+static const char synopsis[] =
+	"usage: spoor-artifacts [-hqVv] [-o FILE] [--format=jsonl|csv|text]\n"
+	"                       [--plugin=NAME]... [--type=TYPE]...\n"
+	"                       [--exhibit=ID] [--tz=ZONE] [--me=NAME]\n"
+	"                       [--cc=CODE] EVIDENCE...\n"
+	"       spoor-artifacts --list-plugins\n";
+
+static const char help_text[] =
+	"\n"
+	"Parse chats, contacts, calls and accounts out of EVIDENCE (a\n"
+	"directory, a zip or tar, or a single file) with the artifact plugins\n"
+	"and write one record each, with its provenance (exhibit, source path\n"
+	"and SHA-256, table and rowid or line).  SQLite databases are read\n"
+	"from private copies; evidence is never written.\n"
+	"\n"
+	"      --list-plugins     list the plugins found and exit\n"
+	"      --plugin=NAME      run only this plugin (repeatable)\n"
+	"      --type=TYPE        write only records of TYPE: message,\n"
+	"                         contact, call, account (repeatable)\n"
+	"      --format=FORMAT    jsonl (default), csv, text (conversations)\n"
+	"      --exhibit=ID       exhibit id in records (default: file name)\n"
+	"      --tz=ZONE          zone of local times in chat exports (IANA\n"
+	"                         name or +HH:MM; default UTC)\n"
+	"      --me=NAME          the device owner's name in chat exports\n"
+	"      --cc=CODE          country calling code for national numbers\n"
+	"                         (default 31)\n"
+	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
+	"  -q, --quiet            errors only; no summary\n"
+	"  -v, --verbose          more messages (twice: debug)\n"
+	"  -V, --version          print the version\n"
+	"  -h, --help             print this help\n"
+	"\n"
+	"Plugins are searched in $SPOOR_PLUGIN_PATH, then in " SPOOR_PLUGINDIR
+	".\n"
+	"\n"
+	"Exit: 0 ok; 2 usage; 3 evidence unreadable; 4 output failed; 5\n"
+	"finished, but a file was found and not understood (unknown schema,\n"
+	"not a database) or a plugin failed.  See spoor-artifacts(1).\n";
+
+enum {
+	OPT_FORMAT = 256, OPT_PLUGIN, OPT_TYPE, OPT_EXHIBIT, OPT_TZ, OPT_ME,
+	OPT_CC, OPT_LIST,
+};
+
+static const struct option long_opts[] = {
+	{ "cc", required_argument, NULL, OPT_CC },
+	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "list-plugins", no_argument, NULL, OPT_LIST },
+	{ "me", required_argument, NULL, OPT_ME },
+	{ "output", required_argument, NULL, 'o' },
+	{ "plugin", required_argument, NULL, OPT_PLUGIN },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const csv_columns[] = {
+	"type", "plugin", "exhibit", "source_path", "source_sha256", "table",
+	"rowid", "line", "recovered_from", "chat_id", "chat_name",
+	"chat_type", "direction", "from_me", "sender", "sender_phone",
+	"sender_name", "name", "phone", "phone_raw", "jid", "text",
+	"text_hex", "kind", "kind_raw", "time", "time_raw", "time_unit",
+	"duration", "status", "media_path", "media_mime", "media_size",
+	"media_found", "media_sha256", "quoted_key_id", "key_id", NULL,
+};
+
+#define MAX_LIST 32
+
+struct out {
+	struct spoor_writer *writer;	/* NULL for text */
+	FILE *f;
+	bool text;
+	const char *types[MAX_LIST];
+	size_t ntypes;
+	int rc;
+	struct spoor_err err;
+	char last_chat[256];
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	if (fmt)
+		cli_error(fmt, arg);
+	fputs(synopsis, stderr);
+	exit(EXIT_USAGE);
+}
+
+static const struct spoor_field *get(const struct spoor_record *r,
+				     const char *key)
+{
+	const struct spoor_field *f = spoor_record_get(r, key);
+
+	return f && f->kind != SPOOR_F_NULL ? f : NULL;
+}
+
+static void put_str(FILE *f, const struct spoor_field *fl)
+{
+	const char *p = fl->v.str.ptr;
+
+	/* the conversation view is for reading: control bytes would let
+	 * evidence move the analyst's cursor */
+	for (size_t i = 0; i < fl->v.str.len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '\n')
+			fputs("\n    ", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* One line per message, a header when the chat changes. */
+static void write_text(struct out *o, const struct spoor_record *r)
+{
+	const struct spoor_field *chat = get(r, "chat_id"), *f;
+	char tbuf[SPOOR_TIME_STR_MAX];
+	FILE *out = o->f;
+
+	if (chat && chat->kind == SPOOR_F_STR) {
+		char id[256];
+		size_t n = chat->v.str.len < sizeof(id) ? chat->v.str.len
+			: sizeof(id) - 1;
+
+		memcpy(id, chat->v.str.ptr, n);
+		id[n] = '\0';
+		if (strcmp(id, o->last_chat)) {
+			fputs("\n== ", out);
+			put_str(out, chat);
+			f = get(r, "chat_name");
+			if (f && f->kind == SPOOR_F_STR) {
+				fputs(" (", out);
+				put_str(out, f);
+				fputc(')', out);
+			}
+			fputs(" ==\n", out);
+			memcpy(o->last_chat, id, n + 1);
+		}
+	}
+	f = get(r, "time");
+	fprintf(out, "[%s] ", f && f->kind == SPOOR_F_TIME &&
+		spoor_time_iso(&f->v.t, tbuf) ? tbuf : "?");
+	fprintf(out, "%s ", r->type);
+	if ((f = get(r, "from_me")) && f->kind == SPOOR_F_BOOL && f->v.b)
+		fputs("me", out);
+	else if ((f = get(r, "sender_name")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	else if ((f = get(r, "sender_push_name")) &&
+		 f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	else if ((f = get(r, "sender")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	else if ((f = get(r, "name")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	fputs(": ", out);
+	if ((f = get(r, "kind")) && f->kind == SPOOR_F_STR &&
+	    (f->v.str.len != 4 || memcmp(f->v.str.ptr, "text", 4))) {
+		fputc('<', out);
+		put_str(out, f);
+		fputs("> ", out);
+	}
+	if ((f = get(r, "text")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	else if ((f = get(r, "phone")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	else if ((f = get(r, "caption")) && f->kind == SPOOR_F_STR)
+		put_str(out, f);
+	if ((f = get(r, "recovered_from")) && f->kind == SPOOR_F_STR)
+		fputs(f->v.str.len == 3 ? "  [only in the WAL]"
+		      : "  [deleted, still in the main file]", out);
+	fputc('\n', out);
+}
+
+static int on_record(void *ud, const struct spoor_record *r)
+{
+	struct out *o = ud;
+	bool keep = !o->ntypes;
+
+	if (interrupted)
+		return 1;
+	for (size_t i = 0; i < o->ntypes && !keep; i++)
+		keep = !strcmp(o->types[i], r->type);
+	if (!keep)
+		return 0;
+	if (o->text) {
+		write_text(o, r);
+		if (ferror(o->f)) {
+			o->rc = SPOOR_EOUTPUT;
+			o->err.code = SPOOR_EOUTPUT;
+			snprintf(o->err.msg, sizeof(o->err.msg),
+				 "cannot write the output");
+			return 1;
+		}
+		return 0;
+	}
+	o->rc = spoor_writer_write(o->writer, r, &o->err);
+	return o->rc;
+}
+
+/* IANA zones need the process's TZ: only a tool may touch it. */
+static int tz_convert(void *ud, const char *tz, int year, int mon, int day,
+		      int hour, int min, int sec, int64_t *out)
+{
+	struct tm tm = { 0 };
+	char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	char zone[256];
+	time_t t;
+
+	(void)ud;
+	if (strlen(tz) + 2 > sizeof(zone) || strchr(tz, '/') == tz ||
+	    strstr(tz, ".."))
+		return SPOOR_EINVAL;
+	snprintf(zone, sizeof(zone), ":%s", tz);
+	setenv("TZ", zone, 1);
+	tzset();
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (saved) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else {
+		unsetenv("TZ");
+	}
+	tzset();
+	if (t == (time_t)-1)
+		return SPOOR_EINVAL;
+	*out = (int64_t)t;
+	return 0;
+}
+
+static bool zone_exists(const char *tz)
+{
+	char path[512];
+
+	if (!strcmp(tz, "UTC") || tz[0] == '+' || tz[0] == '-')
+		return true;
+	if (strstr(tz, "..") || tz[0] == '/')
+		return false;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	return access(path, R_OK) == 0;
+}
+
+static void summary(const struct spoor_artifacts *a)
+{
+	for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
+		const struct spoor_plugin_info *p = spoor_artifacts_plugin(a,
+									 i);
+		const struct spoor_artifact_stats *s =
+			spoor_artifacts_stats(a, i);
+
+		if (!s->files)
+			continue;
+		fprintf(stderr, "%s: %s: %llu files, %llu messages, %llu "
+			"contacts, %llu calls, %llu accounts, %llu from the "
+			"WAL only, %llu deleted in the WAL, %llu not "
+			"understood, %llu failed\n",
+			cli_progname(), p->name,
+			(unsigned long long)s->files,
+			(unsigned long long)s->messages,
+			(unsigned long long)s->contacts,
+			(unsigned long long)s->calls,
+			(unsigned long long)s->accounts,
+			(unsigned long long)s->wal_only,
+			(unsigned long long)s->deleted,
+			(unsigned long long)s->not_understood,
+			(unsigned long long)s->errors);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct spoor_artifacts_opts ao = { 0 };
+	struct spoor_writer_info info = { 0 };
+	struct spoor_artifacts *a;
+	struct spoor_err err;
+	struct spoor_ctx *ctx;
+	struct out o;
+	const char *plugins[MAX_LIST + 1] = { NULL };
+	const char *options[8] = { NULL };
+	char optbuf[3][512];
+	const char *format = "jsonl", *output = NULL, *exhibit = NULL;
+	const char *tz = NULL, *me = NULL, *cc = "31";
+	size_t nplugins = 0, nopt = 0;
+	int verbose = 0, exit_code = EXIT_OK, c;
+	bool list = false;
+	enum spoor_format fmt = SPOOR_FMT_JSONL;
+	char *cmdline;
+
+	cli_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	while ((c = getopt_long(argc, argv, "ho:qVv", long_opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'h':
+			fputs(synopsis, stdout);
+			fputs(help_text, stdout);
+			cli_close_stdout();
+			return EXIT_OK;
+		case 'o':
+			output = optarg;
+			break;
+		case 'q':
+			verbose = -1;
+			break;
+		case 'V':
+			printf("spoor-artifacts %s (libspoor %s)\n",
+			       SPOOR_VERSION_STRING, spoor_version());
+			cli_close_stdout();
+			return EXIT_OK;
+		case 'v':
+			verbose = verbose < 0 ? 1 : verbose + 1;
+			break;
+		case OPT_CC:
+			cc = optarg;
+			break;
+		case OPT_EXHIBIT:
+			exhibit = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_LIST:
+			list = true;
+			break;
+		case OPT_ME:
+			me = optarg;
+			break;
+		case OPT_PLUGIN:
+			if (nplugins == MAX_LIST)
+				usage_error("too many --plugin%s", "");
+			plugins[nplugins++] = optarg;
+			break;
+		case OPT_TYPE:
+			if (o.ntypes == MAX_LIST)
+				usage_error("too many --type%s", "");
+			if (strcmp(optarg, "message") &&
+			    strcmp(optarg, "contact") &&
+			    strcmp(optarg, "call") &&
+			    strcmp(optarg, "account") &&
+			    strcmp(optarg, "note"))
+				usage_error("unknown --type '%s'", optarg);
+			o.types[o.ntypes++] = optarg;
+			break;
+		case OPT_TZ:
+			tz = optarg;
+			break;
+		default:
+			usage_error(NULL, NULL);
+		}
+	}
+	if (!list && optind >= argc)
+		usage_error("no EVIDENCE given", NULL);
+	if (exhibit && argc - optind > 1)
+		usage_error("--exhibit names one exhibit; %s",
+			    "give one EVIDENCE per run");
+	if (!strcmp(format, "text"))
+		o.text = true;
+	else if (spoor_format_parse(format, &fmt, &err) ||
+		 (fmt != SPOOR_FMT_JSONL && fmt != SPOOR_FMT_CSV))
+		usage_error("--format takes jsonl, csv or text, not '%s'",
+			    format);
+	if (tz && !zone_exists(tz))
+		usage_error("unknown time zone '%s'", tz);
+	if (tz && strlen(tz) < 500) {
+		snprintf(optbuf[0], sizeof(optbuf[0]), "tz=%s", tz);
+		options[nopt++] = optbuf[0];
+	}
+	if (me && strlen(me) < 500) {
+		snprintf(optbuf[1], sizeof(optbuf[1]), "me=%s", me);
+		options[nopt++] = optbuf[1];
+	}
+	if (strlen(cc) < 500) {
+		snprintf(optbuf[2], sizeof(optbuf[2]), "cc=%s", cc);
+		options[nopt++] = optbuf[2];
+	}
+	cli_set_verbosity(verbose);
+
+	ctx = spoor_ctx_new();
+	if (!ctx)
+		cli_die(EXIT_PARTIAL, "out of memory");
+	spoor_ctx_set_log(ctx, cli_log, NULL,
+			  verbose >= 2 ? SPOOR_LOG_DEBUG
+			  : verbose == 1 ? SPOOR_LOG_INFO
+			  : verbose < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	ao.plugin_path = getenv("SPOOR_PLUGIN_PATH");
+	ao.plugin_dir = SPOOR_PLUGINDIR;
+	ao.only = nplugins ? plugins : NULL;
+	ao.options = options;
+	ao.tmp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
+		: "/tmp";
+	ao.on_record = on_record;
+	ao.userdata = &o;
+	ao.tz_fn = tz_convert;
+	a = spoor_artifacts_new(ctx, &ao, &err);
+	if (!a)
+		cli_die(err.code == SPOOR_ENOTFOUND ||
+			err.code == SPOOR_EUNSUPPORTED ? EXIT_USAGE
+			: EXIT_PARTIAL, "%s", err.msg);
+	if (list) {
+		for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
+			const struct spoor_plugin_info *p =
+				spoor_artifacts_plugin(a, i);
+
+			printf("%s\t%s\t%d.%d\t%s\t%s\n", p->name, p->version,
+			       p->abi >> 16, p->abi & 0xffff, p->description,
+			       p->path);
+		}
+		spoor_artifacts_free(a);
+		spoor_ctx_free(ctx);
+		cli_close_stdout();
+		return EXIT_OK;
+	}
+
+	o.f = cli_output_open(output);
+	cmdline = cli_command_line(argc, argv);
+	info.program = "spoor-artifacts";
+	info.version = SPOOR_VERSION_STRING;
+	info.command_line = cmdline;
+	info.sources = (const char *const *)(argv + optind);
+	if (!o.text) {
+		o.writer = spoor_writer_new(o.f, fmt, csv_columns, &info, &err);
+		if (!o.writer)
+			cli_die(EXIT_OUTPUT, "%s", err.msg);
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (int i = optind; i < argc && !interrupted; i++) {
+		int rc;
+
+		spoor_err_clear(&err);
+		rc = spoor_artifacts_run(a, argv[i], exhibit, &err);
+		if (!rc)
+			continue;
+		if (o.rc) {
+			cli_error("%s", o.err.msg);
+			exit_code = EXIT_OUTPUT;
+			break;
+		}
+		if (rc == SPOOR_ESTOPPED) {
+			cli_error("interrupted");
+			break;
+		}
+		cli_error("%s", err.msg);
+		if (exit_code == EXIT_OK)
+			exit_code = cli_exit_for(rc);
+	}
+	if (o.writer && !o.rc && spoor_writer_finish(o.writer, &err)) {
+		cli_error("%s", err.msg);
+		exit_code = EXIT_OUTPUT;
+	}
+	if (o.text && fflush(o.f)) {
+		cli_error("cannot write the output");
+		exit_code = EXIT_OUTPUT;
+	}
+	if (cli_output_commit(o.f, exit_code != EXIT_OUTPUT && !interrupted))
+		exit_code = EXIT_OUTPUT;
+	if (verbose >= 0)
+		summary(a);
+	for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
+		const struct spoor_artifact_stats *s =
+			spoor_artifacts_stats(a, i);
+
+		if (exit_code == EXIT_OK && (s->not_understood || s->errors))
+			exit_code = EXIT_PARTIAL;
+	}
+	spoor_writer_free(o.writer);
+	spoor_artifacts_free(a);
+	spoor_ctx_free(ctx);
+	free(cmdline);
+	if (o.f == stdout)
+		cli_close_stdout();
+	if (interrupted)
+		return 130;
+	return exit_code;
+}

@@ -1,0 +1,107 @@
+/*
+ * artifact.h: private interfaces of spoor-artifacts: evidence presented
+ * as one file tree (artifact_src.c) and safe SQLite (safesql.c).  Not
+ * installed.
+ */
+#ifndef SPOOR_ARTIFACT_H
+#define SPOOR_ARTIFACT_H
+
+#include "internal.h"
+
+#include <sqlite3.h>
+
+/*
+ * One file of the evidence.  `path` is the evidence path (bytes as
+ * stored, '/'-separated, never used as a local path); `local` is where
+ * the bytes can be read: the file itself for a directory or a single
+ * file, a private copy for an archive member.  A later source (a TSK
+ * image) fills `local` on demand through asrc_ops.materialise.
+ */
+struct asrc_entry {
+	char *path;
+	char *local;		/* NULL until materialised */
+	uint64_t size;
+	bool hashed;
+	char sha256[65];
+};
+
+struct asrc;
+
+struct asrc_ops {
+	const char *kind;	/* "dir", "file", "archive" */
+	/* Make e->local readable (extract it); 0 or a spoor code. */
+	int (*materialise)(struct asrc *s, struct asrc_entry *e,
+			   struct spoor_err *err);
+	void (*release)(struct asrc *s);
+};
+
+struct asrc {
+	const struct asrc_ops *ops;
+	char *evidence;		/* as given */
+	char *tmp;		/* private mkdtemp directory, or NULL */
+	struct asrc_entry *e;
+	size_t n, cap;
+	uint64_t skipped;	/* members not read (links, limits, errors) */
+	size_t *by_base;	/* entry indexes sorted by base name, built
+				 * on the first asrc_by_base() */
+	void *priv;
+};
+
+/* Limits against hostile archives and trees. */
+#define ASRC_MAX_ENTRIES ((size_t)2 << 20)
+#define ASRC_MAX_TOTAL ((uint64_t)64 << 30)	/* bytes extracted */
+#define ASRC_MAX_DEPTH 64
+
+/*
+ * Open evidence at path: a directory (walked without following links),
+ * a zip or tar file (members copied into a private temporary directory
+ * below tmp_base, names kept only as strings), or any other single file.
+ */
+int asrc_open(struct spoor_ctx *ctx, const char *path, const char *tmp_base,
+	      struct asrc **out, struct spoor_err *err);
+void asrc_free(struct asrc *s);
+/* The entry with exactly this path, or NULL. */
+struct asrc_entry *asrc_find(struct asrc *s, const char *path);
+/*
+ * The entries whose base name is `base`: *first is set to the first
+ * position in the base-name index and the count is returned; entry k is
+ * &s->e[s->by_base[*first + k]].  Attachments are found this way without
+ * a scan of the whole tree per message.
+ */
+size_t asrc_by_base(struct asrc *s, const char *base, size_t *first);
+/* Open an entry for reading (O_RDONLY, O_NOATIME where allowed); fd or
+ * -1 with err set. */
+int asrc_open_fd(struct asrc *s, struct asrc_entry *e, struct spoor_err *err);
+/* The SHA-256 of an entry (computed once). */
+int asrc_sha256(struct asrc *s, struct asrc_entry *e, struct spoor_err *err);
+/* Remove a directory tree we created (no links followed). */
+void asrc_rmtree(const char *dir);
+
+/* ---- safesql ---- */
+
+struct safesql {
+	sqlite3 *db;		/* the copy with its WAL applied */
+	sqlite3 *imm;		/* the main file alone (immutable=1); NULL
+				 * when there was no WAL */
+	char *dir;		/* private copy, removed on close */
+	bool has_wal;
+	bool borrowed;		/* a view on another's handle: do not close */
+	struct {
+		char table[64];
+		sqlite3_stmt *st;
+	} cache[8];		/* immutable-view lookups by table */
+};
+
+/* Copy entry e (+ "-wal", "-journal") out of s and open it safely.
+ * SPOOR_EFORMAT when it is not an SQLite database. */
+int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
+		 struct safesql **out, struct spoor_err *err);
+void safesql_close(struct safesql *q);
+bool safesql_has_table(struct safesql *q, const char *table);
+bool safesql_has_column(struct safesql *q, const char *table,
+			const char *column);
+bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid);
+/* The names of the tables, ", "-separated, into b. */
+void safesql_tables(struct safesql *q, struct sbuf *b);
+
+#endif

@@ -1,0 +1,855 @@
+/*
+ * plugin.c: the plugin host of spoor-artifacts.  Loads NAME.so files
+ * with dlopen(RTLD_NOW | RTLD_LOCAL) (RTLD_NOW: a missing symbol fails
+ * at load, not in the middle of a case; RTLD_LOCAL: plugins cannot see
+ * each other), checks the descriptor, and gives each plugin a struct
+ * spoor_host of callbacks for the duration of one run() call.  The
+ * plugins never link libspoor or SQLite: the host owns every file
+ * descriptor, every SQLite handle and every temporary copy.
+ */
+#include "artifact.h"
+#include "spoor-plugin.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+struct loaded {
+	void *dl;
+	const struct spoor_plugin *p;
+	struct spoor_plugin_info info;
+	struct spoor_artifact_stats st;
+	char *path;
+};
+
+struct spoor_artifacts {
+	struct spoor_ctx *ctx;
+	struct spoor_artifacts_opts o;
+	char *tmp;
+	struct loaded *pl;
+	size_t n, cap;
+	bool stop;
+};
+
+/* One plugin on one piece of evidence: what the callbacks reach. */
+struct hrun {
+	struct spoor_artifacts *a;
+	struct loaded *l;
+	struct asrc *src;
+	const char *exhibit;
+	const char *path;		/* the file run() was called for */
+	struct asrc_entry *cur;		/* its entry: looked up once */
+	struct spoor_db *last_db;
+	char open_err[SPOOR_ERR_MSG_MAX];	/* why db_open failed last */
+};
+
+struct spoor_db {
+	struct safesql *q;
+	struct hrun *run;
+	char *path;
+	struct spoor_db *main;		/* db_main's view, owned */
+	bool is_view;
+};
+
+/* ---- loading ---- */
+
+int spoor_plugin_abi_check(int abi, const char *name, struct spoor_err *err)
+{
+	if (SPOOR_PLUGIN_ABI_MAJOR_OF(abi) != SPOOR_PLUGIN_ABI_MAJOR)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0,
+				     "plugin '%s' was built for plugin ABI "
+				     "%d.%d; this host speaks %d.%d (rebuild "
+				     "it against this spoor-plugin.h)",
+				     name ? name : "?",
+				     SPOOR_PLUGIN_ABI_MAJOR_OF(abi),
+				     SPOOR_PLUGIN_ABI_MINOR_OF(abi),
+				     SPOOR_PLUGIN_ABI_MAJOR,
+				     SPOOR_PLUGIN_ABI_MINOR);
+	return 0;
+}
+
+static bool wanted(const struct spoor_artifacts *a, const char *name)
+{
+	if (!a->o.only)
+		return true;
+	for (const char *const *p = a->o.only; *p; p++)
+		if (!strcmp(*p, name))
+			return true;
+	return false;
+}
+
+static struct loaded *find_loaded(struct spoor_artifacts *a,
+				  const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->pl[i].info.name, name))
+			return &a->pl[i];
+	return NULL;
+}
+
+static int load_one(struct spoor_artifacts *a, const char *path,
+		    const char *name, struct spoor_err *err)
+{
+	char sym[256];
+	const struct spoor_plugin *p;
+	struct loaded *l;
+	void *dl;
+	size_t i;
+
+	if (snprintf(sym, sizeof(sym), "%s%s", SPOOR_PLUGIN_SYMBOL_PREFIX,
+		     name) >= (int)sizeof(sym))
+		return spoor_err_set(err, SPOOR_EINVAL, 0,
+				     "plugin name too long: '%s'", name);
+	for (i = strlen(SPOOR_PLUGIN_SYMBOL_PREFIX); sym[i]; i++)
+		if (sym[i] == '-')
+			sym[i] = '_';
+	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!dl)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0,
+				     "cannot load plugin '%s': %s", path,
+				     dlerror());
+	p = dlsym(dl, sym);
+	if (!p) {
+		dlclose(dl);
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0,
+				     "'%s' is not a spoor plugin (no symbol "
+				     "%s)", path, sym);
+	}
+	if (spoor_plugin_abi_check(p->abi, name, err)) {
+		dlclose(dl);
+		return err ? err->code : SPOOR_EUNSUPPORTED;
+	}
+	if (!p->name || strcmp(p->name, name) || !p->run || !p->patterns) {
+		dlclose(dl);
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0,
+				     "plugin '%s': descriptor name '%s' is "
+				     "not the file's, or run/patterns "
+				     "missing", path,
+				     p->name ? p->name : "(null)");
+	}
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct loaded *np = realloc(a->pl, cap * sizeof(*np));
+
+		if (!np) {
+			dlclose(dl);
+			return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+					     "out of memory");
+		}
+		a->pl = np;
+		a->cap = cap;
+	}
+	l = &a->pl[a->n];
+	memset(l, 0, sizeof(*l));
+	l->dl = dl;
+	l->p = p;
+	l->path = strdup(path);
+	if (!l->path) {
+		dlclose(dl);
+		return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+				     "out of memory");
+	}
+	l->info.name = p->name;
+	l->info.version = p->version ? p->version : "";
+	l->info.description = p->description ? p->description : "";
+	l->info.path = l->path;
+	l->info.abi = p->abi;
+	l->info.types = p->types;
+	a->n++;
+	return 0;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Load every NAME.so of dir, in name order (runs are reproducible). */
+static int load_dir(struct spoor_artifacts *a, const char *dir,
+		    struct spoor_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	if (!d)
+		return 0;	/* a missing dir on the path is no error */
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".so"))
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) *
+					    sizeof(*nn));
+
+			if (!nn)
+				break;
+			names = nn;
+		}
+		if (!(names[n] = strndup(de->d_name, len - 3)))
+			break;
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		struct spoor_err e2;
+		char path[4096];
+
+		if (!rc && wanted(a, names[i]) && !find_loaded(a, names[i]) &&
+		    snprintf(path, sizeof(path), "%s/%s.so", dir, names[i]) <
+		    (int)sizeof(path)) {
+			spoor_err_clear(&e2);
+			if (load_one(a, path, names[i], &e2)) {
+				spoor_log(a->ctx, SPOOR_LOG_WARN, "%s",
+					  e2.msg);
+				/* asked for by name: a hard error */
+				if (a->o.only) {
+					if (err)
+						*err = e2;
+					rc = e2.code;
+				}
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int load_path(struct spoor_artifacts *a, const char *list,
+		     struct spoor_err *err)
+{
+	const char *p = list;
+	int rc = 0;
+
+	while (!rc && p && *p) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char dir[4096];
+
+		if (len && len < sizeof(dir)) {
+			memcpy(dir, p, len);
+			dir[len] = '\0';
+			rc = load_dir(a, dir, err);
+		}
+		p = colon ? colon + 1 : NULL;
+	}
+	return rc;
+}
+
+struct spoor_artifacts *
+spoor_artifacts_new(struct spoor_ctx *ctx,
+		    const struct spoor_artifacts_opts *o,
+		    struct spoor_err *err)
+{
+	struct spoor_artifacts *a = calloc(1, sizeof(*a));
+	int rc;
+
+	if (!a) {
+		spoor_err_set(err, SPOOR_ENOMEM, ENOMEM, "out of memory");
+		return NULL;
+	}
+	a->ctx = ctx;
+	a->o = *o;
+	a->tmp = strdup(o->tmp_dir ? o->tmp_dir : "/tmp");
+	if (!a->tmp) {
+		free(a);
+		spoor_err_set(err, SPOOR_ENOMEM, ENOMEM, "out of memory");
+		return NULL;
+	}
+	rc = load_path(a, o->plugin_path, err);
+	if (!rc)
+		rc = load_path(a, o->plugin_dir, err);
+	for (const char *const *p = o->only; !rc && p && *p; p++)
+		if (!find_loaded(a, *p))
+			rc = spoor_err_set(err, SPOOR_ENOTFOUND, 0,
+					   "no plugin '%s' in the plugin path",
+					   *p);
+	if (rc) {
+		spoor_artifacts_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void spoor_artifacts_free(struct spoor_artifacts *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		dlclose(a->pl[i].dl);
+		free(a->pl[i].path);
+	}
+	free(a->pl);
+	free(a->tmp);
+	free(a);
+}
+
+size_t spoor_artifacts_nplugins(const struct spoor_artifacts *a)
+{
+	return a->n;
+}
+
+const struct spoor_plugin_info *
+spoor_artifacts_plugin(const struct spoor_artifacts *a, size_t i)
+{
+	return i < a->n ? &a->pl[i].info : NULL;
+}
+
+const struct spoor_artifact_stats *
+spoor_artifacts_stats(const struct spoor_artifacts *a, size_t i)
+{
+	return i < a->n ? &a->pl[i].st : NULL;
+}
+
+/* ---- host callbacks ---- */
+
+static struct hrun *R(const struct spoor_host *h)
+{
+	return h->priv;
+}
+
+static void h_log(const struct spoor_host *h, int level, const char *fmt,
+		  ...)
+{
+	struct hrun *r = R(h);
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (level < SPOOR_LOG_ERROR || level > SPOOR_LOG_DEBUG)
+		level = SPOOR_LOG_WARN;
+	spoor_log(r->a->ctx, (enum spoor_log_level)level, "%s: '%s': %s",
+		  r->l->info.name, r->path, msg);
+}
+
+static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
+		  const struct spoor_prov *prov)
+{
+	struct hrun *r = R(h);
+	struct spoor_artifact_stats *st = &r->l->st;
+	struct spoor_record rec;
+	struct asrc_entry *e;
+	const char *src = prov && prov->source_path ? prov->source_path
+		: r->path;
+	int rc;
+
+	if (r->a->stop)
+		return SPOOR_ESTOPPED;
+	if (!in || !in->type || in->overflow || in->n > SPOOR_RECORD_MAX_FIELDS
+	    - 11) {
+		/* a plugin bug, not bad evidence: counted as a failure */
+		h_log(h, SPOOR_LOG_ERROR, "record with too many fields");
+		r->l->st.errors++;
+		return 0;
+	}
+	/* provenance first, where a reader of the output looks */
+	spoor_record_init(&rec, in->type);
+	spoor_record_str(&rec, "type", in->type);
+	spoor_record_str(&rec, "plugin", r->l->info.name);
+	spoor_record_str(&rec, "exhibit", r->exhibit);
+	spoor_record_str(&rec, "source_path", src);
+	e = src == r->path || !strcmp(src, r->path) ? r->cur
+		: asrc_find(r->src, src);
+	if (e && !asrc_sha256(r->src, e, NULL))
+		spoor_record_str(&rec, "source_sha256", e->sha256);
+	else
+		spoor_record_null(&rec, "source_sha256");
+	if (prov && prov->table) {
+		spoor_record_str(&rec, "table", prov->table);
+		if (prov->rowid >= 0)
+			spoor_record_int(&rec, "rowid", prov->rowid);
+		else
+			spoor_record_null(&rec, "rowid");
+	}
+	if (prov && prov->line >= 0 && !prov->table)
+		spoor_record_int(&rec, "line", prov->line);
+	spoor_record_str(&rec, "recovered_from",
+			 prov ? prov->recovered_from : NULL);
+	for (size_t i = 0; i < in->n; i++)
+		rec.f[rec.n++] = in->f[i];
+	st->records++;
+	if (!strcmp(in->type, "message"))
+		st->messages++;
+	else if (!strcmp(in->type, "contact"))
+		st->contacts++;
+	else if (!strcmp(in->type, "call"))
+		st->calls++;
+	else if (!strcmp(in->type, "account"))
+		st->accounts++;
+	if (prov && prov->recovered_from &&
+	    !strcmp(prov->recovered_from, "wal"))
+		st->wal_only++;
+	else if (prov && prov->recovered_from)
+		st->deleted++;
+	rc = r->a->o.on_record ? r->a->o.on_record(r->a->o.userdata, &rec)
+		: 0;
+	if (rc) {
+		r->a->stop = true;
+		return SPOOR_ESTOPPED;
+	}
+	return 0;
+}
+
+static void h_not_understood(const struct spoor_host *h, const char *path,
+			     const char *why)
+{
+	struct hrun *r = R(h);
+	struct sbuf tables = SBUF_INIT;
+	bool db = r->last_db && path && !strcmp(r->last_db->path, path);
+
+	r->l->st.not_understood++;
+	if (db)
+		safesql_tables(r->last_db->q, &tables);
+	else if (r->open_err[0])	/* say why SQLite refused it */
+		sbuf_addf(&tables, "%s", r->open_err);
+	spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': %s%s%s%s",
+		  r->l->info.name, path ? path : r->path,
+		  why ? why : "not understood",
+		  !tables.len ? "" : db ? " (tables found: " : " (",
+		  sbuf_str(&tables), tables.len ? ")" : "");
+	sbuf_release(&tables);
+}
+
+static const char *h_option(const struct spoor_host *h, const char *name)
+{
+	struct hrun *r = R(h);
+	size_t len = strlen(name);
+
+	for (const char *const *p = r->a->o.options; p && *p; p++)
+		if (!strncmp(*p, name, len) && (*p)[len] == '=')
+			return *p + len + 1;
+	return NULL;
+}
+
+static void *h_read_file(const struct spoor_host *h, const char *path,
+			 size_t max, size_t *len)
+{
+	struct hrun *r = R(h);
+	struct asrc_entry *e = asrc_find(r->src, path);
+	struct spoor_err err;
+	char *buf;
+	size_t got = 0;
+	int fd;
+
+	*len = 0;
+	if (!e)
+		return NULL;
+	if (e->size > max) {
+		h_log(h, SPOOR_LOG_WARN, "'%s' is larger than %zu bytes",
+		      path, max);
+		return NULL;
+	}
+	fd = asrc_open_fd(r->src, e, &err);
+	if (fd < 0)
+		return NULL;
+	buf = malloc((size_t)e->size + 1);
+	while (buf && got < e->size) {
+		ssize_t n = read(fd, buf + got, (size_t)e->size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (buf)
+		buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+static void h_free_buf(const struct spoor_host *h, void *buf)
+{
+	(void)h;
+	free(buf);
+}
+
+static bool h_exists(const struct spoor_host *h, const char *path)
+{
+	return asrc_find(R(h)->src, path) != NULL;
+}
+
+static int h_resolve(const struct spoor_host *h, const char *near_dir,
+		     const char *rel, struct spoor_resolved *out)
+{
+	struct hrun *r = R(h);
+	struct asrc_entry *best = NULL;
+	const char *base;
+	size_t rl, nl = near_dir ? strlen(near_dir) : 0, first, n;
+
+	memset(out, 0, sizeof(*out));
+	if (!rel || !*rel)
+		return SPOOR_ENOTFOUND;
+	rl = strlen(rel);
+	base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	n = asrc_by_base(r->src, base, &first);
+	for (size_t k = 0; k < n; k++) {
+		struct asrc_entry *e = &r->src->e[r->src->by_base[first + k]];
+		size_t pl = strlen(e->path);
+
+		if (pl < rl || strcmp(e->path + pl - rl, rel) ||
+		    (pl > rl && e->path[pl - rl - 1] != '/'))
+			continue;
+		if (!best || (nl && !strncmp(e->path, near_dir, nl) &&
+			      (e->path[nl] == '/' || !e->path[nl])))
+			best = e;
+	}
+	if (!best || asrc_sha256(r->src, best, NULL))
+		return SPOOR_ENOTFOUND;
+	spoor_strlcpy(out->path, best->path, sizeof(out->path));
+	spoor_strlcpy(out->sha256, best->sha256, sizeof(out->sha256));
+	out->size = best->size;
+	return 0;
+}
+
+static int h_phone(const struct spoor_host *h, const char *raw,
+		   const char *cc, char *out, size_t size)
+{
+	(void)h;
+	return spoor_phone_e164(raw, cc, out, size);
+}
+
+/* "UTC", "Z", "+01:00", "-0530": a fixed offset in seconds. */
+static bool fixed_offset(const char *tz, int64_t *off)
+{
+	int hh, mm = 0, sign;
+	char tail;
+
+	if (!strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "GMT")) {
+		*off = 0;
+		return true;
+	}
+	if (tz[0] != '+' && tz[0] != '-')
+		return false;
+	sign = tz[0] == '-' ? -1 : 1;
+	if (sscanf(tz + 1, "%2d:%2d%c", &hh, &mm, &tail) != 2 &&
+	    sscanf(tz + 1, "%2d%2d%c", &hh, &mm, &tail) != 2 &&
+	    sscanf(tz + 1, "%2d%c", &hh, &tail) != 1)
+		return false;
+	if (hh > 14 || mm > 59)
+		return false;
+	*off = sign * (hh * 3600 + mm * 60);
+	return true;
+}
+
+static int h_local_to_utc(const struct spoor_host *h, const char *tz,
+			  int year, int mon, int day, int hour, int min,
+			  int sec, int64_t *out)
+{
+	struct hrun *r = R(h);
+	struct tm tm = { 0 };
+	int64_t off;
+
+	if (!tz)
+		tz = h_option(h, "tz");
+	if (!tz)
+		tz = "UTC";
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
+	    min > 59 || sec > 60)
+		return SPOOR_EINVAL;
+	if (fixed_offset(tz, &off)) {
+		tm.tm_year = year - 1900;
+		tm.tm_mon = mon - 1;
+		tm.tm_mday = day;
+		tm.tm_hour = hour;
+		tm.tm_min = min;
+		tm.tm_sec = sec;
+		*out = (int64_t)timegm(&tm) - off;
+		return 0;
+	}
+	if (r->a->o.tz_fn)
+		return r->a->o.tz_fn(r->a->o.tz_userdata, tz, year, mon, day,
+				     hour, min, sec, out);
+	return SPOOR_EINVAL;
+}
+
+static struct spoor_db *h_db_open(const struct spoor_host *h,
+				  const char *path)
+{
+	struct hrun *r = R(h);
+	struct asrc_entry *e = asrc_find(r->src, path);
+	struct spoor_db *db;
+	struct spoor_err err;
+
+	if (!e)
+		return NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return NULL;
+	}
+	spoor_err_clear(&err);
+	r->open_err[0] = '\0';
+	if (safesql_open(r->src, e, r->a->tmp, &db->q, &err)) {
+		spoor_strlcpy(r->open_err, err.msg, sizeof(r->open_err));
+		/* the plugin says "not understood" for a non-database */
+		spoor_log(r->a->ctx, err.code == SPOOR_EFORMAT ?
+			  SPOOR_LOG_INFO : SPOOR_LOG_WARN, "%s: %s",
+			  r->l->info.name, err.msg);
+		free(db->path);
+		free(db);
+		return NULL;
+	}
+	db->run = r;
+	r->last_db = db;
+	return db;
+}
+
+static void h_db_close(struct spoor_db *db)
+{
+	if (!db || db->is_view)	/* views go with their database */
+		return;
+	if (db->main) {
+		safesql_close(db->main->q);
+		free(db->main->path);
+		free(db->main);
+	}
+	if (db->run->last_db == db)
+		db->run->last_db = NULL;
+	safesql_close(db->q);
+	free(db->path);
+	free(db);
+}
+
+static struct spoor_db *h_db_main(struct spoor_db *db)
+{
+	struct spoor_db *v;
+	struct safesql *q;
+
+	if (db->main || db->is_view)
+		return db->main;
+	if (!db->q->has_wal || !db->q->imm)
+		return NULL;
+	v = calloc(1, sizeof(*v));
+	q = calloc(1, sizeof(*q));
+	if (!v || !q || !(v->path = strdup(db->path))) {
+		free(v);
+		free(q);
+		return NULL;
+	}
+	q->db = db->q->imm;
+	q->borrowed = true;
+	v->q = q;
+	v->run = db->run;
+	v->is_view = true;
+	db->main = v;
+	return v;
+}
+
+static bool h_has_table(struct spoor_db *db, const char *t)
+{
+	return safesql_has_table(db->q, t);
+}
+
+static bool h_has_column(struct spoor_db *db, const char *t, const char *c)
+{
+	return safesql_has_column(db->q, t, c);
+}
+
+static bool h_wal_only(struct spoor_db *db, const char *t, int64_t rowid)
+{
+	return safesql_wal_only(db->q, t, rowid);
+}
+
+#define ST(s) ((sqlite3_stmt *)(void *)(s))
+
+static struct spoor_stmt *h_prepare(struct spoor_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db->q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		spoor_log(db->run->a->ctx, SPOOR_LOG_DEBUG,
+			  "%s: '%s': %s", db->run->l->info.name, db->path,
+			  sqlite3_errmsg(db->q->db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return (struct spoor_stmt *)(void *)st;
+}
+
+static int h_bind_int(struct spoor_stmt *s, int i, int64_t v)
+{
+	return sqlite3_bind_int64(ST(s), i, v) == SQLITE_OK ? 0
+		: SPOOR_EINVAL;
+}
+
+static int h_bind_text(struct spoor_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT) ==
+		SQLITE_OK ? 0 : SPOOR_EINVAL;
+}
+
+static int h_step(struct spoor_stmt *s)
+{
+	int rc = sqlite3_step(ST(s));
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return SPOOR_EFORMAT;
+}
+
+static int h_reset(struct spoor_stmt *s)
+{
+	sqlite3_reset(ST(s));
+	sqlite3_clear_bindings(ST(s));
+	return 0;
+}
+
+static void h_finalize(struct spoor_stmt *s)
+{
+	sqlite3_finalize(ST(s));
+}
+
+static int h_col_type(struct spoor_stmt *s, int i)
+{
+	return sqlite3_column_type(ST(s), i);
+}
+
+static int64_t h_col_int(struct spoor_stmt *s, int i)
+{
+	return sqlite3_column_int64(ST(s), i);
+}
+
+static double h_col_double(struct spoor_stmt *s, int i)
+{
+	return sqlite3_column_double(ST(s), i);
+}
+
+static const char *h_col_text(struct spoor_stmt *s, int i, size_t *len)
+{
+	const char *p;
+
+	if (sqlite3_column_type(ST(s), i) == SQLITE_NULL) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (sqlite3_column_type(ST(s), i) == SQLITE_BLOB) {
+		p = sqlite3_column_blob(ST(s), i);
+		if (!p)
+			p = "";
+	} else {
+		p = (const char *)sqlite3_column_text(ST(s), i);
+	}
+	if (len)
+		*len = (size_t)sqlite3_column_bytes(ST(s), i);
+	return p ? p : "";
+}
+
+/* ---- running ---- */
+
+static bool matches(const struct spoor_plugin *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (const char *const *pat = p->patterns; *pat; pat++)
+		if (!fnmatch(*pat, path, 0) || !fnmatch(*pat, base, 0))
+			return true;
+	return false;
+}
+
+int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
+			const char *exhibit, struct spoor_err *err)
+{
+	struct asrc *src;
+	int rc;
+
+	rc = asrc_open(a->ctx, evidence, a->tmp, &src, err);
+	if (rc)
+		return rc;
+	if (!exhibit) {
+		const char *b = strrchr(evidence, '/');
+
+		exhibit = b && b[1] ? b + 1 : evidence;
+	}
+	for (size_t i = 0; i < a->n && !a->stop; i++) {
+		struct loaded *l = &a->pl[i];
+
+		for (size_t j = 0; j < src->n && !a->stop; j++) {
+			struct hrun run = { a, l, src, exhibit, NULL, NULL,
+					    NULL, "" };
+			struct spoor_host h = {
+				.abi = SPOOR_PLUGIN_ABI,
+				.size = sizeof(struct spoor_host),
+				.priv = &run,
+				.exhibit = exhibit,
+				.log = h_log,
+				.emit = h_emit,
+				.not_understood = h_not_understood,
+				.option = h_option,
+				.read_file = h_read_file,
+				.free_buf = h_free_buf,
+				.exists = h_exists,
+				.resolve = h_resolve,
+				.phone_e164 = h_phone,
+				.local_to_utc = h_local_to_utc,
+				.db_open = h_db_open,
+				.db_close = h_db_close,
+				.db_has_table = h_has_table,
+				.db_has_column = h_has_column,
+				.db_wal_only = h_wal_only,
+				.db_main = h_db_main,
+				.prepare = h_prepare,
+				.bind_int = h_bind_int,
+				.bind_text = h_bind_text,
+				.step = h_step,
+				.reset = h_reset,
+				.finalize = h_finalize,
+				.col_type = h_col_type,
+				.col_int = h_col_int,
+				.col_double = h_col_double,
+				.col_text = h_col_text,
+			};
+			/* copy the path: the plugin may outlive nothing,
+			 * but entries may move if a source grows */
+			char *path = strdup(src->e[j].path);
+
+			if (!path) {
+				rc = spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+						   "out of memory");
+				break;
+			}
+			if (!matches(l->p, path)) {
+				free(path);
+				continue;
+			}
+			run.path = path;
+			run.cur = &src->e[j];
+			l->st.files++;
+			spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s'",
+				  l->info.name, path);
+			if (l->p->run(&h, path) < 0 && !a->stop)
+				l->st.errors++;
+			free(path);
+		}
+	}
+	if (src->skipped)
+		spoor_log(a->ctx, SPOOR_LOG_WARN, "'%s': %llu members or "
+			  "files not read", evidence,
+			  (unsigned long long)src->skipped);
+	asrc_free(src);
+	if (!rc && a->stop)
+		rc = spoor_err_set(err, SPOOR_ESTOPPED, 0, "stopped");
+	return rc;
+}

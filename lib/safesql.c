@@ -1,0 +1,301 @@
+/*
+ * safesql.c: SQLite databases from evidence, opened without touching the
+ * evidence.  Opening a WAL database in place, even read-only, creates
+ * -shm/-wal files next to it, and a read-write open checkpoints and
+ * deletes the WAL.  So the database and its -wal and -journal are copied
+ * into a private mkdtemp directory and only the copy is opened: with
+ * the WAL applied (what the app saw), and, when there is a WAL, a second
+ * time with immutable=1 (the main file alone), so that rows only the WAL
+ * holds can be marked.  Both connections are read-only, defensive, with
+ * untrusted schema and no extension loading: the schema is hostile
+ * input too (triggers, views and virtual tables written by an attacker).
+ */
+#include "artifact.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+/* Longest string or blob a query may produce (hostile "huge text"). */
+#define SAFESQL_MAX_LENGTH (64 * 1024 * 1024)
+
+static int copy_to(struct asrc *s, struct asrc_entry *e, const char *dst,
+		   struct spoor_err *err)
+{
+	char buf[64 * 1024];
+	int in, out, rc = 0;
+	ssize_t n;
+
+	in = asrc_open_fd(s, e, err);
+	if (in < 0)
+		return SPOOR_EIO;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		   0600);
+	if (out < 0) {
+		close(in);
+		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				     "cannot create '%s'", dst);
+	}
+	while (!rc && (n = read(in, buf, sizeof(buf))) != 0) {
+		char *p = buf;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = spoor_err_set(err, SPOOR_EIO, errno,
+					   "cannot read '%s'", e->path);
+			break;
+		}
+		while (n > 0) {
+			ssize_t w = write(out, p, (size_t)n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+						   "cannot write '%s'", dst);
+				break;
+			}
+			p += w;
+			n -= w;
+		}
+	}
+	close(in);
+	if (close(out) && !rc)
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot write '%s'", dst);
+	return rc;
+}
+
+static int harden(sqlite3 *db)
+{
+	int v;
+
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, &v);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &v);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &v);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &v);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, &v);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, SAFESQL_MAX_LENGTH);
+	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+	return sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
+}
+
+static int open_one(const char *uri, sqlite3 **out)
+{
+	int rc = sqlite3_open_v2(uri, out, SQLITE_OPEN_READONLY |
+				 SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = harden(*out);
+	/* reading the schema proves it is a database we can use */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*out, "SELECT count(*) FROM sqlite_schema",
+				  NULL, NULL, NULL);
+	return rc;
+}
+
+int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
+		 struct safesql **out, struct spoor_err *err)
+{
+	static const char *const sfx[] = { "-wal", "-journal" };
+	struct safesql *q;
+	struct sbuf b = SBUF_INIT, uri = SBUF_INIT;
+	char head[16];
+	int fd, rc;
+	ssize_t n;
+
+	*out = NULL;
+	fd = asrc_open_fd(s, e, err);
+	if (fd < 0)
+		return SPOOR_EIO;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n != (ssize_t)sizeof(head) ||
+	    memcmp(head, "SQLite format 3", 16))
+		return spoor_err_set(err, SPOOR_EFORMAT, 0,
+				     "'%s' is not an SQLite database",
+				     e->path);
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+				     "out of memory");
+	sbuf_addf(&b, "%s/spoor-sql.XXXXXX", tmp_base);
+	if (b.failed || !mkdtemp(b.buf)) {
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot create a directory in '%s'",
+				   tmp_base);
+		goto fail;
+	}
+	q->dir = strdup(b.buf);
+	sbuf_reset(&b);
+	sbuf_addf(&b, "%s/db", q->dir);
+	rc = copy_to(s, e, sbuf_str(&b), err);
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(sfx); i++) {
+		struct sbuf sp = SBUF_INIT;
+		struct asrc_entry *se;
+
+		sbuf_addf(&sp, "%s%s", e->path, sfx[i]);
+		se = asrc_find(s, sbuf_str(&sp));
+		sbuf_release(&sp);
+		if (!se)
+			continue;
+		sbuf_reset(&b);
+		sbuf_addf(&b, "%s/db%s", q->dir, sfx[i]);
+		rc = copy_to(s, se, sbuf_str(&b), err);
+		if (!i && se->size > 0)
+			q->has_wal = true;
+	}
+	if (rc)
+		goto fail;
+	sbuf_addf(&uri, "file:%s/db?mode=ro", q->dir);
+	rc = open_one(sbuf_str(&uri), &q->db);
+	if (rc != SQLITE_OK) {
+		rc = spoor_err_set(err, SPOOR_EFORMAT, 0,
+				   "'%s': not a usable SQLite database: %s",
+				   e->path, q->db ? sqlite3_errmsg(q->db)
+				   : sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (q->has_wal) {
+		sbuf_reset(&uri);
+		sbuf_addf(&uri, "file:%s/db?immutable=1", q->dir);
+		if (open_one(sbuf_str(&uri), &q->imm) != SQLITE_OK) {
+			/* a WAL-only schema: the main file is a bare
+			 * header, so every row is WAL-only */
+			sqlite3_close(q->imm);
+			q->imm = NULL;
+		}
+	}
+	sbuf_release(&b);
+	sbuf_release(&uri);
+	*out = q;
+	return 0;
+fail:
+	sbuf_release(&b);
+	sbuf_release(&uri);
+	safesql_close(q);
+	return rc ? rc : SPOOR_EINTERNAL;
+}
+
+void safesql_close(struct safesql *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(q->cache); i++)
+		sqlite3_finalize(q->cache[i].st);
+	if (!q->borrowed) {
+		sqlite3_close(q->imm);
+		sqlite3_close(q->db);
+	}
+	if (q->dir) {
+		asrc_rmtree(q->dir);
+		free(q->dir);
+	}
+	free(q);
+}
+
+bool safesql_has_table(struct safesql *q, const char *table)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM sqlite_schema WHERE "
+			       "type IN ('table', 'view') AND name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+bool safesql_has_column(struct safesql *q, const char *table,
+			const char *column)
+{
+	sqlite3_stmt *st;
+	bool yes = false;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT 1 FROM pragma_table_info(?1) "
+			       "WHERE name = ?2", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, slot = 0;
+	bool found;
+
+	if (!q->has_wal)
+		return false;
+	if (!q->imm)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(q->cache); i++) {
+		if (!q->cache[i].table[0]) {
+			slot = i;
+			break;
+		}
+		if (!strcmp(q->cache[i].table, table)) {
+			st = q->cache[i].st;
+			break;
+		}
+	}
+	if (!st) {
+		struct sbuf sql = SBUF_INIT;
+		char *quoted = sqlite3_mprintf("\"%w\"", table);
+
+		if (i == ARRAY_SIZE(q->cache) || !quoted ||
+		    strlen(table) >= sizeof(q->cache[0].table)) {
+			sqlite3_free(quoted);
+			return false;
+		}
+		sbuf_addf(&sql, "SELECT 1 FROM %s WHERE rowid = ?1", quoted);
+		sqlite3_free(quoted);
+		/* no such table in the main file: the WAL created it */
+		if (sqlite3_prepare_v2(q->imm, sbuf_str(&sql), -1, &st,
+				       NULL) != SQLITE_OK)
+			st = NULL;
+		sbuf_release(&sql);
+		spoor_strlcpy(q->cache[slot].table, table,
+			      sizeof(q->cache[slot].table));
+		q->cache[slot].st = st;
+	}
+	if (!st)
+		return true;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, rowid);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return !found;
+}
+
+void safesql_tables(struct safesql *q, struct sbuf *b)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT name FROM sqlite_schema WHERE "
+			       "type = 'table' ORDER BY name", -1, &st,
+			       NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && n++ < 40) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		if (b->len)
+			sbuf_adds(b, ", ");
+		sbuf_adds(b, t ? (const char *)t : "?");
+	}
+	sqlite3_finalize(st);
+}

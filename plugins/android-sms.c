@@ -1,0 +1,196 @@
+/*
+ * android-sms: SMS and MMS from Android's mmssms.db (AOSP telephony
+ * provider; Samsung adds spam_sms, the messages it filed as spam, which
+ * matter in extortion cases).  docs/artifacts.md 3.5.
+ */
+#include "plugutil.h"
+
+#include "banned.h"
+
+static const char *sms_box(int64_t t)
+{
+	switch (t) {
+	case 1: return "incoming";
+	case 2: return "outgoing";
+	case 3: return "draft";
+	case 4: return "outbox";
+	case 5: return "failed";
+	case 6: return "queued";
+	default: return "unknown";
+	}
+}
+
+static void peer(const struct spoor_host *h, struct spoor_record *r,
+		 const char *addr, size_t len, bool incoming, char *e164,
+		 size_t size)
+{
+	e164[0] = '\0';
+	if (addr)
+		h->phone_e164(h, addr, h->option(h, "cc"), e164, size);
+	spoor_p_bytes(r, incoming ? "sender" : "recipient", addr, len);
+	spoor_p_str(r, incoming ? "sender_phone" : "recipient_phone",
+		    e164[0] ? e164 : NULL);
+}
+
+static int read_sms(const struct spoor_host *h, struct spoor_db *db,
+		    const char *table)
+{
+	struct spoor_stmt *st;
+	char sql[1024], b[8][64];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT s._id, %s, %s, %s, %s, %s, %s, "
+		 "%s FROM \"%s\" s ORDER BY s._id",
+		 pu_col(h, db, table, "s", "thread_id", b[0], 64),
+		 pu_col(h, db, table, "s", "address", b[1], 64),
+		 pu_col(h, db, table, "s", "date", b[2], 64),
+		 pu_col(h, db, table, "s", "date_sent", b[3], 64),
+		 pu_col(h, db, table, "s", "type", b[4], 64),
+		 pu_col(h, db, table, "s", "body", b[5], 64),
+		 pu_col(h, db, table, "s", "read", b[6], 64), table);
+	st = h->prepare(db, sql);
+	if (!st)
+		return -1;
+	while ((rc = h->step(st)) == 1) {
+		struct spoor_prov prov = { NULL, table, h->col_int(st, 0), -1,
+					   NULL };
+		struct spoor_record r;
+		char e164[32], chat[40];
+		const char *p;
+		size_t len;
+		int64_t type = h->col_int(st, 5);
+
+		if (h->db_wal_only(db, table, prov.rowid))
+			prov.recovered_from = "wal";
+		spoor_p_init(&r, "message");
+		spoor_p_str(&r, "app", "sms");
+		snprintf(chat, sizeof(chat), "thread:%lld",
+			 (long long)h->col_int(st, 1));
+		spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
+		spoor_p_str(&r, "direction", sms_box(type));
+		spoor_p_bool(&r, "from_me", type != 1);
+		p = pu_text(h, st, 2, &len);
+		peer(h, &r, p, len, type == 1, e164, sizeof(e164));
+		spoor_p_time(&r, "time", "time_raw", "time_unit",
+			     h->col_int(st, 3), !pu_is_null(h, st, 3),
+			     "unix_ms");
+		spoor_p_time(&r, "time_sent", "time_sent_raw",
+			     "time_sent_unit", h->col_int(st, 4),
+			     !pu_is_null(h, st, 4), "unix_ms");
+		spoor_p_str(&r, "kind", "sms");
+		spoor_p_int(&r, "kind_raw", type);
+		p = pu_text(h, st, 6, &len);
+		spoor_p_bytes(&r, "text", p, len);
+		spoor_p_bool(&r, "read", h->col_int(st, 7) != 0);
+		spoor_p_bool(&r, "spam", !strcmp(table, "spam_sms"));
+		if (h->emit(h, &r, &prov))
+			break;
+	}
+	h->finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int read_mms(const struct spoor_host *h, struct spoor_db *db)
+{
+	struct spoor_stmt *st;
+	char sql[1400], b[4][64];
+	bool addr = h->db_has_table(db, "addr");
+	bool part = h->db_has_table(db, "part");
+	int rc;
+
+	/* text parts joined in order; the SMIL layout part is not text */
+	snprintf(sql, sizeof(sql), "SELECT p._id, %s, %s, %s, %s, %s, %s, %s "
+		 "FROM pdu p ORDER BY p._id",
+		 pu_col(h, db, "pdu", "p", "thread_id", b[0], 64),
+		 pu_col(h, db, "pdu", "p", "date", b[1], 64),
+		 pu_col(h, db, "pdu", "p", "msg_box", b[2], 64),
+		 pu_col(h, db, "pdu", "p", "sub", b[3], 64),
+		 part ? "(SELECT group_concat(t.text, char(10)) FROM (SELECT "
+		 "text FROM part WHERE mid = p._id AND ct = 'text/plain' "
+		 "ORDER BY seq) t)" : "NULL",
+		 part ? "(SELECT count(*) FROM part WHERE mid = p._id AND ct "
+		 "NOT IN ('text/plain', 'application/smil'))" : "NULL",
+		 addr ? "(SELECT group_concat(a.address, ', ') FROM addr a "
+		 "WHERE a.msg_id = p._id AND a.address IS NOT "
+		 "'insert-address-token' AND a.type = CASE WHEN p.msg_box = "
+		 "1 THEN 137 ELSE 151 END)" : "NULL");
+	st = h->prepare(db, sql);
+	if (!st)
+		return -1;
+	while ((rc = h->step(st)) == 1) {
+		struct spoor_prov prov = { NULL, "pdu", h->col_int(st, 0), -1,
+					   NULL };
+		struct spoor_record r;
+		char e164[32], chat[40];
+		const char *p;
+		size_t len;
+		int64_t box = h->col_int(st, 3);
+
+		if (h->db_wal_only(db, "pdu", prov.rowid))
+			prov.recovered_from = "wal";
+		spoor_p_init(&r, "message");
+		spoor_p_str(&r, "app", "mms");
+		snprintf(chat, sizeof(chat), "thread:%lld",
+			 (long long)h->col_int(st, 1));
+		spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
+		spoor_p_str(&r, "direction", sms_box(box));
+		spoor_p_bool(&r, "from_me", box != 1);
+		p = pu_text(h, st, 7, &len);
+		peer(h, &r, p, len, box == 1, e164, sizeof(e164));
+		/* MMS dates are seconds, SMS dates milliseconds */
+		spoor_p_time(&r, "time", "time_raw", "time_unit",
+			     h->col_int(st, 2), !pu_is_null(h, st, 2),
+			     "unix_s");
+		spoor_p_str(&r, "kind", "mms");
+		spoor_p_int(&r, "kind_raw", box);
+		p = pu_text(h, st, 4, &len);
+		spoor_p_bytes(&r, "subject", p, len);
+		p = pu_text(h, st, 5, &len);
+		spoor_p_bytes(&r, "text", p, len);
+		spoor_p_int(&r, "attachments", h->col_int(st, 6));
+		if (h->emit(h, &r, &prov))
+			break;
+	}
+	h->finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int run(const struct spoor_host *h, const char *path)
+{
+	struct spoor_db *db = h->db_open(h, path);
+	int rc = 0;
+
+	if (!db) {
+		h->not_understood(h, path, "unreadable as SQLite");
+		return 0;
+	}
+	if (!h->db_has_table(db, "sms") && !h->db_has_table(db, "pdu")) {
+		h->not_understood(h, path, "schema not recognised: no sms or "
+				  "pdu table");
+		h->db_close(db);
+		return 0;
+	}
+	if (h->db_has_table(db, "sms") && read_sms(h, db, "sms"))
+		rc = -1;
+	if (h->db_has_table(db, "spam_sms") && read_sms(h, db, "spam_sms"))
+		rc = -1;
+	if (h->db_has_table(db, "pdu") && read_mms(h, db))
+		rc = -1;
+	if (rc)
+		h->not_understood(h, path, "a query failed: unknown schema");
+	h->db_close(db);
+	return 0;
+}
+
+static const char *const types[] = { "message", NULL };
+static const char *const patterns[] = { "mmssms.db", NULL };
+
+const struct spoor_plugin spoor_plugin_android_sms = {
+	.abi = SPOOR_PLUGIN_ABI,
+	.name = "android-sms",
+	.version = "1.0",
+	.description = "Android SMS/MMS (mmssms.db, Samsung spam_sms)",
+	.types = types,
+	.patterns = patterns,
+	.run = run,
+};

@@ -1,0 +1,571 @@
+/*
+ * whatsapp-txt: WhatsApp "Export chat" text files (Android and iOS
+ * layouts, any locale whose markers are in whatsapp-txt.def).
+ *
+ * A line that starts with a date-time header begins a message; any other
+ * line continues the previous one.  The header layout differs by OS,
+ * locale and 12/24 h clock (docs/artifacts.md 4.1), so it is parsed by
+ * shape, not by locale: [D]D sep [M]M sep YY[YY] (or YYYY sep MM sep DD),
+ * optional comma, H:MM[:SS], optional AM/PM in its many spellings, then
+ * "] " (iOS) or " - " (Android).  Day/month order is decided once per
+ * file: a 4-digit first field, else a field above 12, else the field
+ * that changes more often is the day.  Times are local without a zone:
+ * the analyst gives --tz (default UTC, said in every record), and --me
+ * names the device owner (the file does not say who that is).
+ */
+#include "plugutil.h"
+
+#include "banned.h"
+
+#define MAX_FILE ((size_t)256 << 20)
+#define MAX_MSG ((size_t)16 << 20)
+
+enum how { ATTACH_SUFFIX, ATTACH_ANGLE, WHOLE };
+
+static const struct marker {
+	const char *locale;
+	enum how how;
+	const char *kind, *text;
+} markers[] = {
+#define WA_MARKER(l, h, k, t) { l, h, k, t },
+#include "whatsapp-txt.def"
+#undef WA_MARKER
+};
+
+struct hdr {
+	int a, b, c, alen;	/* date fields as written, digits of a */
+	int hh, mm, ss;
+	int ampm;		/* 0 none, 1 am, 2 pm */
+	bool ios;
+	size_t body;		/* offset of the text after the header */
+	size_t hdr_len;		/* bytes of the date-time part */
+};
+
+/* Spaces WhatsApp puts in headers: ASCII, NBSP, NNBSP, thin space. */
+static size_t space_at(const char *p, const char *end)
+{
+	if (p < end && *p == ' ')
+		return 1;
+	if (end - p >= 2 && (unsigned char)p[0] == 0xc2 &&
+	    (unsigned char)p[1] == 0xa0)
+		return 2;
+	if (end - p >= 3 && (unsigned char)p[0] == 0xe2 &&
+	    (unsigned char)p[1] == 0x80 &&
+	    ((unsigned char)p[2] == 0xaf || (unsigned char)p[2] == 0x89))
+		return 3;
+	return 0;
+}
+
+/* U+200E/U+200F/U+FEFF: direction marks and BOM. */
+static size_t mark_at(const char *p, const char *end)
+{
+	if (end - p >= 3 && (unsigned char)p[0] == 0xe2 &&
+	    (unsigned char)p[1] == 0x80 &&
+	    ((unsigned char)p[2] == 0x8e || (unsigned char)p[2] == 0x8f))
+		return 3;
+	if (end - p >= 3 && (unsigned char)p[0] == 0xef &&
+	    (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+static int num(const char **pp, const char *end, int maxd, int *ndig)
+{
+	const char *p = *pp;
+	int v = 0, n = 0;
+
+	while (p < end && *p >= '0' && *p <= '9' && n < maxd) {
+		v = v * 10 + (*p - '0');
+		p++;
+		n++;
+	}
+	if (p < end && *p >= '0' && *p <= '9')
+		return -1;
+	*ndig = n;
+	*pp = p;
+	return n ? v : -1;
+}
+
+static bool parse_header(const char *line, size_t len, struct hdr *h)
+{
+	const char *p = line, *end = line + len, *start;
+	char sep;
+	int n, s;
+
+	memset(h, 0, sizeof(*h));
+	while ((s = (int)mark_at(p, end)))
+		p += s;
+	if (p < end && *p == '[') {
+		h->ios = true;
+		p++;
+	}
+	start = p;
+	if ((h->a = num(&p, end, 4, &h->alen)) < 0 || p >= end)
+		return false;
+	sep = *p;
+	if (sep != '/' && sep != '-' && sep != '.')
+		return false;
+	p++;
+	if ((h->b = num(&p, end, 2, &n)) < 0 || p >= end || *p != sep)
+		return false;
+	p++;
+	if ((h->c = num(&p, end, 4, &n)) < 0 || (n != 2 && n != 4 &&
+						 h->alen != 4))
+		return false;
+	if (p < end && *p == ',')
+		p++;
+	if (!(s = (int)space_at(p, end)))
+		return false;
+	p += s;
+	if ((h->hh = num(&p, end, 2, &n)) < 0 || p >= end || *p != ':')
+		return false;
+	p++;
+	if ((h->mm = num(&p, end, 2, &n)) < 0 || n != 2)
+		return false;
+	h->ss = 0;
+	if (p < end && *p == ':') {
+		p++;
+		if ((h->ss = num(&p, end, 2, &n)) < 0 || n != 2)
+			return false;
+	}
+	{
+		const char *q = p;
+
+		while ((s = (int)space_at(q, end)))
+			q += s;
+		if (q < end && (*q == 'a' || *q == 'A' || *q == 'p' ||
+				*q == 'P')) {
+			int ap = (*q == 'a' || *q == 'A') ? 1 : 2;
+
+			q++;
+			if (q < end && *q == '.')
+				q++;
+			while ((s = (int)space_at(q, end)))
+				q += s;
+			if (q < end && (*q == 'm' || *q == 'M')) {
+				q++;
+				if (q < end && *q == '.')
+					q++;
+				h->ampm = ap;
+				p = q;
+			}
+		}
+	}
+	h->hdr_len = (size_t)(p - start);
+	if (h->ios) {
+		if (p >= end || *p != ']')
+			return false;
+		p++;
+		if (!(s = (int)space_at(p, end)))
+			return false;
+		p += s;
+	} else {
+		if (!(s = (int)space_at(p, end)))
+			return false;
+		p += s;
+		if (p < end && *p == '-')
+			p++;
+		else if (end - p >= 3 && !memcmp(p, "\xe2\x80\x93", 3))
+			p += 3;	/* en dash */
+		else
+			return false;
+		if (!(s = (int)space_at(p, end)))
+			return false;
+		p += s;
+	}
+	if (h->hh > 23 || h->mm > 59 || h->ss > 60 ||
+	    (h->ampm && h->hh > 12))	/* "00:08 a. m." occurs */
+		return false;
+	h->body = (size_t)(p - line);
+	return true;
+}
+
+enum order { YMD, DMY, MDY };
+
+static const char *order_name(enum order o)
+{
+	return o == YMD ? "YMD" : o == DMY ? "DMY" : "MDY";
+}
+
+struct line {
+	const char *p;
+	size_t len;
+};
+
+static bool next_line(const char **pp, const char *end, struct line *l)
+{
+	const char *p = *pp, *nl;
+
+	if (p >= end)
+		return false;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	l->p = p;
+	l->len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	if (l->len && p[l->len - 1] == '\r')
+		l->len--;
+	*pp = nl ? nl + 1 : end;
+	return true;
+}
+
+static enum order detect_order(const char *buf, size_t len, size_t *nhdr)
+{
+	const char *p = buf, *end = buf + len;
+	struct line l;
+	struct hdr h, prev = { 0 };
+	int maxa = 0, maxb = 0, cha = 0, chb = 0;
+	bool have = false, four = false;
+
+	*nhdr = 0;
+	while (next_line(&p, end, &l)) {
+		if (!parse_header(l.p, l.len, &h))
+			continue;
+		(*nhdr)++;
+		four |= h.alen == 4;
+		if (h.a > maxa)
+			maxa = h.a;
+		if (h.b > maxb)
+			maxb = h.b;
+		if (have) {
+			cha += h.a != prev.a;
+			chb += h.b != prev.b;
+		}
+		prev = h;
+		have = true;
+	}
+	if (four)
+		return YMD;
+	if (maxa > 12)
+		return DMY;
+	if (maxb > 12)
+		return MDY;
+	return chb > cha ? MDY : DMY;
+}
+
+struct msgbuf {
+	struct hdr h;
+	int64_t line;
+	char *text;
+	size_t len, cap;
+	bool truncated;
+	char raw_time[64];
+	bool lrm;		/* the body began with U+200E (iOS system) */
+};
+
+static void mb_add(struct msgbuf *m, const char *p, size_t n)
+{
+	if (m->len + n + 1 > MAX_MSG) {
+		m->truncated = true;
+		return;
+	}
+	if (m->len + n + 1 > m->cap) {
+		size_t cap = (m->len + n + 1) * 2;
+		char *t;
+
+		if (cap > MAX_MSG)
+			cap = MAX_MSG;
+		t = realloc(m->text, cap);
+		if (!t) {
+			m->truncated = true;
+			return;
+		}
+		m->text = t;
+		m->cap = cap;
+	}
+	memcpy(m->text + m->len, p, n);
+	m->len += n;
+	m->text[m->len] = '\0';
+}
+
+struct ctx {
+	const struct spoor_host *h;
+	const char *path;
+	char dir[4096];
+	char chat_name[512];
+	const char *me, *tz, *cc;
+	enum order order;
+	uint64_t n;
+};
+
+/* Strip direction marks anywhere at the start of s. */
+static const char *skip_marks(const char *s, const char *end)
+{
+	size_t k;
+
+	while ((k = mark_at(s, end)))
+		s += k;
+	return s;
+}
+
+static void emit(struct ctx *c, struct msgbuf *m)
+{
+	const struct spoor_host *h = c->h;
+	struct spoor_prov prov = { NULL, NULL, -1, m->line, NULL };
+	struct spoor_record r;
+	struct spoor_field *tf;
+	struct spoor_resolved res;
+	const char *body = m->text ? m->text : "";
+	const char *end = body + m->len, *colon, *text, *tend;
+	const char *kind = "text";
+	char author[512] = "", media[1024] = "", e164[32] = "";
+	const char *caption = NULL;
+	size_t caption_len = 0;
+	bool system = false, found = false;
+	int y, mo, d, hh = m->h.hh;
+	int64_t t = 0;
+	int trc;
+
+	/* the author ends at the first ": " (names may hold spaces,
+	 * digits, emoji; texts may hold ": " too) */
+	tend = memchr(body, '\n', m->len);
+	if (!tend)
+		tend = end;
+	colon = NULL;
+	for (const char *q = body; q < tend; q++)
+		if (*q == ':' && (q + 1 == tend || q[1] == ' ' ||
+				  q[1] == '.')) {
+			colon = q;
+			break;
+		}
+	if (colon && (size_t)(colon - body) < sizeof(author)) {
+		memcpy(author, body, (size_t)(colon - body));
+		author[colon - body] = '\0';
+		text = colon + 1;
+		if (text < end && *text == ' ')
+			text++;
+	} else {
+		system = true;
+		text = body;
+	}
+	text = skip_marks(text, end);
+	/* markers on the first line of the text */
+	tend = memchr(text, '\n', (size_t)(end - text));
+	if (!tend)
+		tend = end;
+	for (size_t i = 0; !system && i < sizeof(markers) /
+	     sizeof(markers[0]); i++) {
+		const struct marker *mk = &markers[i];
+		size_t ml = strlen(mk->text), fl = (size_t)(tend - text);
+		const char *f;
+
+		if (mk->how == WHOLE) {
+			if (fl == ml && !memcmp(text, mk->text, ml)) {
+				kind = mk->kind;
+				break;
+			}
+		} else if (mk->how == ATTACH_SUFFIX) {
+			if (fl > ml && !memcmp(tend - ml, mk->text, ml)) {
+				size_t n = fl - ml;
+
+				kind = mk->kind;
+				if (n < sizeof(media)) {
+					memcpy(media, text, n);
+					media[n] = '\0';
+				}
+				break;
+			}
+		} else if ((f = memmem(text, fl, mk->text, ml)) &&
+			   tend[-1] == '>') {
+			size_t n = (size_t)(tend - 1 - (f + ml));
+
+			kind = mk->kind;
+			if (n < sizeof(media)) {
+				memcpy(media, f + ml, n);
+				media[n] = '\0';
+			}
+			break;
+		}
+	}
+	/* iOS writes system lines as "<group>: U+200E<text>": a marked
+	 * text that is no attachment or omission is a system line */
+	if (!system && !strcmp(kind, "text") && m->lrm) {
+		system = true;
+		author[0] = '\0';
+	}
+	if (system)
+		kind = "system";
+	if (media[0] && tend < end) {
+		caption = tend + 1;
+		caption_len = (size_t)(end - caption);
+	}
+
+	if (c->order == YMD) {
+		y = m->h.a;
+		mo = m->h.b;
+		d = m->h.c;
+	} else if (c->order == DMY) {
+		d = m->h.a;
+		mo = m->h.b;
+		y = m->h.c;
+	} else {
+		mo = m->h.a;
+		d = m->h.b;
+		y = m->h.c;
+	}
+	if (y < 100)
+		y += 2000;
+	if (m->h.ampm == 1 && hh == 12)
+		hh = 0;
+	else if (m->h.ampm == 2 && hh < 12)
+		hh += 12;
+	trc = h->local_to_utc(h, c->tz, y, mo, d, hh, m->h.mm, m->h.ss, &t);
+
+	spoor_p_init(&r, "message");
+	spoor_p_str(&r, "app", "whatsapp");
+	spoor_p_str(&r, "chat_id", c->path);
+	spoor_p_str(&r, "chat_name", c->chat_name[0] ? c->chat_name : NULL);
+	if (system) {
+		spoor_p_str(&r, "direction", NULL);
+		spoor_p_null(&r, "from_me");
+	} else if (c->me) {
+		bool mine = !strcmp(author, c->me);
+
+		spoor_p_str(&r, "direction", mine ? "outgoing" : "incoming");
+		spoor_p_bool(&r, "from_me", mine);
+	} else {
+		spoor_p_str(&r, "direction", "unknown");
+		spoor_p_null(&r, "from_me");
+	}
+	spoor_p_str(&r, "sender_name", system ? NULL : author);
+	if (!system)
+		h->phone_e164(h, author, c->cc, e164, sizeof(e164));
+	spoor_p_str(&r, "sender_phone", e164[0] ? e164 : NULL);
+	tf = spoor_p_add(&r, "time", SPOOR_F_TIME);
+	if (tf) {
+		tf->v.t.set = trc == 0;
+		tf->v.t.sec = t;
+		tf->v.t.nsec = 0;
+	}
+	spoor_p_str(&r, "time_raw", m->raw_time);
+	spoor_p_str(&r, "time_unit", "local_text");
+	spoor_p_str(&r, "time_zone", c->tz ? c->tz : "UTC");
+	spoor_p_str(&r, "date_order", order_name(c->order));
+	spoor_p_str(&r, "kind", kind);
+	spoor_p_bytes(&r, "text", text, (size_t)(end - text));
+	spoor_p_bool(&r, "truncated", m->truncated);
+	if (media[0]) {
+		spoor_p_str(&r, "media_name", media);
+		found = !h->resolve(h, c->dir, media, &res);
+		spoor_p_bool(&r, "media_found", found);
+		spoor_p_str(&r, "media_evidence_path", found ? res.path : NULL);
+		spoor_p_str(&r, "media_sha256", found ? res.sha256 : NULL);
+		spoor_p_bytes(&r, "caption", caption, caption_len);
+	}
+	h->emit(h, &r, &prov);
+	c->n++;
+}
+
+static void chat_name_of(const char *path, char *out, size_t size)
+{
+	static const char *const pre[] = {
+		"WhatsApp Chat with ", "WhatsApp Chat - ", "WhatsApp-chat met ",
+		"WhatsApp Chat met ", "WhatsApp-Chat mit ",
+	};
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t pl = strlen(pre[i]);
+
+		if (strncmp(b, pre[i], pl))
+			continue;
+		n = strlen(b + pl);
+		if (n > 4 && !strcmp(b + pl + n - 4, ".txt"))
+			n -= 4;
+		if (n >= size)
+			n = size - 1;
+		memcpy(out, b + pl, n);
+		out[n] = '\0';
+	}
+}
+
+static int run(const struct spoor_host *h, const char *path)
+{
+	struct ctx c = { 0 };
+	struct msgbuf m = { 0 };
+	struct line l;
+	const char *p, *end;
+	size_t len, nhdr;
+	int64_t lineno = 0;
+	bool open = false;
+	char *buf = h->read_file(h, path, MAX_FILE, &len);
+
+	if (!buf)
+		return 0;
+	c.h = h;
+	c.path = path;
+	c.me = h->option(h, "me");
+	c.tz = h->option(h, "tz");
+	c.cc = h->option(h, "cc");
+	pu_dirname(path, c.dir, sizeof(c.dir));
+	chat_name_of(path, c.chat_name, sizeof(c.chat_name));
+	c.order = detect_order(buf, len, &nhdr);
+	/* a text file is a chat export only if it starts like one */
+	p = buf;
+	end = buf + len;
+	while (next_line(&p, end, &l) && !l.len)
+		;
+	{
+		struct hdr first;
+
+		if (!nhdr || !parse_header(l.p, l.len, &first)) {
+			h->free_buf(h, buf);
+			return 0;	/* not a WhatsApp export: not ours */
+		}
+	}
+	for (p = buf; next_line(&p, end, &l);) {
+		struct hdr hd;
+
+		lineno++;
+		if (parse_header(l.p, l.len, &hd)) {
+			const char *b = l.p + hd.body;
+			const char *ts = skip_marks(l.p, l.p + l.len);
+			size_t tl = hd.hdr_len;
+
+			if (open)
+				emit(&c, &m);
+			m.h = hd;
+			m.line = lineno;
+			m.len = 0;
+			m.truncated = false;
+			if (tl >= sizeof(m.raw_time))
+				tl = sizeof(m.raw_time) - 1;
+			memcpy(m.raw_time, ts + (ts[0] == '['), tl);
+			m.raw_time[tl] = '\0';
+			m.lrm = false;
+			{
+				const char *colon = memchr(b, ':', (size_t)
+							   (l.p + l.len - b));
+
+				if (colon && colon + 2 < l.p + l.len &&
+				    mark_at(colon + 2, l.p + l.len))
+					m.lrm = true;
+			}
+			mb_add(&m, b, (size_t)(l.p + l.len - b));
+			open = true;
+		} else if (open) {
+			mb_add(&m, "\n", 1);
+			mb_add(&m, l.p, l.len);
+		}
+	}
+	if (open)
+		emit(&c, &m);
+	free(m.text);
+	h->free_buf(h, buf);
+	return 0;
+}
+
+static const char *const types[] = { "message", NULL };
+static const char *const patterns[] = { "*.txt", NULL };
+
+const struct spoor_plugin spoor_plugin_whatsapp_txt = {
+	.abi = SPOOR_PLUGIN_ABI,
+	.name = "whatsapp-txt",
+	.version = "1.0",
+	.description = "WhatsApp chat exports (_chat.txt; Android, iOS; "
+		"markers from whatsapp-txt.def)",
+	.types = types,
+	.patterns = patterns,
+	.run = run,
+};

@@ -1,0 +1,74 @@
+#!/bin/bash
+# t-artifacts-android: android-sms, android-contacts and android-calllog on
+# the provider databases of testdata/mkartifacts.sh.  Expected rows are
+# written from that script's INSERTs (type codes per AOSP: sms type 1
+# received, 2 sent, 3 draft; MMS msg_box; calls type 1 in, 2 out, 3
+# missed; MMS dates in seconds, the rest in milliseconds).
+. "$(dirname "$0")/lib.sh"
+need perl sqlite3 sha256sum
+: "${SPOOR_PLUGIN_PATH:=$SPOOR_BUILD/plugins}"
+export SPOOR_PLUGIN_PATH
+for p in android-sms android-contacts android-calllog; do
+	[ -f "$SPOOR_PLUGIN_PATH/$p.so" ] || skip_all "$p.so not built"
+done
+F=$T/fx
+bash "$SPOOR_SRC/testdata/mkartifacts.sh" "$F" > /dev/null
+ok $? "fixtures generated"
+export TMPDIR=$T/tmp
+mkdir -p "$TMPDIR"
+(cd "$F/android" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+	> "$T/before"
+
+run_rc 0 "SMS and MMS" spoor-artifacts --plugin=android-sms "$F/android"
+jsonl_fields "$T/out" table rowid chat_id direction sender_phone \
+	recipient_phone text time time_raw time_unit spam > "$T/got"
+cat > "$T/want" <<'EOF2'
+sms	1	thread:1	incoming	+31612345001	null	Hoi, ben je er?	2024-03-14T20:07:41Z	1710446861000	unix_ms	false
+sms	2	thread:1	outgoing	null	+31612345001	Ja	2024-03-14T20:08:20Z	1710446900000	unix_ms	false
+sms	3	thread:2	incoming	+31612345002	null	Bel me	2024-03-14T20:10:00Z	1710447000000	unix_ms	false
+sms	4	thread:3	incoming	null	null	Uw code is 123456	2024-03-14T20:11:40Z	1710447100000	unix_ms	false
+sms	5	thread:2	draft	null	+31612345002	concept	2024-03-14T20:13:20Z	1710447200000	unix_ms	false
+spam_sms	1	thread:9	incoming	+3197010000000	null	Gefeliciteerd, u heeft gewonnen	2024-03-14T20:15:00Z	1710447300000	unix_ms	true
+pdu	1	thread:2	incoming	+31612345002	null	MMS tekst	2024-03-14T20:16:40Z	1710447400	unix_s	null
+pdu	2	thread:2	outgoing	null	+31612345002	Antwoord	2024-03-14T20:18:20Z	1710447500	unix_s	null
+EOF2
+diff_ok "$T/got" "$T/want" "sms, Samsung spam_sms, MMS text parts and addresses"
+is "$(jsonl_fields "$T/out" table sender attachments | grep '^pdu' | head -1)" \
+	"pdu	0612345002	1" "MMS: stored address kept, one non-text part counted"
+
+run_rc 0 "contacts" spoor-artifacts --plugin=android-contacts "$F/android"
+jsonl_fields "$T/out" type rowid name phone phone_raw email account_type \
+	whatsapp_jid deleted > "$T/got"
+cat > "$T/want" <<'EOF2'
+account	1	null	null	null	null	com.google	null	null
+account	2	null	null	null	null	com.whatsapp	null	null
+contact	1	Daan de Vries	+31612345001	06-12345001	daan@example.org	com.google	null	false
+contact	2	Sanne Jansen	+31612345002	06 12345002	null	com.google	null	false
+contact	3	Daan de Vries	null	null	null	com.whatsapp	31612345001@s.whatsapp.net	false
+contact	4	Oud Contact	+31201234567	0201234567	null	com.google	null	true
+EOF2
+diff_ok "$T/got" "$T/want" "contacts per account, numbers, e-mail, WhatsApp rows, deleted"
+
+run_rc 0 "call log" spoor-artifacts --plugin=android-calllog "$F/android"
+jsonl_fields "$T/out" rowid phone phone_raw name direction duration video \
+	presentation time > "$T/got"
+cat > "$T/want" <<'EOF2'
+1	+31612345001	+31612345001	Daan de Vries	incoming	65	false	allowed	2024-03-14T20:26:40Z
+2	+31612345002	0612345002	null	missed	0	false	allowed	2024-03-14T20:28:20Z
+3	null		null	incoming	12	false	restricted	2024-03-14T20:30:00Z
+4	+447700900123	+447700900123	null	outgoing	300	true	allowed	2024-03-14T20:31:40Z
+EOF2
+diff_ok "$T/got" "$T/want" "calls: number, cached name, type, duration, video, presentation"
+grep -q "android-calllog: 2 files, .* 4 calls, .* 0 not understood" "$T/err"
+ok $? "contacts2.db without a calls table is not an error"
+
+run_rc 0 "--cc=44 changes national numbers only" spoor-artifacts \
+	--plugin=android-calllog --cc=44 "$F/android"
+is "$(jsonl_fields "$T/out" phone | head -2 | tr '\n' ' ')" \
+	"+31612345001 +44612345002 " "--cc sets the country of national numbers"
+
+(cd "$F/android" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+	> "$T/after"
+diff_ok "$T/after" "$T/before" "evidence unchanged"
+is "$(find "$TMPDIR" -mindepth 1 | wc -l)" 0 "no temporary files left"
+done_testing
