@@ -28,7 +28,7 @@ struct asrc_entry {
 struct asrc;
 
 struct asrc_ops {
-	const char *kind;	/* "dir", "file", "archive" */
+	const char *kind;	/* "dir", "file", "archive", "image" */
 	/* Make e->local readable (extract it); 0 or a spoor code. */
 	int (*materialise)(struct asrc *s, struct asrc_entry *e,
 			   struct spoor_err *err);
@@ -60,6 +60,17 @@ struct asrc {
 int asrc_open(struct spoor_ctx *ctx, const char *path, const char *tmp_base,
 	      struct asrc **out, struct spoor_err *err);
 void asrc_free(struct asrc *s);
+/* Append an entry (for the sources in other files); 0 or a spoor code. */
+int asrc_add(struct asrc *s, const char *path, const char *local,
+	     uint64_t size, struct spoor_err *err);
+/*
+ * artifact_tsk.c: open path as a disk or partition image with at least
+ * one file system libtsk recognises and fill s with its regular files
+ * (content materialised on demand below tmp_base).  1 when it is not
+ * such an image (s untouched), 0, or a spoor code.
+ */
+int asrc_tsk_open(struct spoor_ctx *ctx, struct asrc *s, const char *path,
+		  const char *tmp_base, struct spoor_err *err);
 /* The entry with exactly this path, or NULL. */
 struct asrc_entry *asrc_find(struct asrc *s, const char *path);
 /*

@@ -3,8 +3,10 @@
  * tree.  A directory is walked without following links; a zip or tar is
  * read with libarchive and its regular members copied into a private
  * mkdtemp directory under numbered names (a member called "../../x" is
- * only ever a string, never a path we write to); anything else is one
- * file.  The evidence is opened read-only and never written.
+ * only ever a string, never a path we write to); a disk or partition
+ * image with a file system is read with libtsk (artifact_tsk.c);
+ * anything else is one file.  The evidence is opened read-only and
+ * never written.
  */
 #include "artifact.h"
 
@@ -63,6 +65,12 @@ static int add_entry(struct asrc *s, const char *path, const char *local,
 	}
 	s->n++;
 	return 0;
+}
+
+int asrc_add(struct asrc *s, const char *path, const char *local,
+	     uint64_t size, struct spoor_err *err)
+{
+	return add_entry(s, path, local, size, err);
 }
 
 /* ---- directories ---- */
@@ -310,7 +318,10 @@ int asrc_open(struct spoor_ctx *ctx, const char *path, const char *tmp_base,
 
 		if (fl >= 0)
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-		rc = read_archive(ctx, s, fd, tmp_base, err);
+		/* an image first: a zip inside a FAT image is the FAT's */
+		rc = asrc_tsk_open(ctx, s, path, tmp_base, err);
+		if (rc == 1)
+			rc = read_archive(ctx, s, fd, tmp_base, err);
 		close(fd);
 		if (rc == 1) {
 			const char *base = strrchr(path, '/');

@@ -1,7 +1,9 @@
 /*
  * android-sms: SMS and MMS from Android's mmssms.db (AOSP telephony
  * provider; Samsung adds spam_sms, the messages it filed as spam, which
- * matter in extortion cases).  docs/artifacts.md 3.5.
+ * matter in extortion cases).  docs/artifacts.md 3.5.  Also Google
+ * Messages' bugle_db (3.6): RCS chats exist only there, and SMS sent
+ * with that app are there too, sometimes after mmssms.db lost them.
  */
 #include "plugutil.h"
 
@@ -155,6 +157,155 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * bugle_db message_status (AOSP messaging MessageData, which Google
+ * Messages grew from): 1-99 outgoing, 100-199 incoming.  Values beyond
+ * the AOSP list fall into the range of their side; the raw value is
+ * always kept.
+ */
+static const char *bugle_dir(int64_t s)
+{
+	if (s == 1 || s == 2)
+		return "outgoing";
+	if (s == 3)
+		return "draft";
+	if (s >= 4 && s <= 7)
+		return "outbox";
+	if (s == 8 || s == 9)
+		return "failed";
+	if (s > 0 && s < 100)
+		return "outgoing";
+	if (s >= 100 && s < 200)
+		return "incoming";
+	return "unknown";
+}
+
+/* message_protocol: 0 SMS, 1 MMS, 2 MMS download notification (AOSP);
+ * the RCS values are not documented, so they stay raw */
+static const char *bugle_kind(int64_t p, bool null)
+{
+	if (null)
+		return NULL;
+	if (p == 0)
+		return "sms";
+	if (p == 1 || p == 2)
+		return "mms";
+	return NULL;
+}
+
+static bool is_bugle(const struct spoor_host *h, struct spoor_db *db)
+{
+	return h->db_has_table(db, "messages") &&
+	       h->db_has_table(db, "parts") &&
+	       h->db_has_table(db, "participants") &&
+	       h->db_has_table(db, "conversations");
+}
+
+static int read_bugle(const struct spoor_host *h, struct spoor_db *db)
+{
+	struct spoor_stmt *st;
+	char sql[2400], b[10][64];
+	bool cp = h->db_has_table(db, "conversation_participants");
+	int rc;
+
+	/* the sender's address as stored: normalized first, as AOSP
+	 * does; recipients are the conversation's other participants
+	 * (the device owner's own participant is not among them) */
+	snprintf(sql, sizeof(sql), "SELECT m._id, m.conversation_id, %s, "
+		 "%s, %s, %s, %s, coalesce(%s, %s), %s, "
+		 "(SELECT group_concat(t.text, char(10)) FROM (SELECT text "
+		 "FROM parts WHERE message_id = m._id AND content_type LIKE "
+		 "'text/%%' ORDER BY _id) t), "
+		 "(SELECT count(*) FROM parts WHERE message_id = m._id AND "
+		 "content_type NOT LIKE 'text/%%'), %s "
+		 "FROM messages m "
+		 "LEFT JOIN conversations c ON c._id = m.conversation_id "
+		 "LEFT JOIN participants p ON p._id = %s ORDER BY m._id",
+		 pu_col(h, db, "conversations", "c", "name", b[0], 64),
+		 pu_col(h, db, "messages", "m", "message_status", b[1], 64),
+		 pu_col(h, db, "messages", "m", "message_protocol", b[2], 64),
+		 pu_col(h, db, "messages", "m", "received_timestamp", b[3],
+			64),
+		 pu_col(h, db, "messages", "m", "sent_timestamp", b[4], 64),
+		 pu_col(h, db, "participants", "p", "normalized_destination",
+			b[5], 64),
+		 pu_col(h, db, "participants", "p", "display_destination",
+			b[6], 64),
+		 pu_col(h, db, "participants", "p", "full_name", b[7], 64),
+		 cp ? "(SELECT group_concat(d, ', ') FROM (SELECT coalesce("
+		 "q.normalized_destination, q.display_destination) d FROM "
+		 "conversation_participants x JOIN participants q ON q._id "
+		 "= x.participant_id WHERE x.conversation_id = "
+		 "m.conversation_id AND q._id IS NOT m.sender_id ORDER BY "
+		 "q._id))" : "NULL",
+		 pu_col(h, db, "messages", "m", "sender_id", b[8], 64));
+	st = h->prepare(db, sql);
+	if (!st)
+		return -1;
+	while ((rc = h->step(st)) == 1) {
+		struct spoor_prov prov = { NULL, "messages",
+					   h->col_int(st, 0), -1, NULL };
+		struct spoor_record r;
+		/* fields point into these until emit: one per field */
+		char e164[32], e164r[32], chat[40];
+		const char *p, *dir;
+		size_t len;
+		int64_t status = h->col_int(st, 3);
+		bool in, unknown;
+
+		if (h->db_wal_only(db, "messages", prov.rowid))
+			prov.recovered_from = "wal";
+		dir = pu_is_null(h, st, 3) ? "unknown" : bugle_dir(status);
+		in = !strcmp(dir, "incoming");
+		spoor_p_init(&r, "message");
+		spoor_p_str(&r, "app", "google-messages");
+		snprintf(chat, sizeof(chat), "conversation:%lld",
+			 (long long)h->col_int(st, 1));
+		spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
+		p = pu_text(h, st, 2, &len);
+		spoor_p_bytes(&r, "chat_name", p, len);
+		spoor_p_str(&r, "direction", dir);
+		if (strcmp(dir, "unknown"))	/* else from_me is absent */
+			spoor_p_bool(&r, "from_me", !in);
+		/* with the direction unknown, both sides as stored */
+		unknown = !strcmp(dir, "unknown");
+		if (in || unknown) {
+			p = pu_text(h, st, 7, &len);
+			peer(h, &r, p, len, true, e164, sizeof(e164));
+			p = pu_text(h, st, 8, &len);
+			spoor_p_bytes(&r, "sender_name", p, len);
+		}
+		if (!in) {
+			p = pu_text(h, st, 11, &len);
+			spoor_p_bytes(&r, "recipient", p, len);
+			/* one peer: it is a number to normalise */
+			e164r[0] = '\0';
+			if (p && !memchr(p, ',', len))
+				h->phone_e164(h, p, h->option(h, "cc"), e164r,
+					      sizeof(e164r));
+			spoor_p_str(&r, "recipient_phone",
+				    e164r[0] ? e164r : NULL);
+		}
+		spoor_p_time(&r, "time", "time_raw", "time_unit",
+			     h->col_int(st, 5), !pu_is_null(h, st, 5),
+			     "unix_ms");
+		spoor_p_time(&r, "time_sent", "time_sent_raw",
+			     "time_sent_unit", h->col_int(st, 6),
+			     !pu_is_null(h, st, 6), "unix_ms");
+		spoor_p_str(&r, "kind", bugle_kind(h->col_int(st, 4),
+						   pu_is_null(h, st, 4)));
+		spoor_p_int(&r, "kind_raw", h->col_int(st, 4));
+		spoor_p_int(&r, "status", status);
+		p = pu_text(h, st, 9, &len);
+		spoor_p_bytes(&r, "text", p, len);
+		spoor_p_int(&r, "attachments", h->col_int(st, 10));
+		if (h->emit(h, &r, &prov))
+			break;
+	}
+	h->finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 static int run(const struct spoor_host *h, const char *path)
 {
 	struct spoor_db *db = h->db_open(h, path);
@@ -164,9 +315,17 @@ static int run(const struct spoor_host *h, const char *path)
 		h->not_understood(h, path, "unreadable as SQLite");
 		return 0;
 	}
+	if (is_bugle(h, db)) {
+		if (read_bugle(h, db))
+			h->not_understood(h, path, "a query failed: unknown "
+					  "schema");
+		h->db_close(db);
+		return 0;
+	}
 	if (!h->db_has_table(db, "sms") && !h->db_has_table(db, "pdu")) {
-		h->not_understood(h, path, "schema not recognised: no sms or "
-				  "pdu table");
+		h->not_understood(h, path, "schema not recognised: no sms, "
+				  "pdu or bugle_db messages/parts/"
+				  "participants/conversations table");
 		h->db_close(db);
 		return 0;
 	}
@@ -183,13 +342,14 @@ static int run(const struct spoor_host *h, const char *path)
 }
 
 static const char *const types[] = { "message", NULL };
-static const char *const patterns[] = { "mmssms.db", NULL };
+static const char *const patterns[] = { "mmssms.db", "bugle_db", NULL };
 
 const struct spoor_plugin spoor_plugin_android_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-sms",
 	.version = "1.0",
-	.description = "Android SMS/MMS (mmssms.db, Samsung spam_sms)",
+	.description = "Android SMS/MMS (mmssms.db, Samsung spam_sms) and "
+		       "Google Messages SMS/MMS/RCS (bugle_db)",
 	.types = types,
 	.patterns = patterns,
 	.run = run,

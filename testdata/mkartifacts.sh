@@ -239,6 +239,46 @@ INSERT INTO calls (_id, number, presentation, date, duration, type, features, na
  (4, '+447700900123', 1, 1710448300000, 300, 2, 1, NULL, 'NL');
 EOF
 
+# ---- Google Messages bugle_db (SMS, MMS, RCS) ----
+# mkbugle DIR: a bugle_db with the public schema (reduced: the columns
+# spoor reads plus a few neighbours), in a tree of its own so that the
+# mmssms.db expectations stay as they are; and DIR-bad, a bugle_db that
+# is not one (schema not recognised).  Participant 1 is the owner.
+mkbugle() {
+	local d=$1/data/data/com.google.android.apps.messaging/databases
+	mkdir -p "$d" "$1-bad/databases"
+	sqlite3 -bail "$d/bugle_db" <<'EOF'
+CREATE TABLE conversations (_id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, latest_message_id INTEGER, snippet_text TEXT, sort_timestamp INTEGER, participant_count INTEGER);
+CREATE TABLE participants (_id INTEGER PRIMARY KEY AUTOINCREMENT, sub_id INTEGER DEFAULT -2, sim_slot_id INTEGER DEFAULT -1, normalized_destination TEXT, send_destination TEXT, display_destination TEXT, full_name TEXT, first_name TEXT, contact_id INTEGER DEFAULT -1, lookup_key TEXT);
+CREATE TABLE conversation_participants (_id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER, participant_id INTEGER);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER, sender_id INTEGER, sent_timestamp INTEGER, received_timestamp INTEGER, message_protocol INTEGER, message_status INTEGER, seen INTEGER DEFAULT 0, read INTEGER DEFAULT 0, sms_message_uri TEXT);
+CREATE TABLE parts (_id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER, text TEXT, uri TEXT, content_type TEXT, width INTEGER, height INTEGER, timestamp INTEGER, conversation_id INTEGER);
+INSERT INTO conversations (_id, name, participant_count) VALUES (1, 'Daan de Vries', 1), (2, 'Klas 3B', 2);
+INSERT INTO participants (_id, sub_id, normalized_destination, display_destination, full_name) VALUES
+ (1, 1, '+31612345000', '06 12345000', NULL),
+ (2, -2, '+31612345001', '06 12345001', 'Daan de Vries'),
+ (3, -2, '+31612345002', '0612345002', 'Sanne Jansen'),
+ (4, -2, '+447700900123', '+44 7700 900123', 'Emma Brown');
+INSERT INTO conversation_participants (conversation_id, participant_id) VALUES (1, 2), (2, 3), (2, 4);
+INSERT INTO messages (_id, conversation_id, sender_id, sent_timestamp, received_timestamp, message_protocol, message_status) VALUES
+ (1, 1, 2, 1710446860000, 1710446861000, 0, 100),
+ (2, 1, 1, 1710446900000, 1710446899000, 3, 2),
+ (3, 2, 3, 1710446999000, 1710447000000, 1, 100),
+ (4, 2, 1, 1710447100000, 1710447100000, 0, 8),
+ (5, 1, 2, 1710447199000, 1710447200000, 0, 555);
+INSERT INTO parts (message_id, text, uri, content_type, conversation_id) VALUES
+ (1, 'Hoi via Berichten', NULL, 'text/plain', 1),
+ (2, 'Ja, via RCS', NULL, 'text/plain', 1),
+ (3, 'Foto!', NULL, 'text/plain', 2),
+ (3, NULL, 'content://mms/part/7', 'image/jpeg', 2),
+ (4, 'Niet verstuurd', NULL, 'text/plain', 2),
+ (5, 'onbekende status', NULL, 'text/plain', 1);
+EOF
+	sqlite3 -bail "$1-bad/databases/bugle_db" \
+		"CREATE TABLE messages (_id INTEGER PRIMARY KEY, body TEXT);"
+}
+mkbugle "$out/google"
+
 # ---- a zip whose member names climb out (../) ----
 if command -v python3 >/dev/null; then
 	python3 - "$out/evil.zip" "$out/modern/data/data/com.whatsapp/databases/msgstore.db" <<'EOF'

@@ -71,4 +71,35 @@ is "$(jsonl_fields "$T/out" phone | head -2 | tr '\n' ' ')" \
 	> "$T/after"
 diff_ok "$T/after" "$T/before" "evidence unchanged"
 is "$(find "$TMPDIR" -mindepth 1 | wc -l)" 0 "no temporary files left"
+# ---- Google Messages bugle_db (mkbugle in testdata/mkartifacts.sh) ----
+# message_status 1-99 out (2 delivered, 8 failed), 100-199 in, else
+# unknown; message_protocol 0 SMS, 1 MMS, other values kept raw only;
+# text from text/* parts, non-text parts counted; the sender from
+# participants, recipients the conversation's other participants.
+(cd "$F/google" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+	> "$T/gbefore"
+run_rc 0 "Google Messages bugle_db" spoor-artifacts --plugin=android-sms \
+	"$F/google"
+jsonl_fields "$T/out" table rowid chat_id chat_name direction from_me \
+	sender_phone sender_name recipient recipient_phone text time \
+	time_raw time_unit kind kind_raw attachments > "$T/got"
+cat > "$T/want" <<'EOF2'
+messages	1	conversation:1	Daan de Vries	incoming	false	+31612345001	Daan de Vries	null	null	Hoi via Berichten	2024-03-14T20:07:41Z	1710446861000	unix_ms	sms	0	0
+messages	2	conversation:1	Daan de Vries	outgoing	true	null	null	+31612345001	+31612345001	Ja, via RCS	2024-03-14T20:08:19Z	1710446899000	unix_ms	null	3	0
+messages	3	conversation:2	Klas 3B	incoming	false	+31612345002	Sanne Jansen	null	null	Foto!	2024-03-14T20:10:00Z	1710447000000	unix_ms	mms	1	1
+messages	4	conversation:2	Klas 3B	failed	true	null	null	+31612345002, +447700900123	null	Niet verstuurd	2024-03-14T20:11:40Z	1710447100000	unix_ms	sms	0	0
+messages	5	conversation:1	Daan de Vries	unknown	null	+31612345001	Daan de Vries	null	null	onbekende status	2024-03-14T20:13:20Z	1710447200000	unix_ms	sms	0	0
+EOF2
+diff_ok "$T/got" "$T/want" "bugle_db: direction, participants, parts, ms timestamps"
+grep -q "android-sms: 1 files, 5 messages, .* 0 not understood" "$T/err"
+ok $? "bugle_db summary"
+run_rc 5 "bugle_db without its tables" spoor-artifacts --plugin=android-sms \
+	"$F/google-bad"
+grep -q "bugle_db': schema not recognised.*tables found: messages" "$T/err"
+ok $? "bugle_db: schema not recognised, with the tables found"
+is "$(wc -l < "$T/out")" 0 "bugle_db: no records from an unknown schema"
+(cd "$F/google" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+	> "$T/gafter"
+diff_ok "$T/gafter" "$T/gbefore" "bugle_db evidence unchanged"
+is "$(find "$TMPDIR" -mindepth 1 | wc -l)" 0 "no temporary files left (bugle_db)"
 done_testing
