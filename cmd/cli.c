@@ -106,6 +106,27 @@ void cli_log(void *userdata, enum spoor_log_level level, const char *msg)
 	}
 }
 
+struct spoor_ctx *cli_ctx_new(void)
+{
+	struct spoor_ctx *ctx = spoor_ctx_new();
+
+	if (!ctx)
+		cli_die(EXIT_PARTIAL, "out of memory");
+	spoor_ctx_set_log(ctx, cli_log, NULL,
+			  verbosity >= 2 ? SPOOR_LOG_DEBUG
+			  : verbosity == 1 ? SPOOR_LOG_INFO
+			  : verbosity < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	return ctx;
+}
+
+void cli_version(void)
+{
+	printf("%s %s (libspoor %s)\n", progname, SPOOR_VERSION_STRING,
+	       spoor_version());
+	cli_close_stdout();
+	exit(EXIT_OK);
+}
+
 int cli_exit_for(int code)
 {
 	switch (code) {

@@ -38,6 +38,13 @@ _Noreturn void cli_die(int code, const char *fmt, ...) SPOOR_PRINTF(2, 3);
 /* The library's log sink: prints through the functions above. */
 void cli_log(void *userdata, enum spoor_log_level level, const char *msg);
 
+/* A library context that logs through cli_log at the level -q/-v set
+ * (cli_set_verbosity first); dies on out of memory. */
+struct spoor_ctx *cli_ctx_new(void);
+
+/* -V: print "PROG VERSION (libspoor VERSION)" and exit 0. */
+_Noreturn void cli_version(void);
+
 /* Map a library error code to an exit code. */
 int cli_exit_for(int spoor_code);
 

@@ -287,10 +287,7 @@ int main(int argc, char **argv)
 			verbose = -1;
 			break;
 		case 'V':
-			printf("spoor-acquire %s (libspoor %s)\n",
-			       SPOOR_VERSION_STRING, spoor_version());
-			cli_close_stdout();
-			return EXIT_OK;
+			cli_version();
 		case 'v':
 			verbose = verbose < 0 ? 1 : verbose + 1;
 			break;
@@ -422,13 +419,7 @@ int main(int argc, char **argv)
 		r.mode = isatty(STDERR_FILENO) && verbose >= 0 ? PROG_BAR
 							       : PROG_OFF;
 
-	ctx = spoor_ctx_new();
-	if (!ctx)
-		cli_die(EXIT_PARTIAL, "out of memory");
-	spoor_ctx_set_log(ctx, cli_log, NULL,
-			  verbose >= 2 ? SPOOR_LOG_DEBUG
-			  : verbose == 1 ? SPOOR_LOG_INFO
-			  : verbose < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	ctx = cli_ctx_new();
 	if (set_ro && spoor_dev_set_readonly(source, &err))
 		cli_die(cli_exit_for(err.code) == EXIT_USAGE ? EXIT_INPUT
 			: cli_exit_for(err.code), "%s", err.msg);

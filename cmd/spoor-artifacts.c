@@ -344,10 +344,7 @@ int main(int argc, char **argv)
 			verbose = -1;
 			break;
 		case 'V':
-			printf("spoor-artifacts %s (libspoor %s)\n",
-			       SPOOR_VERSION_STRING, spoor_version());
-			cli_close_stdout();
-			return EXIT_OK;
+			cli_version();
 		case 'v':
 			verbose = verbose < 0 ? 1 : verbose + 1;
 			break;
@@ -416,13 +413,7 @@ int main(int argc, char **argv)
 	}
 	cli_set_verbosity(verbose);
 
-	ctx = spoor_ctx_new();
-	if (!ctx)
-		cli_die(EXIT_PARTIAL, "out of memory");
-	spoor_ctx_set_log(ctx, cli_log, NULL,
-			  verbose >= 2 ? SPOOR_LOG_DEBUG
-			  : verbose == 1 ? SPOOR_LOG_INFO
-			  : verbose < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	ctx = cli_ctx_new();
 	ao.plugin_path = getenv("SPOOR_PLUGIN_PATH");
 	ao.plugin_dir = SPOOR_PLUGINDIR;
 	ao.only = nplugins ? plugins : NULL;

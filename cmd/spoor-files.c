@@ -462,10 +462,7 @@ int main(int argc, char **argv)
 			verbose = -1;
 			break;
 		case 'V':
-			printf("spoor-files %s (libspoor %s)\n",
-			       SPOOR_VERSION_STRING, spoor_version());
-			cli_close_stdout();
-			return EXIT_OK;
+			cli_version();
 		case 'v':
 			verbose = verbose < 0 ? 1 : verbose + 1;
 			break;
@@ -546,13 +543,7 @@ int main(int argc, char **argv)
 		r.hdb = hdb;
 	}
 
-	ctx = spoor_ctx_new();
-	if (!ctx)
-		cli_die(EXIT_PARTIAL, "out of memory");
-	spoor_ctx_set_log(ctx, cli_log, NULL,
-			  verbose >= 2 ? SPOOR_LOG_DEBUG
-			  : verbose == 1 ? SPOOR_LOG_INFO
-			  : verbose < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
+	ctx = cli_ctx_new();
 	cli_progress_init(&r.progress, progress_mode);
 
 	out = cli_output_open(output);

@@ -547,10 +547,7 @@ int main(int argc, char **argv)
 			o.verbose = -1;
 			break;
 		case 'V':
-			printf("spoor-hashdb %s (libspoor %s)\n",
-			       SPOOR_VERSION_STRING, spoor_version());
-			cli_close_stdout();
-			return EXIT_OK;
+			cli_version();
 		case 'v':
 			o.verbose = o.verbose < 0 ? 1 : o.verbose + 1;
 			break;
