@@ -178,7 +178,8 @@ SPOOR_FAULT="file=$src;slow=150" LD_PRELOAD="$FAULT" \
 	$ACQ --no-progress --buffer-size 1M --hash md5,sha256 "$src" "$T/r.dd" \
 	> /dev/null 2>&1 &
 pid=$!
-sleep 2.6
+for _ in $(seq 200); do [ -e "$T/r.dd.tmp" ] && break; sleep 0.05; done
+sleep 2.5
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 test ! -e "$T/r.dd" && test -e "$T/r.dd.tmp" && test -e "$T/r.dd.map"
@@ -197,7 +198,10 @@ ok $? "log records where it resumed"
 SPOOR_FAULT="file=$src;slow=60" LD_PRELOAD="$FAULT" \
 	$ACQ --no-progress --buffer-size 1M "$src" "$T/i.dd" > /dev/null 2>&1 &
 pid=$!
-sleep 0.5
+# signal only once it is copying (its .tmp image exists), not while it
+# starts: on a loaded machine start-up can take longer than a fixed sleep
+for _ in $(seq 200); do [ -e "$T/i.dd.tmp" ] && break; sleep 0.05; done
+sleep 0.4
 kill -INT $pid
 wait $pid
 is "$?" 130 "SIGINT: exit 130"
