@@ -17,7 +17,10 @@ static const struct {
 	const char *verb;
 	const char *what;
 } tools[] = {
+	{ "acquire", "image a device or file, verified, bad sectors mapped" },
+	{ "artifacts", "chats, contacts and calls from phone data (plugins)" },
 	{ "files", "walk, hash and classify every file of an evidence image" },
+	{ "hashdb", "build and look up known-good / known-bad hash sets" },
 };
 
 static void usage(FILE *out)
