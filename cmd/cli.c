@@ -15,6 +15,7 @@
 #include "../lib/banned.h"
 
 static const char *progname = "spoor";
+static const char *synopsis_text = "";
 static int verbosity;	/* -1 quiet, 0 normal, 1 verbose, 2 debug */
 
 void cli_init(const char *name)
@@ -117,6 +118,19 @@ struct spoor_ctx *cli_ctx_new(void)
 			  : verbosity == 1 ? SPOOR_LOG_INFO
 			  : verbosity < 0 ? SPOOR_LOG_ERROR : SPOOR_LOG_WARN);
 	return ctx;
+}
+
+void cli_set_synopsis(const char *synopsis)
+{
+	synopsis_text = synopsis;
+}
+
+void cli_usage_error(const char *fmt, const char *arg)
+{
+	if (fmt)
+		cli_error(fmt, arg);
+	fputs(synopsis_text, stderr);
+	exit(EXIT_USAGE);
 }
 
 void cli_version(void)

@@ -42,6 +42,13 @@ void cli_log(void *userdata, enum spoor_log_level level, const char *msg);
  * (cli_set_verbosity first); dies on out of memory. */
 struct spoor_ctx *cli_ctx_new(void);
 
+/* The tool's synopsis (its man page's SYNOPSIS), for cli_usage_error. */
+void cli_set_synopsis(const char *synopsis);
+
+/* A usage error: print "prog: error: " fmt (one %s for arg) unless fmt is
+ * NULL, then the synopsis, on stderr; exit EXIT_USAGE. */
+_Noreturn void cli_usage_error(const char *fmt, const char *arg);
+
 /* -V: print "PROG VERSION (libspoor VERSION)" and exit 0. */
 _Noreturn void cli_version(void);
 

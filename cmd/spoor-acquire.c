@@ -127,14 +127,6 @@ static void on_signal(int sig)
 		spoor_acquire_interrupt(the_acq);
 }
 
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt)
-		cli_error(fmt, arg);
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 static void bar_clear(struct run *r)
 {
 	if (r->drawn)
@@ -270,6 +262,7 @@ int main(int argc, char **argv)
 	const struct spoor_acquire_result *res;
 
 	cli_init(argv[0]);
+	cli_set_synopsis(synopsis);
 	o.retries = 2;
 	o.direct = -1;
 	while ((c = getopt_long(argc, argv, "C:hqVv", long_opts,
@@ -296,7 +289,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SPLIT:
 			if (cli_parse_size(optarg, &sz) || !sz)
-				usage_error("--split takes a size, not '%s'",
+				cli_usage_error("--split takes a size, not '%s'",
 					    optarg);
 			o.segment_size = sz;
 			split_given = true;
@@ -309,7 +302,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "best"))
 				o.compression = SPOOR_COMPRESS_BEST;
 			else
-				usage_error("--compression is none, fast or "
+				cli_usage_error("--compression is none, fast or "
 					    "best, not '%s'", optarg);
 			break;
 		case OPT_HASH:
@@ -317,7 +310,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PIECE:
 			if (cli_parse_size(optarg, &sz) || sz < 512)
-				usage_error("--piece takes a size of at least "
+				cli_usage_error("--piece takes a size of at least "
 					    "512, not '%s'", optarg);
 			o.piece_size = sz;
 			break;
@@ -326,14 +319,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_RETRIES:
 			if (cli_parse_int(optarg, 0, 100, &v))
-				usage_error("--retries takes 0 to 100, not "
+				cli_usage_error("--retries takes 0 to 100, not "
 					    "'%s'", optarg);
 			o.retries = (int)v;
 			break;
 		case OPT_FILL:
 			if (parse_fill(optarg, fill, sizeof(fill),
 				       &o.fill_len))
-				usage_error("--fill takes 1 to 64 bytes in "
+				cli_usage_error("--fill takes 1 to 64 bytes in "
 					    "hex, not '%s'", optarg);
 			o.fill = fill;
 			break;
@@ -355,7 +348,7 @@ int main(int argc, char **argv)
 		case OPT_BUFSIZE:
 			if (cli_parse_size(optarg, &sz) || sz < 4096 ||
 			    sz > (8u << 20))
-				usage_error("--buffer-size takes 4K to 8M, "
+				cli_usage_error("--buffer-size takes 4K to 8M, "
 					    "not '%s'", optarg);
 			o.buffer_size = (size_t)sz;
 			break;
@@ -383,18 +376,18 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "json"))
 				r.mode = PROG_JSON;
 			else
-				usage_error("--progress is bar or json, not "
+				cli_usage_error("--progress is bar or json, not "
 					    "'%s'", optarg);
 			break;
 		case OPT_NO_PROGRESS:
 			r.mode = PROG_OFF;
 			break;
 		default:
-			usage_error(NULL, NULL);
+			cli_usage_error(NULL, NULL);
 		}
 	}
 	if (argc - optind != 2)
-		usage_error("give a SOURCE and an OUTPUT%s", "");
+		cli_usage_error("give a SOURCE and an OUTPUT%s", "");
 	source = argv[optind];
 	output = argv[optind + 1];
 	if (!format)
@@ -406,14 +399,14 @@ int main(int argc, char **argv)
 	else if (!strcmp(format, "e01") || !strcmp(format, "E01"))
 		o.format = SPOOR_IMG_E01;
 	else
-		usage_error("--format is raw, split or e01, not '%s'", format);
+		cli_usage_error("--format is raw, split or e01, not '%s'", format);
 	if (o.format == SPOOR_IMG_SPLIT && !split_given)
-		usage_error("--format=split needs --split=SIZE%s", "");
+		cli_usage_error("--format=split needs --split=SIZE%s", "");
 	if (o.compression != SPOOR_COMPRESS_NONE &&
 	    o.format != SPOOR_IMG_E01)
-		usage_error("--compression is for --format=e01%s", "");
+		cli_usage_error("--compression is for --format=e01%s", "");
 	if (spoor_hash_parse(hash, &o.hash_mask, &err))
-		usage_error("%s", err.msg);
+		cli_usage_error("%s", err.msg);
 	cli_set_verbosity(verbose);
 	if (r.mode == PROG_AUTO)
 		r.mode = isatty(STDERR_FILENO) && verbose >= 0 ? PROG_BAR

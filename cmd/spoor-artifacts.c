@@ -110,14 +110,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt)
-		cli_error(fmt, arg);
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 static const struct spoor_field *get(const struct spoor_record *r,
 				     const char *key)
 {
@@ -328,6 +320,7 @@ int main(int argc, char **argv)
 	char *cmdline;
 
 	cli_init(argv[0]);
+	cli_set_synopsis(synopsis);
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "ho:qVv", long_opts, NULL)) !=
 	       -1) {
@@ -365,40 +358,40 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PLUGIN:
 			if (nplugins == MAX_LIST)
-				usage_error("too many --plugin%s", "");
+				cli_usage_error("too many --plugin%s", "");
 			plugins[nplugins++] = optarg;
 			break;
 		case OPT_TYPE:
 			if (o.ntypes == MAX_LIST)
-				usage_error("too many --type%s", "");
+				cli_usage_error("too many --type%s", "");
 			if (strcmp(optarg, "message") &&
 			    strcmp(optarg, "contact") &&
 			    strcmp(optarg, "call") &&
 			    strcmp(optarg, "account") &&
 			    strcmp(optarg, "note"))
-				usage_error("unknown --type '%s'", optarg);
+				cli_usage_error("unknown --type '%s'", optarg);
 			o.types[o.ntypes++] = optarg;
 			break;
 		case OPT_TZ:
 			tz = optarg;
 			break;
 		default:
-			usage_error(NULL, NULL);
+			cli_usage_error(NULL, NULL);
 		}
 	}
 	if (!list && optind >= argc)
-		usage_error("no EVIDENCE given", NULL);
+		cli_usage_error("no EVIDENCE given", NULL);
 	if (exhibit && argc - optind > 1)
-		usage_error("--exhibit names one exhibit; %s",
+		cli_usage_error("--exhibit names one exhibit; %s",
 			    "give one EVIDENCE per run");
 	if (!strcmp(format, "text"))
 		o.text = true;
 	else if (spoor_format_parse(format, &fmt, &err) ||
 		 (fmt != SPOOR_FMT_JSONL && fmt != SPOOR_FMT_CSV))
-		usage_error("--format takes jsonl, csv or text, not '%s'",
+		cli_usage_error("--format takes jsonl, csv or text, not '%s'",
 			    format);
 	if (tz && !zone_exists(tz))
-		usage_error("unknown time zone '%s'", tz);
+		cli_usage_error("unknown time zone '%s'", tz);
 	if (tz && strlen(tz) < 500) {
 		snprintf(optbuf[0], sizeof(optbuf[0]), "tz=%s", tz);
 		options[nopt++] = optbuf[0];

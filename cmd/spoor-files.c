@@ -122,14 +122,6 @@ static void on_signal(int sig)
 		spoor_scan_interrupt(the_scan);
 }
 
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt)
-		cli_error(fmt, arg);
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 /* ---- hash sets (--hashdb, --skip-known, --triage) ---- */
 
 #define MAX_HASHDBS 64
@@ -433,6 +425,7 @@ int main(int argc, char **argv)
 	int64_t v;
 
 	cli_init(argv[0]);
+	cli_set_synopsis(synopsis);
 	memset(&r, 0, sizeof(r));
 	so.magic = true;
 	while ((c = getopt_long(argc, argv, "f:hi:j:o:qVv", long_opts,
@@ -451,7 +444,7 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			if (cli_parse_int(optarg, 1, 64, &v))
-				usage_error("-j takes a number from 1 to 64, "
+				cli_usage_error("-j takes a number from 1 to 64, "
 					    "not '%s'", optarg);
 			threads = (int)v;
 			break;
@@ -480,13 +473,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OFFSET:
 			if (cli_parse_int(optarg, 0, INT64_MAX / 4096, &v))
-				usage_error("--offset takes a sector number, "
+				cli_usage_error("--offset takes a sector number, "
 					    "not '%s'", optarg);
 			src.offset_sectors = v;
 			break;
 		case OPT_PARTITION:
 			if (cli_parse_int(optarg, 0, 1 << 20, &v))
-				usage_error("--partition takes a slot number, "
+				cli_usage_error("--partition takes a slot number, "
 					    "not '%s'", optarg);
 			src.partition = v;
 			break;
@@ -498,7 +491,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_HASHDB:
 			if (nhashdb >= MAX_HASHDBS)
-				usage_error("at most 64 --hashdb sets%s", "");
+				cli_usage_error("at most 64 --hashdb sets%s", "");
 			hashdb_paths[nhashdb++] = optarg;
 			break;
 		case OPT_SKIP_KNOWN:
@@ -511,27 +504,27 @@ int main(int argc, char **argv)
 			triage = true;
 			break;
 		default:
-			usage_error(NULL, NULL);
+			cli_usage_error(NULL, NULL);
 		}
 	}
 	if (optind >= argc)
-		usage_error("no EVIDENCE given", NULL);
+		cli_usage_error("no EVIDENCE given", NULL);
 	if (src.exhibit && argc - optind > 1)
-		usage_error("--exhibit names one exhibit; %s", "give one "
+		cli_usage_error("--exhibit names one exhibit; %s", "give one "
 			    "EVIDENCE per run");
 	if (src.offset_sectors >= 0 && src.partition >= 0)
-		usage_error("--offset and --partition exclude each other%s",
+		cli_usage_error("--offset and --partition exclude each other%s",
 			    "");
 	if (spoor_format_parse(format, &r.fmt, &err))
-		usage_error("%s", err.msg);
+		cli_usage_error("%s", err.msg);
 	if (!strcmp(hash, "none"))
 		so.hash_mask = 0;
 	else if (spoor_hash_parse(hash, &so.hash_mask, &err))
-		usage_error("%s", err.msg);
+		cli_usage_error("%s", err.msg);
 	if ((skip_known || triage) && !nhashdb)
-		usage_error("--skip-known and --triage need --hashdb%s", "");
+		cli_usage_error("--skip-known and --triage need --hashdb%s", "");
 	if (nhashdb && !so.hash_mask)
-		usage_error("--hashdb needs digests: not --hash=none%s", "");
+		cli_usage_error("--hashdb needs digests: not --hash=none%s", "");
 	cli_set_verbosity(verbose);
 	if (nhashdb) {
 		hdb = calloc(1, sizeof(*hdb));

@@ -101,14 +101,6 @@ struct bad_report {
 	uint64_t shown, total;
 };
 
-static _Noreturn void usage_error(const char *fmt, const char *arg)
-{
-	if (fmt)
-		cli_error(fmt, arg);
-	fputs(synopsis, stderr);
-	exit(EXIT_USAGE);
-}
-
 static void on_bad(void *ud, const char *input, uint64_t line,
 		   const char *why)
 {
@@ -170,11 +162,11 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 	int rc;
 
 	if (!o->output || !strcmp(o->output, "-"))
-		usage_error("%s needs -o SET.sdb", o->cmd == CMD_MERGE ?
+		cli_usage_error("%s needs -o SET.sdb", o->cmd == CMD_MERGE ?
 			    "merge" : o->cmd == CMD_IMPORT ? "import"
 			    : "build");
 	if (nin < 1 || (o->cmd == CMD_IMPORT && nin < 2))
-		usage_error("no %s given", o->cmd == CMD_BUILD ? "INPUT"
+		cli_usage_error("no %s given", o->cmd == CMD_BUILD ? "INPUT"
 			    : o->cmd == CMD_IMPORT ? "SET.sdb and INPUT"
 			    : "SET.sdb");
 	bo.name = o->name;
@@ -258,7 +250,7 @@ static int cmd_info(const struct opts *o, char **in, int nin)
 	int exit_code = EXIT_OK;
 
 	if (nin < 1)
-		usage_error("no SET.sdb given%s", "");
+		cli_usage_error("no SET.sdb given%s", "");
 	for (int i = 0; i < nin; i++) {
 		struct spoor_err err;
 		struct spoor_hashdb *db = spoor_hashdb_open(in[i], &err);
@@ -413,7 +405,7 @@ static int cmd_lookup(const struct opts *o, char **in, int nin)
 	int exit_code;
 
 	if (nin < 1)
-		usage_error("no SET.sdb given%s", "");
+		cli_usage_error("no SET.sdb given%s", "");
 	dbs = calloc((size_t)nin, sizeof(*dbs));
 	infos = calloc((size_t)nin, sizeof(*infos));
 	if (!dbs || !infos)
@@ -516,6 +508,7 @@ int main(int argc, char **argv)
 	int64_t v;
 
 	cli_init(argv[0]);
+	cli_set_synopsis(synopsis);
 	o.format = SPOOR_HDB_FMT_AUTO;
 	if (argc > 1)
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -537,7 +530,7 @@ int main(int argc, char **argv)
 		case 'm':
 			if (cli_parse_size(optarg, &o.mem) ||
 			    o.mem < (1 << 20))
-				usage_error("-m takes a size of at least 1M, "
+				cli_usage_error("-m takes a size of at least 1M, "
 					    "not '%s'", optarg);
 			break;
 		case 'o':
@@ -556,7 +549,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_KIND:
 			if (spoor_hashdb_kind_parse(optarg, &o.kind, &err))
-				usage_error("%s", err.msg);
+				cli_usage_error("%s", err.msg);
 			o.kind_set = true;
 			break;
 		case OPT_CATEGORY:
@@ -565,7 +558,7 @@ int main(int argc, char **argv)
 		case OPT_FORMAT:
 			if (spoor_hashdb_format_parse(optarg, &o.format, &err)
 			    || o.format == SPOOR_HDB_FMT_AUTO)
-				usage_error("unknown input format '%s'",
+				cli_usage_error("unknown input format '%s'",
 					    optarg);
 			break;
 		case OPT_VERIFY:
@@ -573,12 +566,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BENCH:
 			if (cli_parse_int(optarg, 1, 1LL << 32, &v))
-				usage_error("--bench takes a count, not '%s'",
+				cli_usage_error("--bench takes a count, not '%s'",
 					    optarg);
 			o.bench = v;
 			break;
 		default:
-			usage_error(NULL, NULL);
+			cli_usage_error(NULL, NULL);
 		}
 	}
 	cli_set_verbosity(o.verbose);
@@ -595,7 +588,7 @@ int main(int argc, char **argv)
 		rc = cmd_lookup(&o, argv + optind, argc - optind);
 		break;
 	default:
-		usage_error(optind < argc ? "unknown command '%s'"
+		cli_usage_error(optind < argc ? "unknown command '%s'"
 			    : "no command given%s", optind < argc ?
 			    argv[optind] : "");
 	}
