@@ -505,7 +505,6 @@ struct spoor_file {
  * `buf`, which must outlive it.
  */
 struct spoor_file_recbuf {
-	char times[4][SPOOR_TIME_STR_MAX];
 	char hex[SPOOR_HASH_NALGS][2 * SPOOR_HASH_MAXLEN + 1];
 	char attr[24];
 };
