@@ -36,17 +36,19 @@ comma := ,
 PKG_CONFIG ?= pkg-config
 
 # Libraries found through pkg-config, and the Debian package of each.
-PKGS := tsk libmagic openssl libxml-2.0 sqlite3 libewf libarchive
+PKGS := tsk libmagic openssl libxml-2.0 sqlite3 libewf libarchive \
+	libplist-2.0 json-c
 
 # Every Debian package the build, the tests, the demo and the benchmarks
 # use.  `make deps` installs the missing ones.
 DEB_PACKAGES := \
 	build-essential pkg-config perl \
 	libtsk-dev libmagic-dev libssl-dev libxml2-dev libsqlite3-dev \
-	libarchive-dev libewf-dev \
+	libarchive-dev libewf-dev libplist-dev libjson-c-dev \
 	sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs xorriso \
 	fdisk gdisk qemu-utils sqlite3 file openssl libxml2-utils \
-	hashdeep time coreutils bsdextrautils dc3dd dcfldd bc
+	hashdeep time coreutils bsdextrautils dc3dd dcfldd bc \
+	libplist-utils clang libclang-rt-14-dev chromium
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
@@ -149,11 +151,18 @@ $(O)/bin/%: $(O)/cmd/%.o $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)
 
 # ---- plugins (never link the library: the host passes callbacks) ----
+# A plugin that needs a library of its own names it with a target-specific
+# PLUGIN_PKGS (pkg-config names), e.g.
+#   $(O)/plugins/telegram-export.so: PLUGIN_PKGS := json-c
+
+PLUGIN_PKGS :=
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ilib -fPIC -shared $(ALL_LDFLAGS) \
-		$(if $(SANITIZE),,-Wl,-z,defs) -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ilib $(if $(PLUGIN_PKGS),$(shell $(PKG_CONFIG) --cflags $(PLUGIN_PKGS))) \
+		-fPIC -shared $(ALL_LDFLAGS) \
+		$(if $(SANITIZE),,-Wl,-z,defs) -o $@ $< \
+		$(if $(PLUGIN_PKGS),$(shell $(PKG_CONFIG) --libs $(PLUGIN_PKGS)))
 
 # ---- tests ----
 

@@ -1096,6 +1096,143 @@ SPOOR_API int spoor_plugin_abi_check(int abi, const char *name,
 SPOOR_API int spoor_phone_e164(const char *raw, const char *default_cc,
 			       char *out, size_t size);
 
+/* ------------------------------------------------------------------ */
+/* Chain of custody: the hash-chained custody.log of a case            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One event per line: "SEQ\tPREV\tJSON\n".  SEQ counts from 0 in
+ * decimal without leading zeros; PREV is the lower-case hex SHA-256 of
+ * the previous line (its bytes without the LF), or for SEQ 0 the
+ * genesis SHA-256("custody-v1\0" || case_id); JSON is one JSON object
+ * on one line (valid UTF-8, no CR/LF, starts with '{', ends with '}').
+ * The head of a log is the SHA-256 of its last line.  See
+ * ../shared/docs/bundle.md section 3.
+ */
+#define SPOOR_CUSTODY_MAX_LINE (1u << 20)	/* bytes, LF excluded */
+
+/* The genesis hash of case_id's log, as hex into hex[65]. */
+SPOOR_API void spoor_custody_genesis(const char *case_id, char hex[65]);
+
+/*
+ * Append one event to the log at path (created 0644 if missing) under
+ * an exclusive lock: the existing log is checked first and a broken
+ * chain is refused (SPOOR_EFORMAT); the new line is written with one
+ * write() and fsync()ed.  event_json: see above (SPOOR_EINVAL if not).
+ * seq and head (hex[65]) receive the new line's number and hash; both
+ * may be NULL.
+ */
+SPOOR_API int spoor_custody_append(const char *path, const char *case_id,
+				   const char *event_json, uint64_t *seq,
+				   char head[65], struct spoor_err *err);
+
+/* The outcome of a check. */
+struct spoor_custody_check {
+	uint64_t count;		/* lines read that chain correctly */
+	char head[65];		/* hash of the last good line, "" if none */
+	uint64_t at_seq;	/* in: a line whose hash is wanted, or
+				 * UINT64_MAX */
+	char at_hash[65];	/* out: that line's hash, "" if not reached */
+	uint64_t bad_line;	/* 1-based number of the first bad line, or
+				 * 0 when the whole log is good */
+};
+
+/*
+ * Read a log from fd (from its current offset to EOF; fd is not
+ * closed) and check every line: grammar, seq, prev links, genesis bound
+ * to case_id, a final LF.  0 when the whole log is good; SPOOR_EFORMAT
+ * with c->bad_line set and a message naming the line and the fault
+ * (edited, reordered, truncated mid-line, wrong case); SPOOR_EIO;
+ * SPOOR_ELIMIT for a line over SPOOR_CUSTODY_MAX_LINE.  Memory is flat
+ * in the length of the log.  Set c->at_seq before the call.
+ */
+SPOOR_API int spoor_custody_verify_fd(int fd, const char *case_id,
+				      struct spoor_custody_check *c,
+				      struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Evidence bundles: MANIFEST and its CMS signature                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The signed MANIFEST of a bundle (../shared/docs/bundle.md section 4):
+ *
+ *   FORENSIC-BUNDLE-MANIFEST 1
+ *   bundle-id: <UUIDv4, lower case>
+ *   bundle-version: <1, 2, ...>
+ *   supersedes: <sha256 hex of the previous MANIFEST> | -
+ *   case-id: <case id>
+ *   police-ref: <ref> | -
+ *   recipient: <police unit id>
+ *   created: <YYYY-MM-DDTHH:MM:SSZ>
+ *   producer: <tool> <version>
+ *   custody-head: <hex64>
+ *   custody-count: <decimal>
+ *   content-policy: hash-only | sealed-to-recipient
+ *   hash: sha256
+ *   <empty line>
+ *   <sha256 hex> SP <size> SP <path>     sorted bytewise by path, unique
+ *
+ * UTF-8, LF only, no BOM, at most SPOOR_MANIFEST_MAX bytes.  Header
+ * values are printable UTF-8 without control characters; every key is
+ * present once, in this order.  MANIFEST, MANIFEST.p7s and
+ * MANIFEST.p7s.tsr are not listed.
+ */
+#define SPOOR_MANIFEST_MAX (16u << 20)
+
+struct spoor_manifest_header {
+	const char *bundle_id;
+	uint64_t bundle_version;
+	const char *supersedes;		/* hex64 or "-" */
+	const char *case_id;
+	const char *police_ref;		/* or "-" */
+	const char *recipient;
+	const char *created;
+	const char *producer;
+	const char *custody_head;
+	uint64_t custody_count;
+	const char *content_policy;
+};
+
+/*
+ * Whether a bundle-relative path fits the grammar: segments joined by
+ * '/', each [a-z0-9][a-z0-9._-]{0,63}, not "." or "..", at most 8
+ * segments and 255 bytes, no Windows device base name (con, prn, aux,
+ * nul, com1-9, lpt1-9, with any extension).
+ */
+SPOOR_API bool spoor_bundle_path_ok(const char *path);
+
+/*
+ * Write dir/MANIFEST for every regular file under dir (streamed
+ * SHA-256; MANIFEST* skipped).  Refuses (SPOOR_EFORMAT) a name outside
+ * the grammar, a symlink or any other non-regular file, an empty
+ * directory, or a header value that would break the grammar.
+ */
+SPOOR_API int spoor_manifest_write(const char *dir,
+				   const struct spoor_manifest_header *h,
+				   struct spoor_err *err);
+
+/* The examiner's signing key and certificates. */
+struct spoor_signer {
+	const char *key;	/* PEM file (encrypted or not) or an OpenSSL
+				 * provider URI such as "pkcs11:..." */
+	const char *passphrase;	/* for an encrypted key; may be NULL */
+	const char *cert;	/* examiner certificate, PEM */
+	const char *chain;	/* issuing CA certificate(s), PEM; may be
+				 * NULL */
+};
+
+/*
+ * Sign dir/MANIFEST into dir/MANIFEST.p7s: detached CMS SignedData,
+ * DER, SHA-256, CAdES-BES (signingTime, signingCertificateV2), no
+ * S/MIME capabilities; the examiner and chain certificates included.
+ * The certificate must match the key.  Written to a temp file and
+ * renamed.
+ */
+SPOOR_API int spoor_manifest_sign(const char *dir,
+				  const struct spoor_signer *s,
+				  struct spoor_err *err);
+
 #ifdef __cplusplus
 }
 #endif
