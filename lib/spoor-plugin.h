@@ -262,6 +262,19 @@ static inline void spoor_p_null(struct spoor_record *r, const char *key)
 	spoor_p_add(r, key, SPOOR_F_NULL);
 }
 
+/* An array of n sub-records (written as a JSON array of objects); items
+ * must stay valid until the record is emitted. */
+static inline void spoor_p_list(struct spoor_record *r, const char *key,
+				const struct spoor_record *items, size_t n)
+{
+	struct spoor_field *f = spoor_p_add(r, key, SPOOR_F_LIST);
+
+	if (f) {
+		f->v.list.items = items;
+		f->v.list.n = n;
+	}
+}
+
 /* An instant from a raw value in a unit ("unix_ms", "unix_s"); also
  * adds key_raw and key_unit so the stored value is never lost. */
 static inline void spoor_p_time(struct spoor_record *r, const char *key,

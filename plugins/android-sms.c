@@ -92,9 +92,135 @@ static int read_sms(const struct spoor_host *h, struct spoor_db *db,
 	return rc < 0 ? -1 : 0;
 }
 
-static int read_mms(const struct spoor_host *h, struct spoor_db *db)
+/*
+ * MMS attachments: the non-text parts of one pdu, each with the file
+ * its `_data` column names (app_parts/PART_...) looked up in the
+ * evidence below the telephony provider's directory, with its SHA-256.
+ * At most MMS_MAX_PARTS are listed; `attachments` counts them all.
+ */
+#define MMS_MAX_PARTS 16
+
+struct mms_part {
+	char *mime, *name, *stored;
+	struct spoor_resolved res;
+};
+
+struct mms_parts {
+	struct spoor_stmt *st;	/* NULL: no part table with _data */
+	char near[4096];	/* the provider's directory in the evidence */
+	struct mms_part p[MMS_MAX_PARTS];
+	struct spoor_record rec[MMS_MAX_PARTS];	/* one per part */
+	size_t n;
+};
+
+static void mms_parts_clear(struct mms_parts *mp)
+{
+	for (size_t i = 0; i < mp->n; i++) {
+		free(mp->p[i].mime);
+		free(mp->p[i].name);
+		free(mp->p[i].stored);
+	}
+	mp->n = 0;
+}
+
+static int mms_parts_open(const struct spoor_host *h, struct spoor_db *db,
+			  const char *path, struct mms_parts *mp)
+{
+	char b[3][64], sql[512];
+
+	/* databases/mmssms.db -> the provider's directory */
+	pu_dirname(path, mp->near, sizeof(mp->near));
+	pu_dirname(mp->near, mp->near, sizeof(mp->near));
+	if (!h->db_has_table(db, "part") ||
+	    !h->db_has_column(db, "part", "_data"))
+		return 0;
+	snprintf(sql, sizeof(sql), "SELECT q.seq, %s, %s, %s FROM part q "
+		 "WHERE q.mid = ?1 AND (q.ct IS NULL OR q.ct NOT IN "
+		 "('text/plain', 'application/smil')) ORDER BY q.seq, q._id",
+		 pu_col(h, db, "part", "q", "ct", b[0], 64),
+		 pu_col(h, db, "part", "q", "name", b[1], 64),
+		 pu_col(h, db, "part", "q", "_data", b[2], 64));
+	mp->st = h->prepare(db, sql);
+	return mp->st ? 0 : -1;
+}
+
+/* rel: the last two segments of a stored path ("app_parts/PART_1"). */
+static const char *tail2(const char *p)
+{
+	const char *last = strrchr(p, '/'), *prev = NULL;
+
+	if (!last)
+		return p;
+	for (const char *q = p; q < last; q++)
+		if (*q == '/')
+			prev = q;
+	return prev ? prev + 1 : p;
+}
+
+static void mms_part_record(const struct spoor_host *h,
+			    struct mms_parts *mp, size_t i, int64_t seq)
+{
+	struct mms_part *p = &mp->p[i];
+	struct spoor_record *r = &mp->rec[i];
+	bool found = false;
+
+	if (p->stored && p->stored[0])
+		found = !h->resolve(h, mp->near, tail2(p->stored), &p->res);
+	spoor_p_init(r, "attachment");
+	spoor_p_int(r, "seq", seq);
+	spoor_p_str(r, "mime", p->mime);
+	spoor_p_str(r, "name", p->name);
+	spoor_p_str(r, "stored_path", p->stored);
+	spoor_p_bool(r, "found", found);
+	spoor_p_str(r, "evidence_path", found ? p->res.path : NULL);
+	if (found)
+		spoor_p_int(r, "size", (int64_t)p->res.size);
+	else
+		spoor_p_null(r, "size");
+	spoor_p_str(r, "sha256", found ? p->res.sha256 : NULL);
+}
+
+/* Fill mp with the parts of MMS mid; 0, or -1 on a query error. */
+static int mms_parts_load(const struct spoor_host *h, struct mms_parts *mp,
+			  int64_t mid)
+{
+	int rc;
+
+	mms_parts_clear(mp);
+	if (!mp->st)
+		return 0;
+	h->reset(mp->st);
+	h->bind_int(mp->st, 1, mid);
+	while ((rc = h->step(mp->st)) == 1 && mp->n < MMS_MAX_PARTS) {
+		size_t i = mp->n++;
+		struct mms_part *p = &mp->p[i];
+		const char *s;
+		size_t len;
+
+		memset(p, 0, sizeof(*p));
+		s = pu_text(h, mp->st, 1, &len);
+		p->mime = s ? pu_strndup(s, len, 256) : NULL;
+		s = pu_text(h, mp->st, 2, &len);
+		p->name = s ? pu_strndup(s, len, 1024) : NULL;
+		s = pu_text(h, mp->st, 3, &len);
+		p->stored = s ? pu_strndup(s, len, 4096) : NULL;
+		mms_part_record(h, mp, i, h->col_int(mp->st, 0));
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static void mms_parts_close(const struct spoor_host *h, struct mms_parts *mp)
+{
+	mms_parts_clear(mp);
+	if (mp->st)
+		h->finalize(mp->st);
+}
+
+static int read_mms(const struct spoor_host *h, struct spoor_db *db,
+		    const char *path)
 {
 	struct spoor_stmt *st;
+	struct mms_parts *mp;
 	char sql[1400], b[4][64];
 	bool addr = h->db_has_table(db, "addr");
 	bool part = h->db_has_table(db, "part");
@@ -119,6 +245,12 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db)
 	st = h->prepare(db, sql);
 	if (!st)
 		return -1;
+	mp = calloc(1, sizeof(*mp));
+	if (!mp || mms_parts_open(h, db, path, mp)) {
+		free(mp);
+		h->finalize(st);
+		return -1;
+	}
 	while ((rc = h->step(st)) == 1) {
 		struct spoor_prov prov = { NULL, "pdu", h->col_int(st, 0), -1,
 					   NULL };
@@ -150,9 +282,17 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db)
 		p = pu_text(h, st, 5, &len);
 		spoor_p_bytes(&r, "text", p, len);
 		spoor_p_int(&r, "attachments", h->col_int(st, 6));
+		if (mms_parts_load(h, mp, prov.rowid) < 0) {
+			rc = -1;
+			break;
+		}
+		if (mp->st)
+			spoor_p_list(&r, "attachment_files", mp->rec, mp->n);
 		if (h->emit(h, &r, &prov))
 			break;
 	}
+	mms_parts_close(h, mp);
+	free(mp);
 	h->finalize(st);
 	return rc < 0 ? -1 : 0;
 }
@@ -333,7 +473,7 @@ static int run(const struct spoor_host *h, const char *path)
 		rc = -1;
 	if (h->db_has_table(db, "spam_sms") && read_sms(h, db, "spam_sms"))
 		rc = -1;
-	if (h->db_has_table(db, "pdu") && read_mms(h, db))
+	if (h->db_has_table(db, "pdu") && read_mms(h, db, path))
 		rc = -1;
 	if (rc)
 		h->not_understood(h, path, "a query failed: unknown schema");

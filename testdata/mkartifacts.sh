@@ -206,14 +206,19 @@ INSERT INTO spam_sms (_id, thread_id, address, date, read, type, body) VALUES
 INSERT INTO pdu (_id, thread_id, date, msg_box, m_type, sub) VALUES
  (1, 2, 1710447400, 1, 132, 'Foto'),
  (2, 2, 1710447500, 2, 128, NULL);
-INSERT INTO part (_id, mid, seq, ct, name, text) VALUES
- (1, 1, 0, 'application/smil', NULL, '<smil/>'),
- (2, 1, 1, 'text/plain', NULL, 'MMS tekst'),
- (3, 1, 2, 'image/jpeg', 'IMG_0001.jpg', NULL),
- (4, 2, 0, 'text/plain', NULL, 'Antwoord');
+INSERT INTO part (_id, mid, seq, ct, name, _data, text) VALUES
+ (1, 1, 0, 'application/smil', NULL, NULL, '<smil/>'),
+ (2, 1, 1, 'text/plain', NULL, NULL, 'MMS tekst'),
+ (3, 1, 2, 'image/jpeg', 'IMG_0001.jpg', '/data/user_de/0/com.android.providers.telephony/app_parts/PART_1710447400_IMG_0001.jpg', NULL),
+ (4, 2, 0, 'text/plain', NULL, NULL, 'Antwoord'),
+ (5, 2, 1, 'video/mp4', 'VID_0002.mp4', '/data/user_de/0/com.android.providers.telephony/app_parts/PART_1710447500_VID_0002.mp4', NULL);
 INSERT INTO addr (msg_id, address, type) VALUES
  (1, '0612345002', 137), (1, 'insert-address-token', 151),
  (2, 'insert-address-token', 137), (2, '0612345002', 151);"
+# MMS part files: the first part's file is present, the second's is not
+mkdir -p "$a/user_de/0/com.android.providers.telephony/app_parts"
+printf 'MMS picture of the fixture\n' \
+	> "$a/user_de/0/com.android.providers.telephony/app_parts/PART_1710447400_IMG_0001.jpg"
 sqlite3 -bail "$a/data/com.android.providers.contacts/databases/contacts2.db" <<'EOF'
 CREATE TABLE accounts (_id INTEGER PRIMARY KEY, account_name TEXT, account_type TEXT);
 CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY, account_id INTEGER, contact_id INTEGER, display_name TEXT, deleted INTEGER DEFAULT 0);

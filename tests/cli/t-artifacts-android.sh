@@ -35,6 +35,19 @@ EOF2
 diff_ok "$T/got" "$T/want" "sms, Samsung spam_sms, MMS text parts and addresses"
 is "$(jsonl_fields "$T/out" table sender attachments | grep '^pdu' | head -1)" \
 	"pdu	0612345002	1" "MMS: stored address kept, one non-text part counted"
+# MMS part files: linked through _data to the evidence with their SHA-256
+part=user_de/0/com.android.providers.telephony/app_parts/PART_1710447400_IMG_0001.jpg
+want_sha=$(sha256sum < "$F/android/data/$part" | cut -c1-64)
+perl -MJSON::PP -ne '$r = decode_json($_); next unless $r->{table} eq "pdu";
+	for $a (@{$r->{attachment_files}}) { print join("\t", $r->{rowid},
+	map { defined $a->{$_} ? (JSON::PP::is_bool($a->{$_}) ?
+	($a->{$_} ? "true" : "false") : $a->{$_}) : "null" }
+	qw(seq mime name found evidence_path size sha256)), "\n" }' \
+	"$T/out" > "$T/got"
+printf '1\t2\timage/jpeg\tIMG_0001.jpg\ttrue\tdata/%s\t%s\t%s\n' "$part" \
+	"$(stat -c %s "$F/android/data/$part")" "$want_sha" > "$T/want"
+printf '2\t1\tvideo/mp4\tVID_0002.mp4\tfalse\tnull\tnull\tnull\n' >> "$T/want"
+diff_ok "$T/got" "$T/want" "MMS parts: file found with size and sha256; a missing one flagged"
 
 run_rc 0 "contacts" spoor-artifacts --plugin=android-contacts "$F/android"
 jsonl_fields "$T/out" type rowid name phone phone_raw email account_type \
