@@ -21,6 +21,8 @@ LIBDIR ?= $(PREFIX)/lib
 INCDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 PLUGINDIR ?= $(LIBDIR)/spoor/plugins
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR ?= $(PREFIX)/share/doc/spoor
 DESTDIR ?=
 
 SANITIZE ?=
@@ -111,7 +113,8 @@ $(O)/pkgcheck.stamp:
 		case $$p in tsk) d=libtsk-dev;; libmagic) d=libmagic-dev;; \
 		openssl) d=libssl-dev;; libxml-2.0) d=libxml2-dev;; \
 		sqlite3) d=libsqlite3-dev;; libewf) d=libewf-dev;; \
-		libarchive) d=libarchive-dev;; *) d=$$p;; esac; \
+		libarchive) d=libarchive-dev;; libplist-2.0) d=libplist-dev;; \
+		json-c) d=libjson-c-dev;; *) d=$$p;; esac; \
 		debs="$$debs $$d"; done; \
 		echo "spoor: pkg-config cannot find:$$m" >&2; \
 		echo "spoor: install the Debian packages$$debs (run 'make deps' as root)" >&2; \
@@ -181,7 +184,7 @@ $(O)/testdata/.stamp: $(TESTDATA_SCRIPTS)
 testdata: $(O)/testdata/.stamp
 
 # LeakSanitizer: leaks inside libtsk/libmagic are theirs, not ours.
-TEST_ENV = SPOOR_SRC=$(CURDIR) SPOOR_BUILD=$(B) \
+TEST_ENV = SPOOR_SRC=$(CURDIR) SPOOR_BUILD=$(B) SPOOR_SANITIZE=$(SANITIZE) SPOOR_PREFIX=$(PREFIX) \
 	SPOOR_TESTDATA=$(B)/testdata SPOOR_PLUGIN_PATH=$(B)/plugins \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -230,10 +233,14 @@ deps:
 
 # ---- pkg-config file, install ----
 
-$(O)/spoor.pc: Makefile
+# Paths below PREFIX are written relative to ${prefix}, so
+# `pkg-config --define-variable=prefix=...` relocates them.
+pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+$(O)/spoor.pc: Makefile $(O)/flags.stamp
 	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
-		'includedir=$(INCDIR)' 'plugindir=$(PLUGINDIR)' '' \
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call pc_rel,$(LIBDIR))' \
+		'includedir=$(call pc_rel,$(INCDIR))' \
+		'plugindir=$(call pc_rel,$(PLUGINDIR))' '' \
 		'Name: spoor' \
 		'Description: digital-forensics library (walk, hash, classify)' \
 		'Version: $(VERSION)' \
@@ -255,6 +262,11 @@ install: all
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR))
 	$(if $(filter %.1,$(MAN_PAGES)),install -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1)
 	$(if $(filter %.7,$(MAN_PAGES)),install -m 644 $(filter %.7,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man7)
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 644 completion/spoor.bash $(DESTDIR)$(BASHCOMPDIR)/spoor
+	for t in $(filter-out spoor,$(notdir $(TOOLS))); do \
+		ln -sf spoor $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
+	install -m 644 docs/verify-en.md docs/verify-nl.md $(DESTDIR)$(DOCDIR)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(TOOLS)))
@@ -264,6 +276,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN_PAGES))))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN_PAGES))))
 	rm -rf $(DESTDIR)$(PLUGINDIR)
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,$(notdir $(TOOLS)))
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-san demo-out
