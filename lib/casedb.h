@@ -1,0 +1,39 @@
+/*
+ * casedb.h: pieces shared by the case modules (casedb*.c).  Internal.
+ */
+#ifndef SPOOR_CASEDB_H
+#define SPOOR_CASEDB_H
+
+#include "internal.h"
+
+#include <sqlite3.h>
+
+/* The time now, "YYYY-MM-DDTHH:MM:SSZ". */
+void case_now(char out[SPOOR_TIME_STR_MAX]);
+/* Fill err from the database's last error; "locked" is SPOOR_EIO. */
+int case_sql_err(sqlite3 *db, struct spoor_err *err, const char *what);
+sqlite3 *case_db(struct spoor_case *c);
+/* argv as a JSON array; argc < 0: argv is NULL-terminated. */
+void case_json_argv(struct sbuf *b, int argc, const char *const *argv);
+
+/* A custody event being built: one JSON object. */
+struct ev {
+	struct sbuf b;
+	int n;
+};
+void ev_start(struct ev *e, const char *event, const char *exhibit,
+	      const char *sha256, const char *examiner);
+void ev_key(struct ev *e, const char *key);
+void ev_str(struct ev *e, const char *key, const char *val);
+void ev_int(struct ev *e, const char *key, int64_t v);
+void ev_raw(struct ev *e, const char *key, const char *json);
+void ev_tool(struct ev *e, const char *name, const char *version,
+	     int argc, const char *const *argv);
+/* Close the object, append it to the case's log (seq may be NULL). */
+int ev_append(struct spoor_case *c, struct ev *e, uint64_t *seq,
+	      struct spoor_err *err);
+
+/* The SQL of the identities view (one parameter: min_exhibits). */
+extern const char case_identities_sql[];
+
+#endif
