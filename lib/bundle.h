@@ -1,0 +1,72 @@
+/*
+ * bundle.h: helpers shared by bundle.c, verify.c and pki.c.  Not
+ * installed.
+ */
+#ifndef SPOOR_BUNDLE_H
+#define SPOOR_BUNDLE_H
+
+#include "internal.h"
+
+#include <openssl/evp.h>
+
+/* Reads of at least this size keep hashing near sha256sum speed. */
+#define BUNDLE_READ_BUF (256u * 1024)
+
+/* One MANIFEST entry. */
+struct manifest_entry {
+	char sha256[65];
+	uint64_t size;
+	char *path;
+};
+
+/* A parsed MANIFEST; strings point into the owned copy of the text. */
+struct manifest {
+	char *text;			/* owned, NUL-terminated copy */
+	struct spoor_manifest_header h;
+	struct manifest_entry *e;
+	size_t n;
+};
+
+/*
+ * Parse and strictly check the MANIFEST bytes buf[0..len): every rule of
+ * spoor.h's grammar.  SPOOR_EFORMAT with a message naming the line.
+ */
+int manifest_parse(const char *buf, size_t len, struct manifest *m,
+		   struct spoor_err *err);
+void manifest_release(struct manifest *m);
+
+/* Header value checks (also used by the writer). */
+bool bundle_hex64_ok(const char *s);
+bool bundle_uuid4_ok(const char *s);
+bool bundle_time_ok(const char *s);
+bool bundle_value_ok(const char *s);
+
+/*
+ * Stream the regular file fd through SHA-256 into hex[65]; *size gets
+ * the bytes read.  buf is caller scratch of BUNDLE_READ_BUF bytes.
+ * Stops with SPOOR_ELIMIT after max bytes (hostile growth).
+ */
+int bundle_sha256_fd(int fd, unsigned char *buf, uint64_t max,
+		     char hex[65], uint64_t *size, struct spoor_err *err);
+
+/* Lower-case hex of n bytes into out[2n + 1]. */
+void bundle_hex(const unsigned char *p, size_t n, char *out);
+
+/*
+ * Read a whole file (at most max bytes) relative to dirfd, refusing a
+ * symlink or non-regular file.  *buf is malloc'd (NUL added).
+ */
+int bundle_read_at(int dirfd, const char *name, size_t max, char **buf,
+		   size_t *len, struct spoor_err *err);
+/* The same from an open fd (name for messages). */
+int bundle_read_fd(int fd, const char *name, size_t max, char **buf,
+		   size_t *len, struct spoor_err *err);
+
+/*
+ * Load a private key from a PEM file or an OpenSSL store URI
+ * ("pkcs11:..."), decrypting with pass (NULL: never prompt).
+ */
+EVP_PKEY *bundle_load_key(const char *key, const char *pass,
+			  struct spoor_err *err);
+
+#endif
