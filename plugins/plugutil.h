@@ -183,4 +183,85 @@ static inline void pu_dirname(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/* ---- added for whatsapp-ios, telegram-export, sms-backup-restore,
+ * vcard ---- */
+
+#define PU_COCOA_EPOCH 978307200	/* 2001-01-01T00:00:00Z in Unix s */
+
+/*
+ * An instant stored as Core Data seconds since 2001 (REAL): key as a
+ * time, key_raw as the stored value in text (raw: caller's buffer of
+ * at least 32 bytes, valid until the record is emitted), key_unit
+ * "cocoa_s".  Values out of range (NaN, beyond +-1e11 s) stay null.
+ */
+static inline void pu_time_cocoa(struct spoor_record *r, const char *key,
+				 const char *key_raw, const char *key_unit,
+				 double v, bool have, char *raw)
+{
+	struct spoor_field *f = spoor_p_add(r, key, SPOOR_F_TIME);
+	bool ok = have && v == v && v > -1e11 && v < 1e11;
+
+	if (f) {
+		double whole = ok ? (double)(int64_t)v : 0;
+
+		if (ok && whole > v)
+			whole -= 1;	/* floor for negative values */
+		f->v.t.set = ok;
+		f->v.t.sec = ok ? (int64_t)whole + PU_COCOA_EPOCH : 0;
+		/* REAL seconds carry about 1 us at today's values */
+		f->v.t.nsec = ok ? (uint32_t)((v - whole) * 1e6 + 0.5) * 1000u
+			: 0;
+		if (f->v.t.nsec > 999999000u)
+			f->v.t.nsec = 999999000u;
+	}
+	if (have) {
+		snprintf(raw, 32, "%.6f", v);
+		spoor_p_str(r, key_raw, raw);
+	} else {
+		spoor_p_null(r, key_raw);
+	}
+	spoor_p_str(r, key_unit, "cocoa_s");
+}
+
+/* A growing byte buffer, bounded: appends past max set `full`. */
+struct pu_buf {
+	char *p;
+	size_t len, cap, max;
+	bool full;
+};
+
+static inline bool pu_buf_add(struct pu_buf *b, const char *s, size_t n)
+{
+	if (b->full || n > b->max - b->len) {
+		b->full = true;
+		return false;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *np;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (!np) {
+			b->full = true;
+			return false;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return true;
+}
+
+static inline void pu_buf_free(struct pu_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->full = false;
+}
+
 #endif

@@ -1,0 +1,521 @@
+/*
+ * telegram-export: Telegram Desktop "Export chat history" / "Export
+ * Telegram data" in JSON (result.json): the single-chat form {name,
+ * type, id, messages[]} and the full export with personal_information
+ * (-> account), contacts.list (-> contact) and chats.list[] (also
+ * left_chats.list[]) of messages.  docs/artifacts.md 4.2.
+ *
+ * `text` is a string or an array of strings and entity objects; the
+ * pieces are joined as Telegram shows them.  Service messages are
+ * messages with kind "service" and their action, except phone_call,
+ * which is a call record (duration, discard_reason).  photo/file paths
+ * are relative to the export folder and are looked up there with their
+ * SHA-256.  Times: date_unixtime (UTC seconds, a string) is the
+ * instant; `date` is the exporting PC's local time and is kept raw.
+ * Direction is known when the export names its owner
+ * (personal_information.user_id) or when --me gives a name or from_id.
+ *
+ * Limits: result.json is read whole (at most MAX_FILE) and parsed by
+ * json-c with nesting at most MAX_DEPTH; deeper or larger is "not
+ * understood", never a crash.  Provenance of each record is a JSON
+ * pointer ("/chats/list/0/messages/12") in the field json_pointer.
+ *
+ * Fuzzing: tg_parse(buf, len, &sink) is the whole parse and walk; it
+ * needs only the sink's callbacks (emit, resolve may be NULL).
+ */
+#include "plugutil.h"
+
+#include <json-c/json.h>
+
+#include "banned.h"
+
+#define MAX_FILE ((size_t)512 << 20)
+#define MAX_DEPTH 64
+#define MAX_TEXT ((size_t)16 << 20)
+
+struct tg_sink {
+	void *ctx;
+	/* Non-zero: stop. */
+	int (*emit)(void *ctx, const struct spoor_record *r);
+	/* Find rel in the export folder: 0 and res filled, or not 0. */
+	int (*resolve)(void *ctx, const char *rel,
+		       struct spoor_resolved *res);
+	const char *me;		/* --me: a name or "user123", or NULL */
+};
+
+struct tg {
+	const struct tg_sink *s;
+	char me_id[64];		/* "user<id>" of the export's owner */
+	bool stop;
+};
+
+/* ---- json helpers ---- */
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* A string member (numbers are given as their text), or NULL. */
+static const char *gstr(json_object *o, const char *key, size_t *len)
+{
+	json_object *v = get(o, key);
+
+	if (len)
+		*len = 0;
+	if (!v || json_object_is_type(v, json_type_null) ||
+	    json_object_is_type(v, json_type_object) ||
+	    json_object_is_type(v, json_type_array))
+		return NULL;
+	/* get_string_len is 0 for numbers: their text is measured */
+	if (len)
+		*len = json_object_is_type(v, json_type_string) ?
+			(size_t)json_object_get_string_len(v) :
+			strlen(json_object_get_string(v));
+	return json_object_get_string(v);
+}
+
+static void fstr(struct spoor_record *r, const char *key, json_object *o,
+		 const char *jkey)
+{
+	size_t l;
+	const char *s = gstr(o, jkey, &l);
+
+	spoor_p_bytes(r, key, s, l > MAX_TEXT ? MAX_TEXT : l);
+}
+
+static bool gint(json_object *o, const char *key, int64_t *out)
+{
+	json_object *v = get(o, key);
+	const char *s;
+	char *end;
+
+	if (!v)
+		return false;
+	if (json_object_is_type(v, json_type_int)) {
+		*out = json_object_get_int64(v);
+		return true;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	s = json_object_get_string(v);
+	*out = strtoll(s, &end, 10);
+	return *s && !*end;
+}
+
+static void fint(struct spoor_record *r, const char *key, json_object *o,
+		 const char *jkey)
+{
+	int64_t v;
+
+	if (gint(o, jkey, &v))
+		spoor_p_int(r, key, v);
+	else
+		spoor_p_null(r, key);
+}
+
+/* `text`: a string, or an array of strings and {type, text} objects. */
+static void flatten(json_object *t, struct pu_buf *b)
+{
+	size_t n;
+
+	if (!t)
+		return;
+	if (json_object_is_type(t, json_type_string)) {
+		pu_buf_add(b, json_object_get_string(t),
+			   (size_t)json_object_get_string_len(t));
+		return;
+	}
+	if (!json_object_is_type(t, json_type_array))
+		return;
+	n = json_object_array_length(t);
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(t, i);
+		size_t l;
+		const char *s;
+
+		if (json_object_is_type(e, json_type_string)) {
+			s = json_object_get_string(e);
+			l = (size_t)json_object_get_string_len(e);
+		} else {
+			s = gstr(e, "text", &l);
+		}
+		if (s)
+			pu_buf_add(b, s, l);
+	}
+}
+
+static void ftime(struct spoor_record *r, const char *key,
+		  const char *key_raw, const char *key_unit, json_object *o,
+		  const char *jkey)
+{
+	int64_t v;
+	bool have = gint(o, jkey, &v);
+
+	spoor_p_time(r, key, key_raw, key_unit, have ? v : 0, have, "unix_s");
+}
+
+static void pointer(char *buf, size_t size, const char *base, size_t i)
+{
+	snprintf(buf, size, "%s/%zu", base, i);
+}
+
+/* ---- records ---- */
+
+static void account(struct tg *g, json_object *pi)
+{
+	struct spoor_record r;
+	int64_t id;
+
+	if (!pi || !json_object_is_type(pi, json_type_object))
+		return;
+	if (gint(pi, "user_id", &id))
+		snprintf(g->me_id, sizeof(g->me_id), "user%lld",
+			 (long long)id);
+	spoor_p_init(&r, "account");
+	spoor_p_str(&r, "app", "telegram");
+	spoor_p_str(&r, "json_pointer", "/personal_information");
+	fint(&r, "user_id", pi, "user_id");
+	fstr(&r, "given_name", pi, "first_name");
+	fstr(&r, "family_name", pi, "last_name");
+	fstr(&r, "phone_raw", pi, "phone_number");
+	fstr(&r, "username", pi, "username");
+	fstr(&r, "bio", pi, "bio");
+	g->stop = g->s->emit(g->s->ctx, &r) != 0;
+}
+
+static void contacts(struct tg *g, json_object *list)
+{
+	size_t n = list && json_object_is_type(list, json_type_array) ?
+		json_object_array_length(list) : 0;
+
+	for (size_t i = 0; i < n && !g->stop; i++) {
+		json_object *c = json_object_array_get_idx(list, i);
+		struct spoor_record r;
+		struct pu_buf name = { .max = 4096 };
+		const char *f = gstr(c, "first_name", NULL);
+		const char *l = gstr(c, "last_name", NULL);
+		char ptr[64];
+
+		if (f)
+			pu_buf_add(&name, f, strlen(f));
+		if (f && *f && l && *l)
+			pu_buf_add(&name, " ", 1);
+		if (l)
+			pu_buf_add(&name, l, strlen(l));
+		pointer(ptr, sizeof(ptr), "/contacts/list", i);
+		spoor_p_init(&r, "contact");
+		spoor_p_str(&r, "app", "telegram");
+		spoor_p_str(&r, "json_pointer", ptr);
+		fint(&r, "telegram_id", c, "user_id");
+		spoor_p_str(&r, "name", name.len ? name.p : NULL);
+		fstr(&r, "given_name", c, "first_name");
+		fstr(&r, "family_name", c, "last_name");
+		fstr(&r, "phone_raw", c, "phone_number");
+		ftime(&r, "time_added", "time_added_raw", "time_added_unit",
+		      c, "date_unixtime");
+		g->stop = g->s->emit(g->s->ctx, &r) != 0;
+		pu_buf_free(&name);
+	}
+}
+
+static const char *direction(const struct tg *g, const char *from_id,
+			     const char *from)
+{
+	const char *me = g->s->me;
+
+	if (g->me_id[0] && from_id)
+		return strcmp(from_id, g->me_id) ? "incoming" : "outgoing";
+	if (me && (from_id || from))
+		return (from_id && !strcmp(from_id, me)) ||
+			(from && !strcmp(from, me)) ? "outgoing" : "incoming";
+	return NULL;
+}
+
+static bool skipped_file(const char *p)
+{
+	return p && p[0] == '(';	/* "(File not included. ...)" */
+}
+
+static void media(struct tg *g, struct spoor_record *r, json_object *m,
+		  struct spoor_resolved *res)
+{
+	const char *p = gstr(m, "photo", NULL);
+	const char *kind = "photo";
+	bool found = false;
+
+	if (!p) {
+		p = gstr(m, "file", NULL);
+		kind = "file";
+	}
+	if (!p)
+		return;
+	spoor_p_str(r, "media_kind", kind);
+	spoor_p_str(r, "media_path", skipped_file(p) ? NULL : p);
+	spoor_p_bool(r, "media_not_exported", skipped_file(p));
+	fstr(r, "media_name", m, "file_name");
+	fstr(r, "media_mime", m, "mime_type");
+	if (!skipped_file(p) && g->s->resolve)
+		found = !g->s->resolve(g->s->ctx, p, res);
+	spoor_p_bool(r, "media_found", found);
+	spoor_p_str(r, "media_evidence_path", found ? res->path : NULL);
+	spoor_p_str(r, "media_sha256", found ? res->sha256 : NULL);
+}
+
+static void call(struct tg *g, json_object *m, json_object *chat,
+		 const char *ptr)
+{
+	struct spoor_record r;
+	const char *actor_id = gstr(m, "actor_id", NULL);
+	const char *actor = gstr(m, "actor", NULL);
+	const char *dir = direction(g, actor_id, actor);
+	const char *reason = gstr(m, "discard_reason", NULL);
+
+	spoor_p_init(&r, "call");
+	spoor_p_str(&r, "app", "telegram");
+	spoor_p_str(&r, "json_pointer", ptr);
+	fint(&r, "message_id", m, "id");
+	fint(&r, "chat_id", chat, "id");
+	fstr(&r, "chat_name", chat, "name");
+	spoor_p_str(&r, "name", actor);
+	spoor_p_str(&r, "telegram_id", actor_id);
+	spoor_p_str(&r, "direction", dir ? dir : "unknown");
+	if (dir)
+		spoor_p_bool(&r, "from_me", !strcmp(dir, "outgoing"));
+	else
+		spoor_p_null(&r, "from_me");
+	ftime(&r, "time", "time_raw", "time_unit", m, "date_unixtime");
+	fstr(&r, "time_local", m, "date");
+	fint(&r, "duration", m, "duration_seconds");
+	spoor_p_str(&r, "result", reason);
+	spoor_p_bool(&r, "missed", reason && !strcmp(reason, "missed"));
+	g->stop = g->s->emit(g->s->ctx, &r) != 0;
+}
+
+static void message(struct tg *g, json_object *m, json_object *chat,
+		    const char *ptr)
+{
+	struct spoor_record r;
+	struct spoor_resolved res;
+	struct pu_buf text = { .max = MAX_TEXT };
+	const char *type = gstr(m, "type", NULL);
+	const char *action = gstr(m, "action", NULL);
+	bool service = type && !strcmp(type, "service");
+	const char *from_id = gstr(m, service ? "actor_id" : "from_id", NULL);
+	const char *from = gstr(m, service ? "actor" : "from", NULL);
+	const char *dir = direction(g, from_id, from);
+	const char *kind = "text";
+	json_object *loc = get(m, "location_information");
+
+	if (service && action && !strcmp(action, "phone_call")) {
+		call(g, m, chat, ptr);
+		return;
+	}
+	flatten(get(m, "text"), &text);
+	if (service)
+		kind = "service";
+	else if (gstr(m, "media_type", NULL))
+		kind = gstr(m, "media_type", NULL);
+	else if (gstr(m, "photo", NULL))
+		kind = "photo";
+	else if (gstr(m, "file", NULL))
+		kind = "file";
+	else if (loc)
+		kind = "location";
+	else if (get(m, "contact_information"))
+		kind = "contact";
+	else if (get(m, "poll"))
+		kind = "poll";
+	else if (type && strcmp(type, "message"))
+		kind = type;
+	spoor_p_init(&r, "message");
+	spoor_p_str(&r, "app", "telegram");
+	spoor_p_str(&r, "json_pointer", ptr);
+	fint(&r, "message_id", m, "id");
+	fint(&r, "chat_id", chat, "id");
+	fstr(&r, "chat_name", chat, "name");
+	fstr(&r, "chat_type", chat, "type");
+	spoor_p_str(&r, "direction", dir ? dir : "unknown");
+	if (dir)
+		spoor_p_bool(&r, "from_me", !strcmp(dir, "outgoing"));
+	else
+		spoor_p_null(&r, "from_me");
+	spoor_p_str(&r, "sender_name", from);
+	spoor_p_str(&r, "sender_id", from_id);
+	ftime(&r, "time", "time_raw", "time_unit", m, "date_unixtime");
+	fstr(&r, "time_local", m, "date");
+	ftime(&r, "edited", "edited_raw", "edited_unit", m,
+	      "edited_unixtime");
+	spoor_p_str(&r, "kind", kind);
+	spoor_p_bytes(&r, "text", text.len ? text.p : NULL, text.len);
+	spoor_p_bool(&r, "text_truncated", text.full);
+	spoor_p_str(&r, "action", action);
+	fint(&r, "reply_to_message_id", m, "reply_to_message_id");
+	fstr(&r, "forwarded_from", m, "forwarded_from");
+	fstr(&r, "via_bot", m, "via_bot");
+	fint(&r, "duration", m, "duration_seconds");
+	if (loc) {
+		fstr(&r, "latitude", loc, "latitude");
+		fstr(&r, "longitude", loc, "longitude");
+	}
+	media(g, &r, m, &res);
+	g->stop = g->s->emit(g->s->ctx, &r) != 0;
+	pu_buf_free(&text);
+}
+
+static void chat(struct tg *g, json_object *c, const char *base)
+{
+	json_object *msgs = get(c, "messages");
+	size_t n = msgs && json_object_is_type(msgs, json_type_array) ?
+		json_object_array_length(msgs) : 0;
+	char ptr[128];
+
+	for (size_t i = 0; i < n && !g->stop; i++) {
+		json_object *m = json_object_array_get_idx(msgs, i);
+
+		if (!m || !json_object_is_type(m, json_type_object))
+			continue;
+		snprintf(ptr, sizeof(ptr), "%s/messages/%zu", base, i);
+		message(g, m, c, ptr);
+	}
+}
+
+static void chats(struct tg *g, json_object *list, const char *base)
+{
+	size_t n = list && json_object_is_type(list, json_type_array) ?
+		json_object_array_length(list) : 0;
+	char ptr[64];
+
+	for (size_t i = 0; i < n && !g->stop; i++) {
+		pointer(ptr, sizeof(ptr), base, i);
+		chat(g, json_object_array_get_idx(list, i), ptr);
+	}
+}
+
+/*
+ * Parse result.json in buf and emit its records.  0, or a negative
+ * value with *why set when it is not a Telegram export (or too deep,
+ * or not JSON).
+ */
+static int tg_parse(const char *buf, size_t len, const struct tg_sink *s,
+		    const char **why)
+{
+	struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
+	struct tg g = { s, "", false };
+	json_object *root;
+	enum json_tokener_error e;
+
+	*why = NULL;
+	if (!tok) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (len > MAX_FILE || len > (size_t)INT32_MAX) {
+		json_tokener_free(tok);
+		*why = "larger than the JSON size limit";
+		return -1;
+	}
+	root = json_tokener_parse_ex(tok, buf, (int)len);
+	e = json_tokener_get_error(tok);
+	if (!root || e != json_tokener_success) {
+		*why = e == json_tokener_error_depth ? "JSON nested deeper than "
+			"the limit (64)" : e == json_tokener_continue ?
+			"JSON truncated" : "not valid JSON";
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -1;
+	}
+	/* only white space may follow the value */
+	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' &&
+		    buf[i] != '\t') {
+			*why = "text after the JSON value";
+			break;
+		}
+	json_tokener_free(tok);
+	if (*why) {
+		json_object_put(root);
+		return -1;
+	}
+	if (json_object_is_type(get(root, "messages"), json_type_array)) {
+		chat(&g, root, "");
+	} else if (get(root, "chats") || get(root, "personal_information") ||
+		   get(root, "contacts")) {
+		account(&g, get(root, "personal_information"));
+		if (!g.stop)
+			contacts(&g, get(get(root, "contacts"), "list"));
+		if (!g.stop)
+			chats(&g, get(get(root, "chats"), "list"),
+			      "/chats/list");
+		if (!g.stop)
+			chats(&g, get(get(root, "left_chats"), "list"),
+			      "/left_chats/list");
+	} else {
+		*why = "JSON, but not a Telegram export: no messages, chats "
+			"or personal_information";
+	}
+	json_object_put(root);
+	return *why ? -1 : 0;
+}
+
+/* ---- the host side ---- */
+
+struct trun {
+	const struct spoor_host *h;
+	char dir[4096];
+};
+
+static int t_emit(void *ctx, const struct spoor_record *r)
+{
+	struct trun *t = ctx;
+
+	return t->h->emit(t->h, r, NULL);
+}
+
+static int t_resolve(void *ctx, const char *rel, struct spoor_resolved *res)
+{
+	struct trun *t = ctx;
+
+	return t->h->resolve(t->h, t->dir, rel, res);
+}
+
+static int run(const struct spoor_host *h, const char *path)
+{
+	struct trun t = { h, "" };
+	struct tg_sink s = { &t, t_emit, t_resolve, h->option(h, "me") };
+	const char *why;
+	size_t len;
+	char *buf;
+
+	pu_dirname(path, t.dir, sizeof(t.dir));
+	buf = h->read_file(h, path, MAX_FILE, &len);
+	if (!buf) {
+		h->not_understood(h, path, "unreadable or larger than 512 MiB");
+		return 0;
+	}
+	if (tg_parse(buf, len, &s, &why) < 0)
+		h->not_understood(h, path, why);
+	h->free_buf(h, buf);
+	return 0;
+}
+
+static const char *const types[] = { "message", "call", "contact",
+				     "account", NULL };
+static const char *const patterns[] = { "result.json", "*_result.json",
+					NULL };
+
+const struct spoor_plugin spoor_plugin_telegram_export = {
+	.abi = SPOOR_PLUGIN_ABI,
+	.name = "telegram-export",
+	.version = "1.0",
+	.description = "Telegram Desktop JSON export (result.json: single "
+		"chat or full export)",
+	.types = types,
+	.patterns = patterns,
+	.run = run,
+};
