@@ -23,6 +23,13 @@ bytes=$((SIZE * 1048576))
 echo "# making a ${SIZE} MiB source in $D"
 head -c "$bytes" /dev/urandom > "$src"
 cat "$src" > /dev/null
+# a source that compresses in parts, like a used disk: a quarter zeros,
+# a quarter text, half random (for the E01 compression runs)
+mixed=$D/mixed.bin
+{ head -c $((bytes / 4)) /dev/zero
+  yes "Verslag van Jan Jansen, dossier 2024-117, pagina 3 van 12" |
+	head -c $((bytes / 4))
+  head -c $((bytes - bytes / 2)) "$src"; } > "$mixed"
 
 results=()
 # run NAME CMD...: time CMD (plus a sync of $D/out*), record MB/s and RSS
@@ -30,7 +37,7 @@ run() {
 	local name=$1 t0 t1 rss
 	shift
 	rm -rf "$D"/out* "$D"/log*
-	cat "$src" > /dev/null
+	cat "$src" "$mixed" > /dev/null
 	sync
 	t0=$(date +%s.%N)
 	/usr/bin/time -f '%M' -o "$D/rss" "$@" > "$D/stdout" 2> "$D/stderr"
@@ -78,6 +85,16 @@ command -v ewfacquire >/dev/null &&
 command -v ewfacquire >/dev/null &&
 	run "ewfacquire e01 fast md5,sha1,sha256" ewfacquire -u -q -c fast \
 	-d sha1 -d sha256 -t "$D/out" "$src"
+# E01 fast on the mixed source: spoor compresses chunks on every core,
+# ewfacquire 20140813 on one
+run "spoor-acquire e01 fast md5 (mixed)" \
+	"$ACQ" --no-progress --format e01 --compression fast --hash md5 \
+	"$mixed" "$D/out.E01"
+zs=$(du -k "$D/out.E01" | cut -f1)
+command -v ewfacquire >/dev/null &&
+	run "ewfacquire e01 fast md5 (mixed)" ewfacquire -u -q -c fast \
+	-t "$D/out" "$mixed" &&
+	echo "# E01 fast of the mixed source: spoor $zs KiB, ewfacquire $(du -k "$D/out.E01" | cut -f1) KiB"
 
 # the hashing pipeline without the disk: output to /dev/null
 run "spoor-acquire md5,sha1,sha256 -> /dev/null" \
@@ -105,6 +122,16 @@ ref=
 for r in "${results[@]}"; do
 	case $r in "dc3dd hash"*) ref=${r#*|};; esac
 done
+sp= ew=
+for r in "${results[@]}"; do
+	case $r in
+	"spoor-acquire e01 fast md5 (mixed)"*) sp=${r#*|};;
+	"ewfacquire e01 fast md5 (mixed)"*) ew=${r#*|};;
+	esac
+done
+[ -n "$sp" ] && [ -n "$ew" ] &&
+	printf '# E01 fast (mixed source): spoor-acquire / ewfacquire = %.2fx\n' \
+		"$(echo "$sp / $ew" | bc -l)"
 if [ -n "$ref" ]; then
 	echo "# ratios against dc3dd with three hashes"
 	for r in "${results[@]}"; do

@@ -155,16 +155,19 @@ static int bad_add(struct spoor_acquire *a, uint64_t sector, uint64_t count,
 /* ---- the ddrescue map ---- */
 
 /*
- * Write the map atomically.  Up to `done` bytes the image holds what
- * the source gave ('+') or the fill of a bad range ('-'); the rest is
- * not tried yet ('?').
+ * Write the map atomically.  Up to `done` bytes of the image the image
+ * holds what the source gave ('+') or the fill of a bad range ('-'); the
+ * rest is not tried yet ('?').  Positions are the source's, as ddrescue
+ * writes them: with --offset/--length the bytes outside the imaged
+ * range are '?' (outside the domain), and a comment names the range so
+ * that --resume cannot continue with another one.
  */
 static int map_write(struct spoor_acquire *a, uint64_t done, bool finished,
 		     struct spoor_err *err)
 {
 	char *tmp = xstrcat2(a->map_path, ".tmp");
 	FILE *f;
-	uint64_t pos = 0, size = a->r.source.size;
+	uint64_t base = a->r.offset, pos = base, size = a->r.source.size;
 	int rc = 0;
 
 	if (!tmp)
@@ -181,18 +184,24 @@ static int map_write(struct spoor_acquire *a, uint64_t done, bool finished,
 		a->o.version ? a->o.version : "");
 	if (a->o.command_line)
 		fprintf(f, "# Command line: %s\n", a->o.command_line);
+	fprintf(f, "# Domain: 0x%08llX  0x%08llX\n", (unsigned long long)base,
+		(unsigned long long)a->r.length);
 	fprintf(f, "# current_pos  current_status  current_pass\n");
+	done += base;
 	fprintf(f, "0x%08llX     %c               1\n",
 		(unsigned long long)done, finished ? '+' : '?');
 	fprintf(f, "#      pos        size  status\n");
+	if (base)
+		fprintf(f, "0x%08llX  0x%08llX  ?\n", 0ULL,
+			(unsigned long long)base);
 	for (size_t i = 0; i < a->nbad; i++) {
 		uint64_t b = a->bad[i].sector * a->sector;
 		uint64_t n = a->bad[i].count * a->sector;
 
 		if (b >= done)
 			break;
-		if (b + n > size)
-			n = size - b;
+		if (b + n > base + a->r.length)
+			n = base + a->r.length - b;
 		if (b + n > done)
 			n = done - b;
 		if (b > pos)
@@ -224,15 +233,17 @@ static int map_write(struct spoor_acquire *a, uint64_t done, bool finished,
 	return rc;
 }
 
-/* Read the map: the finished prefix and its bad ranges.  A map whose
- * ranges do not tile the source is SPOOR_EFORMAT. */
+/* Read the map: the finished prefix of the imaged range (in image
+ * bytes) and its bad ranges.  A map whose ranges do not tile the source,
+ * or made for another --offset/--length, is SPOOR_EFORMAT. */
 static int map_read(struct spoor_acquire *a, uint64_t *resume,
 		    struct spoor_err *err)
 {
 	FILE *f = fopen(a->map_path, "re");
 	char line[512];
 	bool status_seen = false;
-	uint64_t expect = 0;
+	uint64_t expect = 0, base = a->r.offset;
+	uint64_t end = base + a->r.length;
 	bool prefix = true;
 
 	*resume = 0;
@@ -244,6 +255,14 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 		unsigned long long pos, size;
 		char st;
 
+		if (!strncmp(line, "# Domain:", 9)) {
+			unsigned long long db, dl;
+
+			if (sscanf(line + 9, "%llx %llx", &db, &dl) != 2 ||
+			    db != base || dl != a->r.length)
+				goto bad;
+			continue;
+		}
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (!status_seen) {
@@ -253,12 +272,17 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 		if (sscanf(line, "%llx %llx %c", &pos, &size, &st) != 3 ||
 		    pos != expect || !strchr("?*/-+", st))
 			goto bad;
+		if (size > UINT64_MAX - pos)
+			goto bad;
 		expect = pos + size;
-		if (!prefix)
+		/* only the imaged range counts: outside it is '?' */
+		if (!prefix || expect <= base || pos >= end)
 			continue;
-		if (st == '+') {
-			*resume = expect;
-		} else if (st == '-') {
+		if ((st != '+' && st != '-') || pos < base || expect > end) {
+			prefix = false;
+		} else if (st == '+') {
+			*resume = expect - base;
+		} else {
 			uint64_t s = pos / a->sector;
 			uint64_t e = (expect + a->sector - 1) / a->sector;
 
@@ -267,9 +291,7 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 				return spoor_err_set(err, SPOOR_ENOMEM, 0,
 						     "out of memory");
 			}
-			*resume = expect;
-		} else {
-			prefix = false;
+			*resume = expect - base;
 		}
 	}
 	fclose(f);
@@ -709,6 +731,59 @@ static void progress(struct spoor_acquire *a, enum spoor_acq_phase ph,
 
 /* ---- setting up ---- */
 
+/* The source range to image: --offset and --length, whole sectors. */
+static int set_range(struct spoor_acquire *a, struct spoor_err *err)
+{
+	uint64_t size = a->r.source.size, off = a->o.offset;
+	uint64_t len = a->o.length;
+
+	if (off % a->sector || len % a->sector)
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "--offset and "
+				     "--length must be multiples of the "
+				     "%u-byte sector size", a->sector);
+	if (off > size || (off == size && size))
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "--offset %llu "
+				     "is not inside '%s' (%llu bytes)",
+				     (unsigned long long)off, a->source,
+				     (unsigned long long)size);
+	if (len > size - off)
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "--offset %llu "
+				     "--length %llu ends past the end of "
+				     "'%s' (%llu bytes)",
+				     (unsigned long long)off,
+				     (unsigned long long)len, a->source,
+				     (unsigned long long)size);
+	a->r.offset = off;
+	a->r.length = len ? len : size - off;
+	return 0;
+}
+
+/* The directory the image goes into must exist: say so before
+ * reading, not as a libewf chunk error half-way. */
+static int output_dir_check(const char *output, struct spoor_err *err)
+{
+	const char *slash = strrchr(output, '/');
+	struct sbuf dir = SBUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	if (!slash)
+		sbuf_adds(&dir, ".");
+	else
+		sbuf_add(&dir, output, slash == output ? 1 :
+			 (size_t)(slash - output));
+	if (dir.failed)
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	else if (stat(sbuf_str(&dir), &st) != 0)
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot write into '%s'", sbuf_str(&dir));
+	else if (!S_ISDIR(st.st_mode))
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, ENOTDIR,
+				   "cannot write into '%s'", sbuf_str(&dir));
+	sbuf_release(&dir);
+	return rc;
+}
+
 struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 					const char *source,
 					const char *output,
@@ -747,6 +822,8 @@ struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 			      "cannot continue an E01)");
 		goto fail;
 	}
+	if (output_dir_check(output, err))
+		goto fail;
 	bs = a->o.buffer_size ? a->o.buffer_size : DEFAULT_BUF;
 	bs = (bs + 4095) / 4096 * 4096;
 	a->o.buffer_size = MIN(bs, MAX_BUF);
@@ -766,20 +843,21 @@ struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 		a->o.buffer_size = a->sector * 8;
 	if (spoor_output_on_source(&a->r.source, output, err))
 		goto fail;
+	if (set_range(a, err))
+		goto fail;
 	/* libewf 20140813 stores whole sectors only and silently drops a
 	 * partial last one (ewfacquire does the same): refuse instead */
-	if (a->o.format == SPOOR_IMG_E01 && a->r.source.size % a->sector) {
+	if (a->o.format == SPOOR_IMG_E01 && a->r.length % a->sector) {
 		spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s' is %llu "
 			      "bytes, not whole %u-byte sectors: E01 would "
 			      "lose the tail; use raw or split", source,
-			      (unsigned long long)a->r.source.size,
-			      a->sector);
+			      (unsigned long long)a->r.length, a->sector);
 		goto fail;
 	}
 	if (a->o.format == SPOOR_IMG_E01 && a->o.segment_size == 0)
 		a->o.segment_size = (uint64_t)1400 << 20;
 	if (a->o.format == SPOOR_IMG_E01 &&
-	    a->r.source.size >= (uint64_t)1000 << 30)
+	    a->r.length >= (uint64_t)1000 << 30)
 		spoor_log(ctx, SPOOR_LOG_WARN, "libewf %s is known to fail "
 			  "on E01 images near 1 TiB and above; verify the "
 			  "result, or image '%s' as split raw",
@@ -791,8 +869,8 @@ struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 		a->o.segment_size = (uint64_t)2 << 30;
 	}
 	if (a->o.piece_size) {
-		uint64_t n = (a->r.source.size + a->o.piece_size - 1) /
-			     a->o.piece_size;
+		uint64_t n = a->r.length / a->o.piece_size +
+			     (a->r.length % a->o.piece_size != 0);
 
 		if (n > MAX_PIECES) {
 			spoor_err_set(err, SPOOR_ELIMIT, 0, "--piece: more "
@@ -938,7 +1016,7 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 	struct pump p;
 	struct lane_arg args[SPOOR_HASH_NALGS + 1];
 	struct imgout_opts io = { 0 };
-	uint64_t size = a->r.source.size, off = 0, resume = 0;
+	uint64_t size = a->r.length, off = 0, resume = 0;
 	size_t bs = a->o.buffer_size;
 	unsigned char *sbuf = NULL;
 	double last_map = now_mono(), last_prog = 0;
@@ -995,7 +1073,8 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 				break;
 		}
 		if (from_img < len)
-			rc = read_block(a, s->data + from_img, off + from_img,
+			rc = read_block(a, s->data + from_img,
+					a->r.offset + off + from_img,
 					len - from_img, sbuf);
 		if (rc) {
 			spoor_err_set(err, rc, 0, "more than %d bad ranges",
@@ -1047,8 +1126,10 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 		return rc ? rc : spoor_err_set(err, SPOOR_ESTOPPED, 0,
 					       "interrupted");
 	}
+	/* E01 acquiry errors are image sectors */
 	for (size_t i = 0; i < a->nbad && !rc; i++)
-		rc = imgout_add_error(a->out, a->bad[i].sector,
+		rc = imgout_add_error(a->out, a->bad[i].sector -
+				      a->r.offset / a->sector,
 				      a->bad[i].count, err);
 	if (!rc)
 		rc = imgout_set_digests(a->out, &a->r.digests, err);
@@ -1069,7 +1150,7 @@ static int verify_pass(struct spoor_acquire *a, struct spoor_err *err)
 	struct pump p;
 	struct lane_arg args[SPOOR_HASH_NALGS + 1];
 	struct imgin *in;
-	uint64_t size = a->r.source.size, off = 0;
+	uint64_t size = a->r.length, off = 0;
 	size_t bs = a->o.buffer_size;
 	double t0 = now_mono(), last = 0;
 	int rc;
@@ -1312,6 +1393,14 @@ static void text_log(struct spoor_acquire *a, FILE *f)
 	}
 	fprintf(f, "\n[acquisition]\n");
 	fprintf(f, "format:           %s\n", format_name(a->o.format));
+	if (r->offset || r->length != d->size)
+		fprintf(f, "source range:     offset %llu, length %llu "
+			"bytes (sectors %llu to %llu; the sectors below are "
+			"the source's)\n", (unsigned long long)r->offset,
+			(unsigned long long)r->length,
+			(unsigned long long)(r->offset / a->sector),
+			(unsigned long long)((r->offset + r->length +
+					      a->sector - 1) / a->sector - 1));
 	for (size_t i = 0; r->segments && r->segments[i]; i++) {
 		clean(r->segments[i], buf, sizeof(buf));
 		fprintf(f, "image file:       %s\n", buf);
@@ -1449,6 +1538,8 @@ static int xml_log(struct spoor_acquire *a, const char *path)
 	if (r->error[0] && r->code != SPOOR_EIO)
 		EL("error", r->error);
 	EL("format", format_name(a->o.format));
+	ELF("source_offset", "%llu", (unsigned long long)r->offset);
+	ELF("source_length", "%llu", (unsigned long long)r->length);
 	for (size_t i = 0; r->segments && r->segments[i]; i++)
 		EL("image_file", r->segments[i]);
 	EL("map", a->map_path);

@@ -7,20 +7,62 @@
  * its final name; an interrupted one keeps its temporary files for
  * --resume.  An OUTPUT that exists and is not a regular file (a device,
  * /dev/null) is written in place.
+ *
+ * E01 with compression: the chunks are compressed with zlib here, by the
+ * writer thread and one helper thread per further CPU, and handed to
+ * libewf in order with libewf_handle_write_chunk from the writer thread
+ * alone.  libewf is never called from two threads, so nothing depends on
+ * the thread safety of libewf 20140813; the stored chunks are what
+ * libewf's own compression makes (a zlib stream, or the data and its
+ * Adler-32 when compression does not shrink it).
  */
 #include "imgout.h"
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <libewf.h>
+#define ZLIB_CONST
+#include <zlib.h>
 
 #include "banned.h"
+
+#define ZBATCH 64		/* chunks compressed per round */
+#define ZHELPERS_MAX 7
+
+/* One chunk to compress: src..src+len into dst (compressBound + 4). */
+struct zjob {
+	const unsigned char *src;
+	size_t len;
+	unsigned char *dst;
+	size_t zlen;		/* bytes of dst to store */
+	uint32_t checksum;
+	bool compressed;
+	int zrc;
+};
+
+/* Chunk compression by the writer thread and `nhelpers` helpers. */
+struct zpool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* a round begins, or quit */
+	pthread_cond_t done_cv;	/* a job is finished */
+	pthread_t tid[ZHELPERS_MAX];
+	int nhelpers;
+	bool quit;
+	int level;
+	size_t chunk;		/* libewf's chunk size */
+	struct zjob jobs[ZBATCH];
+	size_t njobs, next, finished;
+	z_stream zs;		/* the writer thread's */
+	unsigned char *carry;	/* a partial chunk between writes */
+	size_t carry_len;
+};
 
 struct imgout {
 	struct imgout_opts o;
@@ -33,6 +75,7 @@ struct imgout {
 	int rfd;		/* a read-only fd for imgout_pread */
 	size_t rfd_seg;
 	libewf_handle_t *ewf;
+	struct zpool *zp;	/* E01 compression; NULL: libewf's own */
 	char *ewf_base, *ewf_tmp_base;
 	bool finished;
 };
@@ -97,6 +140,229 @@ static int names_add(struct imgout *w, char *tmp, char *fin)
 	return 0;
 }
 
+/* ---- E01 chunk compression ---- */
+
+/*
+ * Compress one chunk as libewf stores it: a zlib stream when that is
+ * smaller than the data, else the data itself (its Adler-32 follows,
+ * written by libewf from `checksum`).
+ */
+static void zjob_run(struct zjob *j, z_stream *zs)
+{
+	int rc = deflateReset(zs);
+
+	j->compressed = false;
+	j->zrc = rc;
+	if (rc != Z_OK)
+		return;
+	zs->next_in = j->src;
+	zs->avail_in = (uInt)j->len;
+	zs->next_out = j->dst;
+	zs->avail_out = (uInt)(j->len - 1);
+	rc = deflate(zs, Z_FINISH);
+	if (rc == Z_STREAM_END) {
+		j->zlen = (size_t)zs->total_out;
+		j->checksum = (uint32_t)zs->adler;
+		j->compressed = true;
+		return;
+	}
+	if (rc != Z_OK && rc != Z_BUF_ERROR) {
+		j->zrc = rc;
+		return;
+	}
+	memcpy(j->dst, j->src, j->len);
+	j->zlen = j->len;
+	j->checksum = (uint32_t)adler32(adler32(0, NULL, 0), j->src,
+					(uInt)j->len);
+}
+
+/* Take and run jobs of the current round until none is left; called
+ * and returns with zp->mu held. */
+static void zpool_work(struct zpool *zp, z_stream *zs)
+{
+	while (zp->next < zp->njobs) {
+		struct zjob *j = &zp->jobs[zp->next++];
+
+		pthread_mutex_unlock(&zp->mu);
+		zjob_run(j, zs);
+		pthread_mutex_lock(&zp->mu);
+		zp->finished++;
+		pthread_cond_signal(&zp->done_cv);
+	}
+}
+
+static void *zhelper(void *arg)
+{
+	struct zpool *zp = arg;
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, zp->level) != Z_OK)
+		return NULL;	/* the writer does all the work */
+	pthread_mutex_lock(&zp->mu);
+	for (;;) {
+		while (!zp->quit && zp->next >= zp->njobs)
+			pthread_cond_wait(&zp->cv, &zp->mu);
+		if (zp->quit)
+			break;
+		zpool_work(zp, &zs);
+	}
+	pthread_mutex_unlock(&zp->mu);
+	deflateEnd(&zs);
+	return NULL;
+}
+
+static void zpool_free(struct zpool *zp)
+{
+	if (!zp)
+		return;
+	pthread_mutex_lock(&zp->mu);
+	zp->quit = true;
+	pthread_cond_broadcast(&zp->cv);
+	pthread_mutex_unlock(&zp->mu);
+	for (int i = 0; i < zp->nhelpers; i++)
+		pthread_join(zp->tid[i], NULL);
+	deflateEnd(&zp->zs);
+	for (size_t i = 0; i < ZBATCH; i++)
+		free(zp->jobs[i].dst);
+	free(zp->carry);
+	pthread_mutex_destroy(&zp->mu);
+	pthread_cond_destroy(&zp->cv);
+	pthread_cond_destroy(&zp->done_cv);
+	free(zp);
+}
+
+/* A pool for chunks of `chunk` bytes at zlib level `level`, with one
+ * helper thread per CPU beyond the first. */
+static struct zpool *zpool_new(size_t chunk, int level)
+{
+	struct zpool *zp = calloc(1, sizeof(*zp));
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	bool ok;
+
+	if (!zp)
+		return NULL;
+	zp->chunk = chunk;
+	zp->level = level;
+	pthread_mutex_init(&zp->mu, NULL);
+	pthread_cond_init(&zp->cv, NULL);
+	pthread_cond_init(&zp->done_cv, NULL);
+	ok = deflateInit(&zp->zs, level) == Z_OK;
+	zp->carry = malloc(chunk);
+	ok = ok && zp->carry;
+	for (size_t i = 0; i < ZBATCH; i++) {
+		zp->jobs[i].dst = malloc(chunk + 4);
+		ok = ok && zp->jobs[i].dst;
+	}
+	if (!ok) {
+		zpool_free(zp);
+		return NULL;
+	}
+	for (long i = 1; i < ncpu && zp->nhelpers < ZHELPERS_MAX; i++) {
+		if (pthread_create(&zp->tid[zp->nhelpers], NULL, zhelper, zp))
+			break;
+		zp->nhelpers++;
+	}
+	return zp;
+}
+
+/* Compress the round's jobs (with the helpers) and write them in order;
+ * libewf is called from this thread only. */
+static int zpool_round(struct imgout *w, struct spoor_err *err)
+{
+	struct zpool *zp = w->zp;
+	libewf_error_t *e = NULL;
+	size_t n;
+
+	pthread_mutex_lock(&zp->mu);
+	zp->next = zp->finished = 0;
+	pthread_cond_broadcast(&zp->cv);
+	zpool_work(zp, &zp->zs);
+	while (zp->finished < zp->njobs)
+		pthread_cond_wait(&zp->done_cv, &zp->mu);
+	n = zp->njobs;
+	pthread_mutex_unlock(&zp->mu);
+	for (size_t i = 0; i < n; i++) {
+		struct zjob *j = &zp->jobs[i];
+		ssize_t r;
+
+		if (j->zrc != Z_OK)
+			return spoor_err_set(err, SPOOR_EOUTPUT, 0, "cannot "
+					     "compress an E01 chunk: zlib "
+					     "error %d", j->zrc);
+		r = libewf_handle_write_chunk(w->ewf, j->dst, j->zlen, j->len,
+					      j->compressed ? 1 : 0,
+					      j->compressed ? NULL
+					      : j->dst + j->len, j->checksum,
+					      j->compressed ? 0 : 1, &e);
+		if (r <= 0)
+			return ewf_fail(err, SPOOR_EOUTPUT, &e,
+					"cannot write E01");
+	}
+	pthread_mutex_lock(&zp->mu);
+	zp->njobs = zp->next = zp->finished = 0;
+	pthread_mutex_unlock(&zp->mu);
+	return 0;
+}
+
+static void zpool_add(struct zpool *zp, const unsigned char *p, size_t len)
+{
+	pthread_mutex_lock(&zp->mu);
+	zp->jobs[zp->njobs].src = p;
+	zp->jobs[zp->njobs].len = len;
+	zp->njobs++;
+	/* next stays at njobs until the round starts */
+	zp->next = zp->njobs;
+	pthread_mutex_unlock(&zp->mu);
+}
+
+/* Cut the data into chunks (a partial one waits in carry for the next
+ * write, or for the end) and write them compressed. */
+static int zpool_write(struct imgout *w, const unsigned char *p, size_t len,
+		       struct spoor_err *err)
+{
+	struct zpool *zp = w->zp;
+	size_t cs = zp->chunk;
+
+	while (len) {
+		if (zp->carry_len || len < cs) {
+			size_t n = MIN(cs - zp->carry_len, len);
+
+			memcpy(zp->carry + zp->carry_len, p, n);
+			zp->carry_len += n;
+			p += n;
+			len -= n;
+			if (zp->carry_len < cs)
+				break;
+			zpool_add(zp, zp->carry, cs);
+			zp->carry_len = 0;
+			if (zpool_round(w, err))
+				return err ? err->code : SPOOR_EOUTPUT;
+			continue;
+		}
+		while (len >= cs && zp->njobs < ZBATCH) {
+			zpool_add(zp, p, cs);
+			p += cs;
+			len -= cs;
+		}
+		if (zpool_round(w, err))
+			return err ? err->code : SPOOR_EOUTPUT;
+	}
+	return 0;
+}
+
+/* The last, partial chunk. */
+static int zpool_flush(struct imgout *w, struct spoor_err *err)
+{
+	struct zpool *zp = w->zp;
+
+	if (!zp->carry_len)
+		return 0;
+	zpool_add(zp, zp->carry, zp->carry_len);
+	zp->carry_len = 0;
+	return zpool_round(w, err);
+}
+
 static int open_ewf(struct imgout *w, const char *output,
 		    struct spoor_err *err)
 {
@@ -140,6 +406,18 @@ static int open_ewf(struct imgout *w, const char *output,
 					  ? LIBEWF_MEDIA_FLAG_PHYSICAL : 0,
 					  &e) != 1)
 		return ewf_fail(err, SPOOR_EINVAL, &e, "E01 settings");
+	if (level != LIBEWF_COMPRESSION_NONE) {
+		size32_t cs = 0;
+
+		if (libewf_handle_get_chunk_size(w->ewf, &cs, &e) != 1 || !cs)
+			return ewf_fail(err, SPOOR_EINVAL, &e,
+					"E01 chunk size");
+		w->zp = zpool_new(cs, level == LIBEWF_COMPRESSION_FAST
+				  ? Z_BEST_SPEED : Z_BEST_COMPRESSION);
+		if (!w->zp)
+			return spoor_err_set(err, SPOOR_ENOMEM, 0,
+					     "out of memory");
+	}
 	if (m) {
 		static const char *const keys[] = {
 			"case_number", "evidence_number", "examiner_name",
@@ -270,6 +548,8 @@ int imgout_write(struct imgout *w, uint64_t off, const void *buf, size_t len,
 {
 	const char *p = buf;
 
+	if (w->zp)
+		return zpool_write(w, buf, len, err);
 	if (w->ewf) {
 		libewf_error_t *e = NULL;
 
@@ -420,7 +700,11 @@ static int finish_ewf(struct imgout *w, bool ok, struct spoor_err *err)
 	libewf_error_t *e = NULL;
 	int rc = 0;
 
-	if (ok && libewf_handle_write_finalize(w->ewf, &e) < 0)
+	if (ok && w->zp && zpool_flush(w, err))
+		rc = err ? err->code : SPOOR_EOUTPUT;
+	zpool_free(w->zp);
+	w->zp = NULL;
+	if (ok && !rc && libewf_handle_write_finalize(w->ewf, &e) < 0)
 		rc = ewf_fail(err, SPOOR_EOUTPUT, &e, "cannot finish E01");
 	if (libewf_handle_close(w->ewf, &e) != 0 && !rc && ok)
 		rc = ewf_fail(err, SPOOR_EOUTPUT, &e, "cannot close E01");
@@ -528,6 +812,7 @@ void imgout_free(struct imgout *w)
 		close(w->fd);
 	if (w->rfd >= 0)
 		close(w->rfd);
+	zpool_free(w->zp);
 	if (w->ewf) {
 		libewf_handle_close(w->ewf, NULL);
 		libewf_handle_free(&w->ewf, NULL);
