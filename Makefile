@@ -51,6 +51,12 @@ DEB_PACKAGES := \
 	fdisk gdisk qemu-utils sqlite3 file openssl libxml2-utils \
 	hashdeep time coreutils bsdextrautils dc3dd dcfldd bc \
 	libplist-utils clang libclang-rt-14-dev chromium
+# spoor-acquire's block-device test: a FUSE file with bad sectors
+# (tests/fault/faultfuse.c, built by tests/cli/t-acquire-fuse.sh)
+DEB_PACKAGES += libfuse3-dev fuse3
+# spoor-acquire compresses E01 chunks itself, on every core (lib/imgout.c)
+PKGS += zlib
+DEB_PACKAGES += zlib1g-dev
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
@@ -91,6 +97,8 @@ PLUGINS := $(PLUGIN_SRC:plugins/%.c=$(O)/plugins/%.so)
 UNIT_SRC := $(sort $(wildcard tests/unit/t-*.c))
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit/%)
 CLI_TESTS := $(sort $(wildcard tests/cli/t-*.sh))
+# hostile-evidence suite and fuzz-regression replays (tests/hostile/)
+CLI_TESTS += $(sort $(wildcard tests/hostile/t-*.sh))
 MAN_PAGES := $(sort $(wildcard docs/*.1 docs/*.7))
 
 STATIC_LIB := $(O)/libspoor.a
@@ -133,6 +141,14 @@ $(O)/lib/%.o: lib/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
+# lib/casedb.sql, the case.db schema (a contract with spoor-report), is
+# compiled into lib/casedb.c byte for byte as a C string.
+$(O)/lib/casedb-sql.h: lib/casedb.sql
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+$(O)/lib/casedb.o: $(O)/lib/casedb-sql.h
+$(O)/lib/casedb.o: LIB_CFLAGS += -I$(O)/lib
+
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -159,6 +175,10 @@ $(O)/bin/%: $(O)/cmd/%.o $(CLI_OBJ) $(STATIC_LIB)
 #   $(O)/plugins/telegram-export.so: PLUGIN_PKGS := json-c
 
 PLUGIN_PKGS :=
+# exports (issue 6): JSON, XML reader, SHA-256 of media never kept
+$(O)/plugins/telegram-export.so: PLUGIN_PKGS := json-c
+$(O)/plugins/sms-backup-restore.so: PLUGIN_PKGS := libxml-2.0 libcrypto
+$(O)/plugins/vcard.so: PLUGIN_PKGS := libcrypto
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)
@@ -194,6 +214,7 @@ PROVE_FLAGS ?=
 
 check: deps
 	@$(MAKE) --no-print-directory check-run
+	@$(if $(and $(FUZZ_CC),$(if $(SANITIZE),,y)),$(MAKE) --no-print-directory fuzz-smoke)
 
 check-run: all $(UNITS) testdata
 	$(TEST_ENV) $(PROVE) $(PROVE_FLAGS) $(UNITS) $(CLI_TESTS)
@@ -203,8 +224,8 @@ check-run: all $(UNITS) testdata
 demo: deps
 	@$(MAKE) --no-print-directory demo-run
 
-demo-run: all testdata
-	SPOOR_BUILD=$(B) SPOOR_TESTDATA=$(B)/testdata bash tests/demo.sh demo-out
+demo-run: all
+	SPOOR_BUILD=$(B) bash tests/demo.sh demo-out
 
 # BENCH=files,acquire,... runs a subset.
 BENCH ?= $(patsubst bench/%.sh,%,$(filter-out bench/mkcorpus.sh,$(wildcard bench/*.sh)))
@@ -281,6 +302,9 @@ uninstall:
 
 clean:
 	rm -rf build build-san demo-out
+
+# libFuzzer targets: make fuzz, make fuzz-smoke (fuzz/README.md)
+include fuzz/fuzz.mk
 
 FORCE:
 

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/ui.h>
+
 #include "../lib/banned.h"
 
 static const char *progname = "spoor";
@@ -40,16 +43,30 @@ int cli_verbosity(void)
 	return verbosity;
 }
 
+/* A message line on stderr: control bytes (evidence names can hold ESC
+ * sequences that would drive the analyst's terminal) are written as
+ * \xHH. */
+static void put_line(const char *kind, const char *msg)
+{
+	fprintf(stderr, "%s: ", progname);
+	if (kind)
+		fprintf(stderr, "%s: ", kind);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			putc(*p, stderr);
+	}
+	putc('\n', stderr);
+}
+
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
 	char buf[2048];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fflush(stdout);
-	if (kind)
-		fprintf(stderr, "%s: %s: %s\n", progname, kind, buf);
-	else
-		fprintf(stderr, "%s: %s\n", progname, buf);
+	put_line(kind, buf);
 }
 
 void cli_error(const char *fmt, ...)
@@ -102,7 +119,7 @@ void cli_log(void *userdata, enum spoor_log_level level, const char *msg)
 	case SPOOR_LOG_INFO: cli_info("%s", msg); break;
 	case SPOOR_LOG_DEBUG:
 		if (verbosity >= 2)
-			fprintf(stderr, "%s: debug: %s\n", progname, msg);
+			put_line("debug", msg);
 		break;
 	}
 }
@@ -406,4 +423,370 @@ void cli_progress_clear(struct cli_progress *p)
 	if (p->enabled && p->drawn)
 		fputs("\r\033[K", stderr);
 	p->drawn = false;
+}
+
+/* ---- -C CASE: a tool's run recorded into a case (spoor-case) ---- */
+
+#define CLI_CASE_MAX_EXHIBITS 256
+
+struct cli_case {
+	struct spoor_case *c;
+	struct spoor_case_run *run;
+	char *dir;
+	char *ids[CLI_CASE_MAX_EXHIBITS], *sha[CLI_CASE_MAX_EXHIBITS];
+	size_t n;
+	bool failed;
+};
+
+struct cli_case *cli_case_open(const char *dir)
+{
+	struct cli_case *cc = calloc(1, sizeof(*cc));
+	struct spoor_err err;
+
+	if (!cc || !(cc->dir = strdup(dir)))
+		cli_die(EXIT_PARTIAL, "out of memory");
+	cc->c = spoor_case_open(dir, true, &err);
+	if (!cc->c)
+		cli_die(EXIT_INPUT, "-C '%s': %s", dir, err.msg);
+	return cc;
+}
+
+const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
+			     const char *id)
+{
+	const char *ex, *sha;
+	struct spoor_err err;
+
+	if (spoor_case_exhibit_find(cc->c, evidence, id, &ex, &sha, &err))
+		cli_die(EXIT_USAGE, "-C '%s': %s", cc->dir, err.msg);
+	for (size_t i = 0; i < cc->n; i++)
+		if (!strcmp(cc->ids[i], ex))
+			return cc->ids[i];
+	if (cc->n == CLI_CASE_MAX_EXHIBITS)
+		cli_die(EXIT_USAGE, "-C: at most %d exhibits per run",
+			CLI_CASE_MAX_EXHIBITS);
+	cc->ids[cc->n] = strdup(ex);
+	cc->sha[cc->n] = strdup(sha);
+	if (!cc->ids[cc->n] || !cc->sha[cc->n])
+		cli_die(EXIT_PARTIAL, "out of memory");
+	return cc->ids[cc->n++];
+}
+
+void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
+		    char **argv, const char *purpose)
+{
+	struct spoor_case_run_opts o = { 0 };
+	struct spoor_err err;
+
+	o.tool = tool;
+	o.version = SPOOR_VERSION_STRING;
+	o.argc = argc;
+	o.argv = (const char *const *)argv;
+	o.exhibit = cc->n == 1 ? cc->ids[0] : NULL;
+	o.input_sha256 = cc->n == 1 ? cc->sha[0] : NULL;
+	o.purpose = purpose;
+	cc->run = spoor_case_run_begin(cc->c, &o, &err);
+	if (!cc->run)
+		cli_die(err.code == SPOOR_EIO ? EXIT_INPUT : EXIT_OUTPUT,
+			"-C '%s': %s", cc->dir, err.msg);
+	cli_info("recording into case '%s' (%s)", cc->dir,
+		 spoor_case_get(cc->c, "case_id"));
+}
+
+int cli_case_record(struct cli_case *cc, const char *rtype,
+		    const struct spoor_record *r)
+{
+	struct spoor_record copy;
+	struct spoor_err err;
+
+	if (cc->failed)
+		return -1;
+	if (spoor_record_get(r, "byte_runs")) {
+		/* DFXML's byte runs are not part of the JSONL line */
+		spoor_record_init(&copy, r->type);
+		for (size_t i = 0; i < r->n; i++)
+			if (strcmp(r->f[i].key, "byte_runs"))
+				copy.f[copy.n++] = r->f[i];
+		r = &copy;
+	}
+	if (spoor_case_run_add(cc->run, rtype, r, NULL, &err)) {
+		cli_error("-C '%s': %s", cc->dir, err.msg);
+		cc->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+void cli_case_tick(struct cli_case *cc)
+{
+	struct spoor_err err;
+
+	if (cc && cc->run && !cc->failed &&
+	    spoor_case_run_tick(cc->run, &err)) {
+		cli_error("-C '%s': %s", cc->dir, err.msg);
+		cc->failed = true;
+	}
+}
+
+static void cli_case_free(struct cli_case *cc)
+{
+	for (size_t i = 0; i < cc->n; i++) {
+		free(cc->ids[i]);
+		free(cc->sha[i]);
+	}
+	spoor_case_close(cc->c);
+	free(cc->dir);
+	free(cc);
+}
+
+void cli_case_close(struct cli_case *cc)
+{
+	if (!cc)
+		return;
+	spoor_case_run_abort(cc->run);
+	cli_case_free(cc);
+}
+
+int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json)
+{
+	struct spoor_err err;
+	uint64_t n = spoor_case_run_count(cc->run);
+
+	if (spoor_case_run_end(cc->run, cc->failed ? EXIT_OUTPUT : exit_code,
+			       counts_json, &err)) {
+		cli_error("-C '%s': %s", cc->dir, err.msg);
+		cc->failed = true;
+	} else if (verbosity >= 0) {
+		fprintf(stderr, "%s: %llu records recorded into case '%s'\n",
+			progname, (unsigned long long)n, cc->dir);
+	}
+	if (cc->failed)
+		exit_code = EXIT_OUTPUT;
+	cli_case_free(cc);
+	return exit_code;
+}
+
+void cli_case_new_exhibit(struct cli_case *cc, const char *id)
+{
+	if (!spoor_case_exhibit_find(cc->c, NULL, id, NULL, NULL, NULL))
+		cli_die(EXIT_USAGE, "-C '%s': exhibit '%s' is already "
+			"registered", cc->dir, id);
+}
+
+/* The text of a log written by this run (bounded). */
+static char *read_text(const char *path)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	size_t max = 4u << 20, n;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max + 1);
+	n = buf ? fread(buf, 1, max, f) : 0;
+	fclose(f);
+	if (buf)
+		buf[n] = '\0';
+	return buf;
+}
+
+int cli_case_acquired(struct cli_case *cc, const char *id,
+		      const struct spoor_acquire_result *res, int argc,
+		      char **argv)
+{
+	static const char *const verdicts[] = {
+		"not run", "match", "mismatch", "failed",
+	};
+	struct spoor_case_exhibit e;
+	struct spoor_record r;
+	struct spoor_err err;
+	char *image, *log, *facts, *args[257];
+	size_t nseg = 0;
+	int rc = 0;
+
+	memset(&e, 0, sizeof(e));
+	while (res->segments && res->segments[nseg])
+		nseg++;
+	image = nseg ? realpath(res->segments[0], NULL) : NULL;
+	log = read_text(res->log_path);
+	spoor_record_init(&r, "acquisition");
+	spoor_record_str(&r, "source_model", res->source.model);
+	spoor_record_str(&r, "source_serial", res->source.serial);
+	spoor_record_uint(&r, "source_size", res->source.size);
+	spoor_record_bool(&r, "source_blockdev", res->source.is_blockdev);
+	spoor_record_uint(&r, "segments", nseg);
+	spoor_record_uint(&r, "bad_sectors", res->bad_sectors);
+	spoor_record_str(&r, "verify", verdicts[res->verify & 3]);
+	spoor_record_time(&r, "start", &res->start);
+	spoor_record_time(&r, "end", &res->end);
+	spoor_record_str(&r, "hashes_of", "the acquired media (the image "
+			 "content, as read)");
+	facts = spoor_record_json(&r, NULL, NULL);
+	for (int i = 0; i < argc && i < 256; i++)
+		args[i] = argv[i];
+	args[argc < 256 ? argc : 256] = NULL;
+	e.exhibit = id;
+	e.path = image;
+	e.kind = "image";
+	e.size = res->source.size;
+	e.digests = res->digests;
+	e.acquisition_log = log;
+	e.log_path = res->log_path;
+	e.acquired_json = facts;
+	e.event = "acquired";
+	e.tool = "spoor-acquire";
+	e.parameters = (const char *const *)args;
+	if (!image) {
+		cli_error("-C '%s': the image has no file to register",
+			  cc->dir);
+		rc = EXIT_OUTPUT;
+	} else if (spoor_case_exhibit_add(cc->c, &e, NULL, &err)) {
+		cli_error("-C '%s': %s", cc->dir, err.msg);
+		rc = EXIT_OUTPUT;
+	} else if (verbosity >= 0) {
+		fprintf(stderr, "%s: registered '%s' as exhibit '%s' of case "
+			"'%s'\n", progname, image, id, cc->dir);
+	}
+	free(image);
+	free(log);
+	free(facts);
+	cli_case_free(cc);
+	return rc;
+}
+
+/* ---- the contacts graph as text ---- */
+
+static const struct spoor_field *id_field(const struct spoor_record *r,
+					  const char *key)
+{
+	const struct spoor_field *f = spoor_record_get(r, key);
+
+	return f && f->kind != SPOOR_F_NULL ? f : NULL;
+}
+
+/* Evidence text for a terminal: control bytes as '?'. */
+static void id_put(FILE *out, const struct spoor_record *r, const char *key)
+{
+	const struct spoor_field *f = id_field(r, key);
+
+	if (!f)
+		fputc('-', out);
+	else if (f->kind == SPOOR_F_INT)
+		fprintf(out, "%lld", (long long)f->v.i);
+	else if (f->kind == SPOOR_F_STR)
+		for (size_t i = 0; i < f->v.str.len; i++) {
+			unsigned char c = (unsigned char)f->v.str.ptr[i];
+
+			fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+		}
+}
+
+int cli_identity_text(void *ud, const struct spoor_record *r)
+{
+	struct cli_identity_text *t = ud;
+	const struct spoor_field *id = id_field(r, "identity");
+	char cur[sizeof(t->last)] = "";
+
+	if (id && id->kind == SPOOR_F_STR)
+		snprintf(cur, sizeof(cur), "%.*s", (int)id->v.str.len,
+			 id->v.str.ptr);
+	if (strcmp(cur, t->last)) {
+		id_put(t->f, r, "identity");
+		fputs(" (", t->f);
+		id_put(t->f, r, "kind");
+		fputs("): ", t->f);
+		id_put(t->f, r, "exhibits");
+		fputs(" exhibits, ", t->f);
+		id_put(t->f, r, "sources");
+		fputs(" sources\n", t->f);
+		memcpy(t->last, cur, sizeof(cur));
+	}
+	fputs("    ", t->f);
+	id_put(t->f, r, "exhibit");
+	fputc('\t', t->f);
+	id_put(t->f, r, "plugin");
+	fputc('\t', t->f);
+	id_put(t->f, r, "rtype");
+	fputc('\t', t->f);
+	id_put(t->f, r, "role");
+	fputc('\t', t->f);
+	id_put(t->f, r, "count");
+	fputc('\t', t->f);
+	id_put(t->f, r, "first");
+	fputc('\t', t->f);
+	id_put(t->f, r, "last");
+	fputc('\n', t->f);
+	return ferror(t->f) ? 1 : 0;
+}
+
+/* ---- passphrases ---- */
+
+#define PASS_MAX 1024
+
+static char *passphrase_file(const char *file)
+{
+	FILE *f = fopen(file, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		cli_die(EXIT_INPUT, "cannot open '%s': %s", file,
+			strerror(errno));
+	n = getline(&line, &cap, f);
+	fclose(f);
+	if (n < 0)
+		cli_die(EXIT_INPUT, "'%s' is empty", file);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+char *cli_passphrase(const char *file, const char *prompt, bool twice)
+{
+	const char *env = getenv("SPOOR_PASSPHRASE");
+	char *p;
+
+	if (file)
+		return passphrase_file(file);
+	if (env) {
+		p = strdup(env);
+		if (!p)
+			cli_die(EXIT_INPUT, "out of memory");
+		return p;
+	}
+	p = calloc(1, PASS_MAX);
+	if (!p)
+		cli_die(EXIT_INPUT, "out of memory");
+	if (EVP_read_pw_string(p, PASS_MAX, prompt, twice) != 0) {
+		cli_passphrase_free(p);
+		cli_die(EXIT_INPUT, "no passphrase read (give "
+			"--passphrase-file or $SPOOR_PASSPHRASE)");
+	}
+	return p;
+}
+
+void cli_passphrase_free(char *pass)
+{
+	if (pass) {
+		OPENSSL_cleanse(pass, strlen(pass));
+		free(pass);
+	}
+}
+
+bool cli_key_encrypted(const char *path)
+{
+	char buf[8192];
+	FILE *f;
+	size_t n;
+
+	if (!path || strchr(path, ':'))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, "ENCRYPTED") != NULL;
 }

@@ -92,4 +92,59 @@ void cli_progress_clear(struct cli_progress *p);
 /* Monotonic seconds. */
 double cli_now(void);
 
+/* ---- -C CASE: a tool's run recorded into a case (spoor-case) ---- */
+
+struct cli_case;
+
+/* Open CASE for a run; dies with a clear message (exit 3) when it is
+ * missing, locked, damaged or newer than this spoor. */
+struct cli_case *cli_case_open(const char *dir);
+/* The exhibit id of EVIDENCE: the exhibit named `id`, or else the one
+ * registered at EVIDENCE's realpath; dies (exit 2) when there is none.
+ * The string belongs to cc. */
+const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
+			     const char *id);
+/* Begin the run, after every cli_case_exhibit. */
+void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
+		    char **argv, const char *purpose);
+/* Store one record (its JSONL line; a "byte_runs" field is left out).
+ * 0, or -1 after printing why. */
+int cli_case_record(struct cli_case *cc, const char *rtype,
+		    const struct spoor_record *r);
+/* Let other writers in during a long stretch without records. */
+void cli_case_tick(struct cli_case *cc);
+/* Finish the run and its custody event; frees cc.  Returns exit_code,
+ * or EXIT_OUTPUT when the case could not be written. */
+int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json);
+/* Close the case without recording anything. */
+void cli_case_close(struct cli_case *cc);
+/* spoor-acquire: refuse (exit 2) an exhibit id that is taken. */
+void cli_case_new_exhibit(struct cli_case *cc, const char *id);
+/* spoor-acquire: register the finished image as exhibit `id` with an
+ * 'acquired' event; frees cc.  Returns 0 or EXIT_OUTPUT. */
+int cli_case_acquired(struct cli_case *cc, const char *id,
+		      const struct spoor_acquire_result *res, int argc,
+		      char **argv);
+
+/* The contacts graph as text: a spoor_artifact_cb for rows of type
+ * "identity" (spoor_case_list, spoor_idmap_list); ud is this struct,
+ * zeroed, with f set. */
+struct cli_identity_text {
+	FILE *f;
+	char last[512];
+};
+int cli_identity_text(void *ud, const struct spoor_record *r);
+
+/*
+ * A key passphrase: the first line of `file` when given, else
+ * $SPOOR_PASSPHRASE, else a prompt on the terminal without echo (asked
+ * twice when `twice`).  Dies (exit 3) when none can be had.  Returns a
+ * malloc'ed string; release it with cli_passphrase_free, which wipes it.
+ */
+char *cli_passphrase(const char *file, const char *prompt, bool twice);
+void cli_passphrase_free(char *pass);
+/* Whether the PEM key file at path is encrypted (needs a passphrase);
+ * false for provider URIs ("pkcs11:...") and unreadable files. */
+bool cli_key_encrypted(const char *path);
+
 #endif

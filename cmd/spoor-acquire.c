@@ -20,9 +20,10 @@ static const char synopsis[] =
 	"                     [--retries=N] [--fill=HEX] [--map=FILE]\n"
 	"                     [--resume] [--log=BASE] [--direct|--no-direct]\n"
 	"                     [--buffer-size=SIZE] [--set-readonly]\n"
+	"                     [--offset=BYTES] [--length=BYTES]\n"
 	"                     [--case=TEXT] [--evidence=TEXT]\n"
 	"                     [--examiner=TEXT] [--description=TEXT]\n"
-	"                     [--notes=TEXT]\n"
+	"                     [--notes=TEXT] [--exhibit=ID]\n"
 	"                     [--progress[=bar|json]|--no-progress]\n"
 	"                     SOURCE OUTPUT\n";
 
@@ -50,9 +51,13 @@ static const char help_text[] =
 	"      --no-direct        never O_DIRECT for the bulk reads\n"
 	"      --buffer-size=SIZE bytes per read (default 4M, max 8M)\n"
 	"      --set-readonly     set the device read-only (BLKROSET) first\n"
+	"      --offset=BYTES     image the source from this byte (whole\n"
+	"                         sectors; the map keeps source offsets)\n"
+	"      --length=BYTES     image this many bytes (default: to the end)\n"
 	"      --case, --evidence, --examiner, --description, --notes=TEXT\n"
 	"                         case metadata for the logs and E01 headers\n"
 	"  -C, --case-dir=CASE    register the image in CASE (spoor-case)\n"
+	"      --exhibit=ID       its exhibit id there (default: --evidence)\n"
 	"      --progress[=bar|json]\n"
 	"                         progress on stderr (default: a bar when\n"
 	"      --no-progress      stderr is a terminal)\n"
@@ -71,7 +76,7 @@ enum {
 	OPT_VERIFY, OPT_RETRIES, OPT_FILL, OPT_MAP, OPT_RESUME, OPT_LOG,
 	OPT_DIRECT, OPT_NO_DIRECT, OPT_BUFSIZE, OPT_SET_RO, OPT_CASE,
 	OPT_EVIDENCE, OPT_EXAMINER, OPT_DESCRIPTION, OPT_NOTES, OPT_PROGRESS,
-	OPT_NO_PROGRESS,
+	OPT_NO_PROGRESS, OPT_OFFSET, OPT_LENGTH, OPT_EXHIBIT,
 };
 
 static const struct option long_opts[] = {
@@ -82,16 +87,19 @@ static const struct option long_opts[] = {
 	{ "description", required_argument, NULL, OPT_DESCRIPTION },
 	{ "direct", no_argument, NULL, OPT_DIRECT },
 	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
+	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
 	{ "fill", required_argument, NULL, OPT_FILL },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "hash", required_argument, NULL, OPT_HASH },
 	{ "help", no_argument, NULL, 'h' },
+	{ "length", required_argument, NULL, OPT_LENGTH },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "no-direct", no_argument, NULL, OPT_NO_DIRECT },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "notes", required_argument, NULL, OPT_NOTES },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "piece", required_argument, NULL, OPT_PIECE },
 	{ "progress", optional_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -212,23 +220,6 @@ static int parse_fill(const char *s, unsigned char *out, size_t max,
 	return 0;
 }
 
-/*
- * The hook for -C CASE: register the image and append a custody event.
- * spoor-case does not exist yet; keep the arguments so the call site
- * does not change when it does.
- */
-static int case_register(const char *case_dir,
-			 const struct spoor_acquire_result *res,
-			 const char *output)
-{
-	(void)case_dir;
-	(void)res;
-	(void)output;
-	cli_warn("case registration comes with spoor-case (not yet "
-		 "available)");
-	return 0;
-}
-
 static void summary(const struct spoor_acquire_result *res)
 {
 	char bytes[32];
@@ -252,6 +243,8 @@ int main(int argc, char **argv)
 	struct spoor_ctx *ctx;
 	struct run r = { 0 };
 	const char *format = NULL, *hash = "md5,sha256", *case_dir = NULL;
+	const char *exhibit = NULL;
+	struct cli_case *cc = NULL;
 	const char *source, *output;
 	unsigned char fill[64];
 	int verbose = 0, c, rc, exit_code;
@@ -355,11 +348,24 @@ int main(int argc, char **argv)
 		case OPT_SET_RO:
 			set_ro = true;
 			break;
+		case OPT_OFFSET:
+			if (cli_parse_size(optarg, &o.offset))
+				cli_usage_error("--offset takes a byte count, "
+					    "not '%s'", optarg);
+			break;
+		case OPT_LENGTH:
+			if (cli_parse_size(optarg, &o.length) || !o.length)
+				cli_usage_error("--length takes a byte count "
+					    "above 0, not '%s'", optarg);
+			break;
 		case OPT_CASE:
 			o.meta.case_number = optarg;
 			break;
 		case OPT_EVIDENCE:
 			o.meta.evidence_number = optarg;
+			break;
+		case OPT_EXHIBIT:
+			exhibit = optarg;
 			break;
 		case OPT_EXAMINER:
 			o.meta.examiner = optarg;
@@ -412,6 +418,17 @@ int main(int argc, char **argv)
 		r.mode = isatty(STDERR_FILENO) && verbose >= 0 ? PROG_BAR
 							       : PROG_OFF;
 
+	if (case_dir) {
+		/* before imaging: a missing case or a taken id is found now */
+		exhibit = exhibit ? exhibit : o.meta.evidence_number;
+		if (!exhibit)
+			cli_usage_error("-C needs --exhibit=ID (or "
+					"--evidence)%s", "");
+		if (!(o.hash_mask & SPOOR_SHA256))
+			cli_usage_error("-C needs sha256 in --hash%s", "");
+		cc = cli_case_open(case_dir);
+		cli_case_new_exhibit(cc, exhibit);
+	}
 	ctx = cli_ctx_new();
 	if (set_ro && spoor_dev_set_readonly(source, &err))
 		cli_die(cli_exit_for(err.code) == EXIT_USAGE ? EXIT_INPUT
@@ -429,6 +446,7 @@ int main(int argc, char **argv)
 		cli_error("%s", err.msg);
 		free(cmdline);
 		spoor_ctx_free(ctx);
+		cli_case_close(cc);
 		return rc == SPOOR_EOUTPUT ? EXIT_OUTPUT
 		       : rc == SPOOR_EINVAL ? EXIT_USAGE
 		       : rc == SPOOR_ENOMEM ? EXIT_PARTIAL : EXIT_INPUT;
@@ -495,8 +513,15 @@ int main(int argc, char **argv)
 		cli_error("%s", err.msg);
 		exit_code = EXIT_OUTPUT;
 	}
-	if (case_dir && res->completed)
-		case_register(case_dir, res, output);
+	if (cc && res->completed) {
+		rc = cli_case_acquired(cc, exhibit, res, argc, argv);
+		if (rc && exit_code != EXIT_OUTPUT)
+			exit_code = rc;
+	} else if (cc) {
+		cli_warn("the image is not complete: not registered in '%s'",
+			 case_dir);
+		cli_case_close(cc);
+	}
 	summary(res);
 	spoor_acquire_free(the_acq);
 	the_acq = NULL;

@@ -22,7 +22,8 @@ static const char synopsis[] =
 	"usage: spoor-artifacts [-hqVv] [-o FILE] [--format=jsonl|csv|text]\n"
 	"                       [--plugin=NAME]... [--type=TYPE]...\n"
 	"                       [--exhibit=ID] [--tz=ZONE] [--me=NAME]\n"
-	"                       [--cc=CODE] EVIDENCE...\n"
+	"                       [--cc=CODE] [-C CASE] [--contacts-graph]\n"
+	"                       EVIDENCE...\n"
 	"       spoor-artifacts --list-plugins\n";
 
 static const char help_text[] =
@@ -44,6 +45,11 @@ static const char help_text[] =
 	"      --me=NAME          the device owner's name in chat exports\n"
 	"      --cc=CODE          country calling code for national numbers\n"
 	"                         (default 31)\n"
+	"  -C, --case-dir=CASE    also record into CASE (spoor-case): each\n"
+	"                         EVIDENCE must be a registered exhibit\n"
+	"      --contacts-graph   write, instead of the records, the phone\n"
+	"                         numbers, WhatsApp/Telegram ids and e-mail\n"
+	"                         addresses seen in 2+ exhibits or sources\n"
 	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
 	"  -q, --quiet            errors only; no summary\n"
 	"  -v, --verbose          more messages (twice: debug)\n"
@@ -59,11 +65,13 @@ static const char help_text[] =
 
 enum {
 	OPT_FORMAT = 256, OPT_PLUGIN, OPT_TYPE, OPT_EXHIBIT, OPT_TZ, OPT_ME,
-	OPT_CC, OPT_LIST,
+	OPT_CC, OPT_LIST, OPT_GRAPH,
 };
 
 static const struct option long_opts[] = {
+	{ "case-dir", required_argument, NULL, 'C' },
 	{ "cc", required_argument, NULL, OPT_CC },
+	{ "contacts-graph", no_argument, NULL, OPT_GRAPH },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
@@ -100,6 +108,19 @@ struct out {
 	int rc;
 	struct spoor_err err;
 	char last_chat[256];
+	struct cli_case *cc;		/* -C CASE, or NULL */
+	struct spoor_idmap *graph;	/* --contacts-graph, or NULL */
+	struct cli_identity_text id_text;
+	unsigned long long stored;	/* records kept (after --type) */
+};
+
+/* --contacts-graph keeps at most this many (identity, exhibit, plugin,
+ * type, role) places in memory; more are counted and make exit 5. */
+#define GRAPH_MAX_PLACES 1000000
+
+static const char *const graph_columns[] = {
+	"identity", "kind", "exhibits", "sources", "exhibit", "plugin",
+	"rtype", "role", "count", "first", "last", NULL,
 };
 
 static volatile sig_atomic_t interrupted;
@@ -208,6 +229,17 @@ static int on_record(void *ud, const struct spoor_record *r)
 		keep = !strcmp(o->types[i], r->type);
 	if (!keep)
 		return 0;
+	o->stored++;
+	if (o->cc && cli_case_record(o->cc, NULL, r)) {
+		o->rc = o->err.code = SPOOR_EOUTPUT;
+		snprintf(o->err.msg, sizeof(o->err.msg),
+			 "cannot record into the case");
+		return 1;
+	}
+	if (o->graph) {
+		o->rc = spoor_idmap_add(o->graph, r, &o->err);
+		return o->rc;
+	}
 	if (o->text) {
 		write_text(o, r);
 		if (ferror(o->f)) {
@@ -273,6 +305,28 @@ static bool zone_exists(const char *tz)
 	return access(path, R_OK) == 0;
 }
 
+/* --contacts-graph: the identities, as text or through the writer */
+static int graph_row(void *ud, const struct spoor_record *r)
+{
+	struct out *o = ud;
+
+	if (o->writer)
+		return spoor_writer_write(o->writer, r, &o->err) ? 1 : 0;
+	return cli_identity_text(&o->id_text, r);
+}
+
+static int write_graph(struct out *o)
+{
+	struct spoor_err err;
+
+	o->id_text.f = o->f;
+	if (spoor_idmap_list(o->graph, 0, graph_row, o, &err)) {
+		cli_error("%s", o->err.msg[0] ? o->err.msg : err.msg);
+		return -1;
+	}
+	return 0;
+}
+
 static void summary(const struct spoor_artifacts *a)
 {
 	for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
@@ -312,19 +366,22 @@ int main(int argc, char **argv)
 	const char *options[8] = { NULL };
 	char optbuf[3][512];
 	const char *format = "jsonl", *output = NULL, *exhibit = NULL;
-	const char *tz = NULL, *me = NULL, *cc = "31";
+	const char *tz = NULL, *me = NULL, *cc = "31", *case_dir = NULL;
 	size_t nplugins = 0, nopt = 0;
 	int verbose = 0, exit_code = EXIT_OK, c;
-	bool list = false;
+	bool list = false, graph = false;
 	enum spoor_format fmt = SPOOR_FMT_JSONL;
 	char *cmdline;
 
 	cli_init(argv[0]);
 	cli_set_synopsis(synopsis);
 	memset(&o, 0, sizeof(o));
-	while ((c = getopt_long(argc, argv, "ho:qVv", long_opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "C:ho:qVv", long_opts, NULL)) !=
 	       -1) {
 		switch (c) {
+		case 'C':
+			case_dir = optarg;
+			break;
 		case 'h':
 			fputs(synopsis, stdout);
 			fputs(help_text, stdout);
@@ -352,6 +409,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LIST:
 			list = true;
+			break;
+		case OPT_GRAPH:
+			graph = true;
 			break;
 		case OPT_ME:
 			me = optarg;
@@ -436,6 +496,15 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	if (case_dir) {
+		o.cc = cli_case_open(case_dir);
+		for (int i = optind; i < argc; i++)
+			cli_case_exhibit(o.cc, argv[i], exhibit);
+		cli_case_begin(o.cc, "spoor-artifacts", argc, argv,
+			       "chats, contacts, calls and accounts parsed");
+	}
+	if (graph && !(o.graph = spoor_idmap_new(GRAPH_MAX_PLACES)))
+		cli_die(EXIT_PARTIAL, "out of memory");
 	o.f = cli_output_open(output);
 	cmdline = cli_command_line(argc, argv);
 	info.program = "spoor-artifacts";
@@ -443,7 +512,8 @@ int main(int argc, char **argv)
 	info.command_line = cmdline;
 	info.sources = (const char *const *)(argv + optind);
 	if (!o.text) {
-		o.writer = spoor_writer_new(o.f, fmt, csv_columns, &info, &err);
+		o.writer = spoor_writer_new(o.f, fmt, graph ? graph_columns
+					    : csv_columns, &info, &err);
 		if (!o.writer)
 			cli_die(EXIT_OUTPUT, "%s", err.msg);
 	}
@@ -455,7 +525,10 @@ int main(int argc, char **argv)
 		int rc;
 
 		spoor_err_clear(&err);
-		rc = spoor_artifacts_run(a, argv[i], exhibit, &err);
+		rc = spoor_artifacts_run(a, argv[i], o.cc
+					 ? cli_case_exhibit(o.cc, argv[i],
+							    exhibit)
+					 : exhibit, &err);
 		if (!rc)
 			continue;
 		if (o.rc) {
@@ -471,6 +544,8 @@ int main(int argc, char **argv)
 		if (exit_code == EXIT_OK)
 			exit_code = cli_exit_for(rc);
 	}
+	if (o.graph && !o.rc && write_graph(&o))
+		exit_code = EXIT_OUTPUT;
 	if (o.writer && !o.rc && spoor_writer_finish(o.writer, &err)) {
 		cli_error("%s", err.msg);
 		exit_code = EXIT_OUTPUT;
@@ -489,6 +564,23 @@ int main(int argc, char **argv)
 
 		if (exit_code == EXIT_OK && (s->not_understood || s->errors))
 			exit_code = EXIT_PARTIAL;
+	}
+	if (o.graph && spoor_idmap_dropped(o.graph)) {
+		cli_warn("--contacts-graph: %llu identity places over the "
+			 "limit of %d were not counted",
+			 (unsigned long long)spoor_idmap_dropped(o.graph),
+			 GRAPH_MAX_PLACES);
+		if (exit_code == EXIT_OK)
+			exit_code = EXIT_PARTIAL;
+	}
+	spoor_idmap_free(o.graph);
+	if (o.cc) {
+		char counts[64];
+
+		snprintf(counts, sizeof(counts), "{\"records\":%llu}",
+			 (unsigned long long)o.stored);
+		exit_code = cli_case_end(o.cc, interrupted ? 130 : exit_code,
+					 counts);
 	}
 	spoor_writer_free(o.writer);
 	spoor_artifacts_free(a);

@@ -19,7 +19,7 @@ static const char synopsis[] =
 	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
-	"                   [--no-alert-exit] EVIDENCE...\n";
+	"                   [--no-alert-exit] [-C CASE] EVIDENCE...\n";
 
 static const char help_text[] =
 	"\n"
@@ -45,6 +45,8 @@ static const char help_text[] =
 	"      --triage           first hash pictures, videos, archives and\n"
 	"                         chat databases (alerts only), then the rest\n"
 	"      --no-alert-exit    do not exit 1 on a known-bad hit\n"
+	"  -C, --case-dir=CASE    also record into CASE (spoor-case): each\n"
+	"                         EVIDENCE must be a registered exhibit\n"
 	"  -j, --threads=N        hashing threads (default: CPUs, at most 4;\n"
 	"                         1: single-threaded)\n"
 	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
@@ -67,6 +69,7 @@ enum {
 };
 
 static const struct option long_opts[] = {
+	{ "case-dir", required_argument, NULL, 'C' },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "fstype", required_argument, NULL, 'f' },
@@ -110,6 +113,7 @@ struct run {
 	struct cli_progress progress;
 	int write_rc;
 	struct spoor_err write_err;
+	struct cli_case *cc;	/* -C CASE, or NULL */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -346,6 +350,11 @@ static int on_file(void *ud, const struct spoor_file *f)
 			 f->path, f->error);
 	}
 	r->write_rc = spoor_writer_write(r->writer, &rec, &r->write_err);
+	if (!r->write_rc && r->cc && cli_case_record(r->cc, "file", &rec)) {
+		r->write_rc = r->write_err.code = SPOOR_EOUTPUT;
+		snprintf(r->write_err.msg, sizeof(r->write_err.msg),
+			 "cannot record into the case");
+	}
 	return r->write_rc;
 }
 
@@ -354,6 +363,7 @@ static void on_progress(void *ud, const struct spoor_progress *p)
 	struct run *r = ud;
 
 	cli_progress_update(&r->progress, p);
+	cli_case_tick(r->cc);
 }
 
 static void summary(const struct spoor_scan_stats *st, double secs)
@@ -412,7 +422,7 @@ int main(int argc, char **argv)
 	struct run r;
 	struct spoor_ctx *ctx;
 	const char *format = "jsonl", *hash = "md5,sha1,sha256";
-	const char *output = NULL;
+	const char *output = NULL, *case_dir = NULL, *exhibit = NULL;
 	int verbose = 0, progress_mode = -1, threads = default_threads();
 	int exit_code = EXIT_OK, c;
 	struct hashdbs *hdb = NULL;
@@ -428,9 +438,12 @@ int main(int argc, char **argv)
 	cli_set_synopsis(synopsis);
 	memset(&r, 0, sizeof(r));
 	so.magic = true;
-	while ((c = getopt_long(argc, argv, "f:hi:j:o:qVv", long_opts,
+	while ((c = getopt_long(argc, argv, "C:f:hi:j:o:qVv", long_opts,
 				NULL)) != -1) {
 		switch (c) {
+		case 'C':
+			case_dir = optarg;
+			break;
 		case 'f':
 			src.fs_type = optarg;
 			break;
@@ -538,6 +551,14 @@ int main(int argc, char **argv)
 
 	ctx = cli_ctx_new();
 	cli_progress_init(&r.progress, progress_mode);
+	exhibit = src.exhibit;
+	if (case_dir) {
+		r.cc = cli_case_open(case_dir);
+		for (int i = optind; i < argc; i++)
+			cli_case_exhibit(r.cc, argv[i], exhibit);
+		cli_case_begin(r.cc, "spoor-files", argc, argv,
+			       "file listing, hashing and classification");
+	}
 
 	out = cli_output_open(output);
 	cmdline = cli_command_line(argc, argv);
@@ -568,6 +589,8 @@ int main(int argc, char **argv)
 		int rc;
 
 		spoor_err_clear(&err);
+		if (r.cc)
+			src.exhibit = cli_case_exhibit(r.cc, argv[i], exhibit);
 		rc = spoor_scan_evidence(the_scan, argv[i], &src, &err);
 		cli_progress_clear(&r.progress);
 		if (!rc)
@@ -615,8 +638,21 @@ int main(int argc, char **argv)
 		if (hdb->known_bad && alert_exit && exit_code != EXIT_OUTPUT)
 			exit_code = EXIT_NO;
 		hashdbs_close(hdb);
-		free(hdb);
 	}
+	if (r.cc) {
+		const struct spoor_scan_stats *st = spoor_scan_stats(the_scan);
+		char counts[256];
+
+		snprintf(counts, sizeof(counts), "{\"files\":%llu,\"deleted\":"
+			 "%llu,\"unreadable\":%llu,\"known_bad\":%llu}",
+			 (unsigned long long)st->files,
+			 (unsigned long long)st->deleted,
+			 (unsigned long long)st->unreadable,
+			 (unsigned long long)(hdb ? hdb->known_bad : 0));
+		exit_code = cli_case_end(r.cc, interrupted ? 130 : exit_code,
+					 counts);
+	}
+	free(hdb);
 	spoor_writer_free(r.writer);
 	spoor_scan_free(the_scan);
 	spoor_ctx_free(ctx);

@@ -19,8 +19,12 @@ static const struct {
 } tools[] = {
 	{ "acquire", "image a device or file, verified, bad sectors mapped" },
 	{ "artifacts", "chats, contacts and calls from phone data (plugins)" },
+	{ "case", "a case: exhibits, findings, chain of custody, contacts" },
 	{ "files", "walk, hash and classify every file of an evidence image" },
 	{ "hashdb", "build and look up known-good / known-bad hash sets" },
+	{ "key", "examiner keys and a small organisation CA" },
+	{ "report", "the signed evidence bundle of a case for the police" },
+	{ "verify", "police side: check a signed evidence bundle" },
 };
 
 static void usage(FILE *out)

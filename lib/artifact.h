@@ -23,6 +23,8 @@ struct asrc_entry {
 	uint64_t size;
 	bool hashed;
 	char sha256[65];
+	char *origin;		/* iOS backup: the backup file the entry
+				 * was read from ("3d/3d0d..."), or NULL */
 };
 
 struct asrc;
@@ -50,6 +52,10 @@ struct asrc {
 /* Limits against hostile archives and trees. */
 #define ASRC_MAX_ENTRIES ((size_t)2 << 20)
 #define ASRC_MAX_TOTAL ((uint64_t)64 << 30)	/* bytes extracted */
+/* Past ASRC_BOMB_SLACK bytes extracted, at most ASRC_MAX_RATIO times the
+ * archive bytes read so far (deflate's best is about 1032:1). */
+#define ASRC_BOMB_SLACK ((uint64_t)64 << 20)
+#define ASRC_MAX_RATIO 500
 #define ASRC_MAX_DEPTH 64
 
 /*
@@ -88,6 +94,31 @@ int asrc_sha256(struct asrc *s, struct asrc_entry *e, struct spoor_err *err);
 /* Remove a directory tree we created (no links followed). */
 void asrc_rmtree(const char *dir);
 
+/* ---- iOS backups (artifact_ios.c) ---- */
+
+struct spoor_host;
+struct spoor_plugin;
+/*
+ * dir as an iTunes/Finder backup (Manifest.db, Manifest.plist or
+ * Manifest.mbdb in it): fill s with the backup's files under their
+ * device paths (HomeDomain -> private/var/mobile/..., see
+ * spoor-artifacts(1)), each entry's origin its backup file.  1 when dir
+ * is no such backup (s untouched), 0, or a spoor code.
+ */
+int asrc_ios_open(struct spoor_ctx *ctx, struct asrc *s, const char *dir,
+		  const char *tmp_base, struct spoor_err *err);
+/* After a directory walk: entries below domain folders ("HomeDomain/
+ * Library/SMS/sms.db") get their device paths.  0 or a spoor code. */
+int asrc_ios_remap(struct spoor_ctx *ctx, struct asrc *s,
+		   struct spoor_err *err);
+/* The root entry the built-in "ios-backup" reports on, or NULL when s
+ * is not an iOS backup. */
+const char *asrc_ios_anchor(struct asrc *s);
+/* The built-in pseudo-plugin: device facts and backup problems. */
+extern const struct spoor_plugin asrc_ios_plugin;
+/* plugin.c: the evidence of the run a host belongs to. */
+struct asrc *asrc_of_host(const struct spoor_host *h);
+
 /* ---- safesql ---- */
 
 struct safesql {
@@ -97,6 +128,7 @@ struct safesql {
 	char *dir;		/* private copy, removed on close */
 	bool has_wal;
 	bool borrowed;		/* a view on another's handle: do not close */
+	uint64_t ops_left;	/* VM steps before queries are stopped */
 	struct {
 		char table[64];
 		sqlite3_stmt *st;

@@ -146,6 +146,11 @@ static int copy_member(struct archive *a, int out, uint64_t *total,
 
 		if ((*total += len) > ASRC_MAX_TOTAL)
 			return SPOOR_ELIMIT;
+		/* a zip bomb: far more out than the archive has bytes */
+		if (*total > ASRC_BOMB_SLACK &&
+		    *total / ASRC_MAX_RATIO >
+		    (uint64_t)archive_filter_bytes(a, -1))
+			return SPOOR_ELIMIT;
 		/* sparse members: write at the offset libarchive gives */
 		if (lseek(out, off, SEEK_SET) < 0)
 			return SPOOR_EOUTPUT;
@@ -238,8 +243,10 @@ static int read_archive(struct spoor_ctx *ctx, struct asrc *s, int fd,
 		if (crc == SPOOR_ELIMIT) {
 			rc = spoor_err_set(err, SPOOR_ELIMIT, 0,
 					   "'%s' unpacks to more than %llu "
-					   "bytes", s->evidence,
-					   (unsigned long long)ASRC_MAX_TOTAL);
+					   "bytes, or more than %d times its "
+					   "size (a zip bomb)", s->evidence,
+					   (unsigned long long)ASRC_MAX_TOTAL,
+					   ASRC_MAX_RATIO);
 			break;
 		}
 		if (crc) {
@@ -303,6 +310,12 @@ int asrc_open(struct spoor_ctx *ctx, const char *path, const char *tmp_base,
 
 		close(fd);
 		s->ops = &dir_ops;
+		/* an iTunes/Finder backup: its files as the phone's tree
+		 * (artifact_ios.c) */
+		rc = asrc_ios_open(ctx, s, path, tmp_base, err);
+		if (rc != 1)
+			goto dir_done;
+		rc = 0;
 		sbuf_adds(&abs, path);
 		while (abs.len > 1 && abs.buf[abs.len - 1] == '/')
 			abs.len--;
@@ -311,6 +324,9 @@ int asrc_open(struct spoor_ctx *ctx, const char *path, const char *tmp_base,
 		 * that two runs over copies give the same output */
 		if (!rc && s->n > 1)
 			qsort(s->e, s->n, sizeof(*s->e), cmp_entry);
+		if (!rc)
+			rc = asrc_ios_remap(ctx, s, err);
+dir_done:
 		sbuf_release(&rel);
 		sbuf_release(&abs);
 	} else if (S_ISREG(st.st_mode)) {
@@ -377,6 +393,7 @@ void asrc_free(struct asrc *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->e[i].path);
 		free(s->e[i].local);
+		free(s->e[i].origin);
 	}
 	free(s->e);
 	free(s->by_base);

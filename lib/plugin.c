@@ -28,6 +28,7 @@ struct loaded {
 	struct spoor_plugin_info info;
 	struct spoor_artifact_stats st;
 	char *path;
+	bool builtin;			/* part of the host (dl NULL) */
 };
 
 struct spoor_artifacts {
@@ -250,6 +251,43 @@ static int load_path(struct spoor_artifacts *a, const char *list,
 	return rc;
 }
 
+/* A plugin compiled into the host (the iOS backup source's reporter):
+ * always loaded, whatever --plugin says, since it speaks for the
+ * evidence source rather than parsing files. */
+static int add_builtin(struct spoor_artifacts *a, const struct spoor_plugin *p,
+		       struct spoor_err *err)
+{
+	struct loaded *l;
+
+	if (find_loaded(a, p->name))
+		return 0;
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct loaded *np = realloc(a->pl, cap * sizeof(*np));
+
+		if (!np)
+			return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+					     "out of memory");
+		a->pl = np;
+		a->cap = cap;
+	}
+	l = &a->pl[a->n];
+	memset(l, 0, sizeof(*l));
+	l->p = p;
+	l->builtin = true;
+	if (!(l->path = strdup("(built-in)")))
+		return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+				     "out of memory");
+	l->info.name = p->name;
+	l->info.version = p->version;
+	l->info.description = p->description;
+	l->info.path = l->path;
+	l->info.abi = p->abi;
+	l->info.types = p->types;
+	a->n++;
+	return 0;
+}
+
 struct spoor_artifacts *
 spoor_artifacts_new(struct spoor_ctx *ctx,
 		    const struct spoor_artifacts_opts *o,
@@ -273,6 +311,8 @@ spoor_artifacts_new(struct spoor_ctx *ctx,
 	rc = load_path(a, o->plugin_path, err);
 	if (!rc)
 		rc = load_path(a, o->plugin_dir, err);
+	if (!rc)
+		rc = add_builtin(a, &asrc_ios_plugin, err);
 	for (const char *const *p = o->only; !rc && p && *p; p++)
 		if (!find_loaded(a, *p))
 			rc = spoor_err_set(err, SPOOR_ENOTFOUND, 0,
@@ -290,7 +330,8 @@ void spoor_artifacts_free(struct spoor_artifacts *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n; i++) {
-		dlclose(a->pl[i].dl);
+		if (a->pl[i].dl)
+			dlclose(a->pl[i].dl);
 		free(a->pl[i].path);
 	}
 	free(a->pl);
@@ -320,6 +361,11 @@ spoor_artifacts_stats(const struct spoor_artifacts *a, size_t i)
 static struct hrun *R(const struct spoor_host *h)
 {
 	return h->priv;
+}
+
+struct asrc *asrc_of_host(const struct spoor_host *h)
+{
+	return R(h)->src;
 }
 
 static void h_log(const struct spoor_host *h, int level, const char *fmt,
@@ -352,7 +398,7 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	if (r->a->stop)
 		return SPOOR_ESTOPPED;
 	if (!in || !in->type || in->overflow || in->n > SPOOR_RECORD_MAX_FIELDS
-	    - 11) {
+	    - 12) {
 		/* a plugin bug, not bad evidence: counted as a failure */
 		h_log(h, SPOOR_LOG_ERROR, "record with too many fields");
 		r->l->st.errors++;
@@ -370,6 +416,8 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		spoor_record_str(&rec, "source_sha256", e->sha256);
 	else
 		spoor_record_null(&rec, "source_sha256");
+	if (e && e->origin)	/* an iOS backup's file */
+		spoor_record_str(&rec, "backup_file", e->origin);
 	if (prov && prov->table) {
 		spoor_record_str(&rec, "table", prov->table);
 		if (prov->rowid >= 0)
@@ -787,6 +835,10 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 		struct loaded *l = &a->pl[i];
 
 		for (size_t j = 0; j < src->n && !a->stop; j++) {
+			/* built-ins: once, on the entry their source names */
+			if (l->builtin && (!asrc_ios_anchor(src) ||
+			    strcmp(src->e[j].path, asrc_ios_anchor(src))))
+				continue;
 			struct hrun run = { a, l, src, exhibit, NULL, NULL,
 					    NULL, "" };
 			struct spoor_host h = {
@@ -830,7 +882,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 						   "out of memory");
 				break;
 			}
-			if (!matches(l->p, path)) {
+			if (!l->builtin && !matches(l->p, path)) {
 				free(path);
 				continue;
 			}

@@ -24,6 +24,26 @@
 /* Longest string or blob a query may produce (hostile "huge text"). */
 #define SAFESQL_MAX_LENGTH (64 * 1024 * 1024)
 
+/*
+ * Work allowed per database, in SQLite VM steps: a base plus a share per
+ * byte of the file and its WAL, far above what the plugins' queries need
+ * on a real database, but a bound on a hostile schema (a view that is a
+ * recursive CTE yields rows for ever).  Past it queries are interrupted.
+ */
+#define SAFESQL_OPS_BASE ((uint64_t)50 << 20)
+#define SAFESQL_OPS_PER_BYTE 5000
+#define SAFESQL_OPS_EVERY 1000
+
+static int over_budget(void *ud)
+{
+	struct safesql *q = ud;
+
+	if (q->ops_left < SAFESQL_OPS_EVERY)
+		return 1;
+	q->ops_left -= SAFESQL_OPS_EVERY;
+	return 0;
+}
+
 static int copy_to(struct asrc *s, struct asrc_entry *e, const char *dst,
 		   struct spoor_err *err)
 {
@@ -152,6 +172,19 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 		if (!i && se->size > 0)
 			q->has_wal = true;
 	}
+	q->ops_left = SAFESQL_OPS_BASE;
+	for (size_t i = 0; !rc && i <= ARRAY_SIZE(sfx); i++) {
+		struct sbuf sp = SBUF_INIT;
+		struct asrc_entry *se = e;
+
+		if (i) {
+			sbuf_addf(&sp, "%s%s", e->path, sfx[i - 1]);
+			se = asrc_find(s, sbuf_str(&sp));
+			sbuf_release(&sp);
+		}
+		if (se && se->size < UINT64_MAX / SAFESQL_OPS_PER_BYTE / 4)
+			q->ops_left += se->size * SAFESQL_OPS_PER_BYTE;
+	}
 	if (rc)
 		goto fail;
 	sbuf_addf(&uri, "file:%s/db?mode=ro", q->dir);
@@ -163,6 +196,7 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 				   : sqlite3_errstr(rc));
 		goto fail;
 	}
+	sqlite3_progress_handler(q->db, SAFESQL_OPS_EVERY, over_budget, q);
 	if (q->has_wal) {
 		sbuf_reset(&uri);
 		sbuf_addf(&uri, "file:%s/db?immutable=1", q->dir);
@@ -172,6 +206,9 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 			sqlite3_close(q->imm);
 			q->imm = NULL;
 		}
+		if (q->imm)
+			sqlite3_progress_handler(q->imm, SAFESQL_OPS_EVERY,
+						 over_budget, q);
 	}
 	sbuf_release(&b);
 	sbuf_release(&uri);

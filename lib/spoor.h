@@ -691,6 +691,12 @@ struct spoor_acquire_opts {
 	bool verify;			/* re-read the image afterwards */
 	int direct;			/* O_DIRECT: -1 auto (devices), 0, 1 */
 	size_t buffer_size;		/* bytes per read; 0: 4 MiB */
+	uint64_t offset;		/* image the source from this byte
+					 * (a multiple of the logical sector
+					 * size; the map and the logs keep
+					 * source positions) */
+	uint64_t length;		/* bytes from offset (whole sectors);
+					 * 0: to the end of the source */
 	struct spoor_case_meta meta;
 	const char *program, *version;	/* for logs and map headers */
 	const char *command_line;
@@ -715,6 +721,7 @@ struct spoor_acquire_result {
 	uint64_t bytes_read;		/* from the source in this run */
 	uint64_t bytes_written;		/* image bytes written in this run */
 	uint64_t resumed_from;		/* byte offset; 0 for a fresh run */
+	uint64_t offset, length;	/* the source bytes imaged */
 	uint64_t bad_sectors;
 	const struct spoor_bad_range *bad;
 	size_t nbad;
@@ -1151,6 +1158,237 @@ SPOOR_API int spoor_custody_verify_fd(int fd, const char *case_id,
 				      struct spoor_err *err);
 
 /* ------------------------------------------------------------------ */
+/* Cases: a case directory with case.db (SQLite) and custody.log       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A case is a directory holding case.db, whose schema (version
+ * SPOOR_CASEDB_VERSION in PRAGMA user_version; lib/casedb.sql) is a
+ * contract with spoor-report, and custody.log (see "Chain of custody").
+ * Every change to a case (exhibit, run, tag) first appends its custody
+ * event, then stores the event's seq with the row it made.  Times are
+ * ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
+ */
+#define SPOOR_CASEDB_VERSION 1
+
+/* The JSONL writer's line for r, without the LF, as a malloc'ed NUL-
+ * terminated string (free() it); *len (may be NULL) gets its length.
+ * The same code as spoor_writer_write with SPOOR_FMT_JSONL. */
+SPOOR_API char *spoor_record_json(const struct spoor_record *r, size_t *len,
+				  struct spoor_err *err);
+
+struct spoor_case;
+
+struct spoor_case_new_opts {
+	const char *case_id;		/* required, printable UTF-8 */
+	const char *examiner;		/* required */
+	const char *description;	/* may be NULL */
+};
+
+/*
+ * Create a case in dir (created 0700; an existing directory must be
+ * empty): case.db with the schema and case_info, and custody.log with
+ * its 'created' event (seq 0).  SPOOR_EINVAL when dir holds anything.
+ */
+SPOOR_API int spoor_case_create(const char *dir,
+				const struct spoor_case_new_opts *o,
+				struct spoor_err *err);
+
+/*
+ * Open the case in dir.  Writable: older schemas are migrated (in one
+ * transaction).  SPOOR_ENOTFOUND when dir has no case.db,
+ * SPOOR_EUNSUPPORTED for a schema newer than this library knows,
+ * SPOOR_EFORMAT for a case.db that is not a case, SPOOR_EIO when it is
+ * locked by another writer for longer than a few seconds.
+ */
+SPOOR_API struct spoor_case *spoor_case_open(const char *dir, bool writable,
+					     struct spoor_err *err);
+SPOOR_API void spoor_case_close(struct spoor_case *c);
+
+/* A case_info value ("case_id", "examiner", ...) or NULL. */
+SPOOR_API const char *spoor_case_get(const struct spoor_case *c,
+				     const char *key);
+/* The path of the case's custody.log. */
+SPOOR_API const char *spoor_case_custody_path(const struct spoor_case *c);
+
+/* An exhibit: filled by spoor_case_exhibit_hash, or by the caller
+ * (spoor-acquire) from an acquisition. */
+struct spoor_case_exhibit {
+	const char *exhibit;		/* the examiner's id, e.g. "E01" */
+	const char *path;		/* absolute */
+	const char *kind;		/* image, directory, file, device */
+	uint64_t size;			/* bytes (sum of files: directory) */
+	struct spoor_digests digests;	/* sha256 required */
+	uint64_t files;			/* directory: regular files hashed */
+	uint64_t skipped;		/* directory: other entries left out */
+	const char *description, *received_from;	/* may be NULL */
+	const char *acquisition_log;	/* text of a spoor-acquire log */
+	const char *log_path;		/* where it was found */
+	const char *acquired_json;	/* JSON object or NULL */
+	const char *event;		/* "received" (NULL) or "acquired" */
+	const char *tool;		/* for the event; NULL: none */
+	const char *const *parameters;	/* argv for the event, or NULL */
+	char *owned[3];			/* set by spoor_case_exhibit_hash */
+};
+
+/*
+ * Hash the evidence at path for registration, read-only: an image or
+ * any regular file (MD5, SHA-1 and SHA-256 of its bytes), a block
+ * device (the same, of the device), or a directory (SHA-256 of the
+ * list "sha256  relpath\n" of its regular files, sorted bytewise by
+ * relpath, as `sha256sum` prints it; symlinks are not followed and,
+ * like other non-regular entries, counted in `skipped`).  A spoor-
+ * acquire log next to an image (PATH.log, or the image's name without
+ * its extension + ".log") is read into acquisition_log.  Fills every
+ * member but the caller's (exhibit, description, received_from,
+ * event, tool, parameters), which it leaves alone: zero *e first.
+ * Release with spoor_case_exhibit_release.
+ * progress (may be NULL) is called every ~100 ms.
+ */
+SPOOR_API int spoor_case_exhibit_hash(const char *path,
+				      struct spoor_case_exhibit *e,
+				      spoor_progress_cb *progress,
+				      void *userdata, struct spoor_err *err);
+SPOOR_API void spoor_case_exhibit_release(struct spoor_case_exhibit *e);
+
+/*
+ * Register an exhibit: append its custody event (item_sha256 = its
+ * SHA-256), then insert it.  *seq (may be NULL) gets the event's seq.
+ * SPOOR_EINVAL when the id is taken.
+ */
+SPOOR_API int spoor_case_exhibit_add(struct spoor_case *c,
+				     const struct spoor_case_exhibit *e,
+				     uint64_t *seq, struct spoor_err *err);
+
+/*
+ * The registered exhibit for evidence at path (matched by realpath) or,
+ * when id is not NULL, the exhibit with that id.  *exhibit and *sha256
+ * belong to c until the next call.  SPOOR_ENOTFOUND when none.
+ */
+SPOOR_API int spoor_case_exhibit_find(struct spoor_case *c, const char *path,
+				      const char *id, const char **exhibit,
+				      const char **sha256,
+				      struct spoor_err *err);
+
+/*
+ * A run of a tool recorded into the case: begin inserts the run row
+ * (finished NULL); add stores records in batched transactions; end
+ * commits, appends the 'analysed' custody event (tool, version,
+ * parameters, exhibit, item_sha256, counts, exit code) and finishes the
+ * row.  A run that is never ended stays unfinished (and unlisted in
+ * custody); free it with spoor_case_run_end or spoor_case_run_abort.
+ */
+struct spoor_case_run;
+
+struct spoor_case_run_opts {
+	const char *tool, *version;
+	int argc;
+	const char *const *argv;	/* the tool's command line */
+	const char *exhibit;		/* NULL when several or none */
+	const char *input_sha256;	/* the exhibit's, or NULL */
+	const char *event;		/* NULL: "analysed" */
+	const char *purpose;		/* may be NULL */
+};
+
+SPOOR_API struct spoor_case_run *
+spoor_case_run_begin(struct spoor_case *c, const struct spoor_case_run_opts *o,
+		     struct spoor_err *err);
+/* Store one record as its JSONL line; rtype NULL: r->type; exhibit:
+ * the record's "exhibit" field, else the run's.  *id may be NULL. */
+SPOOR_API int spoor_case_run_add(struct spoor_case_run *run,
+				 const char *rtype,
+				 const struct spoor_record *r, int64_t *id,
+				 struct spoor_err *err);
+/* counts_json: a JSON object (NULL: {"records":N}).  Frees run. */
+SPOOR_API int spoor_case_run_end(struct spoor_case_run *run, int exit_code,
+				 const char *counts_json,
+				 struct spoor_err *err);
+/* Commit what was added and free the run, leaving it unfinished. */
+SPOOR_API void spoor_case_run_abort(struct spoor_case_run *run);
+/* Records added so far. */
+SPOOR_API uint64_t spoor_case_run_count(const struct spoor_case_run *run);
+/* Commit a batch that has held the case's write lock for a second or
+ * more, so that other tools can record meanwhile: call it while the
+ * tool works between records (e.g. from a progress callback). */
+SPOOR_API int spoor_case_run_tick(struct spoor_case_run *run,
+				  struct spoor_err *err);
+
+/*
+ * Tag records for the report: one custody event and one row per record
+ * id.  SPOOR_ENOTFOUND (nothing written) when an id is not a record.
+ * examiner NULL: the case's.
+ */
+SPOOR_API int spoor_case_tag(struct spoor_case *c, const int64_t *ids,
+			     size_t n, const char *label, const char *note,
+			     const char *examiner, struct spoor_err *err);
+
+/* What spoor_case_list lists; rows come as records of this type. */
+enum spoor_case_view {
+	SPOOR_CASE_EXHIBITS,	/* "exhibit": the exhibits columns */
+	SPOOR_CASE_RUNS,	/* "run": the runs columns + "records" */
+	SPOOR_CASE_TAGS,	/* "tag": tags columns + rtype, exhibit */
+	SPOOR_CASE_RECORDS,	/* "record": id, run_id, exhibit, rtype,
+				 * time, summary, json */
+	SPOOR_CASE_IDENTITIES,	/* "identity", see spoor_idmap */
+	SPOOR_CASE_CUSTODY,	/* "event": seq, prev, hash, time, event,
+				 * exhibit, examiner, tool, purpose, note,
+				 * json */
+};
+
+struct spoor_case_filter {
+	const char *rtype;	/* records: this type only */
+	const char *exhibit;	/* records: this exhibit only */
+	const char *grep;	/* records: JSON containing this text */
+	int64_t min_exhibits;	/* identities: 0: in 2+ exhibits or 2+
+				 * sources; N: in N+ exhibits */
+};
+
+/* Call cb for every row (non-zero from cb stops: SPOOR_ESTOPPED).
+ * filter may be NULL. */
+SPOOR_API int spoor_case_list(struct spoor_case *c, enum spoor_case_view v,
+			      const struct spoor_case_filter *filter,
+			      spoor_artifact_cb *cb, void *userdata,
+			      struct spoor_err *err);
+
+/*
+ * Check the case's custody.log (spoor_custody_verify_fd) and that every
+ * custody_seq of case.db names an event of the log with the right
+ * event name, exhibit and item_sha256 (exhibits), run_id (runs) or
+ * label (tags): so a deleted or edited last line, which the chain alone
+ * cannot show, is found when a row refers to it.  SPOOR_EFORMAT
+ * with c->bad_line (1-based) and a message naming the line.
+ */
+SPOOR_API int spoor_case_custody_verify(struct spoor_case *c,
+					struct spoor_custody_check *chk,
+					struct spoor_err *err);
+
+/*
+ * Identities across exhibits (the contacts graph): E.164 phone numbers,
+ * WhatsApp ids (...@s.whatsapp.net, ...@lid), Telegram user ids
+ * ("telegram:ID") and e-mail addresses (lower-cased) taken from the
+ * fields of artifact records (sender, recipient, contact, caller,
+ * account, participant roles), with where each appears.  A row (type
+ * "identity") per identity and place: identity, kind, exhibits (how
+ * many), sources, exhibit, plugin, rtype, role, count, first, last.
+ * spoor_case_list(SPOOR_CASE_IDENTITIES) does this in SQL over case.db;
+ * a spoor_idmap over the records of one run, in memory: at most
+ * max_places (identity, exhibit, plugin, rtype, role) entries are kept,
+ * later new ones are counted in spoor_idmap_dropped.
+ */
+struct spoor_idmap;
+
+SPOOR_API struct spoor_idmap *spoor_idmap_new(size_t max_places);
+SPOOR_API void spoor_idmap_free(struct spoor_idmap *m);
+SPOOR_API int spoor_idmap_add(struct spoor_idmap *m,
+			      const struct spoor_record *r,
+			      struct spoor_err *err);
+SPOOR_API uint64_t spoor_idmap_dropped(const struct spoor_idmap *m);
+/* Rows as for spoor_case_list, sorted by identity, exhibit, plugin. */
+SPOOR_API int spoor_idmap_list(struct spoor_idmap *m, int64_t min_exhibits,
+			       spoor_artifact_cb *cb, void *userdata,
+			       struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
 /* Evidence bundles: MANIFEST and its CMS signature                    */
 /* ------------------------------------------------------------------ */
 
@@ -1232,6 +1470,253 @@ struct spoor_signer {
 SPOOR_API int spoor_manifest_sign(const char *dir,
 				  const struct spoor_signer *s,
 				  struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Verification: the police side (bundle.md section 7)                 */
+/* ------------------------------------------------------------------ */
+
+/* The id-kp-documentSigning EKU (RFC 9336) an examiner must carry. */
+#define SPOOR_OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
+
+enum spoor_verdict {
+	SPOOR_VALID = 0,
+	SPOOR_VALID_WITH_WARNINGS = 1,
+	SPOOR_INVALID = 2,
+};
+
+struct spoor_magic;
+
+struct spoor_verify_opts {
+	const char *trust;	/* pinned root(s), PEM; or NULL */
+	const char *trust_fpr;	/* or: SHA-256 hex of the DER of a
+				 * self-signed root among the bundle's
+				 * certificates */
+	const char *recipient;	/* our unit; NULL: not checked (warning) */
+	const char *org;	/* the NGO's O=; NULL: not checked
+				 * (warning) */
+	const char *tsa_trust;	/* TSA root(s), PEM; NULL: a .tsr is not
+				 * checked (warning) */
+	const char *const *crls;	/* extra CRL files (PEM or DER) */
+	size_t ncrls;
+	const char *registry;	/* registry file (created if missing),
+				 * or NULL */
+	bool registry_update;	/* record a VALID bundle in the registry */
+	struct spoor_magic *magic;	/* for the content policy; NULL:
+					 * opened per call */
+	int64_t now;		/* verification time, 0: time(NULL) */
+};
+
+/* The outcome of one verification. */
+struct spoor_verification;
+
+/*
+ * Verify the bundle directory dir against every rule of bundle.md
+ * section 7: the CMS signature over the raw MANIFEST first, the chain
+ * to the pinned root only, algorithm allowlist, signer key usage, EKU
+ * documentSigning and organisation, RFC 3161 time, CRLs, the strict
+ * manifest grammar, every file (size, then streamed SHA-256), no extra
+ * or special file, recipient, registry (replay, rollback,
+ * equivocation, custody prefix), the custody chain and head, content
+ * policy.  *out gets the result (verdict, reasons, signed facts) even
+ * when the bundle is INVALID; the return value is 0 then.  A negative
+ * code only for a caller error or out of memory.
+ */
+SPOOR_API int spoor_verify_bundle(const char *dir,
+				  const struct spoor_verify_opts *o,
+				  struct spoor_verification **out,
+				  struct spoor_err *err);
+SPOOR_API void spoor_verification_free(struct spoor_verification *r);
+SPOOR_API enum spoor_verdict
+spoor_verify_verdict(const struct spoor_verification *r);
+/* "VALID", "VALID-WITH-WARNINGS", "INVALID". */
+SPOOR_API const char *spoor_verdict_name(enum spoor_verdict v);
+
+/*
+ * Reason i (0-based, < spoor_verify_nreasons): *fatal says whether it
+ * makes the bundle INVALID (else a warning); *code is a short stable
+ * key ("signature", "chain", "eku", "hash", "extra", ...); the return
+ * value is a one-line message.
+ */
+SPOOR_API size_t spoor_verify_nreasons(const struct spoor_verification *r);
+SPOOR_API const char *spoor_verify_reason(const struct spoor_verification *r,
+					  size_t i, bool *fatal,
+					  const char **code);
+
+/*
+ * A signed fact, only once the signature and the signer checked out
+ * (else NULL): "signer", "signer-sha256", "signing-time", "tsa-time",
+ * "bundle-id", "bundle-version", "case-id", "police-ref", "recipient",
+ * "created", "producer", "custody-count", "files", "bytes".
+ */
+SPOOR_API const char *spoor_verify_fact(const struct spoor_verification *r,
+					const char *key);
+
+/*
+ * After a VALID (or VALID-WITH-WARNINGS) result for dir: copy exactly
+ * the listed files into outdir (created; or an existing empty
+ * directory), then re-read and re-hash each copy.  Never follows a
+ * symlink; SPOOR_EINVAL for an INVALID result.
+ */
+SPOOR_API int spoor_verify_extract(const char *dir,
+				   const struct spoor_verification *r,
+				   const char *outdir, struct spoor_err *err);
+
+/*
+ * After a VALID (or VALID-WITH-WARNINGS) result r for dir: check a
+ * disclosure statement of spoor-report (text, "FORENSIC-DISCLOSURE 1",
+ * and its detached CMS signature sig) with the same trust rules as the
+ * bundle's signature; its bundle-id and case-id must be the bundle's, its
+ * commitment must recompute from pseudonym, id-norm and r, and the
+ * bundle's data/findings.json must list that commitment for that
+ * pseudonym.  Failures are added to r as "disclosure" reasons (making it
+ * INVALID); on success the facts "disclosed-pseudonym", "disclosed-id",
+ * "disclosure-signer" and "consent-ref" are added.
+ */
+SPOOR_API int spoor_verify_disclosure(const char *dir,
+				      struct spoor_verification *r,
+				      const char *text, const char *sig,
+				      const struct spoor_verify_opts *o,
+				      struct spoor_err *err);
+
+
+/* ------------------------------------------------------------------ */
+/* Reports: spoor-report's signed evidence bundle                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What spoor_report_build makes from a case directory (case.db +
+ * custody.log): a bundle directory as ../shared/docs/bundle.md section
+ * 4 describes (MANIFEST, MANIFEST.p7s, readme.txt, report/report.html,
+ * data/findings.json, data/case-uco.jsonld, data/hashes-flagged.json,
+ * custody/custody.log).  case.db is only read, except for the table
+ * `exports` (created if absent) that keeps each export's version and
+ * MANIFEST hash for the next export's bundle-version and supersedes.
+ */
+struct spoor_report_opts {
+	const char *case_dir;		/* holds case.db and custody.log */
+	const char *bundle;		/* output directory; must not exist */
+	const char *recipient;		/* police unit id */
+	const char *police_ref;		/* or NULL */
+	const char *lang;		/* "nl" (default, NULL) or "en" */
+	bool tagged_only;		/* only tagged records (and the whole
+					 * conversations of tagged messages) */
+	const struct spoor_signer *signer;
+	/* Pseudonymisation: identifiers of the reporter (phone numbers in
+	 * any format, names); the first one is the identifier the
+	 * pseudonym is derived from, the others are aliases. */
+	const char *const *pseudonymise;
+	size_t npseudonymise;
+	const char *master_key;		/* file: 64 hex digits or >= 32 bytes */
+	const char *map_to;		/* certificate the map is sealed to */
+	const char *map_out;		/* where the sealed map goes (outside
+					 * the bundle) */
+	const char *default_cc;		/* country code for national numbers;
+					 * NULL: "31" */
+	const char *producer;		/* "spoor-report 0.1.0" */
+};
+
+/* What a build made. */
+struct spoor_report_result {
+	char bundle_id[37];
+	uint64_t bundle_version;
+	char manifest_sha256[65];
+	char pseudonym[32];		/* "" without pseudonymisation */
+	char commitment[65];
+	uint64_t records;		/* records in the report */
+};
+
+/*
+ * Build, check and sign a bundle.  Everything is written to a temp dir
+ * next to o->bundle and renamed into place at the end, so a failure
+ * leaves no bundle; an existing o->bundle is refused (SPOOR_EOUTPUT).
+ * The signer is tried first; then the files are written, every file is
+ * checked with libmagic (spoor_report_content_check) and for left-over
+ * reporter identifiers, the 'exported' event is appended to the case's
+ * custody.log, the log copied, MANIFEST written and signed.  A custody
+ * log that already names the reporter is refused (it cannot be
+ * redacted).  SPOOR_EFORMAT for a broken case.
+ */
+SPOOR_API int spoor_report_build(struct spoor_ctx *ctx,
+				 const struct spoor_report_opts *o,
+				 struct spoor_report_result *res,
+				 struct spoor_err *err);
+
+/*
+ * The content policy (bundle.md section 8): every regular file under
+ * dir must be of an allowed MIME type by libmagic (text/plain,
+ * text/html, application/json, ...; CMS DER only under sealed/).  The
+ * first offending file is named in a SPOOR_EFORMAT error; a symlink
+ * or other non-regular file is SPOOR_EFORMAT too.
+ */
+SPOOR_API int spoor_report_content_check(const char *dir,
+					 struct spoor_err *err);
+
+/*
+ * The reporter pseudonym of bundle.md section 8: K_case =
+ * HKDF-SHA256(master, salt "tdh-pseudonym-v1", info case_id); P =
+ * "RPT-" base32(first 15 bytes of HMAC-SHA256(K_case, "reporter" 0x00
+ * id_norm)) into p[32]; and, when r_hex (64 hex digits) is given, the
+ * commitment SHA-256("commit-v1" 0x00 P 0x00 id_norm 0x00 r_hex) as
+ * hex into c[65] (c may be NULL).
+ */
+SPOOR_API int spoor_report_pseudonym(const unsigned char *master,
+				     size_t master_len, const char *case_id,
+				     const char *id_norm, const char *r_hex,
+				     char p[32], char c[65],
+				     struct spoor_err *err);
+
+/*
+ * Write an RFC 3161 request over bundle/MANIFEST.p7s (SHA-256, a
+ * 64-bit random nonce, certReq) to out (DER).
+ */
+SPOOR_API int spoor_report_timestamp_request(const char *bundle,
+					     const char *out,
+					     struct spoor_err *err);
+
+/*
+ * Add the RFC 3161 reply as bundle/MANIFEST.p7s.tsr after checking that
+ * it was granted, that its imprint is SHA-256 over MANIFEST.p7s and,
+ * when request is given, that its nonce is the request's.  The
+ * signature and MANIFEST are not touched; an existing .tsr is refused.
+ */
+SPOOR_API int spoor_report_attach_timestamp(const char *bundle,
+					    const char *reply,
+					    const char *request,
+					    struct spoor_err *err);
+
+/* A disclosure statement (FORENSIC-DISCLOSURE 1) for one pseudonym. */
+struct spoor_disclosure_opts {
+	const char *map;		/* the sealed map (AuthEnvelopedData) */
+	const char *map_key;		/* key + certificate that open it */
+	const char *map_cert;
+	const char *map_passphrase;	/* may be NULL */
+	const char *pseudonym;
+	const char *consent_ref;
+	const char *consent_date;	/* YYYY-MM-DD */
+	const struct spoor_signer *signer;
+	const char *out;		/* statement; signature at out.p7s */
+};
+
+/*
+ * Open the map, check that it holds the pseudonym and that its
+ * commitment recomputes, and write
+ *
+ *   FORENSIC-DISCLOSURE 1
+ *   bundle-id: <uuid>
+ *   case-id: <case id>
+ *   pseudonym: RPT-...
+ *   id-norm: tel:+31...
+ *   r: <64 hex>
+ *   commitment: <64 hex>
+ *   consent-ref: <ref>
+ *   consent-date: <YYYY-MM-DD>
+ *   created: <YYYY-MM-DDTHH:MM:SSZ>
+ *
+ * (LF endings) to out and its detached CMS signature (DER, CAdES-BES,
+ * as a MANIFEST) to out.p7s.
+ */
+SPOOR_API int spoor_report_disclose(const struct spoor_disclosure_opts *d,
+				    struct spoor_err *err);
 
 #ifdef __cplusplus
 }

@@ -242,6 +242,36 @@ void wr_json_record(struct sbuf *b, const struct spoor_record *r)
 	json_record(b, r);
 }
 
+void wr_json_string(struct sbuf *b, const char *p, size_t n)
+{
+	sbuf_addc(b, '"');
+	json_str_body(b, p, n);
+	sbuf_addc(b, '"');
+}
+
+/* The JSONL writer's line without its LF: the same json_record. */
+char *spoor_record_json(const struct spoor_record *r, size_t *len,
+			struct spoor_err *err)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (r->overflow) {
+		spoor_err_set(err, SPOOR_EINTERNAL, 0,
+			      "record with too many fields");
+		return NULL;
+	}
+	json_record(&b, r);
+	if (b.failed || !b.buf) {
+		sbuf_release(&b);
+		spoor_err_set(err, SPOOR_ELIMIT, 0,
+			      "record too large to write");
+		return NULL;
+	}
+	if (len)
+		*len = b.len;
+	return b.buf;
+}
+
 /* ---- CSV (RFC 4180) ---- */
 
 static void csv_cell(struct sbuf *b, const char *p, size_t n)

@@ -20,6 +20,8 @@ bool wr_sanitize(struct sbuf *out, const char *p, size_t n,
 void wr_hex(struct sbuf *out, const char *p, size_t n);
 /* Append r as one JSON object (no newline). */
 void wr_json_record(struct sbuf *b, const struct spoor_record *r);
+/* Append p[0..n) as one quoted JSON string (bad UTF-8 as U+FFFD). */
+void wr_json_string(struct sbuf *b, const char *p, size_t n);
 
 struct dfxml;
 struct dfxml *dfxml_new(FILE *out, const struct spoor_writer_info *info,
