@@ -37,7 +37,8 @@ static const char help_text[] =
 	"      --list-plugins     list the plugins found and exit\n"
 	"      --plugin=NAME      run only this plugin (repeatable)\n"
 	"      --type=TYPE        write only records of TYPE: message,\n"
-	"                         contact, call, account (repeatable)\n"
+	"                         contact, call, account, participant,\n"
+	"                         attachment (repeatable)\n"
 	"      --format=FORMAT    jsonl (default), csv, text (conversations)\n"
 	"      --exhibit=ID       exhibit id in records (default: file name)\n"
 	"      --tz=ZONE          zone of local times in chat exports (IANA\n"
@@ -428,6 +429,8 @@ int main(int argc, char **argv)
 			    strcmp(optarg, "contact") &&
 			    strcmp(optarg, "call") &&
 			    strcmp(optarg, "account") &&
+			    strcmp(optarg, "participant") &&
+			    strcmp(optarg, "attachment") &&
 			    strcmp(optarg, "note"))
 				cli_usage_error("unknown --type '%s'", optarg);
 			o.types[o.ntypes++] = optarg;

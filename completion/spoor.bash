@@ -36,7 +36,7 @@ _spoor_tool()
 	--lang) mapfile -t COMPREPLY < <(compgen -W "nl en" -- "$cur")
 		return ;;
 	--type) mapfile -t COMPREPLY < <(compgen -W \
-			"message contact call account file" -- "$cur")
+			"message contact call account participant attachment file" -- "$cur")
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

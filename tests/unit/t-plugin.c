@@ -122,8 +122,13 @@ int main(void)
 		ok(a != NULL, "example plugin loads");
 		if (!a)
 			return done_testing();
-		is_int((long long)spoor_artifacts_nplugins(a), 1, "one plugin");
+		/* the one named, plus the built-in ios-backup source checks,
+		 * which always run (an encrypted backup is never silent) */
+		is_int((long long)spoor_artifacts_nplugins(a), 2,
+		       "one plugin and the built-in");
 		is_str(spoor_artifacts_plugin(a, 0)->name, "example", "name");
+		is_str(spoor_artifacts_plugin(a, 1)->name, "ios-backup",
+		       "built-in ios-backup");
 		is_int(spoor_artifacts_plugin(a, 0)->abi, SPOOR_PLUGIN_ABI,
 		       "abi");
 		ok(mkdtemp(dir) != NULL, "temp dir");
