@@ -523,6 +523,21 @@ static void *h_read_file(const struct spoor_host *h, const char *path,
 	return buf;
 }
 
+static int h_open_file(const struct spoor_host *h, const char *path)
+{
+	struct hrun *r = R(h);
+	struct asrc_entry *e = asrc_find(r->src, path);
+	struct spoor_err err;
+	int fd;
+
+	if (!e)
+		return -1;
+	fd = asrc_open_fd(r->src, e, &err);
+	if (fd < 0)
+		h_log(h, SPOOR_LOG_WARN, "%s", err.msg);
+	return fd;
+}
+
 static void h_free_buf(const struct spoor_host *h, void *buf)
 {
 	(void)h;
@@ -851,6 +866,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 				.not_understood = h_not_understood,
 				.option = h_option,
 				.read_file = h_read_file,
+				.open_file = h_open_file,
 				.free_buf = h_free_buf,
 				.exists = h_exists,
 				.resolve = h_resolve,

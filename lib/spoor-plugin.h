@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define SPOOR_PLUGIN_ABI_MAJOR 1
-#define SPOOR_PLUGIN_ABI_MINOR 0
+#define SPOOR_PLUGIN_ABI_MINOR 1
 /* Major in the high 16 bits, minor in the low 16 bits. */
 #define SPOOR_PLUGIN_ABI_MAKE(maj, min) (((maj) << 16) | ((min) & 0xffff))
 #define SPOOR_PLUGIN_ABI \
@@ -178,6 +178,15 @@ struct spoor_host {
 	 * emit them with recovered_from "main".
 	 */
 	struct spoor_db *(*db_main)(struct spoor_db *db);
+
+	/*
+	 * ABI 1.1: open a file of the evidence as a stream, for formats too
+	 * large to read whole (an XML backup with base64 media): a
+	 * read-only file descriptor that the plugin closes, or -1 when the
+	 * file is absent or unreadable (logged).  Check SPOOR_HOST_HAS(h,
+	 * open_file) first: an older host lacks it.
+	 */
+	int (*open_file)(const struct spoor_host *h, const char *path);
 	/* (append new members here; never insert or reorder) */
 };
 
@@ -195,6 +204,12 @@ struct spoor_plugin {
 	 * host counts an error and goes on with the next file. */
 	int (*run)(const struct spoor_host *h, const char *path);
 };
+
+/* Whether the host passed to a plugin has member m (added in a later
+ * minor than the host's). */
+#define SPOOR_HOST_HAS(h, m) \
+	((h)->size >= offsetof(struct spoor_host, m) + sizeof((h)->m) && \
+	 (h)->m != NULL)
 
 /* ---- helpers for plugins: building records without libspoor ---- */
 

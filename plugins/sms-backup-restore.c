@@ -25,12 +25,15 @@
  */
 #include "plugutil.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <libxml/xmlreader.h>
 #include <openssl/evp.h>
 
 #include "banned.h"
 
-#define MAX_FILE ((size_t)2 << 30)	/* read whole by the host, for now */
+#define MAX_FILE ((size_t)2 << 30)	/* read whole by a host before ABI 1.1 */
 #define MAX_TEXT ((size_t)1 << 20)	/* MMS text parts joined */
 #define MAX_PARTS 64			/* attachments kept per MMS */
 #define INBUF 65536
@@ -816,29 +819,63 @@ static int h_e164(void *ctx, const char *raw, const char *cc, char *out,
 	return c->h->phone_e164(c->h, raw, cc, out, size);
 }
 
-static int run(const struct spoor_host *h, const char *path)
+struct fdsrc {
+	int fd;
+};
+
+static long fd_read(void *ctx, char *buf, size_t n)
 {
-	struct hctx c = { h };
-	struct sbr_sink s = { &c, h_emit, h->option(h, "cc"), h_e164 };
+	struct fdsrc *f = ctx;
+	ssize_t got;
+
+	do
+		got = read(f->fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	return (long)got;
+}
+
+/* The whole file in memory: only for a host older than ABI 1.1. */
+static int run_whole(const struct spoor_host *h, const char *path,
+		     const struct sbr_sink *s)
+{
 	struct mem m = { 0 };
 	struct sbr_src src = { mem_read, &m };
 	char why[600];
 	uint64_t n;
-	size_t len;
-	char *buf;
+	char *buf = h->read_file(h, path, MAX_FILE, &m.len);
 
-	/* the host has no streaming read yet: the file comes whole, the
-	 * parse is streamed (see sbr_parse) */
-	buf = h->read_file(h, path, MAX_FILE, &len);
 	if (!buf) {
 		h->not_understood(h, path, "unreadable or larger than 2 GiB");
 		return 0;
 	}
 	m.p = buf;
-	m.len = len;
-	if (sbr_parse(&src, &s, why, sizeof(why), &n) < 0)
+	if (sbr_parse(&src, s, why, sizeof(why), &n) < 0)
 		h->not_understood(h, path, why);
 	h->free_buf(h, buf);
+	return 0;
+}
+
+static int run(const struct spoor_host *h, const char *path)
+{
+	struct hctx c = { h };
+	struct sbr_sink s = { &c, h_emit, h->option(h, "cc"), h_e164 };
+	struct fdsrc f;
+	struct sbr_src src = { fd_read, &f };
+	char why[600];
+	uint64_t n;
+
+	/* streamed from the evidence: a backup of hundreds of MB with
+	 * base64 media is never held whole */
+	if (!SPOOR_HOST_HAS(h, open_file))
+		return run_whole(h, path, &s);
+	f.fd = h->open_file(h, path);
+	if (f.fd < 0) {
+		h->not_understood(h, path, "unreadable");
+		return 0;
+	}
+	if (sbr_parse(&src, &s, why, sizeof(why), &n) < 0)
+		h->not_understood(h, path, why);
+	close(f.fd);
 	return 0;
 }
 
