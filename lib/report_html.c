@@ -49,6 +49,34 @@ static void td(FILE *f, const struct report *rep, sqlite3_stmt *st, int i,
 	fputs("</td>", f);
 }
 
+/*
+ * A heading (<hN id=...>) and a table: a header cell per k, a row per
+ * result row of sql with one cell per column; the columns whose bit is
+ * set in mono are shown in the fixed-width class.
+ */
+static int sql_table(FILE *f, struct report *rep, int level, const char *id,
+		     const char *title, const enum report_str *k, size_t nk,
+		     unsigned mono, const char *sql, struct spoor_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = report_prepare(rep, sql, &st, err);
+
+	if (rc)
+		return rc;
+	fprintf(f, "<h%d id=\"%s\">%s</h%d>\n<table>\n", level, id, title,
+		level);
+	th(f, rep, k, nk);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fputs("<tr>", f);
+		for (size_t i = 0; i < nk; i++)
+			td(f, rep, st, (int)i, (mono >> i) & 1u);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 static void kv(FILE *f, const struct report *rep, enum report_str k,
 	       const char *v, bool mono)
 {
@@ -136,25 +164,13 @@ static int method(FILE *f, struct report *rep, struct spoor_err *err)
 		RS_TOOL, RS_VERSION, RS_EXHIBIT, RS_PARAMETERS, RS_EXAMINER,
 		RS_STARTED, RS_FINISHED, RS_EXIT_CODE, RS_COUNTS,
 	};
-	sqlite3_stmt *st;
-	int rc = report_prepare(rep, "SELECT tool, version, exhibit, "
-				"parameters, examiner, started, finished, "
-				"exit_code, counts FROM runs ORDER BY id", &st,
-				err);
 
-	if (rc)
-		return rc;
-	fprintf(f, "<h2 id=\"method\">%s</h2>\n<table>\n", S(METHOD));
-	th(f, rep, k, ARRAY_SIZE(k));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		fputs("<tr>", f);
-		for (int i = 0; i < 9; i++)
-			td(f, rep, st, i, i == 3 || i == 8);
-		fputs("</tr>\n", f);
-	}
-	fputs("</table>\n", f);
-	sqlite3_finalize(st);
-	return 0;
+	return sql_table(f, rep, 2, "method", S(METHOD), k, ARRAY_SIZE(k),
+			 (1u << 3) | (1u << 8),
+			 "SELECT tool, version, exhibit, "
+			 "parameters, examiner, started, finished, "
+			 "exit_code, counts FROM runs ORDER BY id",
+			 err);
 }
 
 static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
@@ -163,29 +179,18 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 		RS_RECORD, RS_TYPE, RS_EXHIBIT, RS_LABEL, RS_NOTE,
 		RS_EXAMINER, RS_TIME_UTC, RS_DETAILS,
 	};
-	sqlite3_stmt *st;
-	int rc = report_prepare(rep, "SELECT r.id, r.rtype, r.exhibit, "
-				"t.label, t.note, t.examiner, t.time, "
-				"coalesce(json_extract(r.json, '$.text'), "
-				"json_extract(r.json, '$.name'), "
-				"json_extract(r.json, '$.path'), "
-				"json_extract(r.json, '$.phone')) FROM tags t "
-				"JOIN records r ON r.id = t.record_id "
-				"ORDER BY t.record_id, t.id", &st, err);
 
-	if (rc)
-		return rc;
-	fprintf(f, "<h3 id=\"tagged\">%s</h3>\n<table>\n", S(TAGGED));
-	th(f, rep, k, ARRAY_SIZE(k));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		fputs("<tr>", f);
-		for (int i = 0; i < 8; i++)
-			td(f, rep, st, i, false);
-		fputs("</tr>\n", f);
-	}
-	fputs("</table>\n", f);
-	sqlite3_finalize(st);
-	return 0;
+	return sql_table(f, rep, 3, "tagged", S(TAGGED), k, ARRAY_SIZE(k),
+			 0,
+			 "SELECT r.id, r.rtype, r.exhibit, "
+			 "t.label, t.note, t.examiner, t.time, "
+			 "coalesce(json_extract(r.json, '$.text'), "
+			 "json_extract(r.json, '$.name'), "
+			 "json_extract(r.json, '$.path'), "
+			 "json_extract(r.json, '$.phone')) FROM tags t "
+			 "JOIN records r ON r.id = t.record_id "
+			 "ORDER BY t.record_id, t.id",
+			 err);
 }
 
 static const char chat_sql[] =
@@ -321,32 +326,21 @@ static int contacts(FILE *f, struct report *rep, struct spoor_err *err)
 		RS_RECORD, RS_EXHIBIT, RS_APP, RS_NAME, RS_PHONE, RS_ACCOUNT,
 		RS_SOURCE,
 	};
-	sqlite3_stmt *st;
-	int rc = report_prepare(rep, "SELECT r.id, r.exhibit, "
-				"json_extract(r.json, '$.app'), "
-				"coalesce(json_extract(r.json, '$.name'), "
-				"json_extract(r.json, '$.push_name')), "
-				"coalesce(json_extract(r.json, '$.phone'), "
-				"json_extract(r.json, '$.phone_raw')), "
-				"json_extract(r.json, '$.jid'), "
-				"json_extract(r.json, '$.source_path') "
-				"FROM records r JOIN sel s ON s.record_id = "
-				"r.id WHERE r.rtype IN ('contact', 'account') "
-				"ORDER BY s.tagged DESC, r.id", &st, err);
 
-	if (rc)
-		return rc;
-	fprintf(f, "<h3 id=\"contacts\">%s</h3>\n<table>\n", S(CONTACTS));
-	th(f, rep, k, ARRAY_SIZE(k));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		fputs("<tr>", f);
-		for (int i = 0; i < 7; i++)
-			td(f, rep, st, i, false);
-		fputs("</tr>\n", f);
-	}
-	fputs("</table>\n", f);
-	sqlite3_finalize(st);
-	return 0;
+	return sql_table(f, rep, 3, "contacts", S(CONTACTS), k, ARRAY_SIZE(k),
+			 0,
+			 "SELECT r.id, r.exhibit, "
+			 "json_extract(r.json, '$.app'), "
+			 "coalesce(json_extract(r.json, '$.name'), "
+			 "json_extract(r.json, '$.push_name')), "
+			 "coalesce(json_extract(r.json, '$.phone'), "
+			 "json_extract(r.json, '$.phone_raw')), "
+			 "json_extract(r.json, '$.jid'), "
+			 "json_extract(r.json, '$.source_path') "
+			 "FROM records r JOIN sel s ON s.record_id = "
+			 "r.id WHERE r.rtype IN ('contact', 'account') "
+			 "ORDER BY s.tagged DESC, r.id",
+			 err);
 }
 
 static int calls(FILE *f, struct report *rep, struct spoor_err *err)
@@ -461,26 +455,15 @@ static int file_summary(FILE *f, struct report *rep, struct spoor_err *err)
 	static const enum report_str k[] = {
 		RS_EXHIBIT, RS_CATEGORY, RS_NCOUNT,
 	};
-	sqlite3_stmt *st;
-	int rc = report_prepare(rep, "SELECT r.exhibit, coalesce("
-				"json_extract(r.json, '$.category'), '-'), "
-				"count(*) FROM records r JOIN sel s ON "
-				"s.record_id = r.id WHERE r.rtype = 'file' "
-				"GROUP BY 1, 2 ORDER BY 1, 2", &st, err);
 
-	if (rc)
-		return rc;
-	fprintf(f, "<h3 id=\"files\">%s</h3>\n<table>\n", S(FILE_SUMMARY));
-	th(f, rep, k, ARRAY_SIZE(k));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		fputs("<tr>", f);
-		for (int i = 0; i < 3; i++)
-			td(f, rep, st, i, false);
-		fputs("</tr>\n", f);
-	}
-	fputs("</table>\n", f);
-	sqlite3_finalize(st);
-	return 0;
+	return sql_table(f, rep, 3, "files", S(FILE_SUMMARY), k, ARRAY_SIZE(k),
+			 0,
+			 "SELECT r.exhibit, coalesce("
+			 "json_extract(r.json, '$.category'), '-'), "
+			 "count(*) FROM records r JOIN sel s ON "
+			 "s.record_id = r.id WHERE r.rtype = 'file' "
+			 "GROUP BY 1, 2 ORDER BY 1, 2",
+			 err);
 }
 
 /* The custody log of the case, one row per event (parsed by SQLite's
