@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/bn.h>
@@ -30,6 +31,8 @@ static const char synopsis[] =
 	"       spoor-key new --name NAME -o PREFIX\n"
 	"       spoor-key issue --ca DIR --csr FILE -o CERT [--days N]\n"
 	"       spoor-key recipient --ca DIR --name UNIT -o PREFIX [--days N]\n"
+	"       spoor-key crl --ca DIR -o FILE [--revoke CERT]... [--reason R]\n"
+	"                 [--days N]\n"
 	"       spoor-key fingerprint CERT\n"
 	"       spoor-key -h | -V\n";
 
@@ -45,6 +48,10 @@ static const char help_text[] =
 	"               documentSigning, O= the organisation (default 365 days)\n"
 	"  recipient    PREFIX.key (RSA 3072) and PREFIX.crt for a police unit\n"
 	"               (keyEncipherment), for tests and small deployments\n"
+	"  crl          a v2 CRL (PEM) signed by the issuing CA, listing every\n"
+	"               certificate revoked so far (DIR/revoked.txt), with a\n"
+	"               CRL number (DIR/crlnumber, incremented) and AKI;\n"
+	"               nextUpdate in --days (default 30)\n"
 	"  fingerprint  the SHA-256 of the certificate's DER, in hex and in\n"
 	"               groups of four to read out\n"
 	"\n"
@@ -53,6 +60,12 @@ static const char help_text[] =
 	"      --ca=DIR               the CA directory of init-ca\n"
 	"      --csr=FILE             the examiner's request\n"
 	"      --days=N               validity\n"
+	"      --revoke=CERT          crl: add this certificate of the issuing\n"
+	"                             CA to the revoked ones (repeatable)\n"
+	"      --reason=R             crl: reason of the new revocations:\n"
+	"                             unspecified, keyCompromise,\n"
+	"                             affiliationChanged, superseded,\n"
+	"                             cessationOfOperation\n"
 	"      --passphrase-file=F    read the passphrase from F (first line);\n"
 	"                             else $SPOOR_PASSPHRASE, else a prompt\n"
 	"  -o, --output=PATH          output prefix or file (never overwritten)\n"
@@ -64,9 +77,12 @@ static const char help_text[] =
 
 #define DOC_SIGNING "1.3.6.1.5.5.7.3.36"
 #define PASS_MAX 1024
+#define REVOKED_MAX 100000	/* lines of DIR/revoked.txt */
+#define CRL_NUMBER_MAX ((int64_t)1 << 62)
 
 enum {
 	OPT_ORG = 256, OPT_NAME, OPT_CA, OPT_CSR, OPT_DAYS, OPT_PASSFILE,
+	OPT_REVOKE, OPT_REASON,
 };
 
 static const struct option long_opts[] = {
@@ -78,12 +94,16 @@ static const struct option long_opts[] = {
 	{ "org", required_argument, NULL, OPT_ORG },
 	{ "output", required_argument, NULL, 'o' },
 	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "revoke", required_argument, NULL, OPT_REVOKE },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct opts {
-	const char *org, *name, *ca, *csr, *out, *passfile;
+	const char *org, *name, *ca, *csr, *out, *passfile, *reason;
+	const char **revoke;		/* crl: --revoke CERT... */
+	size_t nrevoke;
 	int64_t days;
 	char pass[PASS_MAX];
 	bool have_pass;
@@ -500,6 +520,363 @@ static int cmd_recipient(struct opts *o)
 	return EXIT_OK;
 }
 
+/* ---- crl: DIR/revoked.txt and DIR/crlnumber ---- */
+
+static const struct {
+	const char *name;
+	int code;
+} reasons[] = {
+	{ "unspecified", CRL_REASON_UNSPECIFIED },
+	{ "keyCompromise", CRL_REASON_KEY_COMPROMISE },
+	{ "affiliationChanged", CRL_REASON_AFFILIATION_CHANGED },
+	{ "superseded", CRL_REASON_SUPERSEDED },
+	{ "cessationOfOperation", CRL_REASON_CESSATION_OF_OPERATION },
+};
+
+/* One revoked certificate: serial as upper-case hex (BN_bn2hex), the
+ * revocation time as GeneralizedTime text, a reasons[] index or -1. */
+struct revoked {
+	char *serial;
+	char when[16];
+	int reason;
+};
+
+struct revlist {
+	struct revoked *r;
+	size_t n;
+};
+
+static int reason_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(name, reasons[i].name))
+			return (int)i;
+	return -1;
+}
+
+/* hex (1..40 hex digits) normalised through a BIGNUM; NULL if bad. */
+static char *serial_norm(const char *hex)
+{
+	BIGNUM *bn = NULL;
+	char *s = NULL;
+	size_t n = strlen(hex);
+
+	if (n == 0 || n > 40 || strspn(hex, "0123456789ABCDEFabcdef") != n ||
+	    BN_hex2bn(&bn, hex) != (int)n)
+		goto out;
+	s = BN_bn2hex(bn);
+out:
+	BN_free(bn);
+	return s;
+}
+
+static char *cert_serial(const char *path, X509 *x)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *s = bn && !BN_is_negative(bn) ? BN_bn2hex(bn) : NULL;
+
+	BN_free(bn);
+	if (!s)
+		cli_die(EXIT_INPUT, "'%s' has a bad serial number", path);
+	return s;
+}
+
+static void revlist_add(struct revlist *l, char *serial, const char *when,
+			int reason)
+{
+	struct revoked *r = realloc(l->r, (l->n + 1) * sizeof(*l->r));
+
+	if (!r)
+		cli_die(EXIT_OUTPUT, "out of memory");
+	l->r = r;
+	r[l->n].serial = serial;
+	snprintf(r[l->n].when, sizeof(r[l->n].when), "%s", when);
+	r[l->n].reason = reason;
+	l->n++;
+}
+
+static bool revlist_has(const struct revlist *l, const char *serial)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->r[i].serial, serial))
+			return true;
+	return false;
+}
+
+static void revlist_free(struct revlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		OPENSSL_free(l->r[i].serial);
+	free(l->r);
+	l->r = NULL;
+	l->n = 0;
+}
+
+/* A GeneralizedTime "YYYYMMDDHHMMSSZ" that OpenSSL accepts. */
+static bool when_ok(const char *s)
+{
+	ASN1_GENERALIZEDTIME *t;
+	bool ok;
+
+	if (strlen(s) != 15 || strspn(s, "0123456789") != 14 || s[14] != 'Z')
+		return false;
+	t = ASN1_GENERALIZEDTIME_new();
+	ok = t && ASN1_GENERALIZEDTIME_set_string(t, s) == 1;
+	ASN1_GENERALIZEDTIME_free(t);
+	return ok;
+}
+
+/* DIR/revoked.txt: "SERIAL<TAB>YYYYMMDDHHMMSSZ<TAB>reason|-" per line. */
+static void read_revoked(const char *path, struct revlist *l)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL, *t1, *t2, *sn;
+	size_t cap = 0, no = 0;
+	ssize_t n;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return;
+		cli_die(EXIT_INPUT, "cannot open '%s': %s", path,
+			strerror(errno));
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		no++;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		t1 = n < 200 ? strchr(line, '\t') : NULL;
+		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (t2) {
+			*t1++ = '\0';
+			*t2++ = '\0';
+		}
+		sn = t2 ? serial_norm(line) : NULL;
+		if (!sn || !when_ok(t1) || (strcmp(t2, "-") &&
+					    reason_index(t2) < 0) ||
+		    revlist_has(l, sn) || no > REVOKED_MAX)
+			cli_die(EXIT_INPUT, "'%s' line %zu is malformed",
+				path, no);
+		revlist_add(l, sn, t1, strcmp(t2, "-") ? reason_index(t2)
+						       : -1);
+	}
+	free(line);
+	if (ferror(f))
+		cli_die(EXIT_INPUT, "cannot read '%s'", path);
+	fclose(f);
+}
+
+/* The last CRL number issued (DIR/crlnumber, decimal), 0 if none. */
+static int64_t read_crlnumber(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char buf[32] = "";
+	int64_t v = 0;
+	size_t n;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		cli_die(EXIT_INPUT, "cannot open '%s': %s", path,
+			strerror(errno));
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	if (cli_parse_int(buf, 1, CRL_NUMBER_MAX - 1, &v))
+		cli_die(EXIT_INPUT, "'%s' is not a CRL number", path);
+	return v;
+}
+
+/* Replace DIR/name with text (temp file, fsync, rename). */
+static void save_file(const char *dir, const char *name, const char *text,
+		      size_t len)
+{
+	char *tmp = join(dir, "/.spoor-key.tmp"), *dst = join(dir, name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		      O_CLOEXEC, 0600);
+	bool ok = fd >= 0;
+
+	while (ok && len) {
+		ssize_t w = write(fd, text, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		if (ok) {
+			text += w;
+			len -= (size_t)w;
+		}
+	}
+	if (fd >= 0 && (fsync(fd) || close(fd)))
+		ok = false;
+	if (!ok || rename(tmp, dst)) {
+		int e = errno;
+
+		unlink(tmp);
+		cli_die(EXIT_OUTPUT, "cannot write '%s': %s", dst,
+			strerror(e));
+	}
+	free(tmp);
+	free(dst);
+}
+
+static void save_state(const char *dir, const struct revlist *l,
+		       int64_t number)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&buf, &len);
+	char num[32];
+
+	if (!m)
+		cli_die(EXIT_OUTPUT, "out of memory");
+	for (i = 0; i < l->n; i++)
+		fprintf(m, "%s\t%s\t%s\n", l->r[i].serial, l->r[i].when,
+			l->r[i].reason < 0 ? "-" :
+			reasons[l->r[i].reason].name);
+	if (fclose(m))
+		cli_die(EXIT_OUTPUT, "out of memory");
+	save_file(dir, "/revoked.txt", buf, len);
+	free(buf);
+	snprintf(num, sizeof(num), "%lld\n", (long long)number);
+	save_file(dir, "/crlnumber", num, strlen(num));
+}
+
+static void crl_add_revoked(X509_CRL *crl, const struct revoked *r)
+{
+	X509_REVOKED *rv = X509_REVOKED_new();
+	ASN1_TIME *t = ASN1_TIME_new();
+	BIGNUM *bn = NULL;
+	ASN1_INTEGER *sn = NULL;
+	ASN1_ENUMERATED *e = NULL;
+	bool ok;
+
+	ok = rv && t && BN_hex2bn(&bn, r->serial) &&
+	     (sn = BN_to_ASN1_INTEGER(bn, NULL)) &&
+	     ASN1_TIME_set_string_X509(t, r->when) &&
+	     X509_REVOKED_set_serialNumber(rv, sn) &&
+	     X509_REVOKED_set_revocationDate(rv, t);
+	if (ok && r->reason >= 0)
+		ok = (e = ASN1_ENUMERATED_new()) &&
+		     ASN1_ENUMERATED_set(e, reasons[r->reason].code) &&
+		     X509_REVOKED_add1_ext_i2d(rv, NID_crl_reason, e, 0, 0);
+	if (!ok || !X509_CRL_add0_revoked(crl, rv))
+		die_ssl(EXIT_OUTPUT, "cannot make the CRL");
+	ASN1_ENUMERATED_free(e);
+	ASN1_INTEGER_free(sn);
+	BN_free(bn);
+	ASN1_TIME_free(t);
+}
+
+/* A v2 CRL of the issuing CA: AKI, CRL number, every revoked one. */
+static X509_CRL *make_crl(X509 *ica, EVP_PKEY *ikey,
+			  const struct revlist *l, int64_t number,
+			  int64_t days)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *last = X509_gmtime_adj(NULL, 0);
+	ASN1_TIME *next = X509_time_adj_ex(NULL, (int)days, 0, NULL);
+	ASN1_INTEGER *num = ASN1_INTEGER_new();
+	X509_EXTENSION *aki;
+	X509V3_CTX ctx;
+	size_t i;
+
+	if (!crl || !last || !next || !num || !X509_CRL_set_version(crl, 1) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ica)) ||
+	    !X509_CRL_set1_lastUpdate(crl, last) ||
+	    !X509_CRL_set1_nextUpdate(crl, next) ||
+	    !ASN1_INTEGER_set_int64(num, number))
+		die_ssl(EXIT_OUTPUT, "cannot make the CRL");
+	for (i = 0; i < l->n; i++)
+		crl_add_revoked(crl, &l->r[i]);
+	X509V3_set_ctx(&ctx, ica, NULL, NULL, crl, 0);
+	aki = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
+				  "keyid:always");
+	if (!aki || !X509_CRL_add_ext(crl, aki, -1) ||
+	    !X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) ||
+	    !X509_CRL_sort(crl) || !X509_CRL_sign(crl, ikey, EVP_sha256()))
+		die_ssl(EXIT_OUTPUT, "cannot sign the CRL");
+	X509_EXTENSION_free(aki);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	return crl;
+}
+
+/* Add the --revoke certificates (each must be the issuing CA's). */
+static void add_revocations(struct opts *o, X509 *ica, struct revlist *l)
+{
+	char now[16];
+	struct tm tm;
+	time_t t = time(NULL);
+	size_t i;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(now, sizeof(now), "%Y%m%d%H%M%SZ", &tm))
+		cli_die(EXIT_OUTPUT, "cannot get the time");
+	for (i = 0; i < o->nrevoke; i++) {
+		X509 *x = read_cert(o->revoke[i]);
+		char *sn;
+
+		if (X509_check_issued(ica, x) != X509_V_OK ||
+		    X509_verify(x, X509_get0_pubkey(ica)) != 1)
+			cli_die(EXIT_INPUT, "'%s' was not issued by the "
+				"issuing CA", o->revoke[i]);
+		sn = cert_serial(o->revoke[i], x);
+		X509_free(x);
+		if (revlist_has(l, sn)) {
+			cli_warn("'%s' is already revoked", o->revoke[i]);
+			OPENSSL_free(sn);
+			continue;
+		}
+		revlist_add(l, sn, now, o->reason ? reason_index(o->reason)
+						  : -1);
+	}
+}
+
+static int cmd_crl(struct opts *o)
+{
+	struct revlist l = { NULL, 0 };
+	EVP_PKEY *ikey;
+	X509 *ica;
+	X509_CRL *crl;
+	int64_t number;
+	char *p;
+	BIO *b;
+
+	if (!o->ca || !o->out)
+		cli_usage_error("crl needs --ca and -o%s", "");
+	if (o->reason && !o->nrevoke)
+		cli_usage_error("--reason needs --revoke%s", "");
+	read_revoked(p = join(o->ca, "/revoked.txt"), &l);
+	free(p);
+	number = read_crlnumber(p = join(o->ca, "/crlnumber")) + 1;
+	free(p);
+	load_ca(o, &ica, &ikey);
+	wipe(o);
+	add_revocations(o, ica, &l);
+	crl = make_crl(ica, ikey, &l, number, o->days ? o->days : 30);
+	b = create(o->out, 0644);
+	/* the number is used up before the CRL exists: never twice */
+	save_state(o->ca, &l, number);
+	finish(b, o->out, PEM_write_bio_X509_CRL(b, crl));
+	printf("crl: %s\ncrl-number: %lld\nrevoked: %zu\n", o->out,
+	       (long long)number, l.n);
+	revlist_free(&l);
+	X509_CRL_free(crl);
+	X509_free(ica);
+	EVP_PKEY_free(ikey);
+	return EXIT_OK;
+}
+
 static int cmd_fingerprint(const char *path)
 {
 	X509 *x = read_cert(path);
@@ -522,7 +899,7 @@ static int cmd_fingerprint(const char *path)
 int main(int argc, char **argv)
 {
 	static const char *const cmds[] = { "init-ca", "new", "issue",
-		"recipient", "fingerprint" };
+		"recipient", "fingerprint", "crl" };
 	struct opts o;
 	int c, cmd = -1, rc;
 	size_t i;
@@ -571,6 +948,19 @@ int main(int argc, char **argv)
 		case OPT_PASSFILE:
 			o.passfile = optarg;
 			break;
+		case OPT_REVOKE:
+			o.revoke = realloc(o.revoke, (o.nrevoke + 1) *
+					   sizeof(*o.revoke));
+			if (!o.revoke)
+				cli_die(EXIT_OUTPUT, "out of memory");
+			o.revoke[o.nrevoke++] = optarg;
+			break;
+		case OPT_REASON:
+			if (reason_index(optarg) < 0)
+				cli_usage_error("unknown --reason '%s'",
+						optarg);
+			o.reason = optarg;
+			break;
 		default:
 			cli_usage_error(NULL, NULL);
 		}
@@ -595,12 +985,19 @@ int main(int argc, char **argv)
 			cli_usage_error("fingerprint takes one CERT%s", "");
 		rc = cmd_fingerprint(argv[optind]);
 		break;
+	case 5:
+		if (optind != argc)
+			cli_usage_error("unexpected argument '%s'",
+					argv[optind]);
+		rc = cmd_crl(&o);
+		break;
 	default:
 		cli_usage_error(optind < argc ? "unknown command '%s'"
 				: "no command given%s",
 				optind < argc ? argv[optind] : "");
 	}
 	wipe(&o);
+	free(o.revoke);
 	cli_close_stdout();
 	return rc;
 }

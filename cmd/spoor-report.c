@@ -20,7 +20,7 @@ static const char synopsis[] =
 	"                    [--tagged-only] [--police-ref REF]\n"
 	"                    [--passphrase-file F] [--pseudonymise ID]...\n"
 	"                    [--master-key FILE --map-to CERT --map-out FILE]\n"
-	"                    [--cc CODE] [-qv]\n"
+	"                    [--cc CODE] [--crl FILE]... [-qv]\n"
 	"       spoor-report check DIR\n"
 	"       spoor-report timestamp-request BUNDLE -o REQ.tsq\n"
 	"       spoor-report attach-timestamp [--request REQ.tsq] BUNDLE\n"
@@ -63,6 +63,8 @@ static const char help_text[] =
 	"                         encrypted to (the organisation's own)\n"
 	"      --map-out=FILE     where the sealed map goes (not the bundle)\n"
 	"      --cc=CODE          country code of national numbers (31)\n"
+	"      --crl=FILE         a CRL (DER or PEM) of the issuing CA, copied\n"
+	"                         into certs/crl/ (repeatable)\n"
 	"      --request=REQ.tsq  attach-timestamp: also check the nonce\n"
 	"  -q, --quiet            errors only\n"
 	"  -v, --verbose          more messages\n"
@@ -78,6 +80,7 @@ enum {
 	OPT_POLICE_REF, OPT_LANG, OPT_TAGGED, OPT_PSEUDO, OPT_MASTER,
 	OPT_MAP_TO, OPT_MAP_OUT, OPT_CC, OPT_REQUEST, OPT_MAP, OPT_MAP_KEY,
 	OPT_MAP_CERT, OPT_MAP_PASSFILE, OPT_CONSENT_REF, OPT_CONSENT_DATE,
+	OPT_CRL,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +90,7 @@ static const struct option long_opts[] = {
 	{ "chain", required_argument, NULL, OPT_CHAIN },
 	{ "consent-date", required_argument, NULL, OPT_CONSENT_DATE },
 	{ "consent-ref", required_argument, NULL, OPT_CONSENT_REF },
+	{ "crl", required_argument, NULL, OPT_CRL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "lang", required_argument, NULL, OPT_LANG },
@@ -115,8 +119,8 @@ struct args {
 	struct spoor_signer signer;
 	struct spoor_disclosure_opts d;
 	const char *out, *passfile, *map_passfile, *request;
-	const char **ids;
-	size_t nids;
+	const char **ids, **crls;
+	size_t nids, ncrls;
 	int verbosity;
 };
 
@@ -151,6 +155,13 @@ static void parse(int argc, char **argv, struct args *a)
 			if (!a->ids)
 				cli_die(EXIT_OUTPUT, "out of memory");
 			a->ids[a->nids++] = optarg;
+			break;
+		case OPT_CRL:
+			a->crls = realloc(a->crls, (a->ncrls + 1) *
+					  sizeof(*a->crls));
+			if (!a->crls)
+				cli_die(EXIT_OUTPUT, "out of memory");
+			a->crls[a->ncrls++] = optarg;
 			break;
 		case OPT_MASTER: a->o.master_key = optarg; break;
 		case OPT_MAP_TO: a->o.map_to = optarg; break;
@@ -199,6 +210,8 @@ static int do_build(struct args *a)
 	a->o.signer = &a->signer;
 	a->o.pseudonymise = a->ids;
 	a->o.npseudonymise = a->nids;
+	a->o.crls = a->crls;
+	a->o.ncrls = a->ncrls;
 	a->o.producer = producer;
 	rc = spoor_report_build(ctx, &a->o, &res, &err);
 	cli_passphrase_free(pass);
@@ -302,6 +315,7 @@ int main(int argc, char **argv)
 	else
 		rc = do_build(&a);
 	free(a.ids);
+	free(a.crls);
 	cli_close_stdout();
 	return rc;
 }

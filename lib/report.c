@@ -16,8 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include "report.h"
 
@@ -723,6 +726,11 @@ static bool mime_allowed(const char *rel, const char *mime)
 	for (size_t i = 0; i < ARRAY_SIZE(text); i++)
 		if (!strcmp(mime, text[i]))
 			return true;
+	/* a DER CRL (a PEM one is text/plain) */
+	if (!strncmp(rel, "certs/crl/", 10) &&
+	    (!strcmp(mime, "application/octet-stream") ||
+	     !strcmp(mime, "application/pkix-crl")))
+		return true;
 	if (!strncmp(rel, "sealed/", 7))
 		for (size_t i = 0; i < ARRAY_SIZE(sealed); i++)
 			if (!strcmp(mime, sealed[i]))
@@ -1150,6 +1158,72 @@ static int write_files(struct report *rep, const char *tmp,
 	return rc;
 }
 
+/* ---- CRLs for long-term validation ---- */
+
+#define CRL_FILE_MAX (8u << 20)
+
+/* A CRL in DER or PEM; anything else (or trailing bytes) is refused. */
+static bool crl_parses(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	X509_CRL *c = NULL;
+	bool ok;
+
+	if (len > 10 && !memcmp(buf, "-----BEGIN", 10)) {
+		BIO *b = BIO_new_mem_buf(buf, (int)len);
+
+		c = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
+		BIO_free(b);
+		ok = c != NULL;
+	} else {
+		c = d2i_X509_CRL(NULL, &p, (long)len);
+		ok = c && p == (const unsigned char *)buf + len;
+	}
+	X509_CRL_free(c);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Each o->crls[i] as tmp/certs/crl/<i+1>.crl, bytes as given. */
+static int copy_crls(struct report *rep, const char *tmp,
+		     struct spoor_err *err)
+{
+	const struct spoor_report_opts *o = rep->o;
+	struct sbuf p = SBUF_INIT;
+	int rc = 0;
+
+	if (!o->ncrls)
+		return 0;
+	sbuf_addf(&p, "%s/certs", tmp);
+	if (mkdir(sbuf_str(&p), 0755))
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot create '%s'", sbuf_str(&p));
+	sbuf_addf(&p, "/crl");
+	if (!rc && mkdir(sbuf_str(&p), 0755))
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot create '%s'", sbuf_str(&p));
+	for (size_t i = 0; !rc && i < o->ncrls; i++) {
+		char *buf;
+		size_t len;
+
+		rc = report_read_file(o->crls[i], CRL_FILE_MAX, &buf, &len,
+				      err);
+		if (rc)
+			break;
+		if (!crl_parses(buf, len))
+			rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not "
+					   "a CRL (DER or PEM)", o->crls[i]);
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/certs/crl/%zu.crl", tmp, i + 1);
+		if (!rc)
+			rc = report_write_file(sbuf_str(&p), buf, len, 0644,
+					       err);
+		free(buf);
+	}
+	sbuf_release(&p);
+	return rc;
+}
+
 static int check_opts(const struct spoor_report_opts *o,
 		      struct spoor_err *err)
 {
@@ -1197,6 +1271,8 @@ static int build(struct report *rep, const char *tmp,
 		rc = custody_check(rep, err);
 	if (!rc)
 		rc = write_files(rep, tmp, res, err);
+	if (!rc)
+		rc = copy_crls(rep, tmp, err);
 	if (!rc)
 		rc = check_leaks(rep, tmp, bundle_files,
 				 ARRAY_SIZE(bundle_files), err);

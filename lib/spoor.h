@@ -1613,6 +1613,10 @@ struct spoor_report_opts {
 	const char *default_cc;		/* country code for national numbers;
 					 * NULL: "31" */
 	const char *producer;		/* "spoor-report 0.1.0" */
+	/* CRLs (files, DER or PEM) copied as given into certs/crl/1.crl,
+	 * 2.crl, ... for long-term validation; each must parse. */
+	const char *const *crls;
+	size_t ncrls;
 };
 
 /* What a build made. */

@@ -5,14 +5,17 @@
 #   evidence  testdata/mkphone.sh: a phone-like GPT disk (ext4 userdata with
 #             WhatsApp, SMS/MMS, contacts, calls; FAT sdcard with pictures)
 #             and a WhatsApp export zip handed in by the reporting parent
-#   keys      spoor-key: a demo CA, an examiner, a police recipient
+#   keys      spoor-key: a demo CA, an examiner, a police recipient, a
+#             CRL of the issuing CA; a demo TSA made with the openssl CLI
 #   case      spoor-case init; spoor-acquire to E01 with verify (registers
 #             the image); spoor-case add for the export
 #   analysis  spoor-files --hashdb (a demo known-bad set: ALERT), and
 #             spoor-artifacts on the image and the export, into the case
 #   findings  spoor-case tag
-#   report    spoor-report --lang nl --pseudonymise <the parent>
-#   police    spoor-verify: VALID
+#   report    spoor-report --lang nl --pseudonymise <the parent> --crl,
+#             then an RFC 3161 timestamp from the demo TSA (openssl ts)
+#   police    spoor-verify with the pinned roots, the organisation and
+#             the unit: VALID (no warning left)
 #
 # Exits non-zero when any step does not do what it should, so it is also a
 # test (tests/cli/t-demo.sh runs it).
@@ -40,6 +43,11 @@ run() {
 want() {
 	[ "$rc" = "$1" ] || { say "demo: expected exit $1, got $rc" >&2; exit 1; }
 }
+# run_out CMD...: run, then print its output (kept in $out/last.out)
+run_out() {
+	run "$@" > "$out/last.out" 2>&1
+	cat "$out/last.out"
+}
 
 ev=$out/evidence
 step "1. The evidence (fictional): a phone image and a parent's WhatsApp export"
@@ -64,7 +72,63 @@ run spoor-key recipient --ca "$pki/ca" --name stichting-demo-dpo \
 	-o "$pki/dpo"; want 0
 say "(the DPO certificate seals the re-identification map; it never leaves the NGO)"
 run spoor-key fingerprint "$pki/ca/root.crt"; want 0
+run spoor-key crl --ca "$pki/ca" -o "$pki/ca/ica.crl"; want 0
+say "(the issuing CA's revocation list: it goes into the bundle)"
 head -c 32 /dev/urandom > "$pki/master.key"
+
+# A demo TSA: its own root and a TSA certificate (critical EKU
+# timeStamping), answering with `openssl ts -reply`.  In real use this is
+# an external, preferably eIDAS-qualified, TSA.  Demo keys, unencrypted.
+tsa=$pki/tsa
+mkdir -p "$tsa"
+echo 01 > "$tsa/serial"
+cat > "$tsa/openssl.cnf" <<EOF
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+[tsa_root]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[tsa_cert]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[tsa]
+default_tsa = demo_tsa
+[demo_tsa]
+dir = $tsa
+serial = \$dir/serial
+crypto_device = builtin
+signer_cert = \$dir/tsa.crt
+certs = \$dir/tsa-root.crt
+signer_key = \$dir/tsa.key
+signer_digest = sha256
+# a test policy OID; a real TSA publishes its own
+default_policy = 1.2.3.4.1
+other_policies = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+EOF
+step "2b. A demo timestamp authority (stock OpenSSL)"
+run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -quiet \
+	-out "$tsa/tsa-root.key"; want 0
+run openssl req -x509 -new -config "$tsa/openssl.cnf" -extensions tsa_root \
+	-key "$tsa/tsa-root.key" -subj "/O=Demo TSA/CN=Demo TSA Root" \
+	-days 3650 -out "$tsa/tsa-root.crt"; want 0
+run openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -quiet \
+	-out "$tsa/tsa.key"; want 0
+run openssl req -x509 -new -config "$tsa/openssl.cnf" -extensions tsa_cert \
+	-key "$tsa/tsa.key" -subj "/O=Demo TSA/CN=Demo TSA" \
+	-CA "$tsa/tsa-root.crt" -CAkey "$tsa/tsa-root.key" -days 365 \
+	-out "$tsa/tsa.crt"; want 0
 
 case=$out/case
 mkdir -p "$out/acquired"
@@ -118,7 +182,14 @@ run spoor-report -C "$case" -o "$out/bundle" --lang nl \
 	--chain "$pki/ca/ica.crt" --recipient politie-demo \
 	--master-key "$pki/master.key" \
 	--map-to "$pki/dpo.crt" --map-out "$out/pseudonym-map.p7m" \
-	--pseudonymise "$parent_phone" --pseudonymise "$parent_name"; want 0
+	--pseudonymise "$parent_phone" --pseudonymise "$parent_name" \
+	--crl "$pki/ca/ica.crl"; want 0
+say "A timestamp over the signature, from the demo TSA:"
+run spoor-report timestamp-request "$out/bundle" -o "$out/bundle.tsq"; want 0
+run openssl ts -reply -config "$tsa/openssl.cnf" -queryfile "$out/bundle.tsq" \
+	-out "$out/bundle.tsr"; want 0
+run spoor-report attach-timestamp --request "$out/bundle.tsq" \
+	"$out/bundle" "$out/bundle.tsr"; want 0
 find "$out/bundle" -type f | sed "s|$out/||" | sort
 if grep -rqF -e "$parent_name" -e "${parent_phone#+}" "$out/bundle"; then
 	say "demo: the parent's identity is in the bundle" >&2
@@ -126,13 +197,21 @@ if grep -rqF -e "$parent_name" -e "${parent_phone#+}" "$out/bundle"; then
 fi
 say "The parent's name and number appear nowhere in the bundle."
 
-step "8. The police side: one command"
-run spoor-verify "$out/bundle" --trust "$pki/ca/root.crt" \
+step "8. The police side: one command, with the pinned roots"
+run_out spoor-verify "$out/bundle" --trust "$pki/ca/root.crt" \
+	--tsa-trust "$tsa/tsa-root.crt" --org "Stichting Demo" \
 	--recipient politie-demo; want 0
+grep -qx VALID "$out/last.out" ||
+	{ say "demo: spoor-verify did not say VALID" >&2; exit 1; }
 say "And independently, with stock OpenSSL:"
 run openssl cms -verify -binary -inform DER -in "$out/bundle/MANIFEST.p7s" \
 	-content "$out/bundle/MANIFEST" -CAfile "$pki/ca/root.crt" \
-	-purpose any -out /dev/null; want 0
+	-purpose any -signer "$out/signer.pem" -out /dev/null; want 0
+run openssl ts -verify -data "$out/bundle/MANIFEST.p7s" \
+	-in "$out/bundle/MANIFEST.p7s.tsr" -CAfile "$tsa/tsa-root.crt"; want 0
+run openssl verify -crl_check -CRLfile "$out/bundle/certs/crl/1.crl" \
+	-CAfile "$pki/ca/root.crt" -untrusted "$pki/ca/ica.crt" -purpose any \
+	"$out/signer.pem"; want 0
 
 step "9. The evidence did not change"
 (cd "$ev" && sha256sum -c "$out/evidence.sha256")
@@ -149,7 +228,9 @@ fi
 step "Done in $(( $(date +%s) - t0 )) s. Look further:"
 cat <<EOF
   the report:        demo-out/bundle/report/report.html
-  verify it again:   spoor-verify demo-out/bundle --trust demo-out/pki/ca/root.crt --recipient politie-demo
+  verify it again:   spoor-verify demo-out/bundle --trust demo-out/pki/ca/root.crt
+                       --tsa-trust demo-out/pki/tsa/tsa-root.crt
+                       --org "Stichting Demo" --recipient politie-demo
   the case:          spoor-case show demo-out/case; spoor-case custody demo-out/case --verify
   the messages:      spoor-artifacts --format=text demo-out/acquired/phone.E01
   the files:         spoor-files --format=csv demo-out/acquired/phone.E01 | less -S

@@ -1,10 +1,11 @@
 #!/bin/bash
 # t-demo: `make demo` as a test.  tests/demo.sh runs the whole chain
 # (evidence -> keys -> case -> acquire -> files -> artifacts -> tags ->
-# report -> verify) and exits non-zero when a step does not do what it
-# should; here its output is checked against independent oracles: stock
-# openssl for the signature, sha256sum for the manifest, the E01 with
-# ewfverify, the report page in headless Chromium with the network cut.
+# report with a CRL -> timestamp -> verify) and exits non-zero when a step
+# does not do what it should; here its output is checked against
+# independent oracles: stock openssl for the signature, the timestamp and
+# the CRL, sha256sum for the manifest, the E01 with ewfverify, the report
+# page in headless Chromium with the network cut.
 # The screenshot is left as demo-out/report.png for a person to look at.
 . "$(dirname "$0")/lib.sh"
 need perl openssl sha256sum
@@ -14,6 +15,16 @@ ok $? "the demo runs to the end" || tail -30 "$T/demo.log" | sed 's/^/# /'
 [ -d "$out/bundle" ] || { done_testing; exit; }
 
 grep -q '^VALID$' "$T/demo.log"; ok $? "spoor-verify said VALID"
+grep -qE 'no revocation data|no trusted time|not checked' "$T/demo.log"
+ok $((! $?)) "no revocation, time or organisation warning in the demo"
+openssl ts -verify -data "$out/bundle/MANIFEST.p7s" \
+	-in "$out/bundle/MANIFEST.p7s.tsr" -CAfile "$out/pki/tsa/tsa-root.crt" \
+	> "$T/ts" 2>&1
+ok $? "stock openssl ts -verify accepts the timestamp (demo TSA root)" ||
+	sed 's/^/# /' "$T/ts"
+openssl crl -in "$out/bundle/certs/crl/1.crl" -noout -CAfile \
+	"$out/pki/ca/ica.crt" 2>&1 | grep -q 'verify OK'
+ok $? "the bundle's CRL verifies to the issuing CA (openssl crl)"
 openssl cms -verify -binary -inform DER -in "$out/bundle/MANIFEST.p7s" \
 	-content "$out/bundle/MANIFEST" -CAfile "$out/pki/ca/root.crt" \
 	-purpose any -out /dev/null 2> "$T/cms"

@@ -118,6 +118,98 @@ openssl cms -sign -binary -nosmimecap -cades -md sha256 -in b/MANIFEST \
 run_rc 0 "spoor-verify accepts a bundle signed with spoor-key's certificate" \
 	spoor-verify b --trust ca/root.crt --org "$ORG" --recipient nl-pol-zeden-oost
 
+# ---- crl: checked with openssl crl and openssl verify -crl_check ----
+run_rc 0 "a second examiner (to revoke)" spoor-key new --name "Bram Jansen" -o bram
+run_rc 0 "issue bram" spoor-key issue --ca ca --csr bram.csr -o bram.crt
+run_rc 0 "crl: a first CRL, nothing revoked" spoor-key crl --ca ca -o crl1.pem
+openssl crl -in crl1.pem -noout -text -CAfile ca/ica.crt > crl1.txt 2>&1
+grep -q 'verify OK' crl1.txt
+ok $? "openssl crl -CAfile: the CRL's signature verifies to the issuing CA"
+grep -q 'Version 2' crl1.txt
+ok $? "CRL version 2"
+grep -q 'No Revoked Certificates' crl1.txt
+ok $? "the first CRL revokes nothing"
+is "$(grep -A1 'CRL Number' crl1.txt | tail -n1 | tr -d ' ')" 1 "first CRL number 1"
+openssl crl -in crl1.pem -noout -issuer -nameopt RFC2253 | sed 's/^issuer=//' > iss.txt
+is "$(cat iss.txt)" "$(openssl x509 -in ca/ica.crt -noout -subject -nameopt RFC2253 | sed 's/^subject=//')" \
+	"CRL issuer = the issuing CA's subject"
+ski=$(openssl x509 -in ca/ica.crt -noout -ext subjectKeyIdentifier | tail -n1 | tr -d ' ')
+is "$(grep -A1 'Authority Key Identifier' crl1.txt | tail -n1 | tr -d ' ' | sed 's/^keyid://')" \
+	"$ski" "CRL AKI = the issuing CA's SKI"
+lu=$(date -d "$(openssl crl -in crl1.pem -noout -lastupdate | cut -d= -f2)" +%s)
+nu=$(date -d "$(openssl crl -in crl1.pem -noout -nextupdate | cut -d= -f2)" +%s)
+is "$(( (nu - lu) / 86400 ))" 30 "nextUpdate = lastUpdate + 30 days by default"
+cat ca/root.crt ca/ica.crt > cachain.pem
+run_rc 0 "openssl verify -crl_check: bram passes the first CRL" openssl verify \
+	-crl_check -CRLfile crl1.pem -CAfile cachain.pem -purpose any bram.crt
+
+run_rc 0 "crl --revoke bram --reason keyCompromise --days 7" spoor-key crl \
+	--ca ca -o crl2.pem --revoke bram.crt --reason keyCompromise --days 7
+openssl crl -in crl2.pem -noout -text -CAfile ca/ica.crt > crl2.txt 2>&1
+grep -q 'verify OK' crl2.txt
+ok $? "the second CRL verifies to the issuing CA"
+is "$(grep -A1 'CRL Number' crl2.txt | tail -n1 | tr -d ' ')" 2 "CRL number incremented to 2"
+bram_sn=$(openssl x509 -in bram.crt -noout -serial | cut -d= -f2)
+grep -q "Serial Number: $bram_sn" crl2.txt
+ok $? "bram's serial (openssl x509 -serial) is listed"
+grep -A4 "Serial Number: $bram_sn" crl2.txt | grep -q 'Key Compromise'
+ok $? "with reason keyCompromise"
+lu=$(date -d "$(openssl crl -in crl2.pem -noout -lastupdate | cut -d= -f2)" +%s)
+nu=$(date -d "$(openssl crl -in crl2.pem -noout -nextupdate | cut -d= -f2)" +%s)
+is "$(( (nu - lu) / 86400 ))" 7 "--days 7: nextUpdate 7 days on"
+run_rc 2 "openssl verify -crl_check: the revoked certificate fails" openssl \
+	verify -crl_check -CRLfile crl2.pem -CAfile cachain.pem -purpose any bram.crt
+cat "$T/out" "$T/err" | grep -q 'certificate revoked'
+ok $? "openssl says: certificate revoked"
+run_rc 0 "openssl verify -crl_check: a good certificate passes" openssl verify \
+	-crl_check -CRLfile crl2.pem -CAfile cachain.pem -purpose any eva.crt
+
+run_rc 0 "crl --revoke pol (a third CRL)" spoor-key crl --ca ca -o crl3.pem \
+	--revoke pol.crt
+openssl crl -in crl3.pem -noout -text > crl3.txt
+pol_sn=$(openssl x509 -in pol.crt -noout -serial | cut -d= -f2)
+grep -q "Serial Number: $bram_sn" crl3.txt && grep -q "Serial Number: $pol_sn" crl3.txt
+ok $? "each CRL lists every certificate revoked so far"
+is "$(grep -c 'Serial Number:' crl3.txt)" 2 "two revoked certificates"
+is "$(grep -A1 'CRL Number' crl3.txt | tail -n1 | tr -d ' ')" 3 "CRL number 3"
+grep -A3 "Serial Number: $pol_sn" crl3.txt | grep -q 'Reason'
+ok "$([ $? -ne 0 ]; echo $?)" "no reason code without --reason"
+cp ca/crlnumber crlnumber.before
+run_rc 4 "crl: an existing output is never overwritten" spoor-key crl --ca ca -o crl3.pem
+cmp -s ca/crlnumber crlnumber.before
+ok $? "and the CRL number is not used up"
+run_rc 3 "crl: the root is not the issuing CA's to revoke" spoor-key crl \
+	--ca ca -o crl4.pem --revoke ca/root.crt
+ok "$([ ! -e crl4.pem ]; echo $?)" "no CRL written"
+run_rc 2 "crl: an unknown --reason" spoor-key crl --ca ca -o crl4.pem \
+	--revoke bram.crt --reason because
+run_rc 2 "crl: --reason without --revoke" spoor-key crl --ca ca -o crl4.pem \
+	--reason keyCompromise
+run_rc 3 "crl: wrong passphrase" env SPOOR_PASSPHRASE=not-the-passphrase \
+	spoor-key crl --ca ca -o crl4.pem
+printf 'zz\t20260101000000Z\t-\n' > badca.txt
+mkdir -p badca && cp ca/ica.crt ca/ica.key badca/ && cp badca.txt badca/revoked.txt
+run_rc 3 "crl: a malformed revoked.txt is refused" spoor-key crl --ca badca -o crl5.pem
+grep -rq -- "$PASS" ca/revoked.txt ca/crlnumber crl*.pem
+is "$?" 1 "the passphrase appears in no CRL or state file"
+
+# a bundle signed by the revoked examiner, with spoor-key's CRL: INVALID
+mkdir -p b2 && cp -r b/data b/custody b2/ && cp b/MANIFEST b2/MANIFEST
+openssl cms -sign -binary -nosmimecap -cades -md sha256 -in b2/MANIFEST \
+	-signer bram.crt -inkey bram.key -passin "pass:$PASS" \
+	-certfile ca/ica.crt -outform DER -out b2/MANIFEST.p7s
+run_rc 0 "spoor-verify: bram's bundle without a CRL" spoor-verify b2 \
+	--trust ca/root.crt --org "$ORG" --recipient nl-pol-zeden-oost
+run_rc 1 "spoor-verify --crl (spoor-key's): bram's bundle is INVALID" \
+	spoor-verify b2 --trust ca/root.crt --org "$ORG" \
+	--recipient nl-pol-zeden-oost --crl crl3.pem
+grep -q 'revoked' "$T/out"
+ok $? "the reason names the revocation"
+run_rc 0 "spoor-verify --crl: eva's bundle is still accepted" spoor-verify b \
+	--trust ca/root.crt --org "$ORG" --recipient nl-pol-zeden-oost --crl crl3.pem
+grep -q 'no revocation data' "$T/out"
+ok "$([ $? -ne 0 ]; echo $?)" "and with the CRL there is no 'no revocation data' warning"
+
 run_rc 2 "no command" spoor-key
 run_rc 2 "init-ca without --org" spoor-key init-ca ca2
 done_testing

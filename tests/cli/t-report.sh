@@ -185,6 +185,74 @@ grep -q "data/extra.json.*image/jpeg" "$T/out"
 ok $? "the refusal names the file and its type"
 run_rc 0 "check accepts the bundle as made" spoor-report check "$B"
 
+# ---- CRLs (--crl), made by `openssl ca -gencrl` as the oracle ----
+C=$T/crlca
+mkdir -p "$C" "$T/crlb"
+: > "$C/index.txt"
+echo 01 > "$C/crlnumber"
+cat > "$C/ca.cnf" <<EOC
+[ca]
+default_ca = ica
+[ica]
+database = $C/index.txt
+crlnumber = $C/crlnumber
+certificate = $P/ca.crt
+private_key = $P/ca.key
+default_md = sha256
+default_crl_days = 30
+[crl_ext]
+authorityKeyIdentifier = keyid:always
+EOC
+openssl ca -config "$C/ca.cnf" -gencrl -crlexts crl_ext -out "$C/empty.crl" \
+	-batch >/dev/null 2>&1
+openssl crl -in "$C/empty.crl" -outform DER -out "$C/empty.der"
+openssl ca -config "$C/ca.cnf" -revoke "$P/examiner.crt" -crl_reason \
+	keyCompromise -batch >/dev/null 2>&1
+openssl ca -config "$C/ca.cnf" -gencrl -crlexts crl_ext \
+	-out "$C/revoked.crl" -batch >/dev/null 2>&1
+openssl crl -in "$C/revoked.crl" -noout -text | grep -q 'Key Compromise'
+ok $? "oracle: openssl ca revoked the examiner certificate"
+VFY=(--trust "$P/root.crt" --org "Test NGO" --recipient NL-POL-ZEDEN)
+
+run_rc 0 "build without --crl" spoor-report -C "$T/case" -o "$T/crlb/none" \
+	"${SIGN[@]}" --recipient NL-POL-ZEDEN
+run_rc 0 "spoor-verify: a bundle without CRL" spoor-verify "$T/crlb/none" "${VFY[@]}"
+grep -q 'no revocation data' "$T/out"
+ok $? "without a CRL spoor-verify warns 'no revocation data'"
+
+run_rc 0 "build with --crl (PEM) --crl (DER)" spoor-report -C "$T/case" \
+	-o "$T/crlb/good" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
+	--crl "$C/empty.crl" --crl "$C/empty.der"
+cmp -s "$C/empty.crl" "$T/crlb/good/certs/crl/1.crl" &&
+	cmp -s "$C/empty.der" "$T/crlb/good/certs/crl/2.crl"
+ok $? "the CRLs are copied as given to certs/crl/1.crl and 2.crl"
+sed '1,/^$/d' "$T/crlb/good/MANIFEST" | grep -c ' certs/crl/[12]\.crl$' > "$T/n"
+is "$(cat "$T/n")" 2 "MANIFEST lists both CRLs"
+is "$(sed '1,/^$/d' "$T/crlb/good/MANIFEST" | awk '$3 == "certs/crl/2.crl" { print $1 }')" \
+	"$(sha256 "$C/empty.der")" "the DER CRL's manifest line matches sha256sum"
+openssl crl -inform DER -in "$T/crlb/good/certs/crl/2.crl" -noout \
+	-CAfile "$P/ca.crt" 2>&1 | grep -q 'verify OK'
+ok $? "openssl crl: the bundle's CRL verifies to the issuing CA"
+run_rc 0 "spoor-verify: the bundle with CRLs" spoor-verify "$T/crlb/good" "${VFY[@]}"
+grep -q 'no revocation data' "$T/out"
+ok "$([ $? -ne 0 ]; echo $?)" "with the CA's CRL no 'no revocation data' warning"
+grep -q '^VALID' "$T/out"
+ok $? "and the verdict is VALID or VALID-WITH-WARNINGS"
+run_rc 0 "check accepts a bundle with a DER CRL" spoor-report check "$T/crlb/good"
+
+run_rc 0 "build with a CRL that revokes the signer" spoor-report -C "$T/case" \
+	-o "$T/crlb/revoked" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
+	--crl "$C/revoked.crl"
+run_rc 1 "spoor-verify: signer revoked in the bundle's CRL" \
+	spoor-verify "$T/crlb/revoked" "${VFY[@]}"
+grep -q '^INVALID' "$T/out" && grep -q 'revoked' "$T/out"
+ok $? "INVALID, and the reason says revoked"
+
+run_rc 3 "--crl with a file that is no CRL is refused" spoor-report \
+	-C "$T/case" -o "$T/crlb/bad" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
+	--crl "$P/ca.crt"
+ok "$([ ! -e "$T/crlb/bad" ]; echo $?)" "and no bundle is left"
+
 # ---- nothing else changed ----
 is "$(sum_tree "$EVID" | sha256sum)" "$ev_before" "evidence unchanged (sha256sum of every file)"
 is "$(db_dump)" "$db_before" "case.db tables unchanged (only exports added)"
