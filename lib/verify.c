@@ -356,6 +356,35 @@ static bool sig_alg_ok(const X509_ALGOR *a)
 	return false;
 }
 
+/*
+ * AlgorithmIdentifier parameters that no signature covers: absent or
+ * NULL only (RFC 5754, RFC 5758).  The field is an ANY, so another tag
+ * (OCTET STRING, [5], ...) re-encodes to the same bytes and verifies.
+ */
+static bool alg_params_ok(const X509_ALGOR *a)
+{
+	return a && (!a->parameter || a->parameter->type == V_ASN1_NULL);
+}
+
+/*
+ * The signature algorithm, outside the signature, must not name another
+ * digest than the signer's digestAlgorithm: ecdsa-with-SHA384 over a
+ * SHA-256 digest verifies all the same.  RSASSA-PSS carries its own
+ * parameters (checked when verifying).
+ */
+static bool sig_alg_matches(const X509_ALGOR *sig, const X509_ALGOR *dig)
+{
+	int md = NID_undef, pk = NID_undef;
+	int nid = sig ? OBJ_obj2nid(sig->algorithm) : NID_undef;
+
+	if (!sig || !dig)
+		return false;
+	if (OBJ_find_sigid_algs(nid, &md, &pk) && md != NID_undef &&
+	    md != OBJ_obj2nid(dig->algorithm))
+		return false;
+	return nid == NID_rsassaPss || alg_params_ok(sig);
+}
+
 /* Byte-exact name equality (X509_NAME_cmp folds case and spaces). */
 static bool name_exact(const X509_NAME *a, const X509_NAME *b)
 {
@@ -397,9 +426,37 @@ static bool der_small_int(const unsigned char **p, const unsigned char *end,
 }
 
 /*
- * The version fields OpenSSL neither exposes nor checks: SignedData and
+ * A SET OF AlgorithmIdentifier (SignedData.digestAlgorithms, which no
+ * signature covers) whose parameters are all absent or NULL.
+ */
+static bool der_algs_plain(const unsigned char *p, const unsigned char *end)
+{
+	long len;
+
+	while (p < end) {
+		const unsigned char *q;
+
+		if (!der_hdr(&p, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL,
+			     &len))
+			return false;
+		q = p + len;
+		if (!der_hdr(&p, q, V_ASN1_OBJECT, V_ASN1_UNIVERSAL, &len))
+			return false;
+		p += len;
+		if (p < q && (!der_hdr(&p, q, V_ASN1_NULL, V_ASN1_UNIVERSAL,
+				       &len) || len != 0))
+			return false;
+		if (p != q)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The fields OpenSSL neither exposes nor checks: SignedData and
  * SignerInfo versions must be 1 (issuerAndSerialNumber) or 3
- * (subjectKeyIdentifier) as RFC 5652 5.1/5.3 require.
+ * (subjectKeyIdentifier) as RFC 5652 5.1/5.3 require, and the
+ * digestAlgorithms parameters absent or NULL.
  */
 static bool cms_versions_ok(const unsigned char *der, size_t size, bool ski)
 {
@@ -414,7 +471,8 @@ static bool cms_versions_ok(const unsigned char *der, size_t size, bool ski)
 	if (!der_hdr(&p, end, 0, V_ASN1_CONTEXT_SPECIFIC, &len) ||
 	    !der_hdr(&p, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &len) ||
 	    !der_small_int(&p, end, &sdv) ||
-	    !der_hdr(&p, end, V_ASN1_SET, V_ASN1_UNIVERSAL, &len))
+	    !der_hdr(&p, end, V_ASN1_SET, V_ASN1_UNIVERSAL, &len) ||
+	    !der_algs_plain(p, p + len))
 		return false;
 	p += len;
 	if (!der_hdr(&p, end, V_ASN1_SEQUENCE, V_ASN1_UNIVERSAL, &len))
@@ -512,6 +570,12 @@ static bool cms_structure(struct sigctx *s)
 		       "(sha256, sha384, sha512)", OBJ_nid2sn(nid));
 		return false;
 	}
+	if (!alg_params_ok(dig) || !sig_alg_matches(sig, dig)) {
+		reason(s->res, true, "algorithm", "signature algorithm or "
+		       "parameters do not match digest '%s'",
+		       OBJ_nid2sn(nid));
+		return false;
+	}
 	for (i = 0; i < ARRAY_SIZE(attrs); i++)
 		if (CMS_signed_get_attr_by_NID(si, attrs[i].nid, -1) < 0) {
 			reason(s->res, true, "cms", "signed attribute '%s' "
@@ -561,8 +625,9 @@ static bool cms_signature(struct sigctx *s)
 					X509_get_issuer_name(s->signer))) ||
 		    !cms_versions_ok((const unsigned char *)s->p7s,
 				     s->p7s_len, kid != NULL)) {
-			reason(s->res, true, "cms", "signer identifier or "
-			       "version fields not as RFC 5652 requires");
+			reason(s->res, true, "cms", "signer identifier, "
+			       "version or digestAlgorithms fields not as "
+			       "RFC 5652 requires");
 			return false;
 		}
 	}
@@ -610,6 +675,36 @@ static bool tsa_signer_exact(PKCS7 *tok)
 	return ok;
 }
 
+/*
+ * The parts of the reply no signature covers, strictly: no statusString
+ * or failInfo next to 'granted', digest algorithm parameters absent or
+ * NULL, a signature algorithm that agrees with the digest and no
+ * unsigned attributes.  The name of the first bad field, or NULL.
+ */
+static const char *tsr_unsigned_bad(TS_RESP *resp, PKCS7 *tok)
+{
+	const TS_STATUS_INFO *st = TS_RESP_get_status_info(resp);
+	PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(
+		tok->d.sign->signer_info, 0);
+	int i;
+
+	if (TS_STATUS_INFO_get0_text(st))
+		return "statusString";
+	if (TS_STATUS_INFO_get0_failure_info(st))
+		return "failInfo";
+	for (i = 0; i < sk_X509_ALGOR_num(tok->d.sign->md_algs); i++)
+		if (!alg_params_ok(sk_X509_ALGOR_value(tok->d.sign->md_algs,
+						       i)))
+			return "digestAlgorithms";
+	if (!alg_params_ok(si->digest_alg))
+		return "digestAlgorithm";
+	if (!sig_alg_matches(si->digest_enc_alg, si->digest_alg))
+		return "signatureAlgorithm";
+	if (sk_X509_ATTRIBUTE_num(si->unauth_attr) > 0)
+		return "unsignedAttrs";
+	return NULL;
+}
+
 /* The RFC 3161 reply over MANIFEST.p7s: its genTime becomes the time. */
 static bool timestamp(struct sigctx *s)
 {
@@ -623,6 +718,7 @@ static bool timestamp(struct sigctx *s)
 	PKCS7 *tok;
 	X509_ALGOR *alg;
 	char e[160], bad[256];
+	const char *field;
 	bool ok = false;
 	int64_t gen;
 	int dlen;
@@ -675,6 +771,12 @@ static bool timestamp(struct sigctx *s)
 		reason(s->res, true, "timestamp", "timestamp token: "
 		       "unexpected version or signer id, or a certificate "
 		       "that does not verify to the TSA root");
+		goto out;
+	}
+	field = tsr_unsigned_bad(resp, tok);
+	if (field) {
+		reason(s->res, true, "timestamp", "timestamp reply: unsigned "
+		       "field '%s' not as expected", field);
 		goto out;
 	}
 	tst = TS_RESP_get_tst_info(resp);

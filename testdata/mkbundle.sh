@@ -1,6 +1,6 @@
 #!/bin/bash
 # mkbundle.sh OUT: a test PKI and evidence bundles made with the openssl
-# CLI, sha256sum and printf only (independent of libspoor), for the
+# CLI, sha256sum, printf and perl only (independent of libspoor), for the
 # spoor-verify tests.  Fictional organisation "Stichting Veilig Kind"
 # (examiner Eva de Vries), police unit "nl-pol-zeden-oost".
 #
@@ -17,6 +17,10 @@
 #   mkbundle.sh sign PKI BUNDLE SIGNER   (SIGNER: examiner, noeku, ...)
 #   mkbundle.sh manifest BUNDLE HEADERFILE (re-write the MANIFEST body)
 #   mkbundle.sh tsr PKI BUNDLE           (an RFC 3161 reply over .p7s)
+#   mkbundle.sh nullparams BUNDLE set|si (add NULL parameters to the
+#                  sha256 AlgorithmIdentifier in MANIFEST.p7s's
+#                  digestAlgorithms or SignerInfo.digestAlgorithm: not
+#                  signed, as other CMS signers write it; perl DER rewrite)
 set -euo pipefail
 export LC_ALL=C
 
@@ -52,6 +56,38 @@ tsr() { # PKI BUNDLE
 		-out "$pki/last.tsq" 2>/dev/null
 	openssl ts -reply -config "$pki/ts.cnf" -queryfile "$pki/last.tsq" \
 		-out "$b/MANIFEST.p7s.tsr" 2>/dev/null
+}
+
+nullparams() { # BUNDLE set|si
+	perl -e '
+	use strict; use warnings;
+	local $/; my $b = <STDIN>;
+	sub parse { my ($s) = @_; my ($i, @n) = (0);
+		while ($i < length $s) {
+			my $t = ord substr($s, $i++, 1);
+			my $l = ord substr($s, $i++, 1);
+			if ($l & 0x80) { my $k = $l & 0x7f; $l = 0;
+				$l = $l * 256 + ord substr($s, $i++, 1) for 1 .. $k }
+			my $v = substr($s, $i, $l); $i += $l;
+			push @n, [$t, $v, ($t & 0x20) ? parse($v) : undef];
+		}
+		return \@n }
+	sub len { my ($l, $s) = (shift, ""); return chr $l if $l < 128;
+		while ($l) { $s = chr($l & 255) . $s; $l >>= 8 }
+		return chr(0x80 | length $s) . $s }
+	sub ser { my $r = ""; for my $n (@{$_[0]}) {
+			my $v = defined $n->[2] ? ser($n->[2]) : $n->[1];
+			$r .= chr($n->[0]) . len(length $v) . $v }
+		return $r }
+	my $t = parse($b);
+	die "not DER\n" unless ser($t) eq $b;
+	my $sd = $t->[0][2][1][2][0][2];	# ContentInfo [0] SignedData
+	my $alg = $ARGV[0] eq "set" ? $sd->[1][2][0] :
+		$sd->[-1][2][0][2][2];		# SignerInfo.digestAlgorithm
+	die "has parameters\n" if @{$alg->[2]} != 1;
+	push @{$alg->[2]}, [5, "", undef];
+	print ser($t);' "$2" < "$1/MANIFEST.p7s" > "$1/MANIFEST.p7s.new"
+	mv "$1/MANIFEST.p7s.new" "$1/MANIFEST.p7s"
 }
 
 h() { printf '%s' "$1" | sha256sum | cut -c1-64; }
@@ -240,6 +276,7 @@ case ${1:-} in
 sign) sign "$2" "$3" "$4"; exit 0 ;;
 manifest) manifest "$2" "$3"; exit 0 ;;
 tsr) tsr "$2" "$3"; exit 0 ;;
+nullparams) nullparams "$2" "$3"; exit 0 ;;
 "") echo "usage: mkbundle.sh OUT" >&2; exit 2 ;;
 esac
 

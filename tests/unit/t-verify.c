@@ -16,6 +16,8 @@
 #include "spoor.h"
 #include "tap.h"
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
 static char tmp[256];
 static char pki[300];
 static const char org[] = "Stichting Veilig Kind";
@@ -277,6 +279,256 @@ static void sweep(struct spoor_magic *m)
 	       "restored bundle VALID again");
 }
 
+/*
+ * The exhaustive sweep over the parts of a CMS/RFC 3161 file that no
+ * signature covers.  openssl asn1parse (the oracle) lists the elements;
+ * the values of the signed ones are left to sweep() (its spread):
+ * the certificates (signed by their issuers), the eContent (TSTInfo),
+ * the signed attributes and the signature value.  Every other byte
+ * gets all 8 single-bit flips and the bytes 0x00 and 0xff.
+ */
+struct asn1_el {
+	long off, end;		/* whole element: [off, end) */
+	long vlo;		/* its value starts here */
+	int depth;
+	char type[40];
+};
+
+/* The elements of path (at most max), from openssl asn1parse. */
+static size_t asn1_elements(const char *path, struct asn1_el *el,
+			    size_t max)
+{
+	char cmd[800], line[4096];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "openssl asn1parse -inform DER -in %s "
+		 "2>/dev/null", path);
+	f = popen(cmd, "r");
+	while (f && n < max && fgets(line, sizeof(line), f)) {
+		long off, l;
+		int d, hl;
+		char kind[8], type[40];
+
+		if (sscanf(line, "%ld:d=%d hl=%d l=%ld %7[a-z]: %39[^\n]",
+			   &off, &d, &hl, &l, kind, type) != 6)
+			continue;
+		el[n].off = off;
+		el[n].vlo = off + hl;
+		el[n].end = off + hl + l;
+		el[n].depth = d;
+		l = (long)strlen(type);
+		while (l > 0 && type[l - 1] == ' ')
+			type[--l] = '\0';
+		snprintf(el[n].type, sizeof(el[n].type), "%s", type);
+		n++;
+	}
+	if (f)
+		pclose(f);
+	return n;
+}
+
+/* Whether off lies in the value of a signed element; base is the
+ * depth of the SignedData's ContentInfo (0 in a .p7s, 1 in a .tsr). */
+static bool covered(const struct asn1_el *el, size_t n, int base,
+		    long off)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bool sig = (el[i].depth == base + 3 &&
+			    !strncmp(el[i].type, "cont [ 0 ]", 10)) ||
+			   (el[i].depth == base + 5 &&
+			    (!strncmp(el[i].type, "OCTET STRING", 12) ||
+			     !strncmp(el[i].type, "cont [ 0 ]", 10)));
+
+		if (sig && off >= el[i].vlo && off < el[i].end)
+			return true;
+	}
+	return false;
+}
+
+/* The innermost element holding off, for the diagnostics. */
+static const char *where(const struct asn1_el *el, size_t n, long off,
+			 char *buf, size_t size)
+{
+	size_t i, best = n;
+
+	for (i = 0; i < n; i++)
+		if (off >= el[i].off && off < el[i].end &&
+		    (best == n || el[i].depth > el[best].depth))
+			best = i;
+	if (best == n)
+		snprintf(buf, size, "?");
+	else
+		snprintf(buf, size, "d=%d %s at %ld, %s", el[best].depth,
+			 el[best].type, el[best].off,
+			 off < el[best].vlo ? "header" : "value");
+	return buf;
+}
+
+static void unsigned_sweep(const char *dir, const char *rel, int base,
+			   const struct spoor_verify_opts *o,
+			   enum spoor_verdict want0)
+{
+	static const unsigned char repl[] = { 0x00, 0xff };
+	struct asn1_el *el = calloc(1024, sizeof(*el));
+	char path[600], code[32], buf[128];
+	long off, n = 0, bytes = 0, falsevalid = 0, size;
+	size_t nel, i;
+	bool spans = false;
+	FILE *f;
+	unsigned char *orig = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "rb");
+	if (el && f && !fseek(f, 0, SEEK_END) && (size = ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET) && (orig = malloc((size_t)size)) &&
+	    fread(orig, 1, (size_t)size, f) != (size_t)size) {
+		free(orig);
+		orig = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (!el || !orig) {
+		ok(0, "%s readable", rel);
+		free(el);
+		return;
+	}
+	ok(check(dir, o, code, sizeof(code)) == want0, "%s sweep: "
+	   "untouched bundle verifies", rel);
+	nel = asn1_elements(path, el, 1024);
+	for (i = 0; i < nel; i++)
+		spans |= el[i].depth == base + 3 &&
+			 !strncmp(el[i].type, "cont [ 0 ]", 10);
+	ok(nel > 20 && spans, "%s: openssl asn1parse lists %zu elements "
+	   "and the certificates", rel, nel);
+	for (off = 0; off < size; off++) {
+		unsigned x;
+
+		if (covered(el, nel, base, off))
+			continue;
+		bytes++;
+		for (x = 0; x < 8 + ARRAY_LEN(repl); x++) {
+			unsigned char mask = x < 8 ? (unsigned char)(1u << x) :
+					     orig[off] ^ repl[x - 8];
+			enum spoor_verdict v;
+
+			/* 0x00/0xff only where they are not a bit flip */
+			if (x >= 8 && (!mask || !(mask & (mask - 1))))
+				continue;
+			v = flip(dir, rel, off, mask, o, code, sizeof(code));
+			n++;
+			if (v != SPOOR_INVALID) {
+				falsevalid++;
+				diag("false %s: %s byte %ld 0x%02x -> 0x%02x "
+				     "(%s)", spoor_verdict_name(v), rel, off,
+				     orig[off], orig[off] ^ mask,
+				     where(el, nel, off, buf, sizeof(buf)));
+			}
+		}
+	}
+	diag("%s: %ld flips over the %ld of %ld bytes no signature covers",
+	     rel, n, bytes, size);
+	ok(bytes >= 100 && bytes < size / 2, "%s: %ld unsigned bytes swept",
+	   rel, bytes);
+	ok(falsevalid == 0, "%s: zero false VALIDs over every unsigned "
+	   "byte (%ld)", rel, falsevalid);
+	ok(check(dir, o, code, sizeof(code)) == want0, "%s sweep: "
+	   "restored bundle verifies again", rel);
+	free(orig);
+	free(el);
+}
+
+/*
+ * Other CMS signers write NULL parameters for sha256 (mkbundle.sh
+ * nullparams adds them, unsigned): accepted, but every flip of the
+ * NULL's two bytes (found by openssl asn1parse) is INVALID.
+ */
+static void null_params(struct spoor_magic *m, const char *which)
+{
+	static const unsigned char repl[] = { 0x00, 0xff };
+	struct spoor_verify_opts o = opts(m);
+	struct asn1_el el[400];
+	char dir[300], path[600], code[32];
+	size_t nel, i, nnull = 0;
+	long falsevalid = 0;
+
+	snprintf(dir, sizeof(dir), "%s/null-%s", tmp, which);
+	sh("cp -a %s/v1 %s", tmp, dir);
+	{
+		char cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "bash %s/testdata/mkbundle.sh "
+			 "nullparams %s %s", getenv("SPOOR_SRC"), dir, which);
+		if (system(cmd))
+			diag("cannot add NULL parameters");
+	}
+	ok(check(dir, &o, code, sizeof(code)) == SPOOR_VALID_WITH_WARNINGS,
+	   "NULL parameters in the %s accepted", which);
+	snprintf(path, sizeof(path), "%s/MANIFEST.p7s", dir);
+	nel = asn1_elements(path, el, ARRAY_LEN(el));
+	for (i = 0; i < nel; i++) {
+		long off;
+
+		if (strcmp(el[i].type, "NULL"))
+			continue;
+		nnull++;
+		for (off = el[i].off; off < el[i].end; off++) {
+			unsigned x;
+			unsigned char c = off == el[i].off ? 0x05 : 0x00;
+
+			for (x = 0; x < 8 + ARRAY_LEN(repl); x++) {
+				unsigned char mask = x < 8 ?
+					(unsigned char)(1u << x) :
+					c ^ repl[x - 8];
+
+				enum spoor_verdict v;
+
+				if (!mask)
+					continue;
+				v = flip(dir, "MANIFEST.p7s", off, mask, &o,
+					 code, sizeof(code));
+				if (v != SPOOR_INVALID) {
+					falsevalid++;
+					diag("false %s: NULL of the %s, byte "
+					     "%ld ^ 0x%02x",
+					     spoor_verdict_name(v), which, off,
+					     mask);
+				}
+			}
+		}
+	}
+	ok(nnull == 1, "openssl asn1parse finds the NULL (%zu)", nnull);
+	ok(falsevalid == 0, "every flip of the %s's NULL parameters is "
+	   "INVALID (%ld)", which, falsevalid);
+}
+
+/* The timestamp reply (VALID), then MANIFEST.p7s alone (no trusted
+ * time: VALID-WITH-WARNINGS), each in a fresh copy with a new TSR. */
+static void unsigned_sweeps(struct spoor_magic *m)
+{
+	struct spoor_verify_opts o = opts(m);
+	char dir[300];
+
+	snprintf(dir, sizeof(dir), "%s/usweep", tmp);
+	sh("cp -a %s/v1 %s", tmp, dir);
+	{
+		char cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "bash %s/testdata/mkbundle.sh tsr "
+			 "%s %s", getenv("SPOOR_SRC"), pki, dir);
+		if (system(cmd))
+			diag("cannot make a timestamp");
+	}
+	unsigned_sweep(dir, "MANIFEST.p7s.tsr", 1, &o, SPOOR_VALID);
+	sh("rm %s/MANIFEST.p7s.tsr%s", dir, "");
+	unsigned_sweep(dir, "MANIFEST.p7s", 0, &o,
+		       SPOOR_VALID_WITH_WARNINGS);
+	null_params(m, "set");
+	null_params(m, "si");
+}
+
 int main(void)
 {
 	const char *src = getenv("SPOOR_SRC");
@@ -303,6 +555,7 @@ int main(void)
 	path_table();
 	roundtrip(m);
 	sweep(m);
+	unsigned_sweeps(m);
 	spoor_magic_free(m);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	if (system(cmd))
