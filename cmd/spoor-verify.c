@@ -182,6 +182,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
+			free(crls);
 			fputs(synopsis, stdout);
 			fputs(help_text, stdout);
 			cli_close_stdout();
