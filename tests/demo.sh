@@ -222,7 +222,10 @@ if command -v chromium > /dev/null; then
 		--proxy-server=127.0.0.1:9 --window-size=1200,1800 \
 		--screenshot="$out/report.png" \
 		"file://$out/bundle/report/report.html" > /dev/null 2>&1 || true
-	[ -s "$out/report.png" ] && say "  demo-out/report.png"
+	# chromium may return before its renderer has written the file
+	for _ in $(seq 50); do [ -s "$out/report.png" ] && break; sleep 0.1; done
+	if [ -s "$out/report.png" ]; then say "  demo-out/report.png"
+	else say "  (chromium wrote no screenshot)"; fi
 fi
 
 step "Done in $(( $(date +%s) - t0 )) s. Look further:"

@@ -60,6 +60,7 @@ if command -v chromium > /dev/null; then
 		--proxy-server=127.0.0.1:9 --host-resolver-rules='MAP * ~NOTFOUND' \
 		--window-size=1200,1800 --screenshot="$png" "file://$html" \
 		> "$T/chromium.log" 2>&1
+	for _ in $(seq 50); do [ -s "$png" ] && break; sleep 0.1; done
 	[ -s "$png" ] && [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = \
 		89504e470d0a1a0a ]
 	ok $? "headless Chromium renders the report to a PNG"
