@@ -3,7 +3,13 @@
  * lib/scan.c) over a mutated small image, as spoor-files runs it: every
  * file hashed (MD5 only, to keep executions fast), no libmagic, one
  * thread.  Seeds: small ext4 and FAT images (fuzz/seeds.sh).
- * fuzz-options: -max_len=131072
+ *
+ * libtsk (4.11) builds an ext2/3 inode's data runs in time linear in the
+ * size the inode claims: a 129 KB mutated image with a directory that
+ * claims a huge size takes 16 s in a plain build (spoor-files flags it,
+ * exit 5) and longer under ASan.  That is libtsk's, bounded, and not a
+ * hang, so this target allows a slow input three minutes.
+ * fuzz-options: -max_len=131072 -timeout=180
  */
 #include "fuzz.h"
 #include "spoor.h"
