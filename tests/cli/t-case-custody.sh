@@ -61,7 +61,8 @@ tamper() {
 	is "$(tool_line)" "$bad" "$1: the tool names line $bad, as Perl does"
 }
 tamper "edit a line's JSON" '2s/"E01"/"E09"/'
-tamper "edit a line's hash" '3s/\t[0-9a-f]/\t0/'
+# the first digit of line 3's prev hash, changed for certain (0 <-> other)
+tamper "edit a line's hash" '3{s/\t0/\t1/;t;s/\t[1-9a-f]/\t0/}'
 tamper "delete a line" '3d'
 tamper "swap two lines" '2{h;d};3G'
 tamper "duplicate a line" '2p'
