@@ -180,6 +180,77 @@ static int read_contacts(struct wi *w, const char *path, bool emit)
 	return rc < 0 ? -1 : 0;
 }
 
+/* ---- LID.sqlite: the number behind each @lid identity ---- */
+
+/*
+ * ZWAPHONENUMBERLIDPAIR(ZLID, ZPHONENUMBER, ZTIMESTAMP): since 2024
+ * WhatsApp hides numbers behind LIDs; this table pairs them, so a
+ * sender known only as 1000...@lid gets its number.  One `contact`
+ * record per pair (kind "lid_pair").
+ */
+static int read_lids(struct wi *w, const char *path)
+{
+	const struct spoor_host *h = w->h;
+	struct spoor_db *db = h->db_open(h, path);
+	const char *T = "ZWAPHONENUMBERLIDPAIR";
+	struct spoor_stmt *st;
+	char sql[512], b[3][64];
+	int rc;
+
+	if (!db) {
+		h->not_understood(h, path, "unreadable as SQLite");
+		return 0;
+	}
+	if (!h->db_has_table(db, T)) {
+		h->not_understood(h, path, "schema not recognised: no "
+				  "ZWAPHONENUMBERLIDPAIR table");
+		h->db_close(db);
+		return 0;
+	}
+	snprintf(sql, sizeof(sql), "SELECT p.Z_PK, %s, %s, %s FROM "
+		 "ZWAPHONENUMBERLIDPAIR p ORDER BY p.Z_PK",
+		 pu_col(h, db, T, "p", "ZLID", b[0], 64),
+		 pu_col(h, db, T, "p", "ZPHONENUMBER", b[1], 64),
+		 pu_col(h, db, T, "p", "ZTIMESTAMP", b[2], 64));
+	st = h->prepare(db, sql);
+	if (!st) {
+		h->db_close(db);
+		return -1;
+	}
+	while ((rc = h->step(st)) == 1) {
+		struct spoor_prov prov = { NULL, T, h->col_int(st, 0), -1,
+					   NULL };
+		struct spoor_record r;
+		char lid[96] = "", jid[96] = "", e164[32] = "", raw[32];
+		size_t ll, pl;
+		const char *l = pu_text(h, st, 1, &ll);
+		const char *p = pu_text(h, st, 2, &pl);
+
+		if (l && ll < 64)
+			snprintf(lid, sizeof(lid), "%.*s@lid", (int)ll, l);
+		if (p && pl < 32) {
+			snprintf(jid, sizeof(jid), "%.*s@s.whatsapp.net",
+				 (int)pl, p);
+			h->phone_e164(h, jid, NULL, e164, sizeof(e164));
+		}
+		prov.recovered_from = recovered(h, db, T, prov.rowid);
+		spoor_p_init(&r, "contact");
+		spoor_p_str(&r, "app", "whatsapp");
+		spoor_p_str(&r, "kind", "lid_pair");
+		spoor_p_str(&r, "lid", lid[0] ? lid : NULL);
+		spoor_p_str(&r, "jid", jid[0] ? jid : NULL);
+		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+		spoor_p_bytes(&r, "phone_raw", p, pl);
+		pu_time_cocoa(&r, "time", "time_raw", "time_unit",
+			      h->col_double(st, 3), !pu_is_null(h, st, 3), raw);
+		if (h->emit(h, &r, &prov))
+			break;
+	}
+	h->finalize(st);
+	h->db_close(db);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---- CallHistory.sqlite ---- */
 
 static const char *outcome_of(int64_t v)
@@ -708,6 +779,8 @@ static int run(const struct spoor_host *h, const char *path)
 		 *dir ? "/" : "");
 	if (!strcmp(base, "ContactsV2.sqlite")) {
 		rc = read_contacts(&w, path, true);
+	} else if (!strcmp(base, "LID.sqlite")) {
+		rc = read_lids(&w, path);
 	} else if (!strcmp(base, "CallHistory.sqlite")) {
 		snprintf(side, sizeof(side), "%s%sContactsV2.sqlite", dir,
 			 *dir ? "/" : "");
@@ -727,15 +800,15 @@ static const char *const types[] = { "message", "participant", "call",
 /* CallHistory.sqlite is WhatsApp's (iOS keeps its own in
  * CallHistory.storedata); one without ZWACDCALLEVENT is "not understood" */
 static const char *const patterns[] = { "ChatStorage.sqlite",
-					"ContactsV2.sqlite",
+					"ContactsV2.sqlite", "LID.sqlite",
 					"CallHistory.sqlite", NULL };
 
 const struct spoor_plugin spoor_plugin_whatsapp_ios = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "whatsapp-ios",
 	.version = "1.0",
-	.description = "WhatsApp iOS ChatStorage.sqlite, ContactsV2.sqlite "
-		"and CallHistory.sqlite (app group container)",
+	.description = "WhatsApp iOS ChatStorage.sqlite, ContactsV2.sqlite, "
+		"LID.sqlite and CallHistory.sqlite (app group container)",
 	.types = types,
 	.patterns = patterns,
 	.run = run,

@@ -148,4 +148,39 @@ else
 	skip "mvt backup sample or ios-backup source absent"
 fi
 is "$(find "$TMPDIR" -mindepth 1 | wc -l)" 0 "no temporary files left"
+# LID.sqlite (the table as in the mvt sample): each @lid with its number
+mkdir -p "$T/lid"
+sqlite3 "$T/lid/LID.sqlite" <<'EOF'
+CREATE TABLE ZWAPHONENUMBERLIDPAIR (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER,
+ Z_OPT INTEGER, ZTIMESTAMP REAL, ZLID TEXT, ZPHONENUMBER TEXT);
+INSERT INTO ZWAPHONENUMBERLIDPAIR VALUES
+ (1, 3, 1, 732139661.0, '100000000000001', '31612345001'),
+ (2, 3, 1, 732139700.5, '100000000000002', '447700900123');
+EOF
+run_rc 0 "LID.sqlite: @lid identities paired with numbers" spoor-artifacts \
+	--plugin=whatsapp-ios "$T/lid"
+jsonl_fields "$T/out" type kind table rowid lid jid phone time > "$T/got"
+cat > "$T/want" <<'EOF'
+contact	lid_pair	ZWAPHONENUMBERLIDPAIR	1	100000000000001@lid	31612345001@s.whatsapp.net	+31612345001	2024-03-14T20:07:41Z
+contact	lid_pair	ZWAPHONENUMBERLIDPAIR	2	100000000000002@lid	447700900123@s.whatsapp.net	+447700900123	2024-03-14T20:08:20.5Z
+EOF
+diff_ok "$T/got" "$T/want" "LID pairs: lid, jid, E.164, Core Data time"
+# the real LID.sqlite of the mvt backup (its Manifest.db row was trimmed
+# away, so it is read as a plain file here; copied first)
+lid_sample=$SPOOR_SRC/../shared/samples/mvt_ios_backup/e7/e794f6ffcc3c222535f47684a63d5178da3c4500
+if [ -f "$lid_sample" ]; then
+	mkdir -p "$T/lid-real" && cp "$lid_sample" "$T/lid-real/LID.sqlite"
+	want=$(sqlite3 -separator "$tab" "$T/lid-real/LID.sqlite" \
+		"SELECT ZLID || '@lid', '+' || ZPHONENUMBER,
+		 CAST(ZTIMESTAMP AS INTEGER) + 978307200
+		 FROM ZWAPHONENUMBERLIDPAIR ORDER BY Z_PK" |
+		while IFS=$tab read -r l p t; do
+			printf '%s\t%s\t%s\n' "$l" "$p" \
+				"$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)"
+		done)
+	run_rc 0 "mvt sample LID.sqlite" spoor-artifacts --plugin=whatsapp-ios "$T/lid-real"
+	is "$(jsonl_fields "$T/out" lid phone time)" "$want" "  ... its pair as sqlite3 and date(1) read it"
+else
+	skip "../shared/samples absent"; skip "../shared/samples absent"
+fi
 done_testing
