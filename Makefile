@@ -50,7 +50,7 @@ DEB_PACKAGES := \
 	sleuthkit ewf-tools mtools dosfstools ntfs-3g e2fsprogs xorriso \
 	fdisk gdisk qemu-utils sqlite3 file openssl libxml2-utils \
 	hashdeep time coreutils bsdextrautils dc3dd dcfldd bc \
-	libplist-utils clang libclang-rt-14-dev chromium
+	libplist-utils clang libclang-rt-14-dev chromium zip unzip python3
 # spoor-acquire's block-device test: a FUSE file with bad sectors
 # (tests/fault/faultfuse.c, built by tests/cli/t-acquire-fuse.sh)
 DEB_PACKAGES += libfuse3-dev fuse3
