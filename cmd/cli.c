@@ -780,9 +780,8 @@ bool cli_key_encrypted(const char *path)
 	FILE *f;
 	size_t n;
 
-	if (!path || strchr(path, ':'))
-		return false;
-	f = fopen(path, "re");
+	/* a provider URI ("pkcs11:...") is no file: no passphrase here */
+	f = path ? fopen(path, "re") : NULL;
 	if (!f)
 		return false;
 	n = fread(buf, 1, sizeof(buf) - 1, f);

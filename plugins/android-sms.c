@@ -126,11 +126,11 @@ static void mms_parts_clear(struct mms_parts *mp)
 static int mms_parts_open(const struct spoor_host *h, struct spoor_db *db,
 			  const char *path, struct mms_parts *mp)
 {
-	char b[3][64], sql[512];
+	char b[3][64], sql[512], dbdir[4096];
 
 	/* databases/mmssms.db -> the provider's directory */
-	pu_dirname(path, mp->near, sizeof(mp->near));
-	pu_dirname(mp->near, mp->near, sizeof(mp->near));
+	pu_dirname(path, dbdir, sizeof(dbdir));
+	pu_dirname(dbdir, mp->near, sizeof(mp->near));
 	if (!h->db_has_table(db, "part") ||
 	    !h->db_has_column(db, "part", "_data"))
 		return 0;
