@@ -63,7 +63,14 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FZ)/bin/fuzz-%) $(FZ)/seeds/.stamp
 fuzz: fuzz-build
 	@bash fuzz/run.sh $(FZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# The smoke run in `make check` leaves out fswalk: what it finds in 10 s
+# is libtsk's (a 4 GiB calloc from a mutated superblock, data runs
+# built in time linear in a claimed size), random from run to run, and
+# would make CI flaky.  `make fuzz` runs it; its regressions are
+# replayed in every `make check` (t-fuzz-replay).
+FUZZ_SMOKE_TARGETS ?= $(filter-out fswalk,$(FUZZ_TARGETS))
+
 fuzz-smoke: fuzz-build
-	@bash fuzz/run.sh $(FZ) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+	@bash fuzz/run.sh $(FZ) $(FUZZ_SMOKE_SECONDS) $(FUZZ_SMOKE_TARGETS)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
