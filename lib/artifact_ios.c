@@ -351,7 +351,9 @@ static bool bplist_shallow(const unsigned char *b, size_t len)
 	top = be_uint(t + 16, 8);
 	bp.table = be_uint(t + 24, 8);
 	if (!bp.os || bp.os > 8 || !bp.rs || bp.rs > 8 || !bp.nobj ||
-	    bp.nobj > len || top >= bp.nobj || bp.table >= len ||
+	    bp.nobj > len || top >= bp.nobj || bp.table < 8 ||
+	    bp.table > len - 32 ||	/* the offset table ends before the
+					 * trailer (else the next line wraps) */
 	    bp.nobj > (len - 32 - bp.table) / bp.os)
 		return false;
 	state = calloc((size_t)bp.nobj, 1);
