@@ -157,8 +157,11 @@ INSERT INTO ZWAPHONENUMBERLIDPAIR VALUES
  (1, 3, 1, 732139661.0, '100000000000001', '31612345001'),
  (2, 3, 1, 732139700.5, '100000000000002', '447700900123');
 EOF
+ev_sha "$T/lid" > "$T/lid.before"
 run_rc 0 "LID.sqlite: @lid identities paired with numbers" spoor-artifacts \
 	--plugin=whatsapp-ios "$T/lid"
+ev_sha "$T/lid" > "$T/lid.after"
+diff_ok "$T/lid.after" "$T/lid.before" "LID.sqlite evidence unchanged"
 jsonl_fields "$T/out" type kind table rowid lid jid phone time > "$T/got"
 cat > "$T/want" <<'EOF'
 contact	lid_pair	ZWAPHONENUMBERLIDPAIR	1	100000000000001@lid	31612345001@s.whatsapp.net	+31612345001	2024-03-14T20:07:41Z
@@ -178,9 +181,13 @@ if [ -f "$lid_sample" ]; then
 			printf '%s\t%s\t%s\n' "$l" "$p" \
 				"$(date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ)"
 		done)
+	ev_sha "$T/lid-real" > "$T/lid-real.before"
 	run_rc 0 "mvt sample LID.sqlite" spoor-artifacts --plugin=whatsapp-ios "$T/lid-real"
+	ev_sha "$T/lid-real" > "$T/lid-real.after"
+	diff_ok "$T/lid-real.after" "$T/lid-real.before" "  ... the copied sample unchanged"
 	is "$(jsonl_fields "$T/out" lid phone time)" "$want" "  ... its pair as sqlite3 and date(1) read it"
 else
 	skip "../shared/samples absent"; skip "../shared/samples absent"
+	skip "../shared/samples absent"
 fi
 done_testing
