@@ -17,6 +17,7 @@ static const char synopsis[] =
 	"usage: spoor-acquire [-hqVv] [-C CASE] [--format=raw|split|e01]\n"
 	"                     [--split=SIZE] [--compression=none|fast|best]\n"
 	"                     [--hash=LIST] [--piece=SIZE] [--verify]\n"
+	"                     [--verify-hash=LIST]\n"
 	"                     [--retries=N] [--fill=HEX] [--map=FILE]\n"
 	"                     [--resume] [--log=BASE] [--direct|--no-direct]\n"
 	"                     [--buffer-size=SIZE] [--set-readonly]\n"
@@ -41,7 +42,10 @@ static const char help_text[] =
 	"      --hash=LIST        md5,sha256 (default); also sha1, sha512\n"
 	"      --piece=SIZE       also hash every SIZE bytes on their own\n"
 	"      --verify           re-read the image past the page cache\n"
-	"                         and compare its hashes\n"
+	"                         and compare its sha256 (or the first of\n"
+	"                         sha1, sha512, md5 in --hash)\n"
+	"      --verify-hash=LIST compare these of --hash instead (implies\n"
+	"                         --verify; 'all': every one)\n"
 	"      --retries=N        re-reads of a failing block (default 2)\n"
 	"      --fill=HEX         pattern for unreadable sectors (default 00)\n"
 	"      --map=FILE         ddrescue map (default OUTPUT.map)\n"
@@ -73,7 +77,7 @@ static const char help_text[] =
 
 enum {
 	OPT_FORMAT = 256, OPT_SPLIT, OPT_COMPRESSION, OPT_HASH, OPT_PIECE,
-	OPT_VERIFY, OPT_RETRIES, OPT_FILL, OPT_MAP, OPT_RESUME, OPT_LOG,
+	OPT_VERIFY, OPT_VERIFY_HASH, OPT_RETRIES, OPT_FILL, OPT_MAP, OPT_RESUME, OPT_LOG,
 	OPT_DIRECT, OPT_NO_DIRECT, OPT_BUFSIZE, OPT_SET_RO, OPT_CASE,
 	OPT_EVIDENCE, OPT_EXAMINER, OPT_DESCRIPTION, OPT_NOTES, OPT_PROGRESS,
 	OPT_NO_PROGRESS, OPT_OFFSET, OPT_LENGTH, OPT_EXHIBIT,
@@ -109,6 +113,7 @@ static const struct option long_opts[] = {
 	{ "split", required_argument, NULL, OPT_SPLIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "verify-hash", required_argument, NULL, OPT_VERIFY_HASH },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -242,7 +247,8 @@ int main(int argc, char **argv)
 	struct spoor_err err;
 	struct spoor_ctx *ctx;
 	struct run r = { 0 };
-	const char *format = NULL, *hash = "md5,sha256", *case_dir = NULL;
+	const char *format = NULL, *hash = "md5,sha256", *case_dir = NULL,
+		   *verify_hash = NULL;
 	const char *exhibit = NULL;
 	struct cli_case *cc = NULL;
 	const char *source, *output;
@@ -306,6 +312,10 @@ int main(int argc, char **argv)
 				cli_usage_error("--piece takes a size of at least "
 					    "512, not '%s'", optarg);
 			o.piece_size = sz;
+			break;
+		case OPT_VERIFY_HASH:
+			verify_hash = optarg;
+			o.verify = true;
 			break;
 		case OPT_VERIFY:
 			o.verify = true;
@@ -413,6 +423,14 @@ int main(int argc, char **argv)
 		cli_usage_error("--compression is for --format=e01%s", "");
 	if (spoor_hash_parse(hash, &o.hash_mask, &err))
 		cli_usage_error("%s", err.msg);
+	if (verify_hash && !strcmp(verify_hash, "all"))
+		o.verify_mask = o.hash_mask;
+	else if (verify_hash &&
+		 spoor_hash_parse(verify_hash, &o.verify_mask, &err))
+		cli_usage_error("--verify-hash: %s", err.msg);
+	if (o.verify_mask & ~o.hash_mask)
+		cli_usage_error("--verify-hash '%s' names a digest that "
+				"--hash does not compute", verify_hash);
 	cli_set_verbosity(verbose);
 	if (r.mode == PROG_AUTO)
 		r.mode = isatty(STDERR_FILENO) && verbose >= 0 ? PROG_BAR

@@ -417,10 +417,9 @@ static void *consumer(void *arg)
 /* ---- the pump ---- */
 
 static int pump_init(struct pump *p, struct spoor_acquire *a, size_t bufsz,
-		     bool writer, bool piecing, struct lane_arg *args,
-		     struct spoor_err *err)
+		     unsigned mask, bool writer, bool piecing,
+		     struct lane_arg *args, struct spoor_err *err)
 {
-	unsigned mask = a->o.hash_mask;
 
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->mu, NULL);
@@ -1047,7 +1046,8 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 		free(sbuf);
 		return err ? err->code : SPOOR_EOUTPUT;
 	}
-	rc = pump_init(&p, a, bs, true, a->o.piece_size != 0, args, err);
+	rc = pump_init(&p, a, bs, a->o.hash_mask, true,
+		       a->o.piece_size != 0, args, err);
 	p.out = a->out;
 	p.skip_below = resume;
 	if (!rc && resume)
@@ -1145,6 +1145,20 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 	return map_write(a, size, true, err);
 }
 
+/* The digests the verify pass recomputes (see spoor.h). */
+static unsigned verify_mask(const struct spoor_acquire_opts *o)
+{
+	static const unsigned pref[] = { SPOOR_SHA256, SPOOR_SHA1,
+					 SPOOR_SHA512, SPOOR_MD5 };
+
+	if (o->verify_mask)
+		return o->verify_mask & o->hash_mask;
+	for (size_t i = 0; i < ARRAY_SIZE(pref); i++)
+		if (o->hash_mask & pref[i])
+			return pref[i];
+	return 0;
+}
+
 static int verify_pass(struct spoor_acquire *a, struct spoor_err *err)
 {
 	struct pump p;
@@ -1163,7 +1177,8 @@ static int verify_pass(struct spoor_acquire *a, struct spoor_err *err)
 		return err ? err->code : SPOOR_EIO;
 	if (imgin_size(in) != size && a->o.format != SPOOR_IMG_E01)
 		short_img = true;
-	rc = pump_init(&p, a, bs, false, false, args, err);
+	rc = pump_init(&p, a, bs, verify_mask(&a->o), false, false, args,
+		       err);
 	while (!rc && off < size && !short_img) {
 		struct slot *s = pump_slot(&p);
 		size_t len = (size_t)MIN((uint64_t)bs, size - off);
@@ -1206,7 +1221,7 @@ static int verify_pass(struct spoor_acquire *a, struct spoor_err *err)
 	if (short_img)
 		a->r.verify = SPOOR_VERIFY_MISMATCH;
 	for (unsigned bit = 1; bit <= SPOOR_SHA512; bit <<= 1) {
-		if (!(a->o.hash_mask & bit))
+		if (!(a->r.verify_digests.mask & bit))
 			continue;
 		if (memcmp(spoor_digest_get(&a->r.digests, bit),
 			   spoor_digest_get(&a->r.verify_digests, bit),
@@ -1446,7 +1461,7 @@ static void text_log(struct spoor_acquire *a, FILE *f)
 			char h1[2 * SPOOR_HASH_MAXLEN + 1];
 			char h2[2 * SPOOR_HASH_MAXLEN + 1];
 
-			if (!(r->digests.mask & bit))
+			if (!(r->verify_digests.mask & bit))
 				continue;
 			hexd(&r->digests, bit, h1);
 			hexd(&r->verify_digests, bit, h2);

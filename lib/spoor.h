@@ -689,6 +689,13 @@ struct spoor_acquire_opts {
 					 * (without .E01) */
 	bool resume;			/* continue from the map */
 	bool verify;			/* re-read the image afterwards */
+	unsigned verify_mask;		/* digests the re-read recomputes (a
+					 * subset of hash_mask); 0: one, the
+					 * first of sha256, sha1, sha512, md5
+					 * in hash_mask (one collision-
+					 * resistant digest proves the bytes
+					 * equal; sha256 is the fastest with
+					 * SHA-NI) */
 	int direct;			/* O_DIRECT: -1 auto (devices), 0, 1 */
 	size_t buffer_size;		/* bytes per read; 0: 4 MiB */
 	uint64_t offset;		/* image the source from this byte

@@ -61,7 +61,22 @@ is "$(digest sha1 "$T/out")" "$(sha1sum < "$src" | cut -d' ' -f1)" "sha1 matches
 is "$(digest sha512 "$T/out")" "$(sha512sum < "$src" | cut -d' ' -f1)" "sha512 matches sha512sum"
 sed -n '/^\[verification\]/,/^$/p' "$T/b.dd.log" > "$T/ver"
 is "$(logline result "$T/ver")" "match" "verify: log says match"
-is "$(grep -c ' image .* match$' "$T/ver")" 2 "verify: both re-read hashes logged and matching"
+is "$(grep -c ' image .* match$' "$T/ver")" 1 "verify: one re-read hash logged and matching"
+is "$(awk '/ image / { print $1 }' "$T/ver")" sha1 "verify: sha1 (no sha256 in --hash) is the one"
+# --verify-hash all: every digest recomputed, each checked against coreutils
+run_rc 0 "--verify-hash all" \
+	$ACQ --no-progress --hash md5,sha1 --verify-hash all "$src" "$T/va.dd"
+sed -n '/^\[verification\]/,/^$/p' "$T/va.dd.log" > "$T/ver"
+is "$(awk '/^md5 +image/ { print $3 }' "$T/ver")" \
+	"$(md5sum < "$T/va.dd" | cut -d' ' -f1)" "--verify-hash all: md5 of the image as md5sum"
+is "$(awk '/^sha1 +image/ { print $3 }' "$T/ver")" \
+	"$(sha1sum < "$T/va.dd" | cut -d' ' -f1)" "--verify-hash all: sha1 of the image as sha1sum"
+xmllint --xpath 'count(//*[local-name()="verify"]/*[local-name()="hashdigest"])' \
+	"$T/va.dd.xml" > "$T/n" 2>/dev/null
+is "$(cat "$T/n")" 2 "--verify-hash all: two re-read digests in the XML log"
+run_rc 2 "--verify-hash naming a digest --hash lacks: usage error" \
+	$ACQ --no-progress --hash md5 --verify-hash sha256 "$src" "$T/vb.dd"
+ok "$([ ! -e "$T/vb.dd" ]; echo $?)" "... and no image written"
 pieces_ok=0
 n=$(( ($(stat -c %s "$src") + 4194303) / 4194304 ))
 for ((i = 0; i < n; i++)); do
