@@ -3,6 +3,7 @@
  * police; check a bundle's content policy; RFC 3161 timestamps; signed
  * disclosure statements for a reporter pseudonym.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,13 @@ static const char help_text[] =
 	"      --cc=CODE          country code of national numbers (31)\n"
 	"      --crl=FILE         a CRL (DER or PEM) of the issuing CA, copied\n"
 	"                         into certs/crl/ (repeatable)\n"
+	"      --seal-to=CERT     police intake certificate the requested\n"
+	"                         copies are encrypted to (AES-256-GCM)\n"
+	"      --seal=ID=FILE     a requested copy: FILE must be the file of\n"
+	"                         record ID (same SHA-256); repeatable\n"
+	"      --seal-request=REF the police request's reference\n"
+	"      --seal-basis=TEXT  its legal basis (both go into the custody\n"
+	"                         log and data/findings.json)\n"
 	"      --request=REQ.tsq  attach-timestamp: also check the nonce\n"
 	"  -q, --quiet            errors only\n"
 	"  -v, --verbose          more messages\n"
@@ -80,7 +88,7 @@ enum {
 	OPT_POLICE_REF, OPT_LANG, OPT_TAGGED, OPT_PSEUDO, OPT_MASTER,
 	OPT_MAP_TO, OPT_MAP_OUT, OPT_CC, OPT_REQUEST, OPT_MAP, OPT_MAP_KEY,
 	OPT_MAP_CERT, OPT_MAP_PASSFILE, OPT_CONSENT_REF, OPT_CONSENT_DATE,
-	OPT_CRL,
+	OPT_CRL, OPT_SEAL_TO, OPT_SEAL, OPT_SEAL_REQUEST, OPT_SEAL_BASIS,
 };
 
 static const struct option long_opts[] = {
@@ -108,6 +116,10 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "recipient", required_argument, NULL, OPT_RECIPIENT },
 	{ "request", required_argument, NULL, OPT_REQUEST },
+	{ "seal", required_argument, NULL, OPT_SEAL },
+	{ "seal-basis", required_argument, NULL, OPT_SEAL_BASIS },
+	{ "seal-request", required_argument, NULL, OPT_SEAL_REQUEST },
+	{ "seal-to", required_argument, NULL, OPT_SEAL_TO },
 	{ "tagged-only", no_argument, NULL, OPT_TAGGED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -121,8 +133,27 @@ struct args {
 	const char *out, *passfile, *map_passfile, *request;
 	const char **ids, **crls;
 	size_t nids, ncrls;
+	struct spoor_seal_item *seal;
+	size_t nseal;
 	int verbosity;
 };
+
+/* --seal=RECORD-ID=FILE */
+static void add_seal(struct args *a, char *arg)
+{
+	char *eq = strchr(arg, '='), *end;
+	long long id;
+
+	errno = 0;
+	id = eq && arg[0] >= '1' && arg[0] <= '9' ? strtoll(arg, &end, 10) : 0;
+	if (!eq || id <= 0 || errno || end != eq || !eq[1])
+		cli_usage_error("--seal wants RECORD-ID=FILE, not '%s'", arg);
+	a->seal = realloc(a->seal, (a->nseal + 1) * sizeof(*a->seal));
+	if (!a->seal)
+		cli_die(EXIT_OUTPUT, "out of memory");
+	a->seal[a->nseal].record_id = id;
+	a->seal[a->nseal++].path = eq + 1;
+}
 
 static void parse(int argc, char **argv, struct args *a)
 {
@@ -163,6 +194,10 @@ static void parse(int argc, char **argv, struct args *a)
 				cli_die(EXIT_OUTPUT, "out of memory");
 			a->crls[a->ncrls++] = optarg;
 			break;
+		case OPT_SEAL: add_seal(a, optarg); break;
+		case OPT_SEAL_TO: a->o.seal_to = optarg; break;
+		case OPT_SEAL_REQUEST: a->o.seal_request = optarg; break;
+		case OPT_SEAL_BASIS: a->o.seal_basis = optarg; break;
 		case OPT_MASTER: a->o.master_key = optarg; break;
 		case OPT_MAP_TO: a->o.map_to = optarg; break;
 		case OPT_MAP_OUT: a->o.map_out = optarg; break;
@@ -201,6 +236,11 @@ static int do_build(struct args *a)
 	if (a->nids && (!a->o.master_key || !a->o.map_to || !a->o.map_out))
 		cli_usage_error("--pseudonymise needs --master-key, --map-to "
 				"and --map-out%s", "");
+	if ((a->nseal || a->o.seal_to || a->o.seal_request ||
+	     a->o.seal_basis) && (!a->nseal || !a->o.seal_to ||
+				  !a->o.seal_request || !a->o.seal_basis))
+		cli_usage_error("sealing needs --seal-to, --seal-request, "
+				"--seal-basis and at least one --seal%s", "");
 	if (a->passfile || cli_key_encrypted(a->signer.key))
 		a->signer.passphrase = pass = cli_passphrase(a->passfile,
 			"examiner key passphrase:", false);
@@ -212,6 +252,8 @@ static int do_build(struct args *a)
 	a->o.npseudonymise = a->nids;
 	a->o.crls = a->crls;
 	a->o.ncrls = a->ncrls;
+	a->o.seal = a->seal;
+	a->o.nseal = a->nseal;
 	a->o.producer = producer;
 	rc = spoor_report_build(ctx, &a->o, &res, &err);
 	cli_passphrase_free(pass);
@@ -225,6 +267,9 @@ static int do_build(struct args *a)
 	if (res.pseudonym[0])
 		printf("pseudonym %s\ncommitment %s\nmap %s\n", res.pseudonym,
 		       res.commitment, a->o.map_out);
+	for (size_t i = 0; i < a->nseal; i++)
+		printf("sealed %s/sealed/record-%lld.p7m\n", a->out,
+		       (long long)a->seal[i].record_id);
 	return EXIT_OK;
 }
 
@@ -316,6 +361,7 @@ int main(int argc, char **argv)
 		rc = do_build(&a);
 	free(a.ids);
 	free(a.crls);
+	free(a.seal);
 	cli_close_stdout();
 	return rc;
 }

@@ -528,6 +528,7 @@ static int write_findings(struct report *rep, const char *path,
 	report_json_str(f, rep, rep->o->recipient);
 	fprintf(f, ", \"selection\": \"%s\"",
 		rep->o->tagged_only ? "tagged-only" : "tagged-first");
+	report_seal_findings(f, rep);
 	fputs(",\n\"pseudonyms\": [", f);
 	if (rep->pseudo)
 		fprintf(f, "{\"role\": \"reporter\", \"pseudonym\": \"%s\", "
@@ -583,6 +584,7 @@ static int write_flagged(struct report *rep, const char *path,
 			 struct spoor_err *err)
 {
 	FILE *f = fopen(path, "wxe");
+	const struct report_sealed *sc;
 	sqlite3_stmt *st;
 	bool first = true;
 	int rc;
@@ -593,8 +595,8 @@ static int write_flagged(struct report *rep, const char *path,
 	rc = report_prepare(rep, flagged_sql, &st, err);
 	fputs("{\"format\": \"spoor-hashes-flagged-1\", \"case_id\": ", f);
 	report_json_str(f, rep, rep->case_id);
-	fprintf(f, ", \"bundle_id\": \"%s\", \"content\": \"hash-only\", "
-		"\"items\": [", rep->bundle_id);
+	fprintf(f, ", \"bundle_id\": \"%s\", \"content\": \"%s\", "
+		"\"items\": [", rep->bundle_id, report_content_policy(rep));
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		static const char *const keys[] = {
 			"record_id", "exhibit", "sha256", "sha1", "md5",
@@ -615,8 +617,11 @@ static int write_flagged(struct report *rep, const char *path,
 		fputs(", \"hashsets\": ", f);
 		raw_record(f, rep, report_col(st, 11) ? report_col(st, 11)
 			   : "[]");
-		fprintf(f, ", \"tagged\": %s}",
+		fprintf(f, ", \"tagged\": %s",
 			sqlite3_column_int(st, 12) ? "true" : "false");
+		sc = report_sealed_find(rep, sqlite3_column_int64(st, 0));
+		fprintf(f, ", \"sealed_copy\": %s%s%s}", sc ? "\"" : "",
+			sc ? sc->name : "null", sc ? "\"" : "");
 	}
 	if (!rc)
 		sqlite3_finalize(st);
@@ -628,6 +633,20 @@ static int write_flagged(struct report *rep, const char *path,
 }
 
 /* ---- readme.txt ---- */
+
+static void readme_sealed(FILE *f, const struct report *rep)
+{
+	fprintf(f, "\nsealed/ holds %zu cop%s the police requested (see "
+		"\"sealed\" in\ndata/findings.json for the request and its "
+		"legal basis), each encrypted\nto the certificate with "
+		"SHA-256 fingerprint\n     %s\nonly; the organisation "
+		"cannot open them.  With that certificate's key:\n"
+		"     openssl cms -decrypt -binary -inform DER -in "
+		"sealed/record-N.p7m \\\n         -recip CERT.pem -inkey "
+		"KEY.pem -out COPY\nthen check sha256sum COPY against the "
+		"record's sha256 in data/findings.json.\n",
+		rep->nsealed, rep->nsealed == 1 ? "y" : "ies", rep->seal_fpr);
+}
 
 static int write_readme(struct report *rep, const char *path,
 			struct spoor_err *err)
@@ -697,6 +716,8 @@ static int write_readme(struct report *rep, const char *path,
 	      "(data/hashes-flagged.json); sealed/ holds copies only\n"
 	      "when requested, encrypted to the recipient's certificate.\n",
 	      f);
+	if (rep->nsealed)
+		readme_sealed(f, rep);
 	if (rep->pseudo)
 		fprintf(f, "\nThe reporter appears only as %s; the commitment "
 			"in data/findings.json\nlets a later signed "
@@ -900,11 +921,30 @@ static int custody_check(struct report *rep, struct spoor_err *err)
 	return rc;
 }
 
+/* Append the event (JSON; NULL: out of memory) to the case's log. */
+static int custody_append(struct report *rep, const char *event,
+			  struct spoor_err *err)
+{
+	struct sbuf p = SBUF_INIT;
+	uint64_t seq;
+	int rc;
+
+	custody_path(rep, &p);
+	if (!event || p.failed)
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	else
+		rc = spoor_custody_append(sbuf_str(&p), rep->case_id, event,
+					  &seq, rep->custody_head, err);
+	if (!rc)
+		rep->custody_count = seq + 1;
+	sbuf_release(&p);
+	return rc;
+}
+
 static int custody_event(struct report *rep, const char *status,
 			 struct spoor_err *err)
 {
-	struct sbuf ev = SBUF_INIT, p = SBUF_INIT;
-	uint64_t seq;
+	struct sbuf ev = SBUF_INIT;
 	int rc;
 
 	/* Never the reporter's identifiers, never argv: only facts. */
@@ -912,22 +952,15 @@ static int custody_event(struct report *rep, const char *status,
 		  "\"time_source\":\"system clock\",\"tool\":\"spoor-report\","
 		  "\"version\":\"%s\",\"bundle_id\":\"%s\","
 		  "\"bundle_version\":%llu,\"status\":\"%s\","
-		  "\"tagged_only\":%s,\"pseudonymised\":%s,\"lang\":\"%s\"}",
+		  "\"tagged_only\":%s,\"pseudonymised\":%s,\"lang\":\"%s\","
+		  "\"content_policy\":\"%s\"}",
 		  rep->created, spoor_version(), rep->bundle_id,
 		  (unsigned long long)rep->version, status,
 		  rep->o->tagged_only ? "true" : "false",
-		  rep->pseudo ? "true" : "false", rep->lang ? "en" : "nl");
-	custody_path(rep, &p);
-	if (ev.failed || p.failed)
-		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	else
-		rc = spoor_custody_append(sbuf_str(&p), rep->case_id,
-					  sbuf_str(&ev), &seq,
-					  rep->custody_head, err);
-	if (!rc)
-		rep->custody_count = seq + 1;
+		  rep->pseudo ? "true" : "false", rep->lang ? "en" : "nl",
+		  report_content_policy(rep));
+	rc = custody_append(rep, ev.failed ? NULL : sbuf_str(&ev), err);
 	sbuf_release(&ev);
-	sbuf_release(&p);
 	return rc;
 }
 
@@ -1274,6 +1307,8 @@ static int build(struct report *rep, const char *tmp,
 	if (!rc)
 		rc = copy_crls(rep, tmp, err);
 	if (!rc)
+		rc = report_seal_write(rep, tmp, err);
+	if (!rc)
 		rc = check_leaks(rep, tmp, bundle_files,
 				 ARRAY_SIZE(bundle_files), err);
 	if (!rc)
@@ -1281,6 +1316,14 @@ static int build(struct report *rep, const char *tmp,
 	if (rc)
 		return rc;
 	/* From here on the custody log records the attempt. */
+	if (rep->nsealed) {
+		char *ev = report_seal_event(rep);
+
+		rc = custody_append(rep, ev, err);
+		free(ev);
+		if (rc)
+			return rc;
+	}
 	rc = custody_event(rep, "signed", err);
 	if (rc)
 		return rc;
@@ -1300,7 +1343,7 @@ static int build(struct report *rep, const char *tmp,
 			"spoor-report",
 		.custody_head = rep->custody_head,
 		.custody_count = rep->custody_count,
-		.content_policy = "hash-only",
+		.content_policy = report_content_policy(rep),
 	};
 	if (!rc)
 		rc = spoor_manifest_write(tmp, &h, err);
@@ -1336,6 +1379,7 @@ static void report_release(struct report *rep)
 	free(rep->case_created);
 	free(rep->case_desc);
 	report_pseudo_release(&rep->ps);
+	report_seal_release(rep);
 }
 
 int spoor_report_build(struct spoor_ctx *ctx,
@@ -1363,6 +1407,8 @@ int spoor_report_build(struct spoor_ctx *ctx,
 	}
 	if (!rc)
 		rc = report_select(&rep, err);
+	if (!rc)
+		rc = report_seal_prepare(&rep, err);
 	sbuf_addf(&tmp, "%s.tmp-%s", o->bundle, rep.bundle_id);
 	if (!rc && tmp.failed)
 		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");

@@ -29,6 +29,16 @@ struct report_pseudo {
 	size_t nnames;
 };
 
+/* A copy sealed to the police (report_seal.c). */
+struct report_sealed {
+	int64_t record_id;
+	const char *path;		/* the copy given (not in the bundle) */
+	char name[64];			/* "sealed/record-<id>.p7m" */
+	char sha256[65];		/* the record's */
+	uint64_t size;
+	char mime[128];
+};
+
 struct report {
 	struct spoor_ctx *ctx;
 	const struct spoor_report_opts *o;
@@ -43,6 +53,9 @@ struct report {
 	uint64_t custody_count;
 	struct report_pseudo ps;
 	bool pseudo;
+	struct report_sealed *sealed;	/* --seal: nsealed copies */
+	size_t nsealed;
+	char seal_fpr[65];		/* SHA-256 of the --seal-to cert */
 };
 
 /* The string for key in the report's language. */
@@ -93,6 +106,23 @@ int report_select(struct report *rep, struct spoor_err *err);
  * certificate in cert_path, into out_path (mode 0600, tmp + rename). */
 int report_seal(const void *in, size_t len, const char *cert_path,
 		const char *out_path, struct spoor_err *err);
+
+/* Sealed copies (report_seal.c).  Check the options, the certificate
+ * and each record (in temp.sel, a file with sha256 and size). */
+int report_seal_prepare(struct report *rep, struct spoor_err *err);
+/* Encrypt each copy into dir/sealed/, checking it against its record. */
+int report_seal_write(struct report *rep, const char *dir,
+		      struct spoor_err *err);
+/* "sealed-to-recipient" when copies are sealed, else "hash-only". */
+const char *report_content_policy(const struct report *rep);
+/* The sealed copy of a record, or NULL. */
+const struct report_sealed *report_sealed_find(const struct report *rep,
+					       int64_t record_id);
+/* findings.json members: content_policy and, if any, sealed. */
+void report_seal_findings(FILE *f, const struct report *rep);
+/* The custody event of the sealing (malloc'd JSON), NULL if none. */
+char *report_seal_event(const struct report *rep);
+void report_seal_release(struct report *rep);
 
 /* Write buf to path through path.tmp, fsync, rename (mode). */
 int report_write_file(const char *path, const void *buf, size_t len,

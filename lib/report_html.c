@@ -427,8 +427,9 @@ static int flagged(FILE *f, struct report *rep, struct spoor_err *err)
 
 	if (rc)
 		return rc;
-	fprintf(f, "<h3 id=\"flagged\">%s</h3>\n<p>%s</p>\n<table>\n",
-		S(FLAGGED), S(FLAGGED_NOTE));
+	fprintf(f, "<h3 id=\"flagged\">%s</h3>\n<p>%s%s%s</p>\n<table>\n",
+		S(FLAGGED), S(FLAGGED_NOTE), rep->nsealed ? " " : "",
+		rep->nsealed ? S(FLAGGED_SEALED) : "");
 	th(f, rep, k, ARRAY_SIZE(k));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		fputs("<tr>", f);
@@ -448,6 +449,37 @@ static int flagged(FILE *f, struct report *rep, struct spoor_err *err)
 	fputs("</table>\n", f);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+static void sealed(FILE *f, struct report *rep)
+{
+	static const enum report_str k[] = {
+		RS_RECORD, RS_SEAL_FILE, RS_SIZE, RS_MIME,
+	};
+
+	if (!rep->nsealed)
+		return;
+	fprintf(f, "<h3 id=\"sealed\">%s</h3>\n<p>%s</p>\n<table>\n",
+		S(SEALED), S(SEALED_NOTE));
+	fprintf(f, "<tr><th>%s</th><td colspan=\"3\">", S(SEAL_REQUEST));
+	report_html_str(f, rep, rep->o->seal_request);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td colspan=\"3\">",
+		S(SEAL_BASIS));
+	report_html_str(f, rep, rep->o->seal_basis);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td colspan=\"3\" "
+		"class=\"h\">%s</td></tr>\n", S(SEAL_CERT), rep->seal_fpr);
+	th(f, rep, k, ARRAY_SIZE(k));
+	for (size_t i = 0; i < rep->nsealed; i++) {
+		const struct report_sealed *it = &rep->sealed[i];
+
+		fprintf(f, "<tr><td>%lld</td><td>%s</td><td>%llu</td><td>",
+			(long long)it->record_id, it->name,
+			(unsigned long long)it->size);
+		report_html_str(f, rep, it->mime);
+		fprintf(f, "</td></tr>\n<tr><td></td><td colspan=\"3\" "
+			"class=\"h\">SHA-256 %s</td></tr>\n", it->sha256);
+	}
+	fputs("</table>\n", f);
 }
 
 static int file_summary(FILE *f, struct report *rep, struct spoor_err *err)
@@ -571,6 +603,8 @@ int report_write_html(struct report *rep, const char *path,
 		rc = calls(f, rep, err);
 	if (!rc)
 		rc = flagged(f, rep, err);
+	if (!rc)
+		sealed(f, rep);
 	if (!rc)
 		rc = file_summary(f, rep, err);
 	if (!rc)

@@ -1599,6 +1599,12 @@ SPOOR_API int spoor_verify_disclosure(const char *dir,
  * `exports` (created if absent) that keeps each export's version and
  * MANIFEST hash for the next export's bundle-version and supersedes.
  */
+/* One copy to seal: the record it is the file of, and where it is. */
+struct spoor_seal_item {
+	int64_t record_id;
+	const char *path;
+};
+
 struct spoor_report_opts {
 	const char *case_dir;		/* holds case.db and custody.log */
 	const char *bundle;		/* output directory; must not exist */
@@ -1624,6 +1630,19 @@ struct spoor_report_opts {
 	 * 2.crl, ... for long-term validation; each must parse. */
 	const char *const *crls;
 	size_t ncrls;
+	/* Copies the police formally requested (bundle.md section 8): the
+	 * file at seal[i].path must have the SHA-256 and size of the file
+	 * record seal[i].record_id (one of this export); it is encrypted
+	 * as CMS AuthEnvelopedData (AES-256-GCM) to seal_to only (not the
+	 * examiner's nor the map's certificate) into
+	 * sealed/record-<id>.p7m.  The header's content-policy becomes
+	 * sealed-to-recipient; the request and its legal basis go into the
+	 * custody log (event "sealed") and data/findings.json. */
+	const char *seal_to;		/* police intake certificate, PEM */
+	const struct spoor_seal_item *seal;
+	size_t nseal;
+	const char *seal_request;	/* the request's reference */
+	const char *seal_basis;		/* its legal basis */
 };
 
 /* What a build made. */
