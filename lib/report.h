@@ -5,6 +5,7 @@
 #ifndef SPOOR_REPORT_H
 #define SPOOR_REPORT_H
 
+#include <openssl/x509.h>
 #include <sqlite3.h>
 
 #include "internal.h"
@@ -101,6 +102,9 @@ int report_write_uco(struct report *rep, const char *path,
 
 /* Fill selection table temp.sel(record_id, tagged) for the options. */
 int report_select(struct report *rep, struct spoor_err *err);
+
+/* The first certificate of a PEM file; NULL (err set) if there is none. */
+X509 *report_load_cert(const char *path, struct spoor_err *err);
 
 /* Encrypt in[0..len) as AuthEnvelopedData (AES-256-GCM, DER) to the
  * certificate in cert_path, into out_path (mode 0600, tmp + rename). */

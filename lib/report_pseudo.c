@@ -390,7 +390,7 @@ bool report_leaks(const struct report *rep, const char *text, size_t len)
 
 /* ---- certificates and sealing ---- */
 
-static X509 *load_cert(const char *path, struct spoor_err *err)
+X509 *report_load_cert(const char *path, struct spoor_err *err)
 {
 	BIO *b = BIO_new_file(path, "r");
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
@@ -428,7 +428,7 @@ void report_root_fingerprint(const char *chain, char *out, size_t size)
 int report_seal(const void *in, size_t len, const char *cert_path,
 		const char *out_path, struct spoor_err *err)
 {
-	X509 *x = load_cert(cert_path, err);
+	X509 *x = report_load_cert(cert_path, err);
 	BIO *bin = NULL, *bout = NULL;
 	CMS_ContentInfo *cms = NULL;
 	CMS_RecipientInfo *ri;
@@ -528,7 +528,7 @@ static json_object *open_map(const struct spoor_disclosure_opts *d,
 			     struct spoor_err *err)
 {
 	EVP_PKEY *k = load_key(d->map_key, d->map_passphrase, err);
-	X509 *x = k ? load_cert(d->map_cert, err) : NULL;
+	X509 *x = k ? report_load_cert(d->map_cert, err) : NULL;
 	BIO *in = x ? BIO_new_file(d->map, "rb") : NULL;
 	BIO *out = BIO_new(BIO_s_mem());
 	CMS_ContentInfo *cms = in ? d2i_CMS_bio(in, NULL) : NULL;

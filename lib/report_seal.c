@@ -34,19 +34,6 @@
 
 #define SEAL_TEXT_MAX 512	/* request reference, legal basis */
 
-static X509 *cert_read(const char *path, struct spoor_err *err)
-{
-	BIO *b = BIO_new_file(path, "r");
-	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	ERR_clear_error();
-	if (!x)
-		spoor_err_set(err, SPOOR_EFORMAT, 0,
-			      "cannot read a certificate from '%s'", path);
-	return x;
-}
-
 static void cert_fpr(X509 *x, char hex[65])
 {
 	unsigned char md[32];
@@ -61,7 +48,7 @@ static void cert_fpr(X509 *x, char hex[65])
 /* The fingerprint of the certificate in path, "" when none is there. */
 static void path_fpr(const char *path, char hex[65])
 {
-	X509 *x = path ? cert_read(path, NULL) : NULL;
+	X509 *x = path ? report_load_cert(path, NULL) : NULL;
 
 	hex[0] = '\0';
 	if (x)
@@ -73,7 +60,7 @@ static void path_fpr(const char *path, char hex[65])
 static int check_cert(struct report *rep, struct spoor_err *err)
 {
 	const struct spoor_report_opts *o = rep->o;
-	X509 *x = cert_read(o->seal_to, err);
+	X509 *x = report_load_cert(o->seal_to, err);
 	uint32_t ku;
 	char own[65];
 	int rc = 0;
@@ -328,7 +315,7 @@ int report_seal_write(struct report *rep, const char *tmp,
 
 	if (!rep->nsealed)
 		return 0;
-	x = cert_read(rep->o->seal_to, err);
+	x = report_load_cert(rep->o->seal_to, err);
 	if (!x)
 		return SPOOR_EFORMAT;
 	sbuf_addf(&p, "%s/sealed", tmp);
