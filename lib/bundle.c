@@ -186,6 +186,33 @@ static int header_check(const struct spoor_manifest_header *h,
 
 /* ---- hashing and reading ---- */
 
+bool bundle_sealed_head_ok(const unsigned char *p, size_t n)
+{
+	static const unsigned char auth_env[] = {
+		0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09,
+		0x10, 0x01, 0x17,
+	};
+	static const unsigned char env[] = {
+		0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07,
+		0x03,
+	};
+	size_t i = 2;
+
+	if (n < 2 || p[0] != 0x30)
+		return false;
+	if (p[1] & 0x80) {		/* long form, or 0x80: indefinite */
+		size_t k = p[1] & 0x7f;
+
+		if (k > 4)
+			return false;
+		i += k;
+	}
+	if (n >= i + sizeof(auth_env) &&
+	    !memcmp(p + i, auth_env, sizeof(auth_env)))
+		return true;
+	return n >= i + sizeof(env) && !memcmp(p + i, env, sizeof(env));
+}
+
 void bundle_hex(const unsigned char *p, size_t n, char *out)
 {
 	static const char hx[] = "0123456789abcdef";

@@ -49,6 +49,14 @@ bool bundle_value_ok(const char *s);
 int bundle_sha256_fd(int fd, unsigned char *buf, uint64_t max,
 		     char hex[65], uint64_t *size, struct spoor_err *err);
 
+/*
+ * True if p[0..n) starts a CMS ContentInfo (DER or BER) whose content
+ * type is AuthEnvelopedData (1.2.840.113549.1.9.16.1.23) or
+ * EnvelopedData (1.2.840.113549.1.7.3): what a file under sealed/ must
+ * be, whatever libmagic makes of it.
+ */
+bool bundle_sealed_head_ok(const unsigned char *p, size_t n);
+
 /* Lower-case hex of n bytes into out[2n + 1]. */
 void bundle_hex(const unsigned char *p, size_t n, char *out);
 

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "report.h"
+#include "bundle.h"
 
 #include "banned.h"
 
@@ -783,6 +784,10 @@ static int check_one(struct spoor_magic *m, const char *path,
 				     "cannot read '%s'", path);
 	}
 	rc = spoor_magic_mime(m, head, (size_t)n, mime, err);
+	if (!rc && !strncmp(rel, "sealed/", 7) &&
+	    !bundle_sealed_head_ok(head, (size_t)n))
+		rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "content policy: "
+				   "'%s' is not CMS (Auth)EnvelopedData", rel);
 	free(head);
 	if (rc)
 		return rc;

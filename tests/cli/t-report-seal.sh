@@ -135,6 +135,23 @@ else
 	skip "spoor-verify not built"
 fi
 
+# the content gate on sealed/: CMS enveloped data only
+cp -a "$B" "$T/chk"
+run_rc 0 "spoor-report check accepts the sealed bundle" spoor-report check "$T/chk"
+cp "$EVID/files/img001.jpg" "$T/chk/sealed/record-$jpg_id.p7m"
+run_rc 1 "check refuses the picture in the clear under sealed/" \
+	spoor-report check "$T/chk"
+head -c 4096 /dev/urandom > "$T/chk/sealed/record-$jpg_id.p7m"
+run_rc 1 "check refuses random bytes under sealed/ (not CMS)" \
+	spoor-report check "$T/chk"
+grep -q 'not CMS' "$T/out"
+ok $? "... saying it is not CMS enveloped data"
+openssl cms -encrypt -binary -aes-256-gcm -in "$EVID/files/img001.jpg" \
+	-outform DER -out "$T/chk/sealed/record-$jpg_id.p7m" "$P/police.crt" \
+	2>/dev/null
+run_rc 0 "check accepts AuthEnvelopedData made by openssl cms -encrypt" \
+	spoor-report check "$T/chk"
+
 # ---- EC (ECDH) intake certificate ----
 B2=$T/bundles/b2
 run_rc 0 "seal to an EC intake certificate" spoor-report -C "$T/case" \
