@@ -21,8 +21,12 @@ static const char synopsis[] =
 	"                    [--tagged-only] [--police-ref REF]\n"
 	"                    [--passphrase-file F] [--pseudonymise ID]...\n"
 	"                    [--master-key FILE --map-to CERT --map-out FILE]\n"
-	"                    [--cc CODE] [--crl FILE]... [-qv]\n"
+	"                    [--cc CODE] [--crl FILE]...\n"
+	"                    [--seal-to CERT --seal-request REF\n"
+	"                     --seal-basis TEXT --seal RECORD-ID=FILE...]\n"
+	"                    [-qv]\n"
 	"       spoor-report check DIR\n"
+	"       spoor-report pack BUNDLE -o OUT.tar\n"
 	"       spoor-report timestamp-request BUNDLE -o REQ.tsq\n"
 	"       spoor-report attach-timestamp [--request REQ.tsq] BUNDLE\n"
 	"                    REPLY.tsr\n"
@@ -300,6 +304,17 @@ static int do_disclose(struct args *a, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int do_pack(struct args *a, int argc, char **argv)
+{
+	struct spoor_err err = { 0 };
+	int rc;
+
+	if (argc != 1 || !a->out)
+		cli_usage_error("pack needs BUNDLE and -o%s", "");
+	rc = spoor_bundle_pack(argv[0], a->out, &err);
+	return rc ? fail(rc, &err) : EXIT_OK;
+}
+
 static int do_verb(const char *verb, struct args *a, int argc, char **argv)
 {
 	struct spoor_err err = { 0 };
@@ -333,6 +348,8 @@ static int do_verb(const char *verb, struct args *a, int argc, char **argv)
 						   a->request, &err);
 		return rc ? fail(rc, &err) : EXIT_OK;
 	}
+	if (!strcmp(verb, "pack"))
+		return do_pack(a, argc, argv);
 	if (!strcmp(verb, "disclose"))
 		return do_disclose(a, argc, argv);
 	cli_usage_error("unknown command '%s'", verb);

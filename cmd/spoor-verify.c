@@ -20,8 +20,9 @@ static const char synopsis[] =
 
 static const char help_text[] =
 	"\n"
-	"Check an evidence bundle directory against the rules of the signed\n"
-	"bundle format: the CMS signature over MANIFEST first, the chain to\n"
+	"Check an evidence bundle (a directory, or a tar read without\n"
+	"extracting it) against the rules of the signed bundle format: the\n"
+	"CMS signature over MANIFEST first, the chain to\n"
 	"the pinned root only, the examiner's key usage, EKU documentSigning\n"
 	"and organisation, the RFC 3161 time, CRLs, the manifest grammar,\n"
 	"every file's size and SHA-256, no extra or special file, the\n"

@@ -10,7 +10,7 @@ _spoor_subcommands()
 	spoor-case) echo "init add tag records show custody identities" ;;
 	spoor-hashdb) echo "build import merge info lookup" ;;
 	spoor-key) echo "init-ca new issue recipient fingerprint" ;;
-	spoor-report) echo "disclose timestamp-request attach-timestamp" ;;
+	spoor-report) echo "disclose timestamp-request attach-timestamp pack" ;;
 	esac
 }
 

@@ -1478,6 +1478,23 @@ SPOOR_API int spoor_manifest_sign(const char *dir,
 				  const struct spoor_signer *s,
 				  struct spoor_err *err);
 
+/*
+ * Pack the signed bundle directory dir into the tar file out, the
+ * transport form of bundle.md section 4: an uncompressed pax tar of
+ * exactly MANIFEST, MANIFEST.p7s, MANIFEST.p7s.tsr (if present) and
+ * the files the MANIFEST lists, with the directories they need, sorted
+ * bytewise at the archive root; files 0644, directories 0755, owner
+ * 0/0 without user or group names, mtime the manifest's created time,
+ * no extended attributes.  The same bundle always gives the same bytes.
+ * Every file is re-hashed against the MANIFEST while copied.  Refuses
+ * (SPOOR_EFORMAT) a directory without MANIFEST or MANIFEST.p7s, a
+ * malformed MANIFEST, an unlisted file, a symlink or other special
+ * file, a size or SHA-256 mismatch.  Never follows a symlink.  Written
+ * to out.tmp, fsync'd and renamed.
+ */
+SPOOR_API int spoor_bundle_pack(const char *dir, const char *out,
+				struct spoor_err *err);
+
 /* ------------------------------------------------------------------ */
 /* Verification: the police side (bundle.md section 7)                 */
 /* ------------------------------------------------------------------ */
@@ -1517,8 +1534,16 @@ struct spoor_verify_opts {
 struct spoor_verification;
 
 /*
- * Verify the bundle directory dir against every rule of bundle.md
- * section 7: the CMS signature over the raw MANIFEST first, the chain
+ * Verify the bundle at dir, a directory or tar file, against every rule
+ * of bundle.md section 7.  A tar (ustar, pax or GNU; not compressed) is
+ * read in one streaming pass without extracting it: every member is
+ * hashed, the small control members (MANIFEST*, certs/crl/ CRLs,
+ * custody/custody.log, data/findings.json) are kept under size caps
+ * ("limit"), members below one common top-level directory or named
+ * "./..." are accepted, and links, devices, FIFOs, sparse members
+ * ("special"), absolute or ".." names ("path"), duplicate names
+ * ("duplicate"), a truncated tar or bytes after its end ("input") are
+ * INVALID.  Then, for both: the CMS signature over the raw MANIFEST first, the chain
  * to the pinned root only, algorithm allowlist, signer key usage, EKU
  * documentSigning and organisation, RFC 3161 time, CRLs, the strict
  * manifest grammar, every file (size, then streamed SHA-256), no extra
@@ -1559,17 +1584,19 @@ SPOOR_API const char *spoor_verify_fact(const struct spoor_verification *r,
 					const char *key);
 
 /*
- * After a VALID (or VALID-WITH-WARNINGS) result for dir: copy exactly
- * the listed files into outdir (created; or an existing empty
- * directory), then re-read and re-hash each copy.  Never follows a
- * symlink; SPOOR_EINVAL for an INVALID result.
+ * After a VALID (or VALID-WITH-WARNINGS) result for dir (directory or
+ * tar file): copy exactly the listed files into outdir (created; or an
+ * existing empty directory), then re-read and re-hash each copy; from a
+ * tar, a second pass writes only the listed regular members.  Never
+ * follows a symlink; SPOOR_EINVAL for an INVALID result.
  */
 SPOOR_API int spoor_verify_extract(const char *dir,
 				   const struct spoor_verification *r,
 				   const char *outdir, struct spoor_err *err);
 
 /*
- * After a VALID (or VALID-WITH-WARNINGS) result r for dir: check a
+ * After a VALID (or VALID-WITH-WARNINGS) result r for dir (directory or
+ * tar file; a tar's data/findings.json and CRLs are kept in r): check a
  * disclosure statement of spoor-report (text, "FORENSIC-DISCLOSURE 1",
  * and its detached CMS signature sig) with the same trust rules as the
  * bundle's signature; its bundle-id and case-id must be the bundle's, its

@@ -4,7 +4,7 @@
  * over the raw MANIFEST bytes and the signer are checked before a single
  * byte of the manifest body is parsed or shown.
  */
-#include "bundle.h"
+#include "verify_tar.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -40,11 +41,7 @@
 
 #include "banned.h"
 
-#define P7S_MAX (1u << 20)
-#define TSR_MAX (1u << 20)
-#define CRL_MAX (8u << 20)
 #define MAX_REASONS 200
-#define MAX_ENTRIES 1000000
 #define SKEW_SECS 300
 #define TSA_DELAY_MAX (30 * 86400)
 
@@ -67,6 +64,17 @@ struct spoor_verification {
 	struct manifest m;
 	bool have_manifest;
 	bool fatal, warn;
+	struct tar_bundle *tar;		/* a tar bundle's control members */
+};
+
+/*
+ * Where the bundle's bytes come from: a directory (read in place) or a
+ * tar read once by tar_bundle_scan.  The rules below see only this.
+ */
+struct bsrc {
+	int dirfd;			/* or -1 */
+	const struct tar_bundle *tar;	/* or NULL */
+	bool magic;			/* tar: MIME types were read */
 };
 
 /* ---- result ---- */
@@ -101,9 +109,12 @@ static void reason(struct spoor_verification *res, bool fatal,
 	}
 	va_start(ap, fmt);
 	{
-		char tmp[512];
+		char tmp[512], *c;
 
 		vsnprintf(tmp, sizeof(tmp), fmt, ap);
+		for (c = tmp; *c; c++)	/* hostile names reach a terminal */
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 		sbuf_adds(&b, tmp);
 	}
 	va_end(ap);
@@ -150,6 +161,7 @@ void spoor_verification_free(struct spoor_verification *r)
 		free(r->f[i].val);
 	free(r->r);
 	manifest_release(&r->m);
+	tar_bundle_free(r->tar);
 	free(r);
 }
 
@@ -499,7 +511,7 @@ static bool cms_versions_ok(const unsigned char *der, size_t size, bool ski)
 struct sigctx {
 	const struct spoor_verify_opts *o;
 	struct spoor_verification *res;
-	int dirfd;
+	const struct bsrc *src;
 	const char *man, *p7s, *tsr;
 	size_t man_len, p7s_len, tsr_len;
 	CMS_ContentInfo *cms;
@@ -998,8 +1010,8 @@ static void revocation(struct sigctx *s, X509 *issuer)
 	DIR *d = NULL;
 	int cfd;
 
-	cfd = openat(s->dirfd, "certs/crl", O_RDONLY | O_DIRECTORY |
-		     O_NOFOLLOW | O_CLOEXEC);
+	cfd = s->src->dirfd < 0 ? -1 : openat(s->src->dirfd, "certs/crl",
+		O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (cfd >= 0 && !(d = fdopendir(cfd)))
 		close(cfd);
 	for (i = 0;; i++) {
@@ -1008,6 +1020,7 @@ static void revocation(struct sigctx *s, X509 *issuer)
 		X509_CRL *crl;
 		X509_REVOKED *rv = NULL;
 		char *buf = NULL;
+		const char *cb = NULL;
 		size_t len;
 		int64_t t;
 		int rc;
@@ -1022,6 +1035,12 @@ static void revocation(struct sigctx *s, X509 *issuer)
 			if (rc)
 				reason(s->res, false, "crl", "cannot read "
 				       "CRL '%s'", s->o->crls[i]);
+		} else if (s->src->tar) {
+			cb = tar_bundle_crl(s->src->tar, i - s->o->ncrls,
+					    &len);
+			if (!cb)
+				break;
+			rc = 0;
 		} else {
 			while (d && (de = readdir(d)))
 				if (spoor_ends_with_ci(de->d_name, ".crl") &&
@@ -1034,7 +1053,7 @@ static void revocation(struct sigctx *s, X509 *issuer)
 		}
 		if (rc)
 			continue;
-		crl = crl_parse(buf, len);
+		crl = crl_parse(buf ? buf : cb, len);
 		free(buf);
 		ncrl++;
 		if (!crl || !issuer ||
@@ -1260,6 +1279,17 @@ static bool media_mime(const char *mime)
 }
 
 /* Size, then streamed SHA-256, and the content policy's MIME check. */
+/* Under sealed/ (content-policy sealed-to-recipient) only CMS
+ * enveloped data: a copy in the clear is abuse material in the clear. */
+static void sealed_cms(struct spoor_verification *res,
+		       const struct manifest_entry *e, bool hash_only,
+		       bool cms)
+{
+	if (!hash_only && !strncmp(e->path, "sealed/", 7) && !cms)
+		reason(res, true, "content-policy", "'%s' under sealed/ is "
+		       "not CMS (Auth)EnvelopedData", e->path);
+}
+
 static void check_file(struct spoor_verification *res, int dirfd,
 		       const struct manifest_entry *e, unsigned char *buf,
 		       struct spoor_magic *mg, bool hash_only)
@@ -1269,7 +1299,7 @@ static void check_file(struct spoor_verification *res, int dirfd,
 	char hex[65], mime[SPOOR_MIME_MAX] = "";
 	struct stat st;
 	uint64_t total = 0;
-	bool first = true;
+	bool first = true, cms = false;
 	int fd;
 
 	fd = open_beneath(dirfd, e->path);
@@ -1300,9 +1330,10 @@ static void check_file(struct spoor_verification *res, int dirfd,
 			       e->path);
 			goto out;
 		}
-		if (first && mg) {
+		if (first) {
 			first = false;
-			if (spoor_magic_mime(mg, buf, (size_t)MIN(n,
+			cms = bundle_sealed_head_ok(buf, (size_t)n);
+			if (mg && spoor_magic_mime(mg, buf, (size_t)MIN(n,
 					     SPOOR_MAGIC_HEAD), mime, NULL))
 				mime[0] = '\0';
 		}
@@ -1325,13 +1356,79 @@ static void check_file(struct spoor_verification *res, int dirfd,
 	if (media_mime(mime) && (hash_only || strncmp(e->path, "sealed/", 7)))
 		reason(res, true, "content-policy", "'%s' is %s in the clear",
 		       e->path, mime);
+	sealed_cms(res, e, hash_only, cms);
 out:
 	EVP_MD_CTX_free(ctx);
 	if (fd >= 0)
 		close(fd);
 }
 
-static void check_files(struct spoor_verification *res, int dirfd,
+/* A directory member of the tar with nothing below it? */
+static bool tar_empty_dir(const struct tar_bundle *t, size_t i)
+{
+	const struct tar_member *d = tar_bundle_member(t, i);
+	size_t lo = i + 1, hi = tar_bundle_nmembers(t), n = strlen(d->path);
+
+	while (lo < hi) {	/* the first path after d->path + "/" */
+		size_t mid = lo + (hi - lo) / 2;
+		const char *p = tar_bundle_member(t, mid)->path;
+		int c = strncmp(p, d->path, n);
+
+		if (c < 0 || (c == 0 && (unsigned char)p[n] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == tar_bundle_nmembers(t) ||
+	       strncmp(tar_bundle_member(t, lo)->path, d->path, n) ||
+	       tar_bundle_member(t, lo)->path[n] != '/';
+}
+
+/* walk() for a tar: its sorted members, with the same reasons. */
+static void tar_walk(struct spoor_verification *res,
+		     const struct tar_bundle *t, struct found *f,
+		     const struct tar_member **tm)
+{
+	size_t i;
+
+	for (i = 0; i < tar_bundle_nmembers(t); i++) {
+		const struct tar_member *m = tar_bundle_member(t, i);
+
+		if (!strchr(m->path, '/') && top_exempt(m->path))
+			continue;
+		if (!spoor_bundle_path_ok(m->path)) {
+			reason(res, true, "extra", "'%.200s': name outside "
+			       "the bundle grammar", m->path);
+		} else if (m->dir) {
+			if (tar_empty_dir(t, i))
+				reason(res, false, "empty-dir", "empty "
+				       "directory '%.200s'", m->path);
+		} else {
+			tm[MIN(f->n, (size_t)MAX_ENTRIES)] = m;
+			found_add(res, f, m->path);
+		}
+	}
+}
+
+/* check_file() for a tar member hashed by the scan. */
+static void tar_check(struct spoor_verification *res,
+		      const struct tar_member *tm,
+		      const struct manifest_entry *e, bool hash_only)
+{
+	if (tm->size != e->size)
+		reason(res, true, "size", "'%s' is %lld bytes, the manifest "
+		       "says %llu", e->path, (long long)tm->size,
+		       (unsigned long long)e->size);
+	else if (strcmp(tm->sha256, e->sha256))
+		reason(res, true, "hash", "'%s' SHA-256 mismatch", e->path);
+	if (tm->media && (hash_only || strncmp(e->path, "sealed/", 7)))
+		reason(res, true, "content-policy", "'%s' is %s in the clear",
+		       e->path, tm->media);
+	sealed_cms(res, e, hash_only, tm->cms);
+}
+
+static void check_files(struct spoor_verification *res,
+			const struct bsrc *src,
 			const struct spoor_verify_opts *o, uint64_t *bytes)
 {
 	const struct manifest *m = &res->m;
@@ -1339,22 +1436,33 @@ static void check_files(struct spoor_verification *res, int dirfd,
 	struct spoor_magic *mg = o->magic;
 	struct found f = { NULL, 0, 0 };
 	unsigned char *buf = malloc(BUNDLE_READ_BUF);
+	const struct tar_member **tm = NULL;
 	size_t i = 0, j = 0;
-	int wfd = dup(dirfd);
+	int wfd = src->tar ? -1 : dup(src->dirfd);
 
 	*bytes = 0;
-	if (!buf || wfd < 0) {
+	if (src->tar)
+		tm = calloc(MIN(tar_bundle_nmembers(src->tar),
+				(size_t)MAX_ENTRIES) + 1, sizeof(*tm));
+	if (!buf || (src->tar ? !tm : wfd < 0)) {
 		reason(res, true, "internal", "out of memory");
 		if (wfd >= 0)
 			close(wfd);
 		free(buf);
+		free(tm);
 		return;
 	}
-	walk(res, wfd, "", 0, &f);
-	qsort(f.p, MIN(f.n, (size_t)MAX_ENTRIES), sizeof(*f.p), cmp_str);
-	if (!mg)
-		mg = spoor_magic_new(NULL);
-	if (!mg)
+	if (src->tar) {
+		tar_walk(res, src->tar, &f, tm);	/* sorted already */
+		mg = NULL;
+	} else {
+		walk(res, wfd, "", 0, &f);
+		qsort(f.p, MIN(f.n, (size_t)MAX_ENTRIES), sizeof(*f.p),
+		      cmp_str);
+		if (!mg)
+			mg = spoor_magic_new(NULL);
+	}
+	if (src->tar ? !src->magic : !mg)
 		reason(res, false, "content-policy", "libmagic unavailable: "
 		       "MIME types not checked");
 	while (i < m->n || j < MIN(f.n, (size_t)MAX_ENTRIES)) {
@@ -1377,7 +1485,11 @@ static void check_files(struct spoor_verification *res, int dirfd,
 			reason(res, true, "content-policy", "'%s' under "
 			       "sealed/ with content-policy hash-only",
 			       m->e[i].path);
-		check_file(res, dirfd, &m->e[i], buf, mg, hash_only);
+		if (tm)
+			tar_check(res, tm[j], &m->e[i], hash_only);
+		else
+			check_file(res, src->dirfd, &m->e[i], buf, mg,
+				   hash_only);
 		*bytes += m->e[i].size;
 		i++;
 		j++;
@@ -1387,6 +1499,7 @@ static void check_files(struct spoor_verification *res, int dirfd,
 	for (j = 0; j < MIN(f.n, (size_t)MAX_ENTRIES); j++)
 		free(f.p[j]);
 	free(f.p);
+	free(tm);
 	free(buf);
 }
 
@@ -1527,10 +1640,65 @@ bad:
 	reason(res, false, "registry", "cannot update the registry");
 }
 
+/* ---- reading from the source ---- */
+
+/* A whole file of the bundle (at most max bytes); SPOOR_ENOTFOUND. */
+static int src_load(const struct bsrc *src, const char *name, size_t max,
+		    char **buf, size_t *len, struct spoor_err *err)
+{
+	const char *kb;
+
+	if (!src->tar)
+		return bundle_read_at(src->dirfd, name, max, buf, len, err);
+	*buf = NULL;
+	*len = 0;
+	kb = tar_bundle_get(src->tar, name, len);
+	if (!kb)
+		return spoor_err_set(err, SPOOR_ENOTFOUND, 0, "cannot open "
+				     "'%s'", name);
+	if (*len > max)
+		return spoor_err_set(err, SPOOR_ELIMIT, 0, "'%s' is too "
+				     "large", name);
+	*buf = malloc(*len + 1);
+	if (!*buf)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	memcpy(*buf, kb, *len + 1);
+	return 0;
+}
+
+/* A file of the bundle as an fd (a tar member: in a memfd), or -1. */
+static int src_open(const struct bsrc *src, const char *name)
+{
+	const char *kb;
+	size_t len, off = 0;
+	int fd;
+
+	if (!src->tar)
+		return open_beneath(src->dirfd, name);
+	kb = tar_bundle_get(src->tar, name, &len);
+	fd = kb ? memfd_create("spoor-verify", MFD_CLOEXEC) : -1;
+	while (fd >= 0 && off < len) {
+		ssize_t n = write(fd, kb + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* ---- custody ---- */
 
-static void check_custody(struct spoor_verification *res, int dirfd,
-			  const struct reg_prev *rp)
+static void check_custody(struct spoor_verification *res,
+			  const struct bsrc *src, const struct reg_prev *rp)
 {
 	const struct spoor_manifest_header *h = &res->m.h;
 	struct spoor_custody_check c;
@@ -1547,7 +1715,7 @@ static void check_custody(struct spoor_verification *res, int dirfd,
 		       "the bundle");
 		return;
 	}
-	fd = open_beneath(dirfd, "custody/custody.log");
+	fd = src_open(src, "custody/custody.log");
 	if (fd < 0)
 		return;		/* reported as missing already */
 	memset(&c, 0, sizeof(c));
@@ -1574,11 +1742,12 @@ static void check_custody(struct spoor_verification *res, int dirfd,
 
 /* ---- the whole check ---- */
 
-static bool load(struct spoor_verification *res, int dfd, const char *name,
-		 size_t max, bool optional, char **buf, size_t *len)
+static bool load(struct spoor_verification *res, const struct bsrc *src,
+		 const char *name, size_t max, bool optional, char **buf,
+		 size_t *len)
 {
 	struct spoor_err e;
-	int rc = bundle_read_at(dfd, name, max, buf, len, &e);
+	int rc = src_load(src, name, max, buf, len, &e);
 
 	if (rc == SPOOR_ENOTFOUND && optional)
 		return true;
@@ -1589,7 +1758,8 @@ static bool load(struct spoor_verification *res, int dfd, const char *name,
 	return true;
 }
 
-static void verify_body(struct spoor_verification *res, int dfd,
+static void verify_body(struct spoor_verification *res,
+			const struct bsrc *src,
 			const struct spoor_verify_opts *o, int64_t now)
 {
 	struct sigctx s;
@@ -1604,15 +1774,15 @@ static void verify_body(struct spoor_verification *res, int dfd,
 	bool reg_known = false;
 
 	memset(&rp, 0, sizeof(rp));
-	if (!load(res, dfd, "MANIFEST", SPOOR_MANIFEST_MAX, false, &man,
+	if (!load(res, src, "MANIFEST", SPOOR_MANIFEST_MAX, false, &man,
 		  &ml) ||
-	    !load(res, dfd, "MANIFEST.p7s", P7S_MAX, false, &p7s, &pl) ||
-	    !load(res, dfd, "MANIFEST.p7s.tsr", TSR_MAX, true, &tsr, &tl))
+	    !load(res, src, "MANIFEST.p7s", P7S_MAX, false, &p7s, &pl) ||
+	    !load(res, src, "MANIFEST.p7s.tsr", TSR_MAX, true, &tsr, &tl))
 		goto out;
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.res = res;
-	s.dirfd = dfd;
+	s.src = src;
 	s.man = man;
 	s.man_len = ml;
 	s.p7s = p7s;
@@ -1667,8 +1837,8 @@ static void verify_body(struct spoor_verification *res, int dfd,
 				    res->m.h.bundle_version && !res->fatal;
 		}
 	}
-	check_files(res, dfd, o, &bytes);
-	check_custody(res, dfd, o->registry ? &rp : NULL);
+	check_files(res, src, o, &bytes);
+	check_custody(res, src, o->registry ? &rp : NULL);
 	fact(res, "files", "%zu", res->m.n);
 	fact(res, "bytes", "%llu", (unsigned long long)bytes);
 	if (rfd >= 0 && o->registry_update && !res->fatal) {
@@ -1681,6 +1851,36 @@ out:
 	free(man);
 	free(p7s);
 	free(tsr);
+}
+
+static void tar_reason(void *u, bool fatal, const char *code,
+		       const char *msg)
+{
+	reason(u, fatal, code, "%s", msg);
+}
+
+/*
+ * A tar: one pass (tar_bundle_scan) that hashes every member, then the
+ * rules as for a directory.  The control members stay in res for
+ * spoor_verify_disclosure and spoor_verify_extract.
+ */
+static int verify_tar(struct spoor_verification *res, int fd,
+		      const char *name, const struct spoor_verify_opts *o)
+{
+	struct spoor_magic *mg = o->magic ? o->magic : spoor_magic_new(NULL);
+	struct bsrc src = { -1, NULL, mg != NULL };
+	int rc;
+
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	rc = tar_bundle_scan(fd, name, mg, tar_reason, res, &res->tar);
+	if (mg != o->magic)
+		spoor_magic_free(mg);
+	if (rc)
+		return rc;
+	src.tar = res->tar;
+	verify_body(res, &src, o, o->now ? o->now : (int64_t)time(NULL));
+	tar_bundle_drop_members(res->tar);
+	return 0;
 }
 
 int spoor_verify_bundle(const char *dir, const struct spoor_verify_opts *o,
@@ -1710,13 +1910,18 @@ int spoor_verify_bundle(const char *dir, const struct spoor_verify_opts *o,
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fstat(dfd, &st) < 0) {
-		reason(res, true, "input", "'%s' is not a readable directory",
-		       dir);
-	} else {
-		verify_body(res, dfd, o, o->now ? o->now :
+	dfd = open(dir, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (dfd < 0 || fstat(dfd, &st) < 0 ||
+	    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+		reason(res, true, "input", "'%s' is not a readable directory "
+		       "or tar file", dir);
+	} else if (S_ISDIR(st.st_mode)) {
+		struct bsrc src = { dfd, NULL, false };
+
+		verify_body(res, &src, o, o->now ? o->now :
 			    (int64_t)time(NULL));
+	} else if (verify_tar(res, dfd, dir, o) == SPOOR_ENOMEM) {
+		reason(res, true, "internal", "out of memory");
 	}
 	if (dfd >= 0)
 		close(dfd);
@@ -1730,7 +1935,7 @@ int spoor_verify_bundle(const char *dir, const struct spoor_verify_opts *o,
 
 /* ---- extract ---- */
 
-static int mkdirs_at(int root, const char *path, struct spoor_err *err)
+int verify_mkdirs_at(int root, const char *path, struct spoor_err *err)
 {
 	struct sbuf b = SBUF_INIT;
 	const char *p = path, *sl;
@@ -1755,15 +1960,13 @@ static int mkdirs_at(int root, const char *path, struct spoor_err *err)
 static int copy_one(int src, int dst, const struct manifest_entry *e,
 		    unsigned char *buf, struct spoor_err *err)
 {
-	char hex[65];
-	uint64_t size;
 	int in, out, rc = 0;
 
 	in = open_beneath(src, e->path);
 	if (in < 0)
 		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
 				     "'%s'", e->path);
-	rc = mkdirs_at(dst, e->path, err);
+	rc = verify_mkdirs_at(dst, e->path, err);
 	out = rc ? -1 : openat(dst, e->path, O_WRONLY | O_CREAT | O_EXCL |
 			       O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (!rc && out < 0)
@@ -1799,9 +2002,17 @@ static int copy_one(int src, int dst, const struct manifest_entry *e,
 					   "cannot sync '%s'", e->path);
 		close(out);
 	}
-	if (rc)
-		return rc;
-	/* re-read what was written */
+	return rc ? rc : verify_copy_check(dst, e, buf, err);
+}
+
+/* Re-read a written copy and compare it with its manifest entry. */
+int verify_copy_check(int dst, const struct manifest_entry *e,
+		      unsigned char *buf, struct spoor_err *err)
+{
+	char hex[65];
+	uint64_t size;
+	int out, rc;
+
 	out = open_beneath(dst, e->path);
 	if (out < 0)
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
@@ -1844,10 +2055,17 @@ int spoor_verify_extract(const char *dir, const struct spoor_verification *r,
 						   outdir);
 		closedir(d);
 	}
-	src = rc ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	src = rc ? -1 : open(dir, O_RDONLY | O_CLOEXEC |
+			     (r->tar ? 0 : O_DIRECTORY));
 	if (!rc && src < 0)
 		rc = spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",
 				   dir);
+	if (!rc && r->tar) {
+		rc = tar_bundle_extract(r->tar, src, &r->m, dst, err);
+		close(src);
+		close(dst);
+		return rc;
+	}
 	buf = rc ? NULL : malloc(BUNDLE_READ_BUF);
 	if (!rc && !buf)
 		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
@@ -1894,14 +2112,15 @@ static bool disc_parse(char *t, size_t len, char **v)
 }
 
 /* Whether the verified bundle's data/findings.json lists (p, c). */
-static bool findings_has(int dirfd, const char *p, const char *c)
+static bool findings_has(const struct bsrc *src, const char *p,
+			 const char *c)
 {
 	struct spoor_err e;
 	json_object *root = NULL, *arr;
 	char *buf = NULL;
 	size_t len, i;
 	bool found = false;
-	int fd = open_beneath(dirfd, "data/findings.json");
+	int fd = src_open(src, "data/findings.json");
 
 	if (fd < 0)
 		return false;
@@ -1937,15 +2156,19 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 	size_t tl = 0, pl = 0, i;
 	unsigned char md[32];
 	char hex[65];
-	int dfd;
+	int dfd = -1;
+	struct bsrc src = { -1, NULL, false };
 
 	if (!r || r->fatal || !r->have_manifest)
 		return spoor_err_set(err, SPOOR_EINVAL, 0, "bundle not "
 				     "verified: disclosure not checked");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	if (!r->tar)
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!r->tar && dfd < 0)
 		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",
 				     dir);
+	src.dirfd = dfd;
+	src.tar = r->tar;
 	memset(&tmp, 0, sizeof(tmp));
 	{
 		int a = open(text, O_RDONLY | O_CLOEXEC);
@@ -1964,7 +2187,7 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 		memset(&s, 0, sizeof(s));
 		s.o = o;
 		s.res = &tmp;
-		s.dirfd = dfd;
+		s.src = &src;
 		s.man = t;
 		s.man_len = tl;
 		s.p7s = p7s;
@@ -2004,7 +2227,7 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 				reason(r, true, "disclosure", "commitment "
 				       "does not recompute from pseudonym, "
 				       "id-norm and r");
-			else if (!findings_has(dfd, v[2], v[5]))
+			else if (!findings_has(&src, v[2], v[5]))
 				reason(r, true, "disclosure", "the bundle's "
 				       "data/findings.json has no commitment "
 				       "%s for %s", v[5], v[2]);
@@ -2025,6 +2248,7 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 	free(copy);
 	free(t);
 	free(p7s);
-	close(dfd);
+	if (dfd >= 0)
+		close(dfd);
 	return 0;
 }

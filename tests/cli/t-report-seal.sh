@@ -152,6 +152,43 @@ openssl cms -encrypt -binary -aes-256-gcm -in "$EVID/files/img001.jpg" \
 run_rc 0 "check accepts AuthEnvelopedData made by openssl cms -encrypt" \
 	spoor-report check "$T/chk"
 
+# spoor-verify: the packed tar is VALID; a picture in the clear under
+# sealed/, re-signed with the examiner's own key, is INVALID (dir and tar)
+if command -v spoor-verify >/dev/null; then
+	run_rc 0 "spoor-report pack of the sealed bundle" spoor-report pack \
+		"$B" -o "$T/b1.tar"
+	run_rc 0 "spoor-verify accepts the sealed bundle as a tar" \
+		spoor-verify "$T/b1.tar" --trust "$P/root.crt" \
+		--recipient NL-POL-ZEDEN
+	rm -rf "$T/forged"
+	cp -a "$B" "$T/forged"
+	cp "$EVID/files/img001.jpg" "$T/forged/sealed/record-$jpg_id.p7m"
+	perl -i -pe 'BEGIN { ($p, $h, $n) = @ARGV[0..2]; splice @ARGV, 0, 3 }
+		s/^[0-9a-f]{64} \d+ \Q$p\E$/$h $n $p/' \
+		"sealed/record-$jpg_id.p7m" "$JPG_SHA256" \
+		"$(stat -c %s "$EVID/files/img001.jpg")" "$T/forged/MANIFEST"
+	openssl cms -sign -binary -nosmimecap -cades -md sha256 \
+		-in "$T/forged/MANIFEST" -signer "$P/examiner.crt" \
+		-inkey "$P/examiner.key" -certfile "$P/chain.pem" -outform DER \
+		-out "$T/forged/MANIFEST.p7s" 2>/dev/null
+	(cd "$T/forged" && sed '1,/^$/d' MANIFEST | while read -r h n p; do
+		[ "$(sha256sum < "$p" | cut -d' ' -f1)" = "$h" ] || echo "BAD $p"
+	done) > "$T/bad"
+	is "$(cat "$T/bad")" "" "forged: MANIFEST hashes match sha256sum (re-signed)"
+	run_rc 1 "a picture in the clear under sealed/ is INVALID" \
+		spoor-verify "$T/forged" --trust "$P/root.crt" \
+		--recipient NL-POL-ZEDEN
+	grep -q "^error: content-policy: 'sealed/record-$jpg_id.p7m'" "$T/out"
+	ok $? "... reason content-policy, naming the file"
+	spoor-report pack "$T/forged" -o "$T/forged.tar" >/dev/null 2>&1
+	run_rc 1 "... and INVALID as a tar too" spoor-verify "$T/forged.tar" \
+		--trust "$P/root.crt" --recipient NL-POL-ZEDEN
+	grep -q "^error: content-policy: 'sealed/record-$jpg_id.p7m'" "$T/out"
+	ok $? "... reason content-policy (tar)"
+else
+	for i in 1 2 3 4 5 6 7; do skip "spoor-verify not built"; done
+fi
+
 # ---- EC (ECDH) intake certificate ----
 B2=$T/bundles/b2
 run_rc 0 "seal to an EC intake certificate" spoor-report -C "$T/case" \
