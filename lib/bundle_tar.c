@@ -32,16 +32,8 @@ struct names {
 static int names_add(struct names *nm, const char *s, size_t len,
 		     struct spoor_err *err)
 {
-	if (nm->n == nm->cap) {
-		size_t cap = nm->cap ? nm->cap * 2 : 64;
-		char **np = realloc(nm->p, cap * sizeof(*np));
-
-		if (!np)
-			return spoor_err_set(err, SPOOR_ENOMEM, 0,
-					     "out of memory");
-		nm->p = np;
-		nm->cap = cap;
-	}
+	if (spoor_grow(&nm->p, &nm->cap, nm->n, sizeof(*nm->p)))
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
 	nm->p[nm->n] = strndup(s, len);
 	if (!nm->p[nm->n])
 		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");

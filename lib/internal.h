@@ -58,4 +58,11 @@ void sbuf_reset(struct sbuf *b);
 const char *sbuf_str(struct sbuf *b);
 void sbuf_release(struct sbuf *b);
 
+/*
+ * Room for element n of the array *(void **)arr of *cap elements of
+ * elem bytes: when n == *cap the capacity doubles (16 first).  0, or
+ * SPOOR_ENOMEM with the array left as it was.
+ */
+int spoor_grow(void *arr, size_t *cap, size_t n, size_t elem);
+
 #endif

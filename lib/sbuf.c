@@ -112,3 +112,22 @@ void sbuf_release(struct sbuf *b)
 	b->len = b->cap = 0;
 	b->failed = false;
 }
+
+int spoor_grow(void *arr, size_t *cap, size_t n, size_t elem)
+{
+	void **p = arr;
+	size_t nc;
+	void *np;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	if (nc < *cap || nc > SIZE_MAX / elem)
+		return SPOOR_ENOMEM;
+	np = realloc(*p, nc * elem);
+	if (!np)
+		return SPOOR_ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}

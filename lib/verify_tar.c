@@ -172,15 +172,8 @@ static struct tar_member *member_add(struct tar_bundle *t, const char *path)
 {
 	struct tar_member *m;
 
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct tar_member *nm = realloc(t->m, cap * sizeof(*nm));
-
-		if (!nm)
-			return NULL;
-		t->m = nm;
-		t->cap = cap;
-	}
+	if (spoor_grow(&t->m, &t->cap, t->n, sizeof(*t->m)))
+		return NULL;
 	m = &t->m[t->n];
 	memset(m, 0, sizeof(*m));
 	m->path = strdup(path);
@@ -205,15 +198,8 @@ static struct kept *kept_add(struct tar_bundle *t, const char *path,
 	if (is_crl(rel && control_cap(rel) ? rel : path) &&
 	    ++t->ncrl > 2 * CRL_COUNT_MAX)
 		return NULL;	/* reported after the pass */
-	if (t->nk == t->kcap) {
-		size_t kc = t->kcap ? t->kcap * 2 : 8;
-		struct kept *nk = realloc(t->k, kc * sizeof(*nk));
-
-		if (!nk)
-			goto oom;
-		t->k = nk;
-		t->kcap = kc;
-	}
+	if (spoor_grow(&t->k, &t->kcap, t->nk, sizeof(*t->k)))
+		goto oom;
 	k = &t->k[t->nk];
 	memset(k, 0, sizeof(*k));
 	k->path = strdup(path);
