@@ -57,6 +57,8 @@ DEB_PACKAGES += libfuse3-dev fuse3
 # spoor-acquire compresses E01 chunks itself, on every core (lib/imgout.c)
 PKGS += zlib
 DEB_PACKAGES += zlib1g-dev
+# t-verify-tar: a bundle tar compressed with gzip and xz must be refused
+DEB_PACKAGES += gzip xz-utils tar
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
