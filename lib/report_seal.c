@@ -262,14 +262,15 @@ static int seal_one(X509 *x, const char *tmp, struct report_sealed *it,
 		    struct spoor_err *err)
 {
 	struct sbuf p = SBUF_INIT;
-	unsigned char md[32];
+	unsigned char md[32] = { 0 };
 	char hex[65];
 	uint64_t n = 0;
 	struct stat sb;
 	int fd, ofd = -1, rc;
 	BIO *out = NULL;
 
-	fd = open(it->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	fd = open(it->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+		  O_NONBLOCK);	/* a FIFO must not block */
 	if (fd < 0)
 		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",
 				     it->path);
@@ -288,11 +289,12 @@ static int seal_one(X509 *x, const char *tmp, struct report_sealed *it,
 	else
 		rc = seal_fd(x, fd, out, md, &n, err);
 	BIO_free(out);
-	if (!rc && (fsync(ofd) || close(ofd)))
+	if (!rc && fsync(ofd))
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot write '%s'", sbuf_str(&p));
-	else if (ofd >= 0 && rc)
-		close(ofd);
+	if (ofd >= 0 && close(ofd) && !rc)
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot write '%s'", sbuf_str(&p));
 	close(fd);
 	bundle_hex(md, 32, hex);
 	if (!rc && (n != it->size || strcmp(hex, it->sha256)))

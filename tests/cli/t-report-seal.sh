@@ -226,6 +226,11 @@ run_rc 3 "a symlink as the copy is refused" spoor-report \
 	-C "$T/case" -o "$T/bundles/x" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
 	"${SEAL[@]}" --seal "$jpg_id=$T/link.jpg"
 refused "symlink"
+mkfifo "$T/fifo.jpg"
+run_rc 3 "a FIFO as the copy is refused (and does not hang)" timeout 20 \
+	spoor-report -C "$T/case" -o "$T/bundles/x" "${SIGN[@]}" \
+	--recipient NL-POL-ZEDEN "${SEAL[@]}" --seal "$jpg_id=$T/fifo.jpg"
+refused "FIFO"
 run_rc 3 "sealing to the examiner's own certificate is refused" spoor-report \
 	-C "$T/case" -o "$T/bundles/x" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
 	--seal-to "$P/examiner.crt" --seal-request R --seal-basis B \
