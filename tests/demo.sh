@@ -15,7 +15,8 @@
 #   report    spoor-report --lang nl --pseudonymise <the parent> --crl,
 #             then an RFC 3161 timestamp from the demo TSA (openssl ts)
 #   police    spoor-verify with the pinned roots, the organisation and
-#             the unit: VALID (no warning left)
+#             the unit: VALID (no warning left); the same for the bundle
+#             packed as one tar (spoor-report pack)
 #
 # Exits non-zero when any step does not do what it should, so it is also a
 # test (tests/cli/t-demo.sh runs it).
@@ -212,6 +213,13 @@ run openssl ts -verify -data "$out/bundle/MANIFEST.p7s" \
 run openssl verify -crl_check -CRLfile "$out/bundle/certs/crl/1.crl" \
 	-CAfile "$pki/ca/root.crt" -untrusted "$pki/ca/ica.crt" -purpose any \
 	"$out/signer.pem"; want 0
+say "As it travels: one tar, verified as is (nothing extracted):"
+run spoor-report pack "$out/bundle" -o "$out/bundle.tar"; want 0
+run_out spoor-verify "$out/bundle.tar" --trust "$pki/ca/root.crt" \
+	--tsa-trust "$tsa/tsa-root.crt" --org "Stichting Demo" \
+	--recipient politie-demo -q; want 0
+grep -qx VALID "$out/last.out" ||
+	{ say "demo: spoor-verify did not say VALID for the tar" >&2; exit 1; }
 
 step "9. The evidence did not change"
 (cd "$ev" && sha256sum -c "$out/evidence.sha256")
