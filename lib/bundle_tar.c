@@ -360,6 +360,48 @@ static int pack_manifest(int dfd, const char *dir, struct manifest *m,
 	return 0;
 }
 
+/* Would out go into the bundle directory dfd or below it?  Walks up
+ * from out's directory by device and inode, so symlinks do not hide it
+ * (a tar left inside would make the bundle INVALID). */
+static bool out_inside(int dfd, const char *out)
+{
+	struct stat bd, st, up;
+	char *d = strdup(out), *s;
+	bool inside = false;
+	int fd;
+
+	if (!d || fstat(dfd, &bd)) {
+		free(d);
+		return false;
+	}
+	s = strrchr(d, '/');
+	if (s)
+		s[s == d] = '\0';
+	fd = open(s ? d : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(d);
+	for (int depth = 0; fd >= 0 && depth < 4096 && !fstat(fd, &st);
+	     depth++) {
+		int ufd;
+
+		if (st.st_dev == bd.st_dev && st.st_ino == bd.st_ino) {
+			inside = true;
+			break;
+		}
+		ufd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (ufd < 0 || fstat(ufd, &up) ||
+		    (up.st_dev == st.st_dev && up.st_ino == st.st_ino)) {
+			if (ufd >= 0)
+				close(ufd);
+			break;		/* the root */
+		}
+		close(fd);
+		fd = ufd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return inside;
+}
+
 int spoor_bundle_pack(const char *dir, const char *out,
 		      struct spoor_err *err)
 {
@@ -377,7 +419,10 @@ int spoor_bundle_pack(const char *dir, const char *out,
 	if (dfd < 0)
 		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
 				     "'%s'", dir);
-	rc = pack_manifest(dfd, dir, &m, &tsr, err);
+	rc = out_inside(dfd, out) ? spoor_err_set(err, SPOOR_EINVAL, 0,
+		"'%s' is inside the bundle: put the tar elsewhere", out) : 0;
+	if (!rc)
+		rc = pack_manifest(dfd, dir, &m, &tsr, err);
 	if (!rc) {
 		int wfd = dup(dfd);
 

@@ -92,6 +92,17 @@ printf 'X' | dd of="$T/b2/data/blob.bin" bs=1 seek=7 conv=notrunc 2>/dev/null
 run_rc 3 "pack refuses a file that does not match the MANIFEST" \
 	spoor-report pack "$T/b2" -o "$T/n.tar"
 run_rc 2 "pack without -o: usage" spoor-report pack "$B"
+# a tar written into the bundle would make the bundle INVALID: refused,
+# also through a symlink to a directory of the bundle
+rm -rf "$T/b2"; cp -a "$B" "$T/b2"
+before=$(cd "$T/b2" && find . -print0 | sort -z | xargs -0 ls -ld --time-style=+ | sha256sum)
+run_rc 2 "pack refuses a tar inside the bundle" spoor-report pack "$T/b2" \
+	-o "$T/b2/data/b.tar"
+ln -s "$T/b2/data" "$T/b2link"
+run_rc 2 "... and through a symlink into it" spoor-report pack "$T/b2" \
+	-o "$T/b2link/b.tar"
+is "$(cd "$T/b2" && find . -print0 | sort -z | xargs -0 ls -ld --time-style=+ | sha256sum)" \
+	"$before" "... the bundle is left as it was"
 
 # ---- VALID tars ----
 verify_tar 0 VALID "spoor-report pack output" "$T/p.tar"
