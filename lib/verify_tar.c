@@ -376,52 +376,15 @@ static const char *sniff(int fd)
 }
 
 /*
- * After the last member: the two zero blocks of the end of the archive
- * must be there (libarchive also accepts a tar cut off before them)
- * and nothing but zero padding may follow (a second archive behind
- * them would be seen by `tar -i`).
+ * Bytes from..to of the archive must all be zero: the padding after a
+ * member's data, which libarchive skips (a change there would go
+ * unseen), or what follows the end blocks (trailing).  The offset of a
+ * non-zero byte is reported.
  */
-static int trailer(struct tar_bundle *t, int fd, la_int64_t pos)
+static int zero_range(struct tar_bundle *t, int fd, la_int64_t from,
+		      la_int64_t to, bool trailing)
 {
 	unsigned char buf[65536];
-	struct stat st;
-	off_t at = (off_t)pos;
-
-	if (pos < 0 || fstat(fd, &st) < 0 || st.st_size - at < 1024) {
-		say(t, true, "input", "'%s' is truncated: no end-of-archive "
-		    "blocks", t->name);
-		return SPOOR_EFORMAT;
-	}
-	while (at < st.st_size) {
-		ssize_t n = pread(fd, buf, (size_t)MIN((off_t)sizeof(buf),
-						       st.st_size - at), at);
-		ssize_t i;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			say(t, true, "input", "cannot read '%s'", t->name);
-			return SPOOR_EFORMAT;
-		}
-		for (i = 0; i < n; i++)
-			if (buf[i]) {
-				say(t, true, "input", "'%s' has data after "
-				    "the end of the tar archive", t->name);
-				return SPOOR_EFORMAT;
-			}
-		at += n;
-	}
-	return 0;
-}
-
-/*
- * The padding from the end of a member's data to the next header must
- * be zero: libarchive skips it, so a change there would go unseen.
- */
-static int padding(struct tar_bundle *t, int fd, la_int64_t from,
-		   la_int64_t to)
-{
-	unsigned char buf[4096];
 
 	while (from >= 0 && from < to) {
 		ssize_t n = pread(fd, buf, (size_t)MIN((la_int64_t)sizeof(buf),
@@ -434,16 +397,36 @@ static int padding(struct tar_bundle *t, int fd, la_int64_t from,
 			say(t, true, "input", "cannot read '%s'", t->name);
 			return SPOOR_EFORMAT;
 		}
-		for (i = 0; i < n; i++)
-			if (buf[i]) {
-				say(t, true, "input", "'%s': bytes outside "
-				    "any member at offset %lld", t->name,
-				    (long long)(from + i));
-				return SPOOR_EFORMAT;
-			}
+		for (i = 0; i < n && !buf[i]; i++)
+			;
+		if (i < n) {
+			say(t, true, "input", "'%s': %s at offset %lld",
+			    t->name, trailing ? "data after the end of the "
+			    "tar archive" : "bytes outside any member",
+			    (long long)(from + i));
+			return SPOOR_EFORMAT;
+		}
 		from += n;
 	}
 	return 0;
+}
+
+/*
+ * After the last member: the two zero blocks of the end of the archive
+ * must be there (libarchive also accepts a tar cut off before them)
+ * and nothing but zero padding may follow (a second archive behind
+ * them would be seen by `tar -i`).
+ */
+static int trailer(struct tar_bundle *t, int fd, la_int64_t pos)
+{
+	struct stat st;
+
+	if (pos < 0 || fstat(fd, &st) < 0 || st.st_size - pos < 1024) {
+		say(t, true, "input", "'%s' is truncated: no end-of-archive "
+		    "blocks", t->name);
+		return SPOOR_EFORMAT;
+	}
+	return zero_range(t, fd, pos, (la_int64_t)st.st_size, true);
 }
 
 /*
@@ -596,8 +579,9 @@ int tar_bundle_scan(int fd, const char *name, struct spoor_magic *mg,
 		int r = archive_read_next_header(a, &ae);
 
 		if (r == ARCHIVE_OK || r == ARCHIVE_EOF)
-			rc = padding(t, fd, pad,
-				     archive_read_header_position(a));
+			rc = zero_range(t, fd, pad,
+					archive_read_header_position(a),
+					false);
 		if (rc || r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK) {
