@@ -1489,8 +1489,9 @@ SPOOR_API int spoor_manifest_sign(const char *dir,
  * Every file is re-hashed against the MANIFEST while copied.  Refuses
  * (SPOOR_EFORMAT) a directory without MANIFEST or MANIFEST.p7s, a
  * malformed MANIFEST, an unlisted file, a symlink or other special
- * file, a size or SHA-256 mismatch.  Never follows a symlink.  Written
- * to out.tmp, fsync'd and renamed.
+ * file, a size or SHA-256 mismatch; SPOOR_EINVAL for an out inside
+ * dir.  Never follows a symlink.  Written to out.tmp, fsync'd and
+ * renamed.
  */
 SPOOR_API int spoor_bundle_pack(const char *dir, const char *out,
 				struct spoor_err *err);
@@ -1543,9 +1544,9 @@ struct spoor_verification;
  * "./..." are accepted, and links, devices, FIFOs, sparse members
  * ("special"), absolute or ".." names ("path"), duplicate names
  * ("duplicate"), a truncated tar or bytes after its end ("input") are
- * INVALID.  Then, for both: the CMS signature over the raw MANIFEST first, the chain
- * to the pinned root only, algorithm allowlist, signer key usage, EKU
- * documentSigning and organisation, RFC 3161 time, CRLs, the strict
+ * INVALID.  Then, for both: the CMS signature over the raw MANIFEST
+ * first, the chain to the pinned root only, algorithm allowlist,
+ * signer key usage, EKU documentSigning and organisation, RFC 3161 time, CRLs, the strict
  * manifest grammar, every file (size, then streamed SHA-256), no extra
  * or special file, recipient, registry (replay, rollback,
  * equivocation, custody prefix), the custody chain and head, content
@@ -1617,6 +1618,12 @@ SPOOR_API int spoor_verify_disclosure(const char *dir,
 /* Reports: spoor-report's signed evidence bundle                      */
 /* ------------------------------------------------------------------ */
 
+/* One copy to seal: the record it is the file of, and where it is. */
+struct spoor_seal_item {
+	int64_t record_id;
+	const char *path;
+};
+
 /*
  * What spoor_report_build makes from a case directory (case.db +
  * custody.log): a bundle directory as ../shared/docs/bundle.md section
@@ -1626,12 +1633,6 @@ SPOOR_API int spoor_verify_disclosure(const char *dir,
  * `exports` (created if absent) that keeps each export's version and
  * MANIFEST hash for the next export's bundle-version and supersedes.
  */
-/* One copy to seal: the record it is the file of, and where it is. */
-struct spoor_seal_item {
-	int64_t record_id;
-	const char *path;
-};
-
 struct spoor_report_opts {
 	const char *case_dir;		/* holds case.db and custody.log */
 	const char *bundle;		/* output directory; must not exist */
