@@ -1546,13 +1546,13 @@ struct spoor_verification;
  * ("duplicate"), a truncated tar or bytes after its end ("input") are
  * INVALID.  Then, for both: the CMS signature over the raw MANIFEST
  * first, the chain to the pinned root only, algorithm allowlist,
- * signer key usage, EKU documentSigning and organisation, RFC 3161 time, CRLs, the strict
- * manifest grammar, every file (size, then streamed SHA-256), no extra
- * or special file, recipient, registry (replay, rollback,
- * equivocation, custody prefix), the custody chain and head, content
- * policy.  *out gets the result (verdict, reasons, signed facts) even
- * when the bundle is INVALID; the return value is 0 then.  A negative
- * code only for a caller error or out of memory.
+ * signer key usage, EKU documentSigning and organisation, RFC 3161
+ * time, CRLs, the strict manifest grammar, every file (size, then
+ * streamed SHA-256), no extra or special file, recipient, registry
+ * (replay, rollback, equivocation, custody prefix), the custody chain
+ * and head, content policy.  *out gets the result (verdict, reasons,
+ * signed facts) even when the bundle is INVALID; the return value is 0
+ * then.  A negative code only for a caller error or out of memory.
  */
 SPOOR_API int spoor_verify_bundle(const char *dir,
 				  const struct spoor_verify_opts *o,
