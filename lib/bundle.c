@@ -186,6 +186,23 @@ static int header_check(const struct spoor_manifest_header *h,
 
 /* ---- hashing and reading ---- */
 
+bool bundle_manifest_name(const char *name)
+{
+	return !strcmp(name, "MANIFEST") || !strcmp(name, "MANIFEST.p7s") ||
+	       !strcmp(name, "MANIFEST.p7s.tsr");
+}
+
+void bundle_cert_sha256(X509 *x, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+
+	if (X509_digest(x, EVP_sha256(), md, &len) && len == 32)
+		bundle_hex(md, 32, hex);
+	else
+		hex[0] = '\0';
+}
+
 bool bundle_sealed_head_ok(const unsigned char *p, size_t n)
 {
 	static const unsigned char auth_env[] = {

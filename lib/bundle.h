@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 /* Reads of at least this size keep hashing near sha256sum speed. */
 #define BUNDLE_READ_BUF (256u * 1024)
@@ -56,6 +57,14 @@ int bundle_sha256_fd(int fd, unsigned char *buf, uint64_t max,
  * be, whatever libmagic makes of it.
  */
 bool bundle_sealed_head_ok(const unsigned char *p, size_t n);
+
+/* MANIFEST, MANIFEST.p7s or MANIFEST.p7s.tsr: the top-level names a
+ * MANIFEST never lists. */
+bool bundle_manifest_name(const char *name);
+
+/* Lower-case hex SHA-256 of the certificate's DER into hex[65] ("" if
+ * it cannot be encoded). */
+void bundle_cert_sha256(X509 *x, char hex[65]);
 
 /* Lower-case hex of n bytes into out[2n + 1]. */
 void bundle_hex(const unsigned char *p, size_t n, char *out);

@@ -60,12 +60,6 @@ static int cmp_entry(const void *key, const void *e)
 	return strcmp(key, ((const struct manifest_entry *)e)->path);
 }
 
-static bool top_exempt(const char *name)
-{
-	return !strcmp(name, "MANIFEST") || !strcmp(name, "MANIFEST.p7s") ||
-	       !strcmp(name, "MANIFEST.p7s.tsr");
-}
-
 /* Every file under dfd must be listed (or MANIFEST*); no special file. */
 static int check_tree(int dfd, const char *rel, int depth,
 		      const struct manifest *m, struct spoor_err *err)
@@ -108,7 +102,7 @@ static int check_tree(int dfd, const char *rel, int depth,
 			rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%.200s' is "
 					   "not a regular file",
 					   sbuf_str(&path));
-		} else if (!(depth == 0 && top_exempt(de->d_name)) &&
+		} else if (!(depth == 0 && bundle_manifest_name(de->d_name)) &&
 			   !bsearch(sbuf_str(&path), m->e, m->n,
 				    sizeof(*m->e), cmp_entry)) {
 			rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%.200s' is "
@@ -291,7 +285,7 @@ static int pack_members(struct archive *a, int dfd, const struct manifest *m,
 		archive_entry_set_uid(ae, 0);
 		archive_entry_set_gid(ae, 0);
 		archive_entry_set_mtime(ae, (time_t)mtime, 0);
-		if (e || top_exempt(name)) {
+		if (e || bundle_manifest_name(name)) {
 			archive_entry_set_filetype(ae, AE_IFREG);
 			archive_entry_set_perm(ae, 0644);
 			rc = pack_file(a, ae, dfd, name, e, buf, err);

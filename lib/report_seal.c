@@ -34,17 +34,6 @@
 
 #define SEAL_TEXT_MAX 512	/* request reference, legal basis */
 
-static void cert_fpr(X509 *x, char hex[65])
-{
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	hex[0] = '\0';
-	if (X509_digest(x, EVP_sha256(), md, &n) && n == 32)
-		for (unsigned i = 0; i < n; i++)
-			snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
 /* The fingerprint of the certificate in path, "" when none is there. */
 static void path_fpr(const char *path, char hex[65])
 {
@@ -52,7 +41,7 @@ static void path_fpr(const char *path, char hex[65])
 
 	hex[0] = '\0';
 	if (x)
-		cert_fpr(x, hex);
+		bundle_cert_sha256(x, hex);
 	X509_free(x);
 }
 
@@ -67,7 +56,7 @@ static int check_cert(struct report *rep, struct spoor_err *err)
 
 	if (!x)
 		return SPOOR_EFORMAT;
-	cert_fpr(x, rep->seal_fpr);
+	bundle_cert_sha256(x, rep->seal_fpr);
 	ku = X509_get_key_usage(x);
 	if (ku != UINT32_MAX &&
 	    !(ku & (KU_KEY_ENCIPHERMENT | KU_KEY_AGREEMENT)))

@@ -244,17 +244,6 @@ static void fmt_time(int64_t t, char out[32])
 		spoor_strlcpy(out, "?", 32);
 }
 
-static void cert_sha256(X509 *x, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-
-	if (X509_digest(x, EVP_sha256(), md, &len) && len == 32)
-		bundle_hex(md, 32, hex);
-	else
-		hex[0] = '\0';
-}
-
 static void cert_subject(X509 *x, char *out, size_t size)
 {
 	BIO *b = BIO_new(BIO_s_mem());
@@ -854,7 +843,7 @@ static X509_STORE *trust_store(struct sigctx *s)
 			X509 *x = sk_X509_value(s->certs, i);
 			char hex[65];
 
-			cert_sha256(x, hex);
+			bundle_cert_sha256(x, hex);
 			if (!strcasecmp(hex, s->o->trust_fpr) &&
 			    X509_self_signed(x, 1) == 1 &&
 			    X509_STORE_add_cert(st, x))
@@ -1138,7 +1127,7 @@ static bool check_signature(struct sigctx *s)
 		return false;
 	cert_subject(s->signer, buf, sizeof(buf));
 	fact(s->res, "signer", "%s", buf);
-	cert_sha256(s->signer, hex);
+	bundle_cert_sha256(s->signer, hex);
 	fact(s->res, "signer-sha256", "%s", hex);
 	fmt_time(stime, ts);
 	fact(s->res, "signing-time", "%s", ts);
@@ -1200,12 +1189,6 @@ static void found_add(struct spoor_verification *res, struct found *f,
 		f->n++;
 }
 
-static bool top_exempt(const char *name)
-{
-	return !strcmp(name, "MANIFEST") || !strcmp(name, "MANIFEST.p7s") ||
-	       !strcmp(name, "MANIFEST.p7s.tsr");
-}
-
 static void walk(struct spoor_verification *res, int dfd, const char *rel,
 		 int depth, struct found *f)
 {
@@ -1226,7 +1209,7 @@ static void walk(struct spoor_verification *res, int dfd, const char *rel,
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		seen++;
-		if (depth == 0 && top_exempt(de->d_name))
+		if (depth == 0 && bundle_manifest_name(de->d_name))
 			continue;
 		if (*rel)
 			sbuf_addf(&path, "%s/%s", rel, de->d_name);
@@ -1394,7 +1377,7 @@ static void tar_walk(struct spoor_verification *res,
 	for (i = 0; i < tar_bundle_nmembers(t); i++) {
 		const struct tar_member *m = tar_bundle_member(t, i);
 
-		if (!strchr(m->path, '/') && top_exempt(m->path))
+		if (!strchr(m->path, '/') && bundle_manifest_name(m->path))
 			continue;
 		if (!spoor_bundle_path_ok(m->path)) {
 			reason(res, true, "extra", "'%.200s': name outside "

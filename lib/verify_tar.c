@@ -780,8 +780,7 @@ static int extract_member(const struct tar_bundle *t, struct archive *a,
 		return spoor_err_set(err, SPOOR_EIO, 0, "'%.200s' changed "
 				     "since it was verified", p);
 	p += plen;
-	if (!dir && (!strcmp(p, "MANIFEST") || !strcmp(p, "MANIFEST.p7s") ||
-		     !strcmp(p, "MANIFEST.p7s.tsr")))
+	if (!dir && bundle_manifest_name(p))
 		return 0;	/* not listed, not extracted */
 	e = bsearch(p, m->e, m->n, sizeof(*m->e), cmp_entry);
 	if (dir && !e)
