@@ -2,6 +2,7 @@
 #
 #   make                 build libspoor (static + shared), tools, plugins
 #   make check           install missing Debian packages, build, run tests
+#   make check-run TESTS=t-files,t-text   build, run some tests only
 #   make demo            install missing Debian packages, run the demo
 #   make bench           benchmarks against the anchor tools
 #   make install         DESTDIR= PREFIX=/usr/local
@@ -218,8 +219,15 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 	@$(if $(and $(FUZZ_CC),$(if $(SANITIZE),,y)),$(MAKE) --no-print-directory fuzz-smoke)
 
+# TESTS=tests/cli/t-files.sh,t-text runs a subset (paths or bare names);
+# the default is every unit and CLI test.
+TESTS ?=
+RUN_TESTS = $(if $(TESTS),$(foreach t,$(subst $(comma), ,$(TESTS)),$(or \
+	$(filter %/$(t) %/$(t).sh,$(CLI_TESTS)),$(filter %/$(t),$(UNITS)),$(t))),\
+	$(UNITS) $(CLI_TESTS))
+
 check-run: all $(UNITS) testdata
-	$(TEST_ENV) $(PROVE) $(PROVE_FLAGS) $(UNITS) $(CLI_TESTS)
+	$(TEST_ENV) $(PROVE) $(PROVE_FLAGS) $(RUN_TESTS)
 
 # ---- demo and benchmarks ----
 
