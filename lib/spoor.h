@@ -198,6 +198,81 @@ SPOOR_API char *spoor_time_iso(const struct spoor_time *t,
 			       char out[SPOOR_TIME_STR_MAX]);
 
 /* ------------------------------------------------------------------ */
+/* Time zones: local wall-clock times to UTC instants                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * How a local wall-clock time from the source became an instant.  Every
+ * record with a time converted from a local clock writes the name in
+ * `time_quality` beside `time_local` (what the source said) and
+ * `time_zone` (the zone used).
+ */
+enum spoor_time_quality {
+	SPOOR_TIME_EXACT = 0,		/* one instant */
+	SPOOR_TIME_AMBIGUOUS = 1,	/* a DST fold: two instants; the
+					 * earlier is `time`, the later
+					 * `time_later` */
+	SPOOR_TIME_NONEXISTENT = 2,	/* a DST gap: read with the offset
+					 * in force before the gap */
+	SPOOR_TIME_ZONE_UNKNOWN = 3,	/* no zone given: kept as local,
+					 * `time` is null */
+};
+
+/* "exact", "ambiguous", "nonexistent", "zone-unknown"; NULL otherwise. */
+SPOOR_API const char *spoor_time_quality_name(int quality);
+
+/* A wall-clock reading: year, month 1-12, day 1-31, hour 0-23, minute
+ * 0-59, second 0-60. */
+struct spoor_wallclock {
+	int year, mon, day, hour, min, sec;
+};
+
+/* The reading as seconds since 1970-01-01T00:00:00 of the same clock
+ * (no zone applied). */
+SPOOR_API int64_t spoor_wallclock_seconds(const struct spoor_wallclock *w);
+/* The inverse of spoor_wallclock_seconds. */
+SPOOR_API void spoor_wallclock_from_seconds(int64_t local,
+					    struct spoor_wallclock *w);
+/* "2024-03-31T02:30:00" (no zone designator: a local time).  Returns
+ * out, or NULL (out "") for an invalid reading or a year past 9999. */
+SPOOR_API char *spoor_wallclock_iso(const struct spoor_wallclock *w,
+				    char out[SPOOR_TIME_STR_MAX]);
+
+/*
+ * A time zone, read once and converted with no process state (no TZ
+ * variable, no tzset): thread-safe, cheap per conversion.  The one
+ * grammar of every tool's zone option (--tz, --fs-tz):
+ *   +HH:MM or -HH:MM   a fixed offset, exactly that form, up to 14:00;
+ *   an IANA name       present in the system's tzdata (/usr/share/zoneinfo
+ *                      or $TZDIR), e.g. "Europe/Amsterdam", "UTC".
+ * Anything else is SPOOR_EINVAL with a message fit for a usage error.
+ */
+struct spoor_tz;
+
+SPOOR_API int spoor_tz_new(const char *spec, struct spoor_tz **out,
+			   struct spoor_err *err);
+SPOOR_API void spoor_tz_free(struct spoor_tz *tz);
+/* The zone as given to spoor_tz_new. */
+SPOOR_API const char *spoor_tz_spec(const struct spoor_tz *tz);
+/* The UTC offset in seconds (east positive) in force at instant t. */
+SPOOR_API int32_t spoor_tz_offset(const struct spoor_tz *tz, int64_t t);
+
+/* The instant(s) a wall-clock reading means in a zone. */
+struct spoor_tz_conv {
+	int quality;		/* SPOOR_TIME_EXACT, _AMBIGUOUS or
+				 * _NONEXISTENT */
+	int64_t utc;		/* the instant (the earlier of a fold) */
+	int64_t utc_later;	/* the later instant of a fold, else utc */
+	int32_t offset;		/* the offset used for utc */
+};
+
+/* Convert a reading to UTC.  0, or SPOOR_EINVAL for an impossible
+ * reading (month 13, 31 April, hour 24). */
+SPOOR_API int spoor_tz_to_utc(const struct spoor_tz *tz,
+			      const struct spoor_wallclock *w,
+			      struct spoor_tz_conv *out);
+
+/* ------------------------------------------------------------------ */
 /* Records: one flat, typed, ordered set of fields, written by writers */
 /* ------------------------------------------------------------------ */
 
