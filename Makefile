@@ -35,6 +35,7 @@ endif
 B := $(abspath $(O))
 
 CC ?= cc
+CXX ?= g++
 comma := ,
 PKG_CONFIG ?= pkg-config
 
@@ -60,11 +61,15 @@ PKGS += zlib
 DEB_PACKAGES += zlib1g-dev
 # t-verify-tar: a bundle tar compressed with gzip and xz must be refused
 DEB_PACKAGES += gzip xz-utils tar
+# Phone numbers by numbering plan: libphonenumber (C++, no pkg-config
+# file) behind the C shim lib/phone_pn.cc; tzdata for --tz and --fs-tz
+DEB_PACKAGES += libphonenumber-dev g++ tzdata
+EXTRA_LIBS := -lphonenumber -lstdc++
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
-PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(EXTRA_LIBS))$(PKG_LIBS)
 missing_pkgs = $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -85,12 +90,19 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -pthread \
 	$(OPT) $(WARN) $(SAN_FLAGS) -MMD -MP $(CFLAGS)
 LIB_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DSPOOR_BUILDING \
 	-DSPOOR_VERSION_STRING='"$(VERSION)"' $(PKG_CFLAGS)
+# The C++ shim: no exceptions cross into C; UBSan's vptr check would need
+# the C++ sanitizer runtime, which tools linked as C do not have.
+LIB_CXXFLAGS = -std=c++17 -D_GNU_SOURCE -pthread $(OPT) -Wall -Wextra \
+	$(if $(filter -Werror,$(WARN)),-Werror) \
+	$(SAN_FLAGS) $(if $(findstring undefined,$(SANITIZE)),-fno-sanitize=vptr) \
+	-MMD -MP -fPIC -fvisibility=hidden -DSPOOR_BUILDING $(CXXFLAGS)
 TOOL_CFLAGS = $(ALL_CFLAGS) -Ilib -DSPOOR_VERSION_STRING='"$(VERSION)"' \
 	-DSPOOR_PLUGINDIR='"$(PLUGINDIR)"'
 ALL_LDFLAGS = -pthread $(SAN_FLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+LIB_CXX_SRC := $(sort $(wildcard lib/*.cc))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o) $(LIB_CXX_SRC:%.cc=$(O)/%.o)
 CLI_SRC := cmd/cli.c
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 TOOL_SRC := $(sort $(wildcard cmd/spoor-*.c))
@@ -130,19 +142,28 @@ $(O)/pkgcheck.stamp:
 		echo "spoor: pkg-config cannot find:$$m" >&2; \
 		echo "spoor: install the Debian packages$$debs (run 'make deps' as root)" >&2; \
 		exit 1; fi
+	@echo '#include <phonenumbers/phonenumberutil.h>' | \
+		$(CXX) -E -x c++ - >/dev/null 2>&1 || { \
+		echo "spoor: cannot find libphonenumber (or $(CXX));" \
+			"install the Debian packages libphonenumber-dev g++" \
+			"(run 'make deps' as root)" >&2; exit 1; }
 	@touch $@
 
 # Rebuild everything when the flags change.
 $(O)/flags.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(CC) $(LIB_CFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' \
-		| cmp -s - $@ || echo '$(CC) $(LIB_CFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' > $@
+	@echo '$(CC) $(CXX) $(LIB_CFLAGS) $(LIB_CXXFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' \
+		| cmp -s - $@ || echo '$(CC) $(CXX) $(LIB_CFLAGS) $(LIB_CXXFLAGS) $(TOOL_CFLAGS) $(ALL_LDFLAGS) $(PKG_LIBS)' > $@
 
 # ---- the library ----
 
 $(O)/lib/%.o: lib/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+$(O)/lib/%.o: lib/%.cc $(O)/flags.stamp | $(O)/pkgcheck.stamp
+	@mkdir -p $(@D)
+	$(CXX) $(LIB_CXXFLAGS) -c -o $@ $<
 
 # lib/casedb.sql, the case.db schema (a contract with spoor-report), is
 # compiled into lib/casedb.c byte for byte as a C string.
@@ -276,6 +297,7 @@ $(O)/spoor.pc: Makefile $(O)/flags.stamp
 		'Description: digital-forensics library (walk, hash, classify)' \
 		'Version: $(VERSION)' \
 		'Requires.private: $(PKGS)' \
+		'Libs.private: $(EXTRA_LIBS)' \
 		'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -lspoor' > $@
 

@@ -150,6 +150,19 @@ void cli_usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+struct spoor_tz *cli_tz_arg(const char *option, const char *value)
+{
+	struct spoor_tz *tz;
+	struct spoor_err err;
+	char msg[SPOOR_ERR_MSG_MAX + 64];
+
+	if (spoor_tz_new(value, &tz, &err)) {
+		snprintf(msg, sizeof(msg), "%s: %s", option, err.msg);
+		cli_usage_error("%s", msg);
+	}
+	return tz;
+}
+
 void cli_version(void)
 {
 	printf("%s %s (libspoor %s)\n", progname, SPOOR_VERSION_STRING,

@@ -49,6 +49,11 @@ void cli_set_synopsis(const char *synopsis);
  * NULL, then the synopsis, on stderr; exit EXIT_USAGE. */
 _Noreturn void cli_usage_error(const char *fmt, const char *arg);
 
+/* A zone option (--tz, --fs-tz) in the one grammar of spoor_tz_new:
+ * +HH:MM up to 14:00 or an IANA name in tzdata; anything else is a
+ * usage error naming the option.  The caller frees the zone. */
+struct spoor_tz *cli_tz_arg(const char *option, const char *value);
+
 /* -V: print "PROG VERSION (libspoor VERSION)" and exit 0. */
 _Noreturn void cli_version(void);
 

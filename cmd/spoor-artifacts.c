@@ -41,8 +41,10 @@ static const char help_text[] =
 	"                         attachment (repeatable)\n"
 	"      --format=FORMAT    jsonl (default), csv, text (conversations)\n"
 	"      --exhibit=ID       exhibit id in records (default: file name)\n"
-	"      --tz=ZONE          zone of local times in chat exports (IANA\n"
-	"                         name or +HH:MM; default UTC)\n"
+	"      --tz=ZONE          zone of local times in chat exports: +HH:MM\n"
+	"                         (up to 14:00) or an IANA name such as\n"
+	"                         Europe/Amsterdam; without it they stay\n"
+	"                         local (time_quality zone-unknown)\n"
 	"      --me=NAME          the device owner's name in chat exports\n"
 	"      --cc=CODE          country calling code for national numbers\n"
 	"                         (default 31)\n"
@@ -158,11 +160,50 @@ static void put_str(FILE *f, const struct spoor_field *fl)
 	}
 }
 
+static bool str_is(const struct spoor_field *f, const char *s)
+{
+	return f && f->kind == SPOOR_F_STR && f->v.str.len == strlen(s) &&
+	       !memcmp(f->v.str.ptr, s, f->v.str.len);
+}
+
+/* "[2024-03-31T01:30:00Z] ", with what a local reading could not say:
+ * "[2024-10-27T00:30:00Z or 2024-10-27T01:30:00Z: ambiguous local
+ * 2024-10-27T02:30:00] ", "[2024-03-01T00:30:00 local, zone unknown] ". */
+static void write_time(FILE *out, const struct spoor_record *r)
+{
+	const struct spoor_field *t = get(r, "time"), *q, *loc, *later;
+	char a[SPOOR_TIME_STR_MAX], b[SPOOR_TIME_STR_MAX];
+
+	q = get(r, "time_quality");
+	loc = get(r, "time_local");
+	later = get(r, "time_later");
+	fputc('[', out);
+	if (t && t->kind == SPOOR_F_TIME && spoor_time_iso(&t->v.t, a)) {
+		fputs(a, out);
+		if (str_is(q, "ambiguous") && later &&
+		    later->kind == SPOOR_F_TIME &&
+		    spoor_time_iso(&later->v.t, b))
+			fprintf(out, " or %s", b);
+		if (q && !str_is(q, "exact") && loc && loc->kind ==
+		    SPOOR_F_STR) {
+			fputs(": ", out);
+			put_str(out, q);
+			fputs(" local ", out);
+			put_str(out, loc);
+		}
+	} else if (loc && loc->kind == SPOOR_F_STR) {
+		put_str(out, loc);
+		fputs(" local, zone unknown", out);
+	} else {
+		fputc('?', out);
+	}
+	fputs("] ", out);
+}
+
 /* One line per message, a header when the chat changes. */
 static void write_text(struct out *o, const struct spoor_record *r)
 {
 	const struct spoor_field *chat = get(r, "chat_id"), *f;
-	char tbuf[SPOOR_TIME_STR_MAX];
 	FILE *out = o->f;
 
 	if (chat && chat->kind == SPOOR_F_STR) {
@@ -185,9 +226,7 @@ static void write_text(struct out *o, const struct spoor_record *r)
 			memcpy(o->last_chat, id, n + 1);
 		}
 	}
-	f = get(r, "time");
-	fprintf(out, "[%s] ", f && f->kind == SPOOR_F_TIME &&
-		spoor_time_iso(&f->v.t, tbuf) ? tbuf : "?");
+	write_time(out, r);
 	fprintf(out, "%s ", r->type);
 	if ((f = get(r, "from_me")) && f->kind == SPOOR_F_BOOL && f->v.b)
 		fputs("me", out);
@@ -256,56 +295,6 @@ static int on_record(void *ud, const struct spoor_record *r)
 	return o->rc;
 }
 
-/* IANA zones need the process's TZ: only a tool may touch it. */
-static int tz_convert(void *ud, const char *tz, int year, int mon, int day,
-		      int hour, int min, int sec, int64_t *out)
-{
-	struct tm tm = { 0 };
-	char *old = getenv("TZ");
-	char *saved = old ? strdup(old) : NULL;
-	char zone[256];
-	time_t t;
-
-	(void)ud;
-	if (strlen(tz) + 2 > sizeof(zone) || strchr(tz, '/') == tz ||
-	    strstr(tz, ".."))
-		return SPOOR_EINVAL;
-	snprintf(zone, sizeof(zone), ":%s", tz);
-	setenv("TZ", zone, 1);
-	tzset();
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else {
-		unsetenv("TZ");
-	}
-	tzset();
-	if (t == (time_t)-1)
-		return SPOOR_EINVAL;
-	*out = (int64_t)t;
-	return 0;
-}
-
-static bool zone_exists(const char *tz)
-{
-	char path[512];
-
-	if (!strcmp(tz, "UTC") || tz[0] == '+' || tz[0] == '-')
-		return true;
-	if (strstr(tz, "..") || tz[0] == '/')
-		return false;
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-	return access(path, R_OK) == 0;
-}
-
 /* --contacts-graph: the identities, as text or through the writer */
 static int graph_row(void *ud, const struct spoor_record *r)
 {
@@ -352,6 +341,19 @@ static void summary(const struct spoor_artifacts *a)
 			(unsigned long long)s->deleted,
 			(unsigned long long)s->not_understood,
 			(unsigned long long)s->errors);
+		if (s->times_zone_unknown)
+			fprintf(stderr, "%s: %s: %llu local times kept local "
+				"(no --tz)\n", cli_progname(), p->name,
+				(unsigned long long)s->times_zone_unknown);
+		if (s->times_ambiguous || s->times_nonexistent)
+			fprintf(stderr, "%s: %s: %llu local times at a DST "
+				"change: %llu ambiguous, %llu nonexistent "
+				"(flagged in time_quality)\n",
+				cli_progname(), p->name,
+				(unsigned long long)(s->times_ambiguous +
+						     s->times_nonexistent),
+				(unsigned long long)s->times_ambiguous,
+				(unsigned long long)s->times_nonexistent);
 	}
 }
 
@@ -453,8 +455,8 @@ int main(int argc, char **argv)
 		 (fmt != SPOOR_FMT_JSONL && fmt != SPOOR_FMT_CSV))
 		cli_usage_error("--format takes jsonl, csv or text, not '%s'",
 			    format);
-	if (tz && !zone_exists(tz))
-		cli_usage_error("unknown time zone '%s'", tz);
+	if (tz)
+		spoor_tz_free(cli_tz_arg("--tz", tz));
 	if (tz && strlen(tz) < 500) {
 		snprintf(optbuf[0], sizeof(optbuf[0]), "tz=%s", tz);
 		options[nopt++] = optbuf[0];
@@ -478,7 +480,6 @@ int main(int argc, char **argv)
 		: "/tmp";
 	ao.on_record = on_record;
 	ao.userdata = &o;
-	ao.tz_fn = tz_convert;
 	a = spoor_artifacts_new(ctx, &ao, &err);
 	if (!a)
 		cli_die(err.code == SPOOR_ENOTFOUND ||

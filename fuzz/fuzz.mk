@@ -16,6 +16,7 @@ FUZZ_TARGETS ?= $(FUZZ_SRC:fuzz/fuzz-%.c=%)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_CC ?= $(firstword $(shell command -v clang-14 clang 2>/dev/null))
+FUZZ_CXX ?= $(firstword $(shell command -v clang++-14 clang++ 2>/dev/null))
 FUZZ_SAN := address,undefined
 FZ := $(B)/fuzz
 FUZZ_DEPS := $(wildcard fuzz/*.h lib/*.h plugins/*.h plugins/*.def \
@@ -42,7 +43,7 @@ FUZZ_LIB := $(FZ)/obj/libspoor.a
 $(FUZZ_LIB): FORCE | $(O)/pkgcheck.stamp
 	@[ -n "$(FUZZ_CC)" ] || { echo "spoor: make fuzz needs clang" \
 		"(Debian: clang libclang-rt-14-dev)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory O=$(FZ)/obj CC=$(FUZZ_CC) \
+	@$(MAKE) --no-print-directory O=$(FZ)/obj CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) \
 		SANITIZE=fuzzer-no-link,$(FUZZ_SAN) CI= WERROR= \
 		OPT='-O1 -g' $(FUZZ_LIB)
 

@@ -65,4 +65,15 @@ void sbuf_release(struct sbuf *b);
  */
 int spoor_grow(void *arr, size_t *cap, size_t n, size_t elem);
 
+/*
+ * Phone numbers through a small direct-mapped cache of recent answers
+ * (libphonenumber takes ~35 us a number; a chat repeats a few numbers):
+ * spoor_phone_parse with the same results.  One cache per thread.
+ */
+struct phone_cache;
+struct phone_cache *phone_cache_new(void);
+void phone_cache_free(struct phone_cache *c);
+int phone_cache_parse(struct phone_cache *c, const char *raw,
+		      const char *default_cc, struct spoor_phone *out);
+
 #endif

@@ -35,6 +35,9 @@ struct spoor_artifacts {
 	struct spoor_ctx *ctx;
 	struct spoor_artifacts_opts o;
 	char *tmp;
+	struct spoor_tz *tz;		/* the run's --tz, NULL: none */
+	struct spoor_tz *tz_other;	/* the last zone a plugin named */
+	struct phone_cache *phones;
 	struct loaded *pl;
 	size_t n, cap;
 	bool stop;
@@ -48,6 +51,7 @@ struct hrun {
 	const char *exhibit;
 	const char *path;		/* the file run() was called for */
 	struct asrc_entry *cur;		/* its entry: looked up once */
+	bool zone_warned;		/* local times without a zone: said */
 	struct spoor_db *last_db;
 	char open_err[SPOOR_ERR_MSG_MAX];	/* why db_open failed last */
 };
@@ -288,6 +292,17 @@ static int add_builtin(struct spoor_artifacts *a, const struct spoor_plugin *p,
 	return 0;
 }
 
+/* The run's zone, from the option "tz=": read once, for every file. */
+static int run_zone(struct spoor_artifacts *a, struct spoor_err *err)
+{
+	const char *tz = NULL;
+
+	for (const char *const *p = a->o.options; p && *p; p++)
+		if (!strncmp(*p, "tz=", 3))
+			tz = *p + 3;
+	return tz ? spoor_tz_new(tz, &a->tz, err) : 0;
+}
+
 struct spoor_artifacts *
 spoor_artifacts_new(struct spoor_ctx *ctx,
 		    const struct spoor_artifacts_opts *o,
@@ -303,12 +318,15 @@ spoor_artifacts_new(struct spoor_ctx *ctx,
 	a->ctx = ctx;
 	a->o = *o;
 	a->tmp = strdup(o->tmp_dir ? o->tmp_dir : "/tmp");
-	if (!a->tmp) {
-		free(a);
+	a->phones = phone_cache_new();
+	if (!a->tmp || !a->phones) {
+		spoor_artifacts_free(a);
 		spoor_err_set(err, SPOOR_ENOMEM, ENOMEM, "out of memory");
 		return NULL;
 	}
-	rc = load_path(a, o->plugin_path, err);
+	rc = run_zone(a, err);
+	if (!rc)
+		rc = load_path(a, o->plugin_path, err);
 	if (!rc)
 		rc = load_path(a, o->plugin_dir, err);
 	if (!rc)
@@ -336,6 +354,9 @@ void spoor_artifacts_free(struct spoor_artifacts *a)
 	}
 	free(a->pl);
 	free(a->tmp);
+	spoor_tz_free(a->tz);
+	spoor_tz_free(a->tz_other);
+	phone_cache_free(a->phones);
 	free(a);
 }
 
@@ -586,62 +607,108 @@ static int h_resolve(const struct spoor_host *h, const char *near_dir,
 static int h_phone(const struct spoor_host *h, const char *raw,
 		   const char *cc, char *out, size_t size)
 {
-	(void)h;
-	return spoor_phone_e164(raw, cc, out, size);
+	struct spoor_phone ph;
+	int rc = phone_cache_parse(R(h)->a->phones, raw, cc, &ph);
+
+	if (size)
+		out[0] = '\0';
+	if (rc || strlen(ph.e164) >= size)
+		return rc ? rc : SPOOR_EFORMAT;
+	memcpy(out, ph.e164, strlen(ph.e164) + 1);
+	return 0;
 }
 
-/* "UTC", "Z", "+01:00", "-0530": a fixed offset in seconds. */
-static bool fixed_offset(const char *tz, int64_t *off)
+static int h_phone_parse(const struct spoor_host *h, const char *raw,
+			 const char *cc, struct spoor_phone *out)
 {
-	int hh, mm = 0, sign;
-	char tail;
-
-	if (!strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "GMT")) {
-		*off = 0;
-		return true;
-	}
-	if (tz[0] != '+' && tz[0] != '-')
-		return false;
-	sign = tz[0] == '-' ? -1 : 1;
-	if (sscanf(tz + 1, "%2d:%2d%c", &hh, &mm, &tail) != 2 &&
-	    sscanf(tz + 1, "%2d%2d%c", &hh, &mm, &tail) != 2 &&
-	    sscanf(tz + 1, "%2d%c", &hh, &tail) != 1)
-		return false;
-	if (hh > 14 || mm > 59)
-		return false;
-	*off = sign * (hh * 3600 + mm * 60);
-	return true;
+	return phone_cache_parse(R(h)->a->phones, raw, cc, out);
 }
 
+/* The zone a plugin names (NULL: the run's), parsed at most once in a
+ * row; NULL when there is none. */
+static const struct spoor_tz *zone_for(struct hrun *r, const char *tz,
+				       int *rc)
+{
+	struct spoor_artifacts *a = r->a;
+	struct spoor_err err;
+
+	*rc = 0;
+	if (!tz)
+		return a->tz;
+	if (a->tz && !strcmp(tz, spoor_tz_spec(a->tz)))
+		return a->tz;
+	if (a->tz_other && !strcmp(tz, spoor_tz_spec(a->tz_other)))
+		return a->tz_other;
+	spoor_tz_free(a->tz_other);
+	a->tz_other = NULL;
+	if ((*rc = spoor_tz_new(tz, &a->tz_other, &err)))
+		spoor_log(a->ctx, SPOOR_LOG_WARN, "%s: %s", r->l->info.name,
+			  err.msg);
+	return a->tz_other;
+}
+
+static int h_local_time(const struct spoor_host *h, const char *tz,
+			const struct spoor_wallclock *w,
+			struct spoor_local_time *out)
+{
+	struct hrun *r = R(h);
+	struct spoor_artifact_stats *st = &r->l->st;
+	const struct spoor_tz *z;
+	struct spoor_tz_conv c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!spoor_wallclock_iso(w, out->local))
+		return SPOOR_EINVAL;
+	z = zone_for(r, tz, &rc);
+	if (rc)
+		return rc;
+	if (!z) {
+		out->quality = SPOOR_TIME_ZONE_UNKNOWN;
+		out->quality_name = spoor_time_quality_name(out->quality);
+		st->times_zone_unknown++;
+		if (!r->zone_warned)
+			spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': "
+				  "local times without a time zone: kept as "
+				  "local, not converted (give --tz=ZONE)",
+				  r->l->info.name, r->path);
+		r->zone_warned = true;
+		return 0;
+	}
+	if ((rc = spoor_tz_to_utc(z, w, &c)))
+		return rc;
+	out->quality = c.quality;
+	out->quality_name = spoor_time_quality_name(c.quality);
+	out->zone = spoor_tz_spec(z);
+	out->utc = (struct spoor_time){ c.utc, 0, true };
+	if (c.quality == SPOOR_TIME_AMBIGUOUS) {
+		out->utc_later = (struct spoor_time){ c.utc_later, 0, true };
+		st->times_ambiguous++;
+	} else if (c.quality == SPOOR_TIME_NONEXISTENT) {
+		st->times_nonexistent++;
+	}
+	st->times_converted++;
+	return 0;
+}
+
+/* ABI 1.1: the instant only (the earlier of a fold), UTC by default. */
 static int h_local_to_utc(const struct spoor_host *h, const char *tz,
 			  int year, int mon, int day, int hour, int min,
 			  int sec, int64_t *out)
 {
 	struct hrun *r = R(h);
-	struct tm tm = { 0 };
-	int64_t off;
+	struct spoor_wallclock w = { year, mon, day, hour, min, sec };
+	struct spoor_tz_conv c;
+	const struct spoor_tz *z;
+	int rc;
 
-	if (!tz)
-		tz = h_option(h, "tz");
-	if (!tz)
-		tz = "UTC";
-	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
-	    min > 59 || sec > 60)
-		return SPOOR_EINVAL;
-	if (fixed_offset(tz, &off)) {
-		tm.tm_year = year - 1900;
-		tm.tm_mon = mon - 1;
-		tm.tm_mday = day;
-		tm.tm_hour = hour;
-		tm.tm_min = min;
-		tm.tm_sec = sec;
-		*out = (int64_t)timegm(&tm) - off;
-		return 0;
-	}
-	if (r->a->o.tz_fn)
-		return r->a->o.tz_fn(r->a->o.tz_userdata, tz, year, mon, day,
-				     hour, min, sec, out);
-	return SPOOR_EINVAL;
+	z = zone_for(r, tz ? tz : r->a->tz ? NULL : "UTC", &rc);
+	if (rc)
+		return rc;
+	if ((rc = spoor_tz_to_utc(z, &w, &c)))
+		return rc;
+	*out = c.utc;
+	return 0;
 }
 
 static struct spoor_db *h_db_open(const struct spoor_host *h,
@@ -855,7 +922,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			    strcmp(src->e[j].path, asrc_ios_anchor(src))))
 				continue;
 			struct hrun run = { a, l, src, exhibit, NULL, NULL,
-					    NULL, "" };
+					    false, NULL, "" };
 			struct spoor_host h = {
 				.abi = SPOOR_PLUGIN_ABI,
 				.size = sizeof(struct spoor_host),
@@ -872,6 +939,8 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 				.resolve = h_resolve,
 				.phone_e164 = h_phone,
 				.local_to_utc = h_local_to_utc,
+				.local_time = h_local_time,
+				.phone = h_phone_parse,
 				.db_open = h_db_open,
 				.db_close = h_db_close,
 				.db_has_table = h_has_table,

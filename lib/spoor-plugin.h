@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define SPOOR_PLUGIN_ABI_MAJOR 1
-#define SPOOR_PLUGIN_ABI_MINOR 1
+#define SPOOR_PLUGIN_ABI_MINOR 2
 /* Major in the high 16 bits, minor in the low 16 bits. */
 #define SPOOR_PLUGIN_ABI_MAKE(maj, min) (((maj) << 16) | ((min) & 0xffff))
 #define SPOOR_PLUGIN_ABI \
@@ -67,6 +67,21 @@ enum spoor_sql_type {
 	SPOOR_SQL_TEXT = 3,
 	SPOOR_SQL_BLOB = 4,
 	SPOOR_SQL_NULL = 5,
+};
+
+/*
+ * A local wall-clock time as spoor_host.local_time read it (ABI 1.2).
+ * Written into a record with spoor_p_local_time().
+ */
+struct spoor_local_time {
+	int quality;			/* enum spoor_time_quality */
+	struct spoor_time utc;		/* unset when the zone is unknown */
+	struct spoor_time utc_later;	/* the fold's later instant, set
+					 * only when ambiguous */
+	const char *zone;		/* the zone used, NULL when unknown
+					 * (valid for the run) */
+	const char *quality_name;	/* "exact", "ambiguous", ... */
+	char local[SPOOR_TIME_STR_MAX];	/* "2024-03-31T02:30:00" */
 };
 
 /* What spoor_host.resolve found for an attachment. */
@@ -128,12 +143,17 @@ struct spoor_host {
 		       const char *rel, struct spoor_resolved *out);
 
 	/* "+31612345678" from a stored number and a default country
-	 * calling code ("31"); 0 on success, else out is "". */
+	 * calling code ("31"); 0 on success, else out is "".  Kept for
+	 * plugins of ABI 1.1; new code uses phone (it says why a number
+	 * is not valid). */
 	int (*phone_e164)(const struct spoor_host *h, const char *raw,
 			  const char *default_cc, char *out, size_t size);
 
-	/* A local wall-clock time in zone tz (NULL: the run's --tz; IANA
-	 * name or +HH:MM) to UTC seconds.  0, or SPOOR_EINVAL. */
+	/* A local wall-clock time in zone tz (NULL: the run's --tz, else
+	 * UTC) to UTC seconds: the earlier instant of a DST fold, the
+	 * offset before a DST gap.  0, or SPOOR_EINVAL.  Kept for plugins
+	 * of ABI 1.1; new code uses local_time (it says which of those
+	 * happened, and does not pretend a zone). */
 	int (*local_to_utc)(const struct spoor_host *h, const char *tz,
 			    int year, int mon, int day, int hour, int min,
 			    int sec, int64_t *out);
@@ -187,6 +207,30 @@ struct spoor_host {
 	 * open_file) first: an older host lacks it.
 	 */
 	int (*open_file)(const struct spoor_host *h, const char *path);
+
+	/*
+	 * ABI 1.2: a local wall-clock reading of the source (a chat
+	 * export's "31-03-2024 02:30") to an instant, with its quality.
+	 * tz NULL: the run's --tz; when there is none the time stays
+	 * local (quality zone-unknown, utc unset) and the host warns once
+	 * per source file.  Near a DST change the quality says ambiguous
+	 * (both instants) or nonexistent (read with the offset before the
+	 * gap).  0, or SPOOR_EINVAL for an impossible reading or zone.
+	 * Replaces local_to_utc, which cannot say any of this.
+	 */
+	int (*local_time)(const struct spoor_host *h, const char *tz,
+			  const struct spoor_wallclock *w,
+			  struct spoor_local_time *out);
+
+	/*
+	 * ABI 1.2: a stored phone number to E.164 by the numbering plan
+	 * of its region (see spoor_phone_parse in spoor.h); default_cc
+	 * as there (plugins pass h->option(h, "cc") for numbers as the
+	 * phone stored them, NULL for JIDs).  Write it with
+	 * spoor_p_phone().  Replaces phone_e164.
+	 */
+	int (*phone)(const struct spoor_host *h, const char *raw,
+		     const char *default_cc, struct spoor_phone *out);
 	/* (append new members here; never insert or reorder) */
 };
 
@@ -313,6 +357,47 @@ static inline void spoor_p_time(struct spoor_record *r, const char *key,
 	else
 		spoor_p_null(r, key_raw);
 	spoor_p_str(r, key_unit, unit);
+}
+
+/*
+ * The time fields of a local wall-clock reading: time (UTC, or null when
+ * the zone is unknown), time_local, time_zone, time_quality, and
+ * time_later for the later instant of an ambiguous reading.  lt must
+ * stay valid until the record is emitted.
+ */
+static inline void spoor_p_local_time(struct spoor_record *r,
+				      const struct spoor_local_time *lt)
+{
+	struct spoor_field *f = spoor_p_add(r, "time", SPOOR_F_TIME);
+
+	if (f)
+		f->v.t = lt->utc;
+	spoor_p_str(r, "time_local", lt->local[0] ? lt->local : NULL);
+	spoor_p_str(r, "time_zone", lt->zone);
+	spoor_p_str(r, "time_quality", lt->quality_name);
+	if (lt->quality == SPOOR_TIME_AMBIGUOUS &&
+	    (f = spoor_p_add(r, "time_later", SPOOR_F_TIME)))
+		f->v.t = lt->utc_later;
+}
+
+/*
+ * A phone number field: key holds the E.164 number or null.  When the
+ * stored value is written like a number (digits and separators) but is
+ * not a valid one, key_valid is false and key_why says why; a name
+ * ("Mark") gets neither.  The stored value itself stays in the plugin's
+ * own raw field.  ph must stay valid until the record is emitted.
+ */
+static inline void spoor_p_phone(struct spoor_record *r, const char *key,
+				 const char *key_valid, const char *key_why,
+				 const struct spoor_phone *ph)
+{
+	bool valid = ph->e164[0] != '\0';
+
+	spoor_p_str(r, key, valid ? ph->e164 : NULL);
+	if (!valid && ph->numeric) {
+		spoor_p_bool(r, key_valid, false);
+		spoor_p_str(r, key_why, ph->why);
+	}
 }
 
 #ifdef __cplusplus

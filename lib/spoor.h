@@ -1101,11 +1101,6 @@ struct spoor_artifacts;
  * Non-zero stops the run (SPOOR_ESTOPPED). */
 typedef int spoor_artifact_cb(void *userdata, const struct spoor_record *r);
 
-/* Convert a local wall-clock time in zone tz to UTC seconds: given by
- * the tool (zone rules need the process's TZ).  0, or SPOOR_EINVAL. */
-typedef int spoor_tz_fn(void *userdata, const char *tz, int year, int mon,
-			int day, int hour, int min, int sec, int64_t *out);
-
 /* The strings and arrays of the options must stay valid until
  * spoor_artifacts_free (they are not copied). */
 struct spoor_artifacts_opts {
@@ -1113,13 +1108,13 @@ struct spoor_artifacts_opts {
 	const char *plugin_dir;		/* then this one (compiled in) */
 	const char *const *only;	/* plugin names to load; NULL: all */
 	const char *const *options;	/* "tz=Europe/Amsterdam", "me=Daan",
-					 * ...; NULL-terminated, may be NULL */
+					 * ...; NULL-terminated, may be NULL;
+					 * tz in the grammar of spoor_tz_new
+					 * (else spoor_artifacts_new fails) */
 	const char *tmp_dir;		/* private copies; NULL: $TMPDIR or
 					 * /tmp (given by the tool) */
 	spoor_artifact_cb *on_record;
 	void *userdata;
-	spoor_tz_fn *tz_fn;		/* NULL: only UTC and +HH:MM zones */
-	void *tz_userdata;
 };
 
 /* A loaded plugin; strings belong to the run. */
@@ -1139,6 +1134,11 @@ struct spoor_artifact_stats {
 	uint64_t not_understood;	/* files of its kind it could not read
 					 * (unknown schema, not SQLite) */
 	uint64_t errors;		/* runs that failed */
+	/* local wall-clock times (chat exports): converted with a zone,
+	 * of which ambiguous (a DST fold) and nonexistent (a DST gap),
+	 * and kept local because no zone was given */
+	uint64_t times_converted, times_ambiguous, times_nonexistent;
+	uint64_t times_zone_unknown;
 };
 
 /*
@@ -1176,12 +1176,40 @@ SPOOR_API int spoor_plugin_abi_check(int abi, const char *name,
 				     struct spoor_err *err);
 
 /*
- * E.164 from a stored phone number: "+31 6 1234-5678", "0031612345678",
- * "0612345678" with default_cc "31".  Digits without a prefix are taken
- * as international when default_cc is NULL.  0 and out filled
- * ("+31612345678"), or SPOOR_EFORMAT (letters, short codes, > 15 digits)
- * with out "".
+ * Phone numbers by the numbering plan of their region (Google's
+ * libphonenumber, the plans Android uses).  raw may be spelt any way a
+ * phone, an app or a person writes it: spaces, dots, dashes, slashes,
+ * brackets, no-break and narrow no-break spaces (U+00A0, U+202F),
+ * non-breaking hyphens (U+2011), full-width or Arabic-Indic digits,
+ * direction marks, "tel:", "+31 (0)6 ...", or a WhatsApp phone JID
+ * ("31612345678@s.whatsapp.net"; other JIDs, @lid, @g.us, are not
+ * numbers).  International forms are "+", and the international prefix
+ * of the default region ("00" in NL, "011" in the US); the trunk prefix
+ * ("0", "(0)") is removed by the plan's own rules.
+ *
+ * default_cc is the calling code ("31", "1", "39") whose plan reads
+ * national numbers; NULL when raw is international without its prefix
+ * (JIDs, stored E.164 digits).
  */
+struct spoor_phone {
+	char e164[20];		/* "+12095981933"; "" when not valid */
+	char region[4];		/* "US"; "" when not valid or non-
+				 * geographic */
+	const char *why;	/* NULL when valid; else a static reason
+				 * ("too short for its numbering plan",
+				 * "not a phone number", ...) */
+	bool numeric;		/* raw is written like a number: digits
+				 * and separators only (not a name) */
+};
+
+/* 0 when raw is a valid number (out->e164 set); SPOOR_EFORMAT with
+ * out->why otherwise; SPOOR_EINVAL for a default_cc that is not 1-3
+ * digits. */
+SPOOR_API int spoor_phone_parse(const char *raw, const char *default_cc,
+				struct spoor_phone *out);
+
+/* spoor_phone_parse, only the E.164: 0 and out filled, or an error with
+ * out "". */
 SPOOR_API int spoor_phone_e164(const char *raw, const char *default_cc,
 			       char *out, size_t size);
 

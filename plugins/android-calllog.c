@@ -79,7 +79,7 @@ static int run(const struct spoor_host *h, const char *path)
 		struct spoor_prov prov = { NULL, t, h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		char e164[32] = "";
+		struct spoor_phone ph = { "", "", NULL, false };
 		const char *p;
 		size_t len;
 		int64_t type = h->col_int(st, 4);
@@ -91,9 +91,8 @@ static int run(const struct spoor_host *h, const char *path)
 		p = pu_text(h, st, 1, &len);
 		spoor_p_bytes(&r, "phone_raw", p, len);
 		if (p && len)
-			h->phone_e164(h, p, h->option(h, "cc"), e164,
-				      sizeof(e164));
-		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+			h->phone(h, p, h->option(h, "cc"), &ph);
+		pu_phone(&r, "phone", &ph);
 		p = pu_text(h, st, 7, &len);
 		spoor_p_bytes(&r, "name", p, len);
 		spoor_p_str(&r, "direction", call_type(type));
@@ -126,6 +125,12 @@ static const char *const types[] = { "call", NULL };
 static const char *const patterns[] = { "calllog.db", "contacts2.db",
 					"logs.db", NULL };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_android_calllog = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-calllog",
@@ -134,5 +139,5 @@ const struct spoor_plugin spoor_plugin_android_calllog = {
 		"Samsung logs.db)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

@@ -97,7 +97,8 @@ static int run(const struct spoor_host *h, const char *path)
 		struct spoor_prov prov = { NULL, "raw_contacts",
 					   h->col_int(st, 0), -1, NULL };
 		struct spoor_record r;
-		char e164[32] = "", first[64] = "";
+		struct spoor_phone ph = { "", "", NULL, false };
+		char first[64] = "";
 		const char *p;
 		size_t len;
 
@@ -123,11 +124,10 @@ static int run(const struct spoor_host *h, const char *path)
 			if (n < sizeof(first)) {
 				memcpy(first, p, n);
 				first[n] = '\0';
-				h->phone_e164(h, first, h->option(h, "cc"),
-					      e164, sizeof(e164));
+				h->phone(h, first, h->option(h, "cc"), &ph);
 			}
 		}
-		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+		pu_phone(&r, "phone", &ph);
 		p = pu_text(h, st, 5, &len);
 		spoor_p_bytes(&r, "phone_raw", p, len);
 		p = pu_text(h, st, 7, &len);
@@ -154,6 +154,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "contact", "account", NULL };
 static const char *const patterns[] = { "contacts2.db", NULL };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_android_contacts = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-contacts",
@@ -161,5 +167,5 @@ const struct spoor_plugin spoor_plugin_android_contacts = {
 	.description = "Android contacts and accounts (contacts2.db)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

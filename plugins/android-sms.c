@@ -22,16 +22,16 @@ static const char *sms_box(int64_t t)
 	}
 }
 
+/* ph: the caller's, alive until the emit */
 static void peer(const struct spoor_host *h, struct spoor_record *r,
-		 const char *addr, size_t len, bool incoming, char *e164,
-		 size_t size)
+		 const char *addr, size_t len, bool incoming,
+		 struct spoor_phone *ph)
 {
-	e164[0] = '\0';
+	memset(ph, 0, sizeof(*ph));
 	if (addr)
-		h->phone_e164(h, addr, h->option(h, "cc"), e164, size);
+		h->phone(h, addr, h->option(h, "cc"), ph);
 	spoor_p_bytes(r, incoming ? "sender" : "recipient", addr, len);
-	spoor_p_str(r, incoming ? "sender_phone" : "recipient_phone",
-		    e164[0] ? e164 : NULL);
+	pu_phone(r, incoming ? "sender_phone" : "recipient_phone", ph);
 }
 
 static int read_sms(const struct spoor_host *h, struct spoor_db *db,
@@ -57,7 +57,8 @@ static int read_sms(const struct spoor_host *h, struct spoor_db *db,
 		struct spoor_prov prov = { NULL, table, h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		char e164[32], chat[40];
+		struct spoor_phone ph;
+		char chat[40];
 		const char *p;
 		size_t len;
 		int64_t type = h->col_int(st, 5);
@@ -72,7 +73,7 @@ static int read_sms(const struct spoor_host *h, struct spoor_db *db,
 		spoor_p_str(&r, "direction", sms_box(type));
 		spoor_p_bool(&r, "from_me", type != 1);
 		p = pu_text(h, st, 2, &len);
-		peer(h, &r, p, len, type == 1, e164, sizeof(e164));
+		peer(h, &r, p, len, type == 1, &ph);
 		spoor_p_time(&r, "time", "time_raw", "time_unit",
 			     h->col_int(st, 3), !pu_is_null(h, st, 3),
 			     "unix_ms");
@@ -255,7 +256,8 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db,
 		struct spoor_prov prov = { NULL, "pdu", h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		char e164[32], chat[40];
+		struct spoor_phone ph;
+		char chat[40];
 		const char *p;
 		size_t len;
 		int64_t box = h->col_int(st, 3);
@@ -270,7 +272,7 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db,
 		spoor_p_str(&r, "direction", sms_box(box));
 		spoor_p_bool(&r, "from_me", box != 1);
 		p = pu_text(h, st, 7, &len);
-		peer(h, &r, p, len, box == 1, e164, sizeof(e164));
+		peer(h, &r, p, len, box == 1, &ph);
 		/* MMS dates are seconds, SMS dates milliseconds */
 		spoor_p_time(&r, "time", "time_raw", "time_unit",
 			     h->col_int(st, 2), !pu_is_null(h, st, 2),
@@ -387,7 +389,8 @@ static int read_bugle(const struct spoor_host *h, struct spoor_db *db)
 					   h->col_int(st, 0), -1, NULL };
 		struct spoor_record r;
 		/* fields point into these until emit: one per field */
-		char e164[32], e164r[32], chat[40];
+		struct spoor_phone ph, phr;
+		char chat[40];
 		const char *p, *dir;
 		size_t len;
 		int64_t status = h->col_int(st, 3);
@@ -411,7 +414,7 @@ static int read_bugle(const struct spoor_host *h, struct spoor_db *db)
 		unknown = !strcmp(dir, "unknown");
 		if (in || unknown) {
 			p = pu_text(h, st, 7, &len);
-			peer(h, &r, p, len, true, e164, sizeof(e164));
+			peer(h, &r, p, len, true, &ph);
 			p = pu_text(h, st, 8, &len);
 			spoor_p_bytes(&r, "sender_name", p, len);
 		}
@@ -419,12 +422,10 @@ static int read_bugle(const struct spoor_host *h, struct spoor_db *db)
 			p = pu_text(h, st, 11, &len);
 			spoor_p_bytes(&r, "recipient", p, len);
 			/* one peer: it is a number to normalise */
-			e164r[0] = '\0';
+			memset(&phr, 0, sizeof(phr));
 			if (p && !memchr(p, ',', len))
-				h->phone_e164(h, p, h->option(h, "cc"), e164r,
-					      sizeof(e164r));
-			spoor_p_str(&r, "recipient_phone",
-				    e164r[0] ? e164r : NULL);
+				h->phone(h, p, h->option(h, "cc"), &phr);
+			pu_phone(&r, "recipient_phone", &phr);
 		}
 		spoor_p_time(&r, "time", "time_raw", "time_unit",
 			     h->col_int(st, 5), !pu_is_null(h, st, 5),
@@ -484,6 +485,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "message", NULL };
 static const char *const patterns[] = { "mmssms.db", "bugle_db", NULL };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_android_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-sms",
@@ -492,5 +499,5 @@ const struct spoor_plugin spoor_plugin_android_sms = {
 		       "Google Messages SMS/MMS/RCS (bugle_db)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

@@ -76,7 +76,8 @@ static int read_zcall(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "ZCALLRECORD",
 					   h->col_int(st, 0), -1, NULL };
 		struct spoor_record r;
-		char e164[32] = "", addr[200], tbuf[48], dbuf[48];
+		struct spoor_phone ph = { "", "", NULL, false };
+		char addr[200], tbuf[48], dbuf[48];
 		const char *p, *prov_p;
 		size_t len, plen;
 		int64_t type = h->col_int(st, 6);
@@ -99,10 +100,9 @@ static int read_zcall(const struct spoor_host *h, struct spoor_db *db)
 						   "telegram")) {
 			memcpy(addr, p, len);
 			addr[len] = '\0';
-			h->phone_e164(h, addr, h->option(h, "cc"), e164,
-				      sizeof(e164));
+			h->phone(h, addr, h->option(h, "cc"), &ph);
 		}
-		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+		pu_phone(&r, "phone", &ph);
 		p = pu_text(h, st, 8, &len);
 		spoor_p_bytes(&r, "name", p, len);
 		spoor_p_str(&r, "direction", out ? "outgoing" : answered
@@ -160,7 +160,7 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "call", h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		char e164[32] = "";
+		struct spoor_phone ph = { "", "", NULL, false };
 		const char *p;
 		size_t len;
 		int64_t fl = h->col_int(st, 4);
@@ -170,9 +170,8 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		p = pu_text(h, st, 1, &len);
 		spoor_p_bytes(&r, "phone_raw", p, len);
 		if (p && len && !memchr(p, '\0', len))
-			h->phone_e164(h, p, h->option(h, "cc"), e164,
-				      sizeof(e164));
-		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+			h->phone(h, p, h->option(h, "cc"), &ph);
+		pu_phone(&r, "phone", &ph);
 		p = pu_text(h, st, 5, &len);
 		spoor_p_bytes(&r, "name", p, len);
 		spoor_p_str(&r, "direction", fl & 1 ? "outgoing" : "incoming");
@@ -223,6 +222,12 @@ static const char *const patterns[] = {
 	"*/Library/CallHistory/call_history.db", NULL,
 };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_ios_callhistory = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "ios-callhistory",
@@ -232,5 +237,5 @@ const struct spoor_plugin spoor_plugin_ios_callhistory = {
 		       "backup; iOS 7 call_history.db)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

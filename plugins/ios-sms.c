@@ -168,24 +168,24 @@ static void text_of(const struct spoor_host *h, struct spoor_stmt *st,
 	spoor_p_str(r, "text_source", p ? "text" : NULL);
 }
 
+/* ph: the caller's, alive until the emit */
 static void people(const struct spoor_host *h, struct spoor_stmt *st,
-		   struct spoor_record *r, bool from_me, char *e164,
-		   size_t size)
+		   struct spoor_record *r, bool from_me,
+		   struct spoor_phone *ph)
 {
 	size_t len = 0;
 	const char *p = pu_text(h, st, C_HANDLE, &len);
 
-	e164[0] = '\0';
+	memset(ph, 0, sizeof(*ph));
 	/* a sent group message names no handle: its recipients are the
 	 * chat's participants */
 	if (!p && from_me)
 		p = pu_text(h, st, C_PARTS, &len);
 	if (p && len && len < 200 && !memchr(p, '@', len) &&
 	    !memchr(p, ',', len))
-		h->phone_e164(h, p, h->option(h, "cc"), e164, size);
+		h->phone(h, p, h->option(h, "cc"), ph);
 	spoor_p_bytes(r, from_me ? "recipient" : "sender", p, len);
-	spoor_p_str(r, from_me ? "recipient_phone" : "sender_phone",
-		    e164[0] ? e164 : NULL);
+	pu_phone(r, from_me ? "recipient_phone" : "sender_phone", ph);
 }
 
 static int one_message(const struct spoor_host *h, struct spoor_stmt *st,
@@ -197,7 +197,7 @@ static int one_message(const struct spoor_host *h, struct spoor_stmt *st,
 	struct att a[MAX_ATT];
 	/* the writer reads a list as an array of records */
 	struct spoor_record *arec = malloc(MAX_ATT * sizeof(*arec));
-	char e164[32];
+	struct spoor_phone ph;
 	const char *p, *tb;
 	size_t len, n = 0, total = 0;
 	bool from_me = h->col_int(st, C_FROM_ME) != 0;
@@ -223,7 +223,7 @@ static int one_message(const struct spoor_host *h, struct spoor_stmt *st,
 	spoor_p_bytes(&r, "participants", p, len);
 	spoor_p_str(&r, "direction", from_me ? "outgoing" : "incoming");
 	spoor_p_bool(&r, "from_me", from_me);
-	people(h, st, &r, from_me, e164, sizeof(e164));
+	people(h, st, &r, from_me, &ph);
 	ios_time_int(&r, "time", "time_raw", "time_unit",
 		     h->col_int(st, C_DATE), !pu_is_null(h, st, C_DATE));
 	ios_time_int(&r, "time_read", "time_read_raw", "time_read_unit",
@@ -392,7 +392,8 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "message", h->col_int(st, 0),
 					   -1, NULL };
 		struct spoor_record r;
-		char e164[32] = "", chat[40];
+		struct spoor_phone ph = { "", "", NULL, false };
+		char chat[40];
 		bool madrid = h->col_int(st, 6) != 0;
 		int64_t fl = h->col_int(st, madrid ? 8 : 4);
 		const char *dir = madrid ? (fl & 4 ? "outgoing" : "incoming")
@@ -413,11 +414,9 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 			spoor_p_bool(&r, "from_me", out);
 		p = pu_text(h, st, madrid ? 7 : 1, &len);
 		if (p && len && len < 200 && !memchr(p, '@', len))
-			h->phone_e164(h, p, h->option(h, "cc"), e164,
-				      sizeof(e164));
+			h->phone(h, p, h->option(h, "cc"), &ph);
 		spoor_p_bytes(&r, out ? "recipient" : "sender", p, len);
-		spoor_p_str(&r, out ? "recipient_phone" : "sender_phone",
-			    e164[0] ? e164 : NULL);
+		pu_phone(&r, out ? "recipient_phone" : "sender_phone", &ph);
 		if (madrid)
 			ios_time_int(&r, "time", "time_raw", "time_unit",
 				     h->col_int(st, 2), !pu_is_null(h, st, 2));
@@ -474,6 +473,12 @@ static const char *const types[] = { "message", NULL };
 static const char *const patterns[] = { "*/Library/SMS/sms.db", "sms.db",
 					NULL };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_ios_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "ios-sms",
@@ -482,5 +487,5 @@ const struct spoor_plugin spoor_plugin_ios_sms = {
 		       "system or iTunes backup, pre-iOS 6 schema too)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

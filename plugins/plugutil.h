@@ -223,6 +223,38 @@ static inline void pu_time_cocoa(struct spoor_record *r, const char *key,
 	spoor_p_str(r, key_unit, "cocoa_s");
 }
 
+/* A phone field by the one naming rule: key ("sender_phone") holds the
+ * E.164 number, key_valid / key_why say why a number-like value is not
+ * one.  The key must be one of the literals below. */
+static inline void pu_phone(struct spoor_record *r, const char *key,
+			    const struct spoor_phone *ph)
+{
+	static const char *const k[][3] = {
+		{ "phone", "phone_valid", "phone_why" },
+		{ "sender_phone", "sender_phone_valid", "sender_phone_why" },
+		{ "recipient_phone", "recipient_phone_valid",
+		  "recipient_phone_why" },
+	};
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (!strcmp(key, k[i][0])) {
+			spoor_p_phone(r, k[i][0], k[i][1], k[i][2], ph);
+			return;
+		}
+	spoor_p_str(r, key, ph->e164[0] ? ph->e164 : NULL);
+}
+
+/* True when the host has the ABI 1.2 helpers (local_time, phone); else
+ * says so: a plugin built against 1.2 cannot run on an older host. */
+static inline bool pu_host_1_2(const struct spoor_host *h)
+{
+	if (SPOOR_HOST_HAS(h, local_time) && SPOOR_HOST_HAS(h, phone))
+		return true;
+	h->log(h, SPOOR_LOG_ERROR, "this plugin needs a host of plugin ABI "
+	       "1.2 or later");
+	return false;
+}
+
 /* A growing byte buffer, bounded: appends past max set `full`. */
 struct pu_buf {
 	char *p;

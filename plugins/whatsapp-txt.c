@@ -10,8 +10,10 @@
  * "] " (iOS) or " - " (Android).  Day/month order is decided once per
  * file: a 4-digit first field, else a field above 12, else the field
  * that changes more often is the day.  Times are local without a zone:
- * the analyst gives --tz (default UTC, said in every record), and --me
- * names the device owner (the file does not say who that is).
+ * the analyst gives --tz (without it they stay local: time_quality
+ * zone-unknown, time null), and --me names the device owner (the file
+ * does not say who that is).  The file's own order (line numbers) is
+ * the order of the conversation, whatever the converted times say.
  */
 #include "plugutil.h"
 
@@ -281,7 +283,7 @@ struct ctx {
 	const char *path;
 	char dir[4096];
 	char chat_name[512];
-	const char *me, *tz, *cc;
+	const char *me, *cc;
 	enum order order;
 	uint64_t n;
 };
@@ -301,18 +303,18 @@ static void emit(struct ctx *c, struct msgbuf *m)
 	const struct spoor_host *h = c->h;
 	struct spoor_prov prov = { NULL, NULL, -1, m->line, NULL };
 	struct spoor_record r;
-	struct spoor_field *tf;
 	struct spoor_resolved res;
 	const char *body = m->text ? m->text : "";
 	const char *end = body + m->len, *colon, *text, *tend;
 	const char *kind = "text";
-	char author[512] = "", media[1024] = "", e164[32] = "";
+	char author[512] = "", media[1024] = "";
+	struct spoor_phone ph = { "", "", NULL, false };
+	struct spoor_local_time lt;
+	struct spoor_wallclock w;
 	const char *caption = NULL;
 	size_t caption_len = 0;
 	bool system = false, found = false;
 	int y, mo, d, hh = m->h.hh;
-	int64_t t = 0;
-	int trc;
 
 	/* the author ends at the first ": " (names may hold spaces,
 	 * digits, emoji; texts may hold ": " too) */
@@ -407,7 +409,10 @@ static void emit(struct ctx *c, struct msgbuf *m)
 		hh = 0;
 	else if (m->h.ampm == 2 && hh < 12)
 		hh += 12;
-	trc = h->local_to_utc(h, c->tz, y, mo, d, hh, m->h.mm, m->h.ss, &t);
+	w = (struct spoor_wallclock){ y, mo, d, hh, m->h.mm, m->h.ss };
+	if (h->local_time(h, NULL, &w, &lt)) {
+		memset(&lt, 0, sizeof(lt));	/* no such date: time null */
+	}
 
 	spoor_p_init(&r, "message");
 	spoor_p_str(&r, "app", "whatsapp");
@@ -427,17 +432,11 @@ static void emit(struct ctx *c, struct msgbuf *m)
 	}
 	spoor_p_str(&r, "sender_name", system ? NULL : author);
 	if (!system)
-		h->phone_e164(h, author, c->cc, e164, sizeof(e164));
-	spoor_p_str(&r, "sender_phone", e164[0] ? e164 : NULL);
-	tf = spoor_p_add(&r, "time", SPOOR_F_TIME);
-	if (tf) {
-		tf->v.t.set = trc == 0;
-		tf->v.t.sec = t;
-		tf->v.t.nsec = 0;
-	}
+		h->phone(h, author, c->cc, &ph);
+	pu_phone(&r, "sender_phone", &ph);
+	spoor_p_local_time(&r, &lt);
 	spoor_p_str(&r, "time_raw", m->raw_time);
 	spoor_p_str(&r, "time_unit", "local_text");
-	spoor_p_str(&r, "time_zone", c->tz ? c->tz : "UTC");
 	spoor_p_str(&r, "date_order", order_name(c->order));
 	spoor_p_str(&r, "kind", kind);
 	spoor_p_bytes(&r, "text", text, (size_t)(end - text));
@@ -496,7 +495,6 @@ static int run(const struct spoor_host *h, const char *path)
 	c.h = h;
 	c.path = path;
 	c.me = h->option(h, "me");
-	c.tz = h->option(h, "tz");
 	c.cc = h->option(h, "cc");
 	pu_dirname(path, c.dir, sizeof(c.dir));
 	chat_name_of(path, c.chat_name, sizeof(c.chat_name));
@@ -559,6 +557,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "message", NULL };
 static const char *const patterns[] = { "*.txt", NULL };
 
+/* local_time and phone are ABI 1.2 members */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 const struct spoor_plugin spoor_plugin_whatsapp_txt = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "whatsapp-txt",
@@ -567,5 +571,5 @@ const struct spoor_plugin spoor_plugin_whatsapp_txt = {
 		"markers from whatsapp-txt.def)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

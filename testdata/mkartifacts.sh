@@ -77,14 +77,14 @@ wa_contacts_sql="
 INSERT INTO wa_contacts (_id, jid, is_whatsapp_user, status, number, display_name, given_name, family_name, wa_name) VALUES
  (1, '31612345001@s.whatsapp.net', 1, 'Hey there! I am using WhatsApp.', '06-12345001', 'Daan de Vries', 'Daan', 'de Vries', 'Daan'),
  (2, '31612345002@s.whatsapp.net', 1, NULL, '+31 6 12345002', 'Sanne Jansen', 'Sanne', 'Jansen', 'sanne_xx'),
- (3, '447700900123@s.whatsapp.net', 1, 'busy', NULL, NULL, NULL, NULL, 'Emma B'),
+ (3, '447400123456@s.whatsapp.net', 1, 'busy', NULL, NULL, NULL, NULL, 'Emma B'),
  (4, '31612345004@s.whatsapp.net', 1, NULL, '0612345004', 'Lotte Bakker', 'Lotte', 'Bakker', 'Lotte');"
 
 jids_sql="
 INSERT INTO jid (_id, user, server, type, raw_string) VALUES
  (1, '31612345001', 's.whatsapp.net', 0, '31612345001@s.whatsapp.net'),
  (2, '31612345002', 's.whatsapp.net', 0, '31612345002@s.whatsapp.net'),
- (3, '447700900123', 's.whatsapp.net', 0, '447700900123@s.whatsapp.net'),
+ (3, '447400123456', 's.whatsapp.net', 0, '447400123456@s.whatsapp.net'),
  (4, '120363000000000001', 'g.us', 1, '120363000000000001@g.us'),
  (5, '98765432101234', 'lid', 0, '98765432101234@lid'),
  (6, '31612345004', 's.whatsapp.net', 0, '31612345004@s.whatsapp.net');"
@@ -241,7 +241,7 @@ INSERT INTO calls (_id, number, presentation, date, duration, type, features, na
  (1, '+31612345001', 1, 1710448000000, 65, 1, 0, 'Daan de Vries', 'NL'),
  (2, '0612345002', 1, 1710448100000, 0, 3, 0, NULL, 'NL'),
  (3, '', 2, 1710448200000, 12, 1, 0, NULL, 'NL'),
- (4, '+447700900123', 1, 1710448300000, 300, 2, 1, NULL, 'NL');
+ (4, '+447400123456', 1, 1710448300000, 300, 2, 1, NULL, 'NL');
 EOF
 
 # ---- Google Messages bugle_db (SMS, MMS, RCS) ----
@@ -263,7 +263,7 @@ INSERT INTO participants (_id, sub_id, normalized_destination, display_destinati
  (1, 1, '+31612345000', '06 12345000', NULL),
  (2, -2, '+31612345001', '06 12345001', 'Daan de Vries'),
  (3, -2, '+31612345002', '0612345002', 'Sanne Jansen'),
- (4, -2, '+447700900123', '+44 7700 900123', 'Emma Brown');
+ (4, -2, '+447400123456', '+44 7400 123456', 'Emma Brown');
 INSERT INTO conversation_participants (conversation_id, participant_id) VALUES (1, 2), (2, 3), (2, 4);
 INSERT INTO messages (_id, conversation_id, sender_id, sent_timestamp, received_timestamp, message_protocol, message_status) VALUES
  (1, 1, 2, 1710446860000, 1710446861000, 0, 100),

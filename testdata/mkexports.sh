@@ -93,7 +93,7 @@ EOF
 	cat <<'EOF'
 INSERT INTO ZWAADDRESSBOOKCONTACT (Z_PK, ZFULLNAME, ZGIVENNAME, ZPHONENUMBER, ZPHONENUMBERLABEL, ZWHATSAPPID, ZABOUTTEXT, ZIDENTIFIER) VALUES
  (1, 'Daan de Vries', 'Daan', '06 12345001', '_$!<Mobile>!$_', '31612345001@s.whatsapp.net', 'Beschikbaar', 'AAAA0001-0000-4000-8000-000000000001'),
- (2, 'Emma Brown', 'Emma', '+44 7700 900123', 'work', '447700900123@s.whatsapp.net', NULL, 'AAAA0002-0000-4000-8000-000000000002'),
+ (2, 'Emma Brown', 'Emma', '+44 7400 123456', 'work', '447400123456@s.whatsapp.net', NULL, 'AAAA0002-0000-4000-8000-000000000002'),
  (3, 'Lotte Bakker', 'Lotte', NULL, NULL, NULL, NULL, 'AAAA0003-0000-4000-8000-000000000003');
 EOF
 } | sqlite3 "$ag/ContactsV2.sqlite"
@@ -104,9 +104,9 @@ INSERT INTO ZWAAGGREGATECALLEVENT (Z_PK, ZINCOMING, ZMISSED, ZVIDEO, ZFIRSTDATE)
  (1, 0, 0, 0, 732141000.5), (2, 1, 1, 1, 732142000);
 INSERT INTO ZWACDCALLEVENT (Z_PK, ZOUTCOME, Z1CALLEVENTS, ZDATE, ZDURATION, ZGROUPCALLCREATORUSERJIDSTRING) VALUES
  (1, 0, 1, 732141000.5, 95.4, '31687654321@s.whatsapp.net'),
- (2, 1, 2, 732142000, 0, '447700900123@s.whatsapp.net');
+ (2, 1, 2, 732142000, 0, '447400123456@s.whatsapp.net');
 INSERT INTO ZWACDCALLEVENTPARTICIPANT (Z_PK, ZOUTCOME, Z1PARTICIPANTS, ZJIDSTRING) VALUES
- (1, 0, 1, '31612345001@s.whatsapp.net'), (2, 1, 2, '447700900123@s.whatsapp.net');
+ (1, 0, 1, '31612345001@s.whatsapp.net'), (2, 1, 2, '447400123456@s.whatsapp.net');
 EOF
 } | sqlite3 "$ag/CallHistory.sqlite"
 mkdir -p "$out/wa-ios-bad"
@@ -132,7 +132,7 @@ cat > "$tg/result.json" <<'EOF'
   "about": "contacts",
   "list": [
    {"user_id": 1000000002, "first_name": "Daan", "last_name": "de Vries", "phone_number": "+31612345001", "date": "2024-01-02T10:00:00", "date_unixtime": "1704189600"},
-   {"user_id": 1000000004, "first_name": "Emma", "last_name": "", "phone_number": "+447700900123", "date": "2024-01-03T10:00:00", "date_unixtime": "1704276000"}
+   {"user_id": 1000000004, "first_name": "Emma", "last_name": "", "phone_number": "+447400123456", "date": "2024-01-03T10:00:00", "date_unixtime": "1704276000"}
   ]
  },
  "chats": {
@@ -194,7 +194,7 @@ cat > "$sbr/calls-20240314210000.xml" <<'EOF'
 <?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
 <calls count="3" backup_set="11111111-2222-4333-8444-555555555555" backup_date="1710448200000">
   <call number="+31612345001" duration="65" date="1710446000000" type="1" presentation="1" subscription_id="1" readable_date="14 mrt 2024 20:53:20" contact_name="Daan de Vries" />
-  <call number="+447700900123" duration="0" date="1710446100000" type="3" presentation="1" subscription_id="1" readable_date="14 mrt 2024 20:55:00" contact_name="Emma Brown" />
+  <call number="+447400123456" duration="0" date="1710446100000" type="3" presentation="1" subscription_id="1" readable_date="14 mrt 2024 20:55:00" contact_name="Emma Brown" />
   <call number="" duration="12" date="1710446200000" type="2" presentation="2" subscription_id="1" readable_date="14 mrt 2024 20:56:40" contact_name="(Unknown)" />
 </calls>
 EOF
@@ -228,7 +228,7 @@ perl -MMIME::Base64 -e '
 	for (my $i = 60; $i < length $b; $i += 74) { print " ", substr($b, $i, 74), "\n" }
 	print "END:VCARD\n";
 	print "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Emma Brown\r\nN:Brown;Emma;;;\r\n";
-	print "TEL;VALUE=uri;TYPE=\"cell,voice\";PREF=1:tel:+44-7700-900123\r\n";
+	print "TEL;VALUE=uri;TYPE=\"cell,voice\";PREF=1:tel:+44-7400-123456\r\n";
 	print "EMAIL;TYPE=work:emma\@example.co.uk\r\nIMPP:xmpp:emma\@example.co.uk\r\nEND:VCARD\r\n";
 	print "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Afgebroken Kaart\r\nTEL:+31612345009\r\n";
 ' "$out/oracle/photo.bin" > "$v/contacts.vcf"

@@ -111,7 +111,7 @@ CREATE TABLE IF NOT EXISTS chat_recoverable_message_join (chat_id INTEGER, messa
 INSERT INTO handle (ROWID, id, country, service) VALUES
  (1, '+31612345001', 'nl', 'SMS'),
  (2, 'sanne@example.nl', 'nl', 'iMessage'),
- (3, '+447700900123', 'gb', 'iMessage');
+ (3, '+447400123456', 'gb', 'iMessage');
 INSERT INTO chat (ROWID, guid, style, chat_identifier, service_name, display_name) VALUES
  (1, 'SMS;-;+31612345001', 45, '+31612345001', 'SMS', ''),
  (2, 'iMessage;+;chat100200300', 43, 'chat100200300', 'iMessage', 'Weekend');
@@ -139,9 +139,9 @@ cat > "$out/expect/sms.tsv" <<EOF
 1	incoming	+31612345001	Hoi, ben je er?	$(iso $t1)	cocoa_s	text
 2	outgoing	+31612345001	Ja, hier	$(iso $t2)	cocoa_ns	text
 3	incoming	sanne@example.nl	Zie je zaterdag	$(iso $t3)	cocoa_ns	attributedBody
-4	incoming	+447700900123	$long	$(iso $t4)	cocoa_ns	attributedBody
-5	outgoing	sanne@example.nl, +447700900123	Foto	$(iso $t5)	cocoa_ns	text
-6	incoming	+447700900123	Loved “Zie je zaterdag”	$(iso $t6)	cocoa_ns	text
+4	incoming	+447400123456	$long	$(iso $t4)	cocoa_ns	attributedBody
+5	outgoing	sanne@example.nl, +447400123456	Foto	$(iso $t5)	cocoa_ns	text
+6	incoming	+447400123456	Loved “Zie je zaterdag”	$(iso $t6)	cocoa_ns	text
 7	incoming	+31612345001	Verwijder dit	$(iso $t7)	cocoa_ns	text
 EOF
 echo "$(iso $td)" > "$out/expect/deleted_time"
@@ -161,7 +161,7 @@ INSERT INTO ABMultiValue (UID, record_id, property, identifier, label, value, gu
  (1, 1, 3, 0, 1, '06-12345001', 'V-1'),
  (2, 1, 3, 1, 3, '020 123 4567', 'V-2'),
  (3, 1, 4, 2, 2, 'daan@example.nl', 'V-3'),
- (4, 2, 3, 0, 1, '+44 7700 900123', 'V-4'),
+ (4, 2, 3, 0, 1, '+44 7400 123456', 'V-4'),
  (5, 2, 13, 1, NULL, NULL, 'V-5'),
  (6, 3, 3, 0, 3, '0201112222', 'V-6');
 INSERT INTO ABMultiValueEntry (parent_id, key, value) VALUES (5, 1, 'Twitter'), (5, 2, 'emmab');
@@ -169,7 +169,7 @@ EOF
 } | sqlite3 "$M/Library/AddressBook/AddressBook.sqlitedb"
 cat > "$out/expect/contacts.tsv" <<'EOF'
 1	Daan de Vries	+31612345001	06-12345001	daan@example.nl	Mobile,werk	+31612345001,+31201234567
-2	Emma Brown	+447700900123	+44 7700 900123	null	Mobile	+447700900123
+2	Emma Brown	+447400123456	+44 7400 123456	null	Mobile	+447400123456
 3	Bakkerij Bakker	+31201112222	0201112222	null	werk	+31201112222
 EOF
 
@@ -185,7 +185,7 @@ INSERT INTO ZCALLRECORD (Z_PK, Z_ENT, Z_OPT, ZANSWERED, ZCALLTYPE, ZORIGINATED, 
  (3, 2, 1, 1, 8, 0, $(cocoa $t3).0, 300.0, X'$(hex sanne@example.nl)', NULL, NULL, 'com.apple.FaceTime', 'C-3'),
  (4, 2, 1, 1, 0, 0, $(cocoa $t4).0, 45.6, '+31612345003', NULL, 'Lotte Bakker', 'net.whatsapp.WhatsApp', 'C-4'),
  (5, 2, 1, 0, 0, 0, $(cocoa $t5).0, 0.0, '123456789', NULL, 'Emma', 'ph.telegra.Telegraph', 'C-5'),
- (6, 2, 1, 1, 0, 1, $(cocoa $t6).0, 10.0, '+447700900123', NULL, NULL, 'org.whispersystems.signal', 'C-6');
+ (6, 2, 1, 1, 0, 1, $(cocoa $t6).0, 10.0, '+447400123456', NULL, NULL, 'org.whispersystems.signal', 'C-6');
 EOF
 cat > "$out/expect/calls.tsv" <<EOF
 1	phone	outgoing	true	62	+31612345001	$(iso $t1)
@@ -193,7 +193,7 @@ cat > "$out/expect/calls.tsv" <<EOF
 3	facetime	incoming	true	300	null	$(iso $t3)
 4	whatsapp	incoming	true	46	+31612345003	$(iso $t4)
 5	telegram	missed	false	0	null	$(iso $t5)
-6	signal	outgoing	true	10	+447700900123	$(iso $t6)
+6	signal	outgoing	true	10	+447400123456	$(iso $t6)
 EOF
 
 # ---- the backup ----

@@ -72,7 +72,7 @@ jsonl_fields "$T/sbr.jsonl" type source_path line kind direction phone \
 	sender_phone contact_name time time_sent text > "$T/got"
 cat > "$T/want" <<'EOF'
 call	calls-20240314210000.xml	3	null	incoming	+31612345001	null	null	2024-03-14T19:53:20Z	null	null
-call	calls-20240314210000.xml	4	null	incoming	+447700900123	null	null	2024-03-14T19:55:00Z	null	null
+call	calls-20240314210000.xml	4	null	incoming	+447400123456	null	null	2024-03-14T19:55:00Z	null	null
 call	calls-20240314210000.xml	5	null	outgoing	null	null	null	2024-03-14T19:56:40Z	null	null
 message	sms-20240314210000.xml	4	sms	incoming	+31612345001	null	Daan de Vries	2024-03-14T20:07:41Z	2024-03-14T20:07:39Z	Hoi, ben je er?
 message	sms-20240314210000.xml	5	sms	outgoing	+31612345001	null	Daan de Vries	2024-03-14T20:08:20Z	null	Ja & nee
@@ -103,7 +103,7 @@ cat > "$T/want" <<'EOF'
 1	2.1	Sanne Jaël	Jaël	Sanne	null	+31612345000	+31612345000; 020-1234567	cell,pref; home	null	null	null	true
 11	2.1	Zoë Bakker	Bakker	Zoë	Café € Co	+31201234003	+31 20 1234003	work	null	null	null	true
 18	3.0	Daan de Vries	de Vries	Daan	null	+31612345001	+31 6 12345001	Mobile	31612345001	31612345001@s.whatsapp.net	daan@example.org	true
-42	4.0	Emma Brown	Brown	Emma	null	+447700900123	+44-7700-900123	cell,voice,pref	null	null	emma@example.co.uk	true
+42	4.0	Emma Brown	Brown	Emma	null	+447400123456	+44-7400-123456	cell,voice,pref	null	null	emma@example.co.uk	true
 50	3.0	Afgebroken Kaart	null	null	null	+31612345009	+31612345009	null	null	null	null	false
 EOF
 diff_ok "$T/got" "$T/want" "vCard: QP soft break inside a character, ISO-8859-1, Windows-1252, itemN label, waid, 4.0 tel: URI, unterminated card"

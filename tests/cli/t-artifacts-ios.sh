@@ -70,7 +70,7 @@ is "$(mf "$T/tree.jsonl" rowid time_unit time_read_unit time_read | grep '^2	')"
 is "$(mf "$T/tree.jsonl" rowid text | grep '^4	' | cut -f2-)" \
 	"$(cat "$E/long.txt")" "tree: attributedBody text longer than 127 bytes (0x81 length)"
 is "$(mf "$T/tree.jsonl" rowid chat_id chat_type participants | grep '^3	')" \
-	"3	iMessage;+;chat100200300	group	sanne@example.nl, +447700900123" \
+	"3	iMessage;+;chat100200300	group	sanne@example.nl, +447400123456" \
 	"tree: group chat with its participants from chat_handle_join"
 is "$(mf "$T/tree.jsonl" rowid kind reaction reaction_removed reacted_to_guid reacted_to_rowid | grep '^6	')" \
 	"6	reaction	love	false	p:0/M-0003	3" "tree: tapback 2000 is a love reaction to message 3"

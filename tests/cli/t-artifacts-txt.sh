@@ -58,7 +58,8 @@ is "$(jsonl_fields "$T/nl.jsonl" line media_sha256 chat_name time_raw time_zone 
 	printf '[3/3/24, 9:15:00%sPM] Emma: %simage omitted\n' "$nnbsp" "$lrm"
 	printf '[3/3/24, 9:16:00%sPM] Groep: %sEmma added Sanne\n' "$nnbsp" "$lrm"
 } > "$T/ios/_chat.txt"
-run_rc 0 "iOS EN export" spoor-artifacts --plugin=whatsapp-txt --me=Sanne "$T/ios"
+run_rc 0 "iOS EN export" spoor-artifacts --plugin=whatsapp-txt --tz=UTC \
+	--me=Sanne "$T/ios"
 jsonl_fields "$T/out" line time direction sender_name kind media_name date_order > "$T/got"
 cat > "$T/want" <<EOF
 1	2024-03-01T00:30:00Z	incoming	Emma	text	null	MDY
@@ -67,11 +68,73 @@ cat > "$T/want" <<EOF
 4	2024-03-03T21:16:00Z	null	null	system	null	MDY
 EOF
 diff_ok "$T/got" "$T/want" "iOS: 12 AM/PM, U+202F, U+200E markers, day/month by change frequency, system line"
-run_rc 0 "no --me: direction unknown" spoor-artifacts --plugin=whatsapp-txt "$T/ios"
-is "$(jsonl_fields "$T/out" direction from_me time_zone | sort -u | tr '\n' '|')" \
-	"null${tab}null${tab}UTC|unknown${tab}null${tab}UTC|" \
-	"without --me nobody is 'me'; without --tz the zone is UTC, and said so"
-run_rc 2 "unknown zone: exit 2" spoor-artifacts --tz=Mars/Olympus "$T/ios"
+run_rc 0 "no --me, no --tz" spoor-artifacts --plugin=whatsapp-txt "$T/ios"
+is "$(jsonl_fields "$T/out" direction from_me time time_zone time_quality | sort -u | tr '\n' '|')" \
+	"null${tab}null${tab}null${tab}null${tab}zone-unknown|unknown${tab}null${tab}null${tab}null${tab}zone-unknown|" \
+	"without --me nobody is 'me'; without --tz no instant is invented (time null, zone-unknown)"
+is "$(jsonl_fields "$T/out" line time_local time_raw | tr '\n' '|')" \
+	"1${tab}2024-03-01T00:30:00${tab}3/1/24, 12:30:00${nnbsp}AM|2${tab}2024-03-02T12:05:10${tab}3/2/24, 12:05:10${nnbsp}PM|3${tab}2024-03-03T21:15:00${tab}3/3/24, 9:15:00${nnbsp}PM|4${tab}2024-03-03T21:16:00${tab}3/3/24, 9:16:00${nnbsp}PM|" \
+	"without --tz the local reading is kept (time_local, no Z) beside the raw text"
+is "$(grep -c "local times without a time zone" "$T/err")" 1 \
+	"one warning for the source"
+grep "local times without a time zone" "$T/err" | grep -q "_chat.txt"
+ok $? "the warning names the source"
+grep -q "4 local times kept local" "$T/err"
+ok $? "the summary counts the local times"
+for z in Mars/Olympus +15:00 +14:01 +1:5 +0100 +01 UTC+1 ../../etc/passwd; do
+	run_rc 2 "--tz=$z: usage error" spoor-artifacts --tz="$z" "$T/ios"
+	grep -q -e "--tz" "$T/err"
+	ok $? "  the message names --tz"
+done
+
+# ---- DST: a gap and a fold in Europe/Amsterdam (2024) ----
+mkdir -p "$T/dst"
+cat > "$T/dst/WhatsApp-chat met Mark.txt" <<'EOF'
+31-03-2024 01:59 - Mark: voor de klok
+31-03-2024 02:30 - Mark: bestaat niet
+31-03-2024 03:01 - Sanne: ok
+27-10-2024 02:30 - Mark: twee keer
+27-10-2024 03:00 - Sanne: daarna
+EOF
+run_rc 0 "DST export" spoor-artifacts --plugin=whatsapp-txt --me=Sanne \
+	--tz=Europe/Amsterdam "$T/dst"
+jsonl_fields "$T/out" line time time_local time_quality time_later > "$T/got"
+# oracle: python's zoneinfo (PEP 495: fold=0 is the earlier instant of a
+# fold and, in a gap, the reading with the offset before it)
+python3 - "$T/dst/WhatsApp-chat met Mark.txt" > "$T/want" <<'PY'
+import sys, re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+z = ZoneInfo("Europe/Amsterdam")
+iso = lambda u: u.strftime("%Y-%m-%dT%H:%M:%SZ")
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+    d, mo, y, hh, mm = map(int, re.match(
+        r"(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d)", line).groups())
+    wall = datetime(y, mo, d, hh, mm)
+    ua, ub = (wall.replace(tzinfo=z, fold=f).astimezone(timezone.utc)
+              for f in (0, 1))
+    if ua.astimezone(z).replace(tzinfo=None) != wall:
+        q = "nonexistent"
+    elif ua != ub:
+        q = "ambiguous"
+    else:
+        q = "exact"
+    print("\t".join([str(n), iso(ua), wall.strftime("%Y-%m-%dT%H:%M:%S"),
+                     q, iso(ub) if q == "ambiguous" else "null"]))
+PY
+diff_ok "$T/got" "$T/want" "DST: the gap is nonexistent, the fold ambiguous with both instants (python zoneinfo)"
+is "$(jsonl_fields "$T/out" line | tr '\n' ' ')" "1 2 3 4 5 " \
+	"the records keep the file's order"
+grep -q "2 local times at a DST change: 1 ambiguous, 1 nonexistent" "$T/err"
+ok $? "the summary counts the DST cases"
+spoor-artifacts -q --plugin=whatsapp-txt --me=Sanne --tz=Europe/Amsterdam \
+	--format=text "$T/dst" > "$T/dst.txt"
+is "$(grep -n 'bestaat niet\|: ok$\|twee keer' "$T/dst.txt" | cut -d: -f1 | tr '\n' ' ')" \
+	"4 5 6 " "text view: the file's order, the reply after the message it answers"
+grep 'bestaat niet' "$T/dst.txt" | grep -q 'nonexistent'
+ok $? "text view: the gap time is flagged"
+grep 'twee keer' "$T/dst.txt" | grep -q 'ambiguous'
+ok $? "text view: the fold time is flagged"
 
 # ---- the export as it is handed in: a zip with the media ----
 if command -v python3 > /dev/null; then
@@ -111,7 +174,7 @@ if [ -d "$S/synthetic" ] && ls "$S"/synthetic/wa_*.txt > /dev/null 2>&1; then
 		got=$(jsonl_fields "$T/out" source_path | grep -cx "$b")
 		is "$got" "$want" "$b: one record per header line"
 	done
-	is "$(jsonl_fields "$T/out" time | grep -c null)" 0 "every sample time parsed"
+	is "$(jsonl_fields "$T/out" time_local | grep -c null)" 0 "every sample time parsed (kept local)"
 	(cd "$T/syn" && sha256sum -c --quiet "$T/syn.sha")
 	ok $? "sample copies unchanged"
 else
@@ -124,7 +187,7 @@ if [ -f "$C/target.json" ]; then
 	perl -MJSON::PP -e '
 		local $/; open my $f, "<", $ARGV[0] or die; binmode STDOUT, ":utf8";
 		for (@{decode_json(<$f>)}) {
-			print "$_->{timestamp}Z\t$_->{author}\t$_->{message}\n";
+			print "$_->{timestamp}\t$_->{author}\t$_->{message}\n";
 		}' "$T/cm/target.json" | sort > "$T/cm-want"
 	for f in "$T"/cm/test_*.txt; do
 		b=$(basename "$f")
@@ -139,7 +202,7 @@ if [ -f "$C/target.json" ]; then
 			while (<$f>) { my $r = JSON::PP->new->utf8->decode($_);
 				next if $r->{kind} ne "text" or $r->{text} eq ".";
 				(my $t = $r->{text}) =~ s/\n/ /g;
-				print "$r->{time}\t$r->{sender_name}\t$t\n"; }' |
+				print "$r->{time_local}\t$r->{sender_name}\t$t\n"; }' |
 			sort > "$T/cm-got"
 		diff_ok "$T/cm-got" "$T/cm-want" "chat-miner $b: messages as its target.json"
 	done

@@ -61,7 +61,7 @@ jsonl_fields "$T/wa.jsonl" type rowid jid phone phone_raw phone_label name about
 	grep '^contact' > "$T/got"
 cat > "$T/want" <<'EOF'
 contact	1	31612345001@s.whatsapp.net	+31612345001	06 12345001	_$!<Mobile>!$_	Daan de Vries	Beschikbaar
-contact	2	447700900123@s.whatsapp.net	+447700900123	+44 7700 900123	work	Emma Brown	null
+contact	2	447400123456@s.whatsapp.net	+447400123456	+44 7400 123456	work	Emma Brown	null
 contact	3	null	null	null	null	Lotte Bakker	null
 EOF
 diff_ok "$T/got" "$T/want" "ContactsV2 contacts"
@@ -69,7 +69,7 @@ jsonl_fields "$T/wa.jsonl" type rowid jid phone name direction video time durati
 	grep '^call' > "$T/got"
 cat > "$T/want" <<'EOF'
 call	1	31612345001@s.whatsapp.net	+31612345001	Daan de Vries	outgoing	false	2024-03-14T20:30:00.5Z	95	95.400000	ended	0
-call	2	447700900123@s.whatsapp.net	+447700900123	Emma Brown	incoming	true	2024-03-14T20:46:40Z	0	0.000000	missed	1
+call	2	447400123456@s.whatsapp.net	+447400123456	Emma Brown	incoming	true	2024-03-14T20:46:40Z	0	0.000000	missed	1
 EOF
 diff_ok "$T/got" "$T/want" "CallHistory calls: aggregate direction/video, outcome, names from ContactsV2"
 
@@ -155,7 +155,7 @@ CREATE TABLE ZWAPHONENUMBERLIDPAIR (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER,
  Z_OPT INTEGER, ZTIMESTAMP REAL, ZLID TEXT, ZPHONENUMBER TEXT);
 INSERT INTO ZWAPHONENUMBERLIDPAIR VALUES
  (1, 3, 1, 732139661.0, '100000000000001', '31612345001'),
- (2, 3, 1, 732139700.5, '100000000000002', '447700900123');
+ (2, 3, 1, 732139700.5, '100000000000002', '447400123456');
 EOF
 ev_sha "$T/lid" > "$T/lid.before"
 run_rc 0 "LID.sqlite: @lid identities paired with numbers" spoor-artifacts \
@@ -165,7 +165,7 @@ diff_ok "$T/lid.after" "$T/lid.before" "LID.sqlite evidence unchanged"
 jsonl_fields "$T/out" type kind table rowid lid jid phone time > "$T/got"
 cat > "$T/want" <<'EOF'
 contact	lid_pair	ZWAPHONENUMBERLIDPAIR	1	100000000000001@lid	31612345001@s.whatsapp.net	+31612345001	2024-03-14T20:07:41Z
-contact	lid_pair	ZWAPHONENUMBERLIDPAIR	2	100000000000002@lid	447700900123@s.whatsapp.net	+447700900123	2024-03-14T20:08:20.5Z
+contact	lid_pair	ZWAPHONENUMBERLIDPAIR	2	100000000000002@lid	447400123456@s.whatsapp.net	+447400123456	2024-03-14T20:08:20.5Z
 EOF
 diff_ok "$T/got" "$T/want" "LID pairs: lid, jid, E.164, Core Data time"
 # the real LID.sqlite of the mvt backup (its Manifest.db row was trimmed

@@ -38,7 +38,7 @@ message	message	6	31612345001@s.whatsapp.net	individual	incoming	31612345001@s.w
 message	message	7	120363000000000001@g.us	group	incoming	31612345002@s.whatsapp.net	Sanne Jansen	system	null
 message	message	8	31612345001@s.whatsapp.net	individual	outgoing	null	null	text	Ja ik ben er
 message	message	9	31612345004@s.whatsapp.net	individual	incoming	31612345004@s.whatsapp.net	Lotte Bakker	text	Hallo via LID
-message	message	10	447700900123@s.whatsapp.net	individual	incoming	447700900123@s.whatsapp.net	null	text	Hi, how was school?
+message	message	10	447400123456@s.whatsapp.net	individual	incoming	447400123456@s.whatsapp.net	null	text	Hi, how was school?
 message	message	11	31612345001@s.whatsapp.net	individual	incoming	31612345001@s.whatsapp.net	Daan de Vries	image	null
 call	call_log	1	null	null	incoming	null	null	null	null
 call	call_log	2	null	null	outgoing	null	null	null	null
@@ -72,7 +72,7 @@ is "$(jsonl_fields "$T/modern.jsonl" rowid chat_lid sender_lid | awk -F'\t' '$1 
 	"LID JIDs are kept beside the mapped phone JID"
 # names: address book and the push name chosen by the person
 is "$(jsonl_fields "$T/modern.jsonl" type jid name push_name phone phone_raw | grep '^contact' | sed -n 2,3p | tr '\n' '|')" \
-	"contact${tab}31612345002@s.whatsapp.net${tab}Sanne Jansen${tab}sanne_xx${tab}+31612345002${tab}+31 6 12345002|contact${tab}447700900123@s.whatsapp.net${tab}null${tab}Emma B${tab}+447700900123${tab}null|" \
+	"contact${tab}31612345002@s.whatsapp.net${tab}Sanne Jansen${tab}sanne_xx${tab}+31612345002${tab}+31 6 12345002|contact${tab}447400123456@s.whatsapp.net${tab}null${tab}Emma B${tab}+447400123456${tab}null|" \
 	"wa.db contacts: display name, push name, E.164 and stored number"
 is "$(jsonl_fields "$T/modern.jsonl" rowid sender_push_name | sed -n 10p)" \
 	"10${tab}Emma B" "a sender without an address-book name has a push name"
@@ -85,7 +85,7 @@ is "$(jsonl_fields "$T/modern.jsonl" rowid quoted_key_id revoked system_action |
 	"6${tab}null${tab}true${tab}null|7${tab}null${tab}false${tab}4|8${tab}M1${tab}false${tab}null|" \
 	"revoked, system action and quoted message"
 is "$(jsonl_fields "$T/modern.jsonl" type jid video duration result_raw time | grep '^call' | tr '\n' '|')" \
-	"call${tab}31612345001@s.whatsapp.net${tab}true${tab}65${tab}5${tab}2024-03-14T20:26:40Z|call${tab}447700900123@s.whatsapp.net${tab}false${tab}0${tab}2${tab}2024-03-14T20:28:20Z|" \
+	"call${tab}31612345001@s.whatsapp.net${tab}true${tab}65${tab}5${tab}2024-03-14T20:26:40Z|call${tab}447400123456@s.whatsapp.net${tab}false${tab}0${tab}2${tab}2024-03-14T20:28:20Z|" \
 	"call_log: peer, video, duration, raw result, time"
 
 # ---- legacy and transitional ----

@@ -98,9 +98,9 @@ static void ident_cases(void)
 		  "daan@example.nl|email|A|contact;"
 		  "daan@example.nl|email|B|contact;" },
 		{ "x", "contact", "email", "geen adres", "" },
-		{ "x", "call", "phone", "+447700900123",
-		  "+447700900123|phone|A|caller;"
-		  "+447700900123|phone|B|caller;" },
+		{ "x", "call", "phone", "+447400123456",
+		  "+447400123456|phone|A|caller;"
+		  "+447400123456|phone|B|caller;" },
 		{ "x", "message", "recipient", "a@b.nl",
 		  "a@b.nl|email|A|recipient;a@b.nl|email|B|recipient;" },
 		{ "telegram-export", "message", "sender_id", "user4242",
