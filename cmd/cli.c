@@ -126,7 +126,15 @@ void cli_log(void *userdata, enum spoor_log_level level, const char *msg)
 
 struct spoor_ctx *cli_ctx_new(void)
 {
-	struct spoor_ctx *ctx = spoor_ctx_new();
+	struct spoor_ctx *ctx;
+
+	/* libtsk reads FAT and ISO 9660 wall clocks with mktime() in the
+	 * process's zone; in UTC that is the wall clock itself, which the
+	 * library then reads in the zone the analyst gives (--fs-tz).  No
+	 * tool output may depend on the shell's TZ. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ctx = spoor_ctx_new();
 
 	if (!ctx)
 		cli_die(EXIT_PARTIAL, "out of memory");

@@ -19,7 +19,8 @@ static const char synopsis[] =
 	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
-	"                   [--no-alert-exit] [-C CASE] EVIDENCE...\n";
+	"                   [--no-alert-exit] [--fs-tz=ZONE] [-C CASE]\n"
+	"                   EVIDENCE...\n";
 
 static const char help_text[] =
 	"\n"
@@ -35,6 +36,9 @@ static const char help_text[] =
 	"      --offset=SECTORS   only the file system at this sector offset\n"
 	"      --partition=N      only partition N (the slot mmls prints)\n"
 	"      --exhibit=ID       exhibit id in records (default: file name)\n"
+	"      --fs-tz=ZONE       zone of the clock that wrote FAT, exFAT and\n"
+	"                         ISO 9660 times (they store local time):\n"
+	"                         +HH:MM or an IANA name; default UTC\n"
 	"      --format=FORMAT    jsonl (default), csv, dfxml, bodyfile\n"
 	"      --hash=LIST        md5,sha1,sha256 (default), sha512, or none\n"
 	"      --no-magic         do not classify with libmagic\n"
@@ -65,13 +69,14 @@ static const char help_text[] =
 enum {
 	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
 	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HASHDB, OPT_SKIP_KNOWN,
-	OPT_NO_ALERT_EXIT, OPT_TRIAGE,
+	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_FS_TZ,
 };
 
 static const struct option long_opts[] = {
 	{ "case-dir", required_argument, NULL, 'C' },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "fs-tz", required_argument, NULL, OPT_FS_TZ },
 	{ "fstype", required_argument, NULL, 'f' },
 	{ "hash", required_argument, NULL, OPT_HASH },
 	{ "hashdb", required_argument, NULL, OPT_HASHDB },
@@ -99,7 +104,7 @@ static const char *const csv_columns[] = {
 	"allocated", "orphan", "size", "mtime", "atime", "ctime", "crtime",
 	"md5", "sha1", "sha256", "sha512", "mime", "magic", "category",
 	"ext_mismatch", "recovery", "error", "link_target", "mode", "uid",
-	"gid", "hashsets", NULL,
+	"gid", "hashsets", "fs_time_zone", "fs_time_flags", NULL,
 };
 
 struct hashdbs;
@@ -415,7 +420,8 @@ static int default_threads(void)
 
 int main(int argc, char **argv)
 {
-	struct spoor_source_opts src = { NULL, NULL, NULL, -1, -1 };
+	struct spoor_source_opts src = { NULL, NULL, NULL, -1, -1, NULL };
+	struct spoor_tz *fs_tz = NULL;
 	struct spoor_scan_opts so = { 0 };
 	struct spoor_writer_info info = { 0 };
 	struct spoor_err err;
@@ -471,6 +477,11 @@ int main(int argc, char **argv)
 			cli_version();
 		case 'v':
 			verbose = verbose < 0 ? 1 : verbose + 1;
+			break;
+		case OPT_FS_TZ:
+			spoor_tz_free(fs_tz);
+			fs_tz = cli_tz_arg("--fs-tz", optarg);
+			src.fs_tz = fs_tz;
 			break;
 		case OPT_EXHIBIT:
 			src.exhibit = optarg;
@@ -653,6 +664,7 @@ int main(int argc, char **argv)
 					 counts);
 	}
 	free(hdb);
+	spoor_tz_free(fs_tz);
 	spoor_writer_free(r.writer);
 	spoor_scan_free(the_scan);
 	spoor_ctx_free(ctx);

@@ -21,7 +21,7 @@ static const char synopsis[] =
 	"                    [--tagged-only] [--police-ref REF]\n"
 	"                    [--passphrase-file F] [--pseudonymise ID]...\n"
 	"                    [--master-key FILE --map-to CERT --map-out FILE]\n"
-	"                    [--cc CODE] [--crl FILE]...\n"
+	"                    [--cc CODE] [--tz ZONE] [--crl FILE]...\n"
 	"                    [--seal-to CERT --seal-request REF\n"
 	"                     --seal-basis TEXT --seal RECORD-ID=FILE...]\n"
 	"                    [-qv]\n"
@@ -68,6 +68,8 @@ static const char help_text[] =
 	"                         encrypted to (the organisation's own)\n"
 	"      --map-out=FILE     where the sealed map goes (not the bundle)\n"
 	"      --cc=CODE          country code of national numbers (31)\n"
+	"      --tz=ZONE          zone of the local times shown beside UTC:\n"
+	"                         +HH:MM or an IANA name (Europe/Amsterdam)\n"
 	"      --crl=FILE         a CRL (DER or PEM) of the issuing CA, copied\n"
 	"                         into certs/crl/ (repeatable)\n"
 	"      --seal-to=CERT     police intake certificate the requested\n"
@@ -93,6 +95,7 @@ enum {
 	OPT_MAP_TO, OPT_MAP_OUT, OPT_CC, OPT_REQUEST, OPT_MAP, OPT_MAP_KEY,
 	OPT_MAP_CERT, OPT_MAP_PASSFILE, OPT_CONSENT_REF, OPT_CONSENT_DATE,
 	OPT_CRL, OPT_SEAL_TO, OPT_SEAL, OPT_SEAL_REQUEST, OPT_SEAL_BASIS,
+	OPT_TZ,
 };
 
 static const struct option long_opts[] = {
@@ -125,6 +128,7 @@ static const struct option long_opts[] = {
 	{ "seal-request", required_argument, NULL, OPT_SEAL_REQUEST },
 	{ "seal-to", required_argument, NULL, OPT_SEAL_TO },
 	{ "tagged-only", no_argument, NULL, OPT_TAGGED },
+	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -206,6 +210,10 @@ static void parse(int argc, char **argv, struct args *a)
 		case OPT_MAP_TO: a->o.map_to = optarg; break;
 		case OPT_MAP_OUT: a->o.map_out = optarg; break;
 		case OPT_CC: a->o.default_cc = optarg; break;
+		case OPT_TZ:
+			spoor_tz_free(cli_tz_arg("--tz", optarg));
+			a->o.local_tz = optarg;
+			break;
 		case OPT_REQUEST: a->request = optarg; break;
 		case OPT_MAP: a->d.map = optarg; break;
 		case OPT_MAP_KEY: a->d.map_key = optarg; break;

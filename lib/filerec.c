@@ -90,6 +90,12 @@ void spoor_file_record(const struct spoor_file *f, struct spoor_record *r,
 	spoor_record_time(r, "atime", &f->atime);
 	spoor_record_time(r, "ctime", &f->ctime);
 	spoor_record_time(r, "crtime", &f->crtime);
+	if (f->fs_time_zone) {
+		spoor_record_str(r, "fs_time_zone", f->fs_time_zone);
+		if (f->fs_time_flags[0])
+			spoor_record_str(r, "fs_time_flags",
+					 f->fs_time_flags);
+	}
 	digest_field(r, "md5", f, SPOOR_MD5, buf->hex[0]);
 	digest_field(r, "sha1", f, SPOOR_SHA1, buf->hex[1]);
 	digest_field(r, "sha256", f, SPOOR_SHA256, buf->hex[2]);

@@ -221,55 +221,27 @@ void report_html_str(FILE *f, const struct report *rep, const char *s)
 	free(r);
 }
 
-/* ---- Europe/Amsterdam local time (EU rule since 1996, no TZ state) ---- */
+/* ---- local time beside UTC: the report's zone (--tz) ---- */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+void report_local_time(const struct report *rep, const char *utc, char *out,
+		       size_t size)
 {
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Seconds of 01:00 UTC on the last Sunday of month m of year y. */
-static int64_t last_sunday_1utc(int64_t y, unsigned m)
-{
-	int64_t d = days_from_civil(y, m + 1, 1) - 1;	/* m is 3 or 10 */
-	int64_t wd = (d + 4) % 7;			/* 0 = Sunday */
-
-	if (wd < 0)
-		wd += 7;
-	return (d - wd) * 86400 + 3600;
-}
-
-void report_local_time(const char *utc, char *out, size_t size)
-{
-	int y, mo, d, h, mi, s, n = 0;
-	struct tm tm;
-	int64_t t, dst0, dst1;
-	time_t lt;
-	bool summer;
+	struct spoor_wallclock w;
+	int32_t off;
+	int n = 0;
 
 	out[0] = '\0';
-	if (!utc || sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h,
-			   &mi, &s, &n) != 6 || n != 19 || mo < 1 || mo > 12)
+	if (!utc || sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d%n", &w.year, &w.mon,
+			   &w.day, &w.hour, &w.min, &w.sec, &n) != 6 ||
+	    n != 19 || !rep->zone)
 		return;
-	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + s;
-	dst0 = last_sunday_1utc(y, 3);
-	dst1 = last_sunday_1utc(y, 10);
-	summer = y >= 1996 && t >= dst0 && t < dst1;
-	lt = (time_t)(t + (summer ? 7200 : 3600));
-	if (!gmtime_r(&lt, &tm))
+	if (!spoor_wallclock_iso(&w, out))
 		return;
-	snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d %s",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, summer ? "CEST" : "CET");
+	off = spoor_tz_offset(rep->zone, spoor_wallclock_seconds(&w));
+	spoor_wallclock_from_seconds(spoor_wallclock_seconds(&w) + off, &w);
+	snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d (UTC%c%02d:%02d)",
+		 w.year, w.mon, w.day, w.hour, w.min, w.sec,
+		 off < 0 ? '-' : '+', abs(off) / 3600, abs(off) / 60 % 60);
 }
 
 /* ---- the case ---- */
@@ -1385,6 +1357,7 @@ static void report_release(struct report *rep)
 	free(rep->case_desc);
 	report_pseudo_release(&rep->ps);
 	report_seal_release(rep);
+	spoor_tz_free(rep->zone);
 }
 
 int spoor_report_build(struct spoor_ctx *ctx,
@@ -1401,6 +1374,10 @@ int spoor_report_build(struct spoor_ctx *ctx,
 	if (rc)
 		return rc;
 	rep.lang = o->lang && !strcmp(o->lang, "en");
+	rc = spoor_tz_new(o->local_tz ? o->local_tz : "Europe/Amsterdam",
+			  &rep.zone, err);
+	if (rc)
+		return rc;
 	make_uuid4(rep.bundle_id);
 	now_utc(rep.created);
 	rc = open_case(&rep, err);

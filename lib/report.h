@@ -57,6 +57,7 @@ struct report {
 	struct report_sealed *sealed;	/* --seal: nsealed copies */
 	size_t nsealed;
 	char seal_fpr[65];		/* SHA-256 of the --seal-to cert */
+	struct spoor_tz *zone;		/* local times beside UTC */
 };
 
 /* The string for key in the report's language. */
@@ -86,7 +87,10 @@ int report_prepare(struct report *rep, const char *sql, sqlite3_stmt **st,
 
 /* "2024-03-14T20:07:41Z" as Europe/Amsterdam local time into out
  * ("2024-03-14 21:07:41 CET"), "" when it is not such a time. */
-void report_local_time(const char *utc, char *out, size_t size);
+/* "2024-03-14 22:05:00 (UTC+01:00)": a UTC "YYYY-MM-DDTHH:MM:SS..."
+ * in the report's zone; "" when utc is not such a time. */
+void report_local_time(const struct report *rep, const char *utc, char *out,
+		       size_t size);
 
 /* Derive the pseudonym, commitment and replacement lists. */
 int report_pseudo_init(struct report *rep, struct spoor_err *err);

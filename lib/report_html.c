@@ -204,11 +204,17 @@ static const char chat_sql[] =
 	"json_extract(r.json, '$.source_path'), json_extract(r.json, "
 	"'$.table'), json_extract(r.json, '$.rowid'), "
 	"EXISTS (SELECT 1 FROM tags t WHERE t.record_id = r.id), "
-	"json_extract(r.json, '$.line') "
+	"json_extract(r.json, '$.line'), "
+	"json_extract(r.json, '$.time_quality'), "
+	"json_extract(r.json, '$.time_local'), "
+	"json_extract(r.json, '$.time_later') "
 	"FROM records r JOIN sel s ON s.record_id = r.id "
+	/* a conversation in the source's own order: the line of a text
+	 * export (a converted local time never reorders it), else time */
 	"WHERE r.rtype = 'message' ORDER BY r.exhibit, "
 	"json_extract(r.json, '$.source_path'), "
-	"json_extract(r.json, '$.chat_id'), json_extract(r.json, '$.time'), "
+	"json_extract(r.json, '$.chat_id'), "
+	"json_extract(r.json, '$.line'), json_extract(r.json, '$.time'), "
 	"r.id";
 
 static bool same(const char *a, const char *b)
@@ -234,15 +240,43 @@ static void chat_head(FILE *f, struct report *rep, sqlite3_stmt *st)
 	fputs("</span></p>\n", f);
 }
 
-static void chat_msg(FILE *f, struct report *rep, sqlite3_stmt *st)
+/* The message's time: UTC and local, or what the source could not say
+ * (a DST fold or gap, no zone), and a mark where the source's order and
+ * the times disagree (prev: the time of the message above, or ""). */
+static void chat_time(FILE *f, struct report *rep, sqlite3_stmt *st,
+		      const char *prev)
+{
+	const char *t = report_col(st, 9), *q = report_col(st, 18);
+	char local[48];
+
+	if (!t) {
+		report_html_str(f, rep, report_col(st, 19));
+		fprintf(f, " <b>(%s)</b>", S(TIME_LOCAL_ONLY));
+		return;
+	}
+	report_local_time(rep, t, local, sizeof(local));
+	report_html_str(f, rep, t);
+	fputs(" UTC &middot; ", f);
+	report_html_str(f, rep, local);
+	if (q && !strcmp(q, "ambiguous")) {
+		fprintf(f, " <b>(%s ", S(TIME_AMBIGUOUS));
+		report_html_str(f, rep, report_col(st, 20));
+		fputs(" UTC)</b>", f);
+	} else if (q && !strcmp(q, "nonexistent")) {
+		fprintf(f, " <b>(%s)</b>", S(TIME_NONEXISTENT));
+	}
+	if (prev && *prev && strcmp(t, prev) < 0)
+		fprintf(f, " <b>(%s)</b>", S(TIME_ORDER));
+}
+
+static void chat_msg(FILE *f, struct report *rep, sqlite3_stmt *st,
+		     const char *prev)
 {
 	const char *dir = report_col(st, 5);
 	bool out = dir && !strcmp(dir, "outgoing");
 	const char *who = report_col(st, 6) ? report_col(st, 6) :
 		report_col(st, 7) ? report_col(st, 7) : report_col(st, 8);
-	char local[48];
 
-	report_local_time(report_col(st, 9), local, sizeof(local));
 	fprintf(f, "<div class=\"msg %s%s\"><span class=\"meta\">#%lld "
 		"&middot; %s &middot; ", out ? "out" : "in",
 		sqlite3_column_int(st, 16) ? " tagged" : "",
@@ -250,9 +284,7 @@ static void chat_msg(FILE *f, struct report *rep, sqlite3_stmt *st)
 		out ? S(OUTGOING) : S(INCOMING));
 	report_html_str(f, rep, out ? S(DEVICE_OWNER) : who);
 	fputs(" &middot; ", f);
-	report_html_str(f, rep, report_col(st, 9));
-	fputs(" UTC &middot; ", f);
-	report_html_str(f, rep, local);
+	chat_time(f, rep, st, prev);
 	if (sqlite3_column_int(st, 16))
 		fprintf(f, " &middot; <b>%s</b>", S(TAGGED_MARK));
 	fputs(" &middot; ", f);
@@ -283,6 +315,7 @@ static int conversations(FILE *f, struct report *rep,
 {
 	sqlite3_stmt *st;
 	char *exh = NULL, *chat = NULL, *src = NULL;
+	char prev[SPOOR_TIME_STR_MAX] = "";
 	bool open = false;
 	int rc = report_prepare(rep, chat_sql, &st, err);
 
@@ -306,8 +339,11 @@ static int conversations(FILE *f, struct report *rep,
 				: NULL;
 			chat_head(f, rep, st);
 			open = true;
+			prev[0] = '\0';
 		}
-		chat_msg(f, rep, st);
+		chat_msg(f, rep, st, prev);
+		if (report_col(st, 9))
+			spoor_strlcpy(prev, report_col(st, 9), sizeof(prev));
 	}
 	if (open)
 		fputs("</div>\n", f);
@@ -374,7 +410,8 @@ static int calls(FILE *f, struct report *rep, struct spoor_err *err)
 		char local[48];
 		const char *d = report_col(st, 3);
 
-		report_local_time(report_col(st, 6), local, sizeof(local));
+		report_local_time(rep, report_col(st, 6), local,
+				  sizeof(local));
 		fputs("<tr>", f);
 		for (int i = 0; i < 3; i++)
 			td(f, rep, st, i, false);
@@ -557,11 +594,67 @@ static int custody(FILE *f, struct report *rep, struct spoor_err *err)
 	return 0;
 }
 
+/* Per source of the selected messages and calls: which times are UTC as
+ * stored, which local times were converted (from which zone, how many at
+ * a DST change), which stayed local for want of a zone. */
+static const char time_basis_sql[] =
+	"SELECT r.exhibit, json_extract(r.json, '$.source_path'), "
+	"json_extract(r.json, '$.time_zone'), "
+	"sum(json_extract(r.json, '$.time_quality') IS NULL AND "
+	"coalesce(json_extract(r.json, '$.time_unit'), '') <> 'local_text'), "
+	"sum(json_extract(r.json, '$.time_quality') IN ('exact', "
+	"'ambiguous', 'nonexistent')), "
+	"sum(json_extract(r.json, '$.time_quality') IN ('ambiguous', "
+	"'nonexistent')), "
+	"sum(json_extract(r.json, '$.time_quality') = 'zone-unknown') "
+	"FROM records r JOIN sel s ON s.record_id = r.id "
+	"WHERE r.rtype IN ('message', 'call') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+
+static void time_basis(FILE *f, struct report *rep)
+{
+	sqlite3_stmt *st;
+	struct spoor_err err;
+
+	fprintf(f, "<li>%s %s: ", S(LIMIT_2), S(TZ_REPORT));
+	report_html_str(f, rep, spoor_tz_spec(rep->zone));
+	if (report_prepare(rep, time_basis_sql, &st, &err)) {
+		fputs("</li>\n", f);
+		return;
+	}
+	fputs("<ul>\n", f);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fputs("<li>", f);
+		report_html_str(f, rep, report_col(st, 0));
+		fputs(" &middot; ", f);
+		report_html_str(f, rep, report_col(st, 1));
+		fputs(": ", f);
+		if (sqlite3_column_int64(st, 3))
+			fprintf(f, "%s (%lld)", S(TIMES_UTC),
+				(long long)sqlite3_column_int64(st, 3));
+		if (sqlite3_column_int64(st, 4)) {
+			fprintf(f, "%s ", S(TIMES_CONVERTED));
+			report_html_str(f, rep, report_col(st, 2));
+			fprintf(f, " (%lld)", (long long)
+				sqlite3_column_int64(st, 4));
+		}
+		if (sqlite3_column_int64(st, 5))
+			fprintf(f, "; %s: %lld", S(TIMES_FLAGGED),
+				(long long)sqlite3_column_int64(st, 5));
+		if (sqlite3_column_int64(st, 6))
+			fprintf(f, "%s (%lld)", S(TIMES_LOCAL),
+				(long long)sqlite3_column_int64(st, 6));
+		fputs("</li>\n", f);
+	}
+	fputs("</ul></li>\n", f);
+	sqlite3_finalize(st);
+}
+
 static void limitations(FILE *f, struct report *rep)
 {
 	fprintf(f, "<h2 id=\"limitations\">%s</h2>\n<ul>\n", S(LIMITATIONS));
-	fprintf(f, "<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n", S(LIMIT_1),
-		S(LIMIT_2), S(LIMIT_3));
+	fprintf(f, "<li>%s</li>\n", S(LIMIT_1));
+	time_basis(f, rep);
+	fprintf(f, "<li>%s</li>\n", S(LIMIT_3));
 	if (rep->pseudo)
 		fprintf(f, "<li>%s</li>\n", S(LIMIT_4));
 	fprintf(f, "<li>%s</li>\n</ul>\n", S(LIMIT_5));

@@ -715,6 +715,7 @@ int spoor_scan_evidence(struct spoor_scan *s, const char *path,
 	memset(&w, 0, sizeof(w));
 	w.ctx = s->ctx;
 	w.opts = src;
+	w.fs_tz_name = src->fs_tz ? spoor_tz_spec(src->fs_tz) : "UTC";
 	w.exhibit = src->exhibit ? src->exhibit : base_name(path);
 	w.interrupted = &s->interrupted;
 	if (S_ISDIR(st.st_mode))

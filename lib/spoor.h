@@ -558,6 +558,13 @@ struct spoor_file {
 	bool orphan;
 	uint64_t size;
 	struct spoor_time mtime, atime, ctime, crtime;
+	/* File systems that store local wall-clock times (FAT, exFAT, ISO
+	 * 9660 as libtsk reads them): the zone they were read in (the
+	 * source's fs_tz, "UTC" by default), NULL for UTC file systems,
+	 * and the times whose reading fell in a DST change, e.g.
+	 * "mtime:ambiguous crtime:nonexistent" ("" when none). */
+	const char *fs_time_zone;
+	char fs_time_flags[96];
 	bool has_mode;
 	char mode[16];			/* "r/rrw-r--r--" as in bodyfiles */
 	uint32_t uid, gid;
@@ -595,6 +602,11 @@ struct spoor_source_opts {
 	const char *fs_type;	/* TSK file system type or NULL to detect */
 	int64_t offset_sectors;	/* walk only the fs at this offset, or -1 */
 	int64_t partition;	/* walk only this volume slot, or -1 */
+	/* The zone of the clock that wrote local-time file systems (FAT,
+	 * exFAT, ISO 9660); NULL: UTC.  libtsk reads those times in the
+	 * process's zone: tools run with TZ=UTC (cli_ctx_new), and the
+	 * walk then converts the wall clock with this zone itself. */
+	const struct spoor_tz *fs_tz;
 };
 
 /* Counters of one scan (added up over all evidence). */
@@ -1756,6 +1768,9 @@ struct spoor_report_opts {
 					 * the bundle) */
 	const char *default_cc;		/* country code for national numbers;
 					 * NULL: "31" */
+	const char *local_tz;		/* zone of the local times shown
+					 * beside UTC (spoor_tz_new grammar);
+					 * NULL: "Europe/Amsterdam" */
 	const char *producer;		/* "spoor-report 0.1.0" */
 	/* CRLs (files, DER or PEM) copied as given into certs/crl/1.crl,
 	 * 2.crl, ... for long-term validation; each must parse. */

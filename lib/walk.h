@@ -36,6 +36,8 @@ struct walk {
 	struct spoor_scan_stats *stats;	/* volume/walk counters */
 	atomic_bool *interrupted;
 	bool count_only;	/* no content reads, no runs (pre-pass) */
+	const char *fs_tz_name;	/* opts->fs_tz's name, or "UTC" */
+	bool zone_warned;	/* the process zone is not UTC: said */
 };
 
 /* A disk or partition image through libtsk. */

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <tsk/libtsk.h>
 
@@ -23,6 +24,7 @@ struct fs_walk {
 	const char *fstype;
 	bool is_ntfs;
 	bool is_fat;
+	bool local_times;	/* FAT, exFAT, ISO 9660: wall clocks */
 	uint64_t fs_bytes;	/* size of the file system, for bounds */
 	struct sbuf path;
 	struct spoor_run *runs;
@@ -34,6 +36,60 @@ struct tsk_read_ctx {
 	const TSK_FS_ATTR *attr;
 	uint64_t init_size;	/* bytes past it read as zeros (NTFS) */
 };
+
+/*
+ * libtsk turns the wall clock of a FAT or ISO 9660 entry into an instant
+ * with mktime(), in the process's zone.  With TZ=UTC (as the tools run)
+ * that instant is the wall clock itself, read here in the source's zone.
+ */
+static void check_process_zone(struct walk *w)
+{
+	struct tm tm = { .tm_year = 124, .tm_mon = 6, .tm_mday = 1,
+			 .tm_isdst = -1 };
+	struct tm gm = tm;
+
+	if (mktime(&tm) != timegm(&gm) && !w->zone_warned) {
+		w->zone_warned = true;
+		spoor_log(w->ctx, SPOOR_LOG_WARN, "'%s': the process time "
+			  "zone is not UTC: libtsk reads FAT and ISO 9660 "
+			  "times in it (run with TZ=UTC)", w->exhibit);
+	}
+}
+
+static void local_time(const struct spoor_tz *tz, struct spoor_time *t,
+		       const char *name, char *flags, size_t size)
+{
+	struct spoor_wallclock wc;
+	struct spoor_tz_conv c;
+	size_t n = strlen(flags);
+
+	if (!t->set)
+		return;
+	spoor_wallclock_from_seconds(t->sec, &wc);
+	if (spoor_tz_to_utc(tz, &wc, &c))
+		return;
+	t->sec = c.utc;
+	if (c.quality != SPOOR_TIME_EXACT)
+		snprintf(flags + n, size - n, "%s%s:%s", n ? " " : "", name,
+			 spoor_time_quality_name(c.quality));
+}
+
+/* A local-time file system's times, from the wall clock to UTC. */
+static void local_times(struct walk *w, struct spoor_file *f)
+{
+	f->fs_time_zone = w->fs_tz_name;
+	f->fs_time_flags[0] = '\0';
+	if (!w->opts->fs_tz)
+		return;		/* UTC: the wall clock is the instant */
+	local_time(w->opts->fs_tz, &f->mtime, "mtime", f->fs_time_flags,
+		   sizeof(f->fs_time_flags));
+	local_time(w->opts->fs_tz, &f->atime, "atime", f->fs_time_flags,
+		   sizeof(f->fs_time_flags));
+	local_time(w->opts->fs_tz, &f->ctime, "ctime", f->fs_time_flags,
+		   sizeof(f->fs_time_flags));
+	local_time(w->opts->fs_tz, &f->crtime, "crtime", f->fs_time_flags,
+		   sizeof(f->fs_time_flags));
+}
 
 static const char *tsk_msg(void)
 {
@@ -236,6 +292,8 @@ static int emit(struct fs_walk *fw, TSK_FS_FILE *file, const char *a_path,
 		set_time(&f->atime, meta->atime, meta->atime_nano);
 		set_time(&f->ctime, meta->ctime, meta->ctime_nano);
 		set_time(&f->crtime, meta->crtime, meta->crtime_nano);
+		if (fw->local_times)
+			local_times(w, f);
 		f->uid = (uint32_t)meta->uid;
 		f->gid = (uint32_t)meta->gid;
 		if (!tsk_fs_meta_make_ls(meta, ls, sizeof(ls))) {
@@ -379,6 +437,9 @@ static int walk_fs(struct walk *w, TSK_IMG_INFO *img, int64_t slot,
 	fw.fstype = tsk_fs_type_toname(fs->ftype);
 	fw.is_ntfs = TSK_FS_TYPE_ISNTFS(fs->ftype);
 	fw.is_fat = TSK_FS_TYPE_ISFAT(fs->ftype);
+	fw.local_times = fw.is_fat || TSK_FS_TYPE_ISISO9660(fs->ftype);
+	if (fw.local_times)
+		check_process_zone(w);
 	fw.fs_bytes = (uint64_t)fs->block_count * fs->block_size;
 	if (!fw.fstype)
 		fw.fstype = "unknown";

@@ -138,7 +138,7 @@ grep -q '&lt;i&gt;note&lt;/i&gt;' "$H" && grep -q 'acquired with &lt;b&gt;tool&l
 ok $? "hostile tag note and acquisition text appear escaped"
 grep -q '<html lang="nl">' "$H" && grep -q 'Forensisch rapport' "$H"
 ok $? "Dutch by default"
-grep -q '2024-03-14T20:07:41Z UTC &middot; 2024-03-14 21:07:41 CET' "$H"
+grep -q '2024-03-14T20:07:41Z UTC &middot; 2024-03-14 21:07:41 (UTC+01:00)' "$H"
 ok $? "message time in UTC and Europe/Amsterdam (CET)"
 grep -q "$JPG_SHA256" "$H" && grep -q "$JPG_MD5" "$H"
 ok $? "known-bad hit shown by its hashes"
