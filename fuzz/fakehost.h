@@ -180,6 +180,41 @@ static int fz_h_local_to_utc(const struct spoor_host *h, const char *tz,
 	return 0;
 }
 
+static int fz_h_phone_parse(const struct spoor_host *h, const char *raw,
+			    const char *default_cc, struct spoor_phone *out)
+{
+	(void)h;
+	return spoor_phone_parse(raw, default_cc, out);
+}
+
+/* A fixed zone (no tzdata read per call): the conversion path runs, the
+ * DST branches are the tz unit test's. */
+static int fz_h_local_time(const struct spoor_host *h, const char *tz,
+			   const struct spoor_wallclock *w,
+			   struct spoor_local_time *out)
+{
+	struct spoor_tz *z = NULL;
+	struct spoor_tz_conv c;
+	int rc;
+
+	(void)h;
+	(void)tz;
+	memset(out, 0, sizeof(*out));
+	if (!spoor_wallclock_iso(w, out->local))
+		return SPOOR_EINVAL;
+	if ((rc = spoor_tz_new("+01:00", &z, NULL)))
+		return rc;
+	rc = spoor_tz_to_utc(z, w, &c);
+	spoor_tz_free(z);
+	if (rc)
+		return rc;
+	out->quality = c.quality;
+	out->quality_name = spoor_time_quality_name(c.quality);
+	out->zone = "+01:00";
+	out->utc = (struct spoor_time){ c.utc, 0, true };
+	return 0;
+}
+
 static struct spoor_db *fz_h_db_open(const struct spoor_host *h,
 				     const char *path)
 {
@@ -214,6 +249,8 @@ static inline uint64_t fz_plugin_run(const struct spoor_plugin *p,
 		.resolve = fz_h_resolve,
 		.phone_e164 = fz_h_phone,
 		.local_to_utc = fz_h_local_to_utc,
+		.local_time = fz_h_local_time,
+		.phone = fz_h_phone_parse,
 		.db_open = fz_h_db_open,
 		.db_close = fz_h_db_close,
 	};

@@ -202,7 +202,7 @@ int spoor_phone_e164(const char *raw, const char *default_cc, char *out,
 
 /* ---- a small cache: chats repeat the same few numbers ---- */
 
-#define PHONE_CACHE_SLOTS 1024	/* direct-mapped, a power of two */
+#define PHONE_CACHE_SLOTS 16384	/* direct-mapped, a power of two */
 #define PHONE_KEY_MAX 64
 
 struct phone_slot {

@@ -41,6 +41,10 @@ struct tg_sink {
 	int (*resolve)(void *ctx, const char *rel,
 		       struct spoor_resolved *res);
 	const char *me;		/* --me: a name or "user123", or NULL */
+	/* A local reading ("date" of an export without date_unixtime) to
+	 * its instant(s), or not 0 (time left null). */
+	int (*local_time)(void *ctx, const struct spoor_wallclock *w,
+			  struct spoor_local_time *out);
 };
 
 struct tg {
@@ -160,6 +164,35 @@ static void ftime(struct spoor_record *r, const char *key,
 	spoor_p_time(r, key, key_raw, key_unit, have ? v : 0, have, "unix_s");
 }
 
+/*
+ * The time of a message or call: date_unixtime (UTC; exports since
+ * 2021) when present, with "date" (the exporting computer's clock) kept
+ * as time_local; an older export has only "date", a local reading with
+ * no zone, converted through the host (--tz) and never taken as UTC.
+ * lt must outlive the record.
+ */
+static void msg_time(struct tg *g, struct spoor_record *r, json_object *m,
+		     struct spoor_local_time *lt)
+{
+	const char *d = gstr(m, "date", NULL);
+	struct spoor_wallclock w;
+	int n = 0;
+
+	if (get(m, "date_unixtime") || !d) {
+		ftime(r, "time", "time_raw", "time_unit", m, "date_unixtime");
+		fstr(r, "time_local", m, "date");
+		return;
+	}
+	memset(lt, 0, sizeof(*lt));
+	if (sscanf(d, "%4d-%2d-%2dT%2d:%2d:%2d%n", &w.year, &w.mon, &w.day,
+		   &w.hour, &w.min, &w.sec, &n) != 6 || d[n] ||
+	    !g->s->local_time || g->s->local_time(g->s->ctx, &w, lt))
+		memset(lt, 0, sizeof(*lt));
+	spoor_p_local_time(r, lt);
+	spoor_p_str(r, "time_raw", d);
+	spoor_p_str(r, "time_unit", "local_text");
+}
+
 static void pointer(char *buf, size_t size, const char *base, size_t i)
 {
 	snprintf(buf, size, "%s/%zu", base, i);
@@ -275,6 +308,7 @@ static void call(struct tg *g, json_object *m, json_object *chat,
 	const char *actor = gstr(m, "actor", NULL);
 	const char *dir = direction(g, actor_id, actor);
 	const char *reason = gstr(m, "discard_reason", NULL);
+	struct spoor_local_time lt;
 
 	spoor_p_init(&r, "call");
 	spoor_p_str(&r, "app", "telegram");
@@ -289,8 +323,7 @@ static void call(struct tg *g, json_object *m, json_object *chat,
 		spoor_p_bool(&r, "from_me", !strcmp(dir, "outgoing"));
 	else
 		spoor_p_null(&r, "from_me");
-	ftime(&r, "time", "time_raw", "time_unit", m, "date_unixtime");
-	fstr(&r, "time_local", m, "date");
+	msg_time(g, &r, m, &lt);
 	fint(&r, "duration", m, "duration_seconds");
 	spoor_p_str(&r, "result", reason);
 	spoor_p_bool(&r, "missed", reason && !strcmp(reason, "missed"));
@@ -311,6 +344,7 @@ static void message(struct tg *g, json_object *m, json_object *chat,
 	const char *dir = direction(g, from_id, from);
 	const char *kind = "text";
 	json_object *loc = get(m, "location_information");
+	struct spoor_local_time lt;
 
 	if (service && action && !strcmp(action, "phone_call")) {
 		call(g, m, chat, ptr);
@@ -347,8 +381,7 @@ static void message(struct tg *g, json_object *m, json_object *chat,
 		spoor_p_null(&r, "from_me");
 	spoor_p_str(&r, "sender_name", from);
 	spoor_p_str(&r, "sender_id", from_id);
-	ftime(&r, "time", "time_raw", "time_unit", m, "date_unixtime");
-	fstr(&r, "time_local", m, "date");
+	msg_time(g, &r, m, &lt);
 	ftime(&r, "edited", "edited_raw", "edited_unit", m,
 	      "edited_unixtime");
 	spoor_p_str(&r, "kind", kind);
@@ -484,10 +517,19 @@ static int t_resolve(void *ctx, const char *rel, struct spoor_resolved *res)
 	return t->h->resolve(t->h, t->dir, rel, res);
 }
 
+static int t_local(void *ctx, const struct spoor_wallclock *w,
+		   struct spoor_local_time *out)
+{
+	struct trun *t = ctx;
+
+	return t->h->local_time(t->h, NULL, w, out);
+}
+
 static int run(const struct spoor_host *h, const char *path)
 {
 	struct trun t = { h, "" };
-	struct tg_sink s = { &t, t_emit, t_resolve, h->option(h, "me") };
+	struct tg_sink s = { &t, t_emit, t_resolve, h->option(h, "me"),
+			     t_local };
 	const char *why;
 	size_t len;
 	char *buf;
@@ -504,6 +546,12 @@ static int run(const struct spoor_host *h, const char *path)
 	return 0;
 }
 
+/* local_time is an ABI 1.2 member */
+static int run_checked(const struct spoor_host *h, const char *path)
+{
+	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
+}
+
 static const char *const types[] = { "message", "call", "contact",
 				     "account", NULL };
 static const char *const patterns[] = { "result.json", "*_result.json",
@@ -517,5 +565,5 @@ const struct spoor_plugin spoor_plugin_telegram_export = {
 		"chat or full export)",
 	.types = types,
 	.patterns = patterns,
-	.run = run,
+	.run = run_checked,
 };

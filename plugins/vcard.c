@@ -691,17 +691,6 @@ static const char *label_of(const struct vcard *c, const struct vitem *it)
 	return it->types;
 }
 
-/*
- * Only "+..", "00.." or a national "0.." number is made E.164: a bare
- * "5673334444" (US, no country code) would become a wrong "+567...".
- */
-static bool intl_or_trunk(const char *s)
-{
-	while (*s && !isdigit((unsigned char)*s) && *s != '+')
-		s++;
-	return *s == '+' || *s == '0';
-}
-
 static void join(struct pu_buf *b, const struct vcard *c, enum vkind k,
 		 int what, const struct spoor_host *h)
 {
@@ -716,7 +705,9 @@ static void join(struct pu_buf *b, const struct vcard *c, enum vkind k,
 			v = it->value;
 		else if (what == 1)
 			v = label_of(c, it);
-		else if (what == 2 && it->value && intl_or_trunk(it->value)) {
+		else if (what == 2 && it->value) {
+			/* the numbering plan of --cc decides: a bare
+			 * "5673334444" is a US number only under --cc=1 */
 			h->phone_e164(h, it->value, h->option(h, "cc"), e164,
 				      sizeof(e164));
 			v = e164;

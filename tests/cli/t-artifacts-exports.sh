@@ -286,4 +286,48 @@ else
 	skip "memory check"
 	skip "memory check"
 fi
+
+# ---- vCard numbers by numbering plan (issue 13) ----
+mkdir -p "$T/vcplan"
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Plan Test\r\nTEL;TYPE=CELL:+31 (0)6 12345678\r\nTEL:(209) 598-1933\r\nTEL:06\xc2\xa012\xe2\x80\xaf34\xe2\x80\x9156\xc2\xa078\r\nEND:VCARD\r\n' > "$T/vcplan/plan.vcf"
+spoor-artifacts -q --plugin=vcard "$T/vcplan" > "$T/vc31.jsonl"
+spoor-artifacts -q --plugin=vcard --cc=1 "$T/vcplan" > "$T/vc1.jsonl"
+is "$(jsonl_fields "$T/vc31.jsonl" phone phones_e164)" \
+	"+31612345678${tab}+31612345678; +31612345678" \
+	"vCard +31 (0)6 and no-break separators: the trunk 0 dropped by the plan; (209) is no NL number"
+is "$(jsonl_fields "$T/vc1.jsonl" phones_e164)" "+31612345678; +12095981933" \
+	"vCard with --cc=1: (209) 598-1933 is +12095981933 (not Egypt's +20)"
+
+# ---- a Telegram export from before date_unixtime: local times only ----
+mkdir -p "$T/tgold"
+python3 - "$F/telegram/result.json" "$T/tgold/result.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+def strip(o):
+    if isinstance(o, dict):
+        o.pop("date_unixtime", None); o.pop("edited_unixtime", None)
+        for v in o.values(): strip(v)
+    elif isinstance(o, list):
+        for v in o: strip(v)
+strip(d)
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+spoor-artifacts --plugin=telegram-export "$T/tgold" > "$T/tgold0.jsonl" 2> "$T/tgold0.err"
+is "$(jsonl_fields "$T/tgold0.jsonl" type time time_quality | grep -v '^contact\|^account' | cut -f2,3 | sort -u)" \
+	"null${tab}zone-unknown" "Telegram without date_unixtime and no --tz: no instant invented"
+grep -q "local times without a time zone" "$T/tgold0.err"
+ok $? "  and a warning says so"
+spoor-artifacts -q --plugin=telegram-export --tz=Europe/Amsterdam "$T/tgold" > "$T/tgold.jsonl"
+jsonl_fields "$T/tgold.jsonl" type time_raw time time_quality | grep -v '^contact\|^account' |
+	cut -f2- | sort -u > "$T/got"
+cut -f1 "$T/got" | python3 -c '
+import sys
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+z = ZoneInfo("Europe/Amsterdam")
+for l in sys.stdin:
+    w = datetime.fromisoformat(l.strip())
+    u = w.replace(tzinfo=z, fold=0).astimezone(timezone.utc)
+    print("%s\t%s\texact" % (l.strip(), u.strftime("%Y-%m-%dT%H:%M:%SZ")))' > "$T/want"
+diff_ok "$T/got" "$T/want" "Telegram without date_unixtime: the local 'date' converted with --tz (python zoneinfo)"
 done_testing
