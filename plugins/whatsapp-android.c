@@ -45,6 +45,7 @@ struct wa {
 	bool track_live;
 	const char *recovered;	/* "main" while reading the main file */
 	const char *cc;
+	bool stop;		/* emit said stop (Ctrl-C, output failed) */
 };
 
 static void free_jid(void *p)
@@ -129,7 +130,8 @@ static void contact_record(struct wa *w, struct spoor_stmt *st,
 		spoor_p_null(&r, "is_whatsapp_user");
 	else
 		spoor_p_bool(&r, "is_whatsapp_user", h->col_int(st, 8) != 0);
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		w->stop = true;
 }
 
 /* Read wa.db at path: emit contacts (when emit) and fill the name map. */
@@ -139,7 +141,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 	struct spoor_db *db = h->db_open(h, path);
 	struct spoor_stmt *st;
 	char sql[1024], b[7][64];
-	int rc;
+	int rc = 0;
 
 	if (!db) {
 		if (emit)
@@ -170,7 +172,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		return -1;
 	}
 	w->db = db;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct name *n;
 		size_t len;
 		const char *jid = pu_text(h, st, 1, &len);
@@ -201,7 +203,7 @@ static int load_jids(struct wa *w)
 	const struct spoor_host *h = w->h;
 	struct spoor_stmt *st;
 	char sql[512], b[3][64];
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT j._id, %s, %s, %s, %s FROM jid j",
 		 pu_col(h, w->db, "jid", "j", "raw_string", b[0], 64),
@@ -419,7 +421,8 @@ static void emit_message(struct wa *w, const struct msg *m)
 		spoor_p_str(&r, "media_evidence_path", found ? res.path : NULL);
 		spoor_p_str(&r, "media_sha256", found ? res.sha256 : NULL);
 	}
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		w->stop = true;
 }
 
 /* A key for de-duplicating legacy rows against modern ones. */
@@ -443,7 +446,7 @@ static int read_modern(struct wa *w, bool remember)
 	bool media = h->db_has_table(db, "message_media");
 	bool quoted = h->db_has_table(db, "message_quoted");
 	bool sys = h->db_has_table(db, "message_system");
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT m._id, m.chat_row_id, m.from_me, m.key_id, %s, %s, "
@@ -475,7 +478,7 @@ static int read_modern(struct wa *w, bool remember)
 	st = h->prepare(db, sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct msg m = { 0 };
 		const struct chat *c = pu_imap_get(&w->chats,
 						   h->col_int(st, 1));
@@ -565,7 +568,7 @@ static int read_legacy(struct wa *w, bool dedup)
 	char sql[2048], b[12][80];
 	bool quotes = h->db_has_table(db, "messages_quotes") &&
 		h->db_has_column(db, "messages", "quoted_row_id");
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT m._id, m.key_remote_jid, m.key_from_me, m.key_id, "
@@ -587,7 +590,7 @@ static int read_legacy(struct wa *w, bool dedup)
 	st = h->prepare(db, sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct msg m = { 0 };
 		char *chat = dup_col(h, st, 1), *sender = dup_col(h, st, 4);
 		const char *wt;
@@ -647,7 +650,7 @@ static int read_calls(struct wa *w)
 	struct spoor_db *db = w->db;
 	struct spoor_stmt *st;
 	char sql[1024], b[8][80];
-	int rc;
+	int rc = 0;
 
 	if (!h->db_has_table(db, "call_log"))
 		return 0;
@@ -663,7 +666,7 @@ static int read_calls(struct wa *w)
 	st = h->prepare(db, sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct spoor_prov prov = { NULL, "call_log", h->col_int(st, 0),
 					   -1, NULL };
 		struct spoor_record r;
@@ -701,7 +704,8 @@ static int read_calls(struct wa *w)
 			spoor_p_null(&r, "result_raw");
 		else
 			spoor_p_int(&r, "result_raw", h->col_int(st, 6));
-		h->emit(h, &r, &prov);
+		if (h->emit(h, &r, &prov))
+			w->stop = true;
 	}
 	h->finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -759,7 +763,8 @@ static int run(const struct spoor_host *h, const char *path)
 			rc = -1;
 		w.track_live = false;
 		/* rows deleted in the WAL that the main file still holds */
-		if (main && !rc && h->db_has_table(main, "message")) {
+		if (main && !rc && !w.stop &&
+		    h->db_has_table(main, "message")) {
 			struct spoor_db *live = w.db;
 
 			w.db = main;
@@ -770,11 +775,11 @@ static int run(const struct spoor_host *h, const char *path)
 			w.db = live;
 			w.recovered = NULL;
 		}
-		if (legacy && read_legacy(&w, modern))
+		if (legacy && !w.stop && read_legacy(&w, modern))
 			rc = -1;
-		if (modern && read_calls(&w))
+		if (modern && !w.stop && read_calls(&w))
 			rc = -1;
-		if (rc)
+		if (rc && !w.stop)
 			h->not_understood(h, path, "a query failed: the "
 					  "schema differs from what this "
 					  "plugin knows");

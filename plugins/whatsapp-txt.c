@@ -284,6 +284,7 @@ struct ctx {
 	const char *me, *tz, *cc;
 	enum order order;
 	uint64_t n;
+	bool stop;		/* emit said stop (Ctrl-C, output failed) */
 };
 
 /* Strip direction marks anywhere at the start of s. */
@@ -450,7 +451,8 @@ static void emit(struct ctx *c, struct msgbuf *m)
 		spoor_p_str(&r, "media_sha256", found ? res.sha256 : NULL);
 		spoor_p_bytes(&r, "caption", caption, caption_len);
 	}
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		c->stop = true;
 	c->n++;
 }
 
@@ -514,7 +516,7 @@ static int run(const struct spoor_host *h, const char *path)
 			return 0;	/* not a WhatsApp export: not ours */
 		}
 	}
-	for (p = buf; next_line(&p, end, &l);) {
+	for (p = buf; !c.stop && next_line(&p, end, &l);) {
 		struct hdr hd;
 
 		lineno++;
@@ -549,7 +551,7 @@ static int run(const struct spoor_host *h, const char *path)
 			mb_add(&m, l.p, l.len);
 		}
 	}
-	if (open)
+	if (open && !c.stop)
 		emit(&c, &m);
 	free(m.text);
 	h->free_buf(h, buf);
