@@ -157,7 +157,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		return 0;
 	}
 	snprintf(sql, sizeof(sql), "SELECT c._id, c.jid, %s, %s, %s, %s, %s, "
-		 "%s, %s FROM wa_contacts c ORDER BY c._id",
+		 "%s, %s FROM wa_contacts c WHERE c._id >= ?1 ORDER BY c._id",
 		 pu_col(h, db, "wa_contacts", "c", "number", b[0], 64),
 		 pu_col(h, db, "wa_contacts", "c", "display_name", b[1], 64),
 		 pu_col(h, db, "wa_contacts", "c", "given_name", b[2], 64),
@@ -166,7 +166,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		 pu_col(h, db, "wa_contacts", "c", "status", b[5], 64),
 		 pu_col(h, db, "wa_contacts", "c", "is_whatsapp_user", b[6],
 			64));
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "wa_contacts", sql);
 	if (!st) {
 		h->db_close(db);
 		return -1;
@@ -452,7 +452,7 @@ static int read_modern(struct wa *w, bool remember)
 		 "SELECT m._id, m.chat_row_id, m.from_me, m.key_id, %s, %s, "
 		 "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM message m %s %s "
 		 "%s "
-		 "ORDER BY m._id",
+		 "WHERE m._id >= ?1 ORDER BY m._id",
 		 pu_col(h, db, "message", "m", "sender_jid_row_id", b[0], 80),
 		 pu_col(h, db, "message", "m", "status", b[1], 80),
 		 pu_col(h, db, "message", "m", "timestamp", b[2], 80),
@@ -475,7 +475,7 @@ static int read_modern(struct wa *w, bool remember)
 		 "= m._id" : "",
 		 sys ? "LEFT JOIN message_system ms ON ms.message_row_id = "
 		 "m._id" : "");
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "message", sql);
 	if (!st)
 		return -1;
 	while (!w->stop && (rc = h->step(st)) == 1) {
@@ -573,7 +573,8 @@ static int read_legacy(struct wa *w, bool dedup)
 	snprintf(sql, sizeof(sql),
 		 "SELECT m._id, m.key_remote_jid, m.key_from_me, m.key_id, "
 		 "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM messages m "
-		 "%s WHERE m.key_remote_jid IS NOT '-1' ORDER BY m._id",
+		 "%s WHERE m._id >= ?1 AND m.key_remote_jid IS NOT '-1' "
+		 "ORDER BY m._id",
 		 pu_col(h, db, "messages", "m", "remote_resource", b[0], 80),
 		 pu_col(h, db, "messages", "m", "status", b[1], 80),
 		 pu_col(h, db, "messages", "m", "timestamp", b[2], 80),
@@ -587,7 +588,7 @@ static int read_legacy(struct wa *w, bool dedup)
 		 quotes ? "q.key_id" : "NULL",
 		 quotes ? "LEFT JOIN messages_quotes q ON q._id = "
 		 "m.quoted_row_id" : "");
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "messages", sql);
 	if (!st)
 		return -1;
 	while (!w->stop && (rc = h->step(st)) == 1) {
@@ -655,7 +656,7 @@ static int read_calls(struct wa *w)
 	if (!h->db_has_table(db, "call_log"))
 		return 0;
 	snprintf(sql, sizeof(sql), "SELECT c._id, %s, %s, %s, %s, %s, %s, %s "
-		 "FROM call_log c ORDER BY c._id",
+		 "FROM call_log c WHERE c._id >= ?1 ORDER BY c._id",
 		 pu_col(h, db, "call_log", "c", "jid_row_id", b[0], 80),
 		 pu_col(h, db, "call_log", "c", "from_me", b[1], 80),
 		 pu_col(h, db, "call_log", "c", "timestamp", b[2], 80),
@@ -663,7 +664,7 @@ static int read_calls(struct wa *w)
 		 pu_col(h, db, "call_log", "c", "duration", b[4], 80),
 		 pu_col(h, db, "call_log", "c", "call_result", b[5], 80),
 		 pu_col(h, db, "call_log", "c", "group_jid_row_id", b[6], 80));
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "call_log", sql);
 	if (!st)
 		return -1;
 	while (!w->stop && (rc = h->step(st)) == 1) {
