@@ -139,11 +139,12 @@ struct safesql {
 
 /*
  * The most of one value a plugin is given (col_text): a longer one is
- * cut there and its record flagged `truncated`.  SQLite itself reads
+ * cut there and its record flagged `truncated` (the writer's line of
+ * 128 MiB holds it escaped at its worst).  SQLite itself reads
  * values up to SAFESQL_MAX_LENGTH (a bound on memory per value); a row
  * holding a longer one cannot be read at all (SQLITE_TOOBIG).
  */
-#define SAFESQL_VALUE_MAX ((size_t)64 << 20)
+#define SAFESQL_VALUE_MAX ((size_t)16 << 20)
 #define SAFESQL_MAX_LENGTH (256 * 1024 * 1024)
 
 /* Copy entry e (+ "-wal", "-journal") out of s and open it safely.

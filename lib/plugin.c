@@ -52,6 +52,7 @@ struct hrun {
 	struct spoor_db *last_db;
 	char open_err[SPOOR_ERR_MSG_MAX];	/* why db_open failed last */
 	bool open_damaged;		/* ... and it was damage */
+	bool late;			/* emitted after the host's stop */
 	struct spoor_stmt *trunc;	/* col_text cut a value of it: the
 					 * next record gets "truncated" */
 };
@@ -441,8 +442,15 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	const char *rf;
 	int rc;
 
-	if (r->a->stop)
+	if (r->a->stop) {
+		/* the host said stop (Ctrl-C, output failed) and the
+		 * plugin went on: a plugin bug worth a word */
+		if (!r->late)
+			h_log(h, SPOOR_LOG_WARN, "went on emitting after the "
+			      "host said stop");
+		r->late = true;
 		return SPOOR_ESTOPPED;
+	}
 	if (!in || !in->type || in->overflow || in->n > SPOOR_RECORD_MAX_FIELDS
 	    - 13) {
 		/* a plugin bug, not bad evidence: counted as a failure */
@@ -1269,7 +1277,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			    strcmp(src->e[j].path, asrc_ios_anchor(src))))
 				continue;
 			struct hrun run = { a, l, src, exhibit, NULL, NULL,
-					    NULL, "", false, NULL };
+					    NULL, "", false, false, NULL };
 			int prc;
 			struct spoor_host h = {
 				.abi = SPOOR_PLUGIN_ABI,

@@ -170,9 +170,10 @@ struct spoor_host {
 	int64_t (*col_int)(struct spoor_stmt *st, int i);
 	double (*col_double)(struct spoor_stmt *st, int i);
 	/* Text or blob bytes (NUL-terminated; NULL for a NULL value),
-	 * valid until the next step.  At most 64 MiB (text cut on a
-	 * character boundary): a longer value is cut and the next
-	 * record emitted is flagged "truncated". */
+	 * valid until the next step.  At most 16 MiB (text cut on a
+	 * character boundary; the NUL stays at the value's end): a
+	 * longer value is cut and the next record emitted is flagged
+	 * "truncated". */
 	const char *(*col_text)(struct spoor_stmt *st, int i, size_t *len);
 
 	/*

@@ -15,8 +15,6 @@
 
 #include "banned.h"
 
-#define MAX_TEXT ((size_t)16 << 20)
-
 struct jid {
 	char *raw;		/* "31612345678@s.whatsapp.net" */
 	char *server;
@@ -508,9 +506,8 @@ static int read_modern(struct wa *w, bool remember)
 		m.have_kind = !pu_is_null(h, st, 7);
 		m.kind_raw = h->col_int(st, 7);
 		m.kind = m.have_kind ? kind_of(m.kind_raw) : "text";
+		/* the host cuts values past 16 MiB and flags the record */
 		m.text = pu_text(h, st, 8, &m.text_len);
-		if (m.text_len > MAX_TEXT)
-			m.text_len = MAX_TEXT;
 		m.starred = h->col_int(st, 9) != 0;
 		m.media_path = pu_text(h, st, 10, &m.media_path_len);
 		m.media_mime = pu_text(h, st, 11, &m.media_mime_len);
@@ -625,9 +622,8 @@ static int read_legacy(struct wa *w, bool dedup)
 			m.kind = legacy_kind(wt ? t : NULL, m.status,
 					     &m.kind_raw, &m.have_kind);
 		}
+		/* the host cuts values past 16 MiB and flags the record */
 		m.text = pu_text(h, st, 8, &m.text_len);
-		if (m.text_len > MAX_TEXT)
-			m.text_len = MAX_TEXT;
 		m.starred = h->col_int(st, 9) != 0;
 		m.media_mime = pu_text(h, st, 10, &m.media_mime_len);
 		m.have_media_size = !pu_is_null(h, st, 11) &&
