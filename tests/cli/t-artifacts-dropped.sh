@@ -251,6 +251,40 @@ ok $? "  ... the summary says 4 from the WAL only"
 (cd "$T/wal" && find . -type f | sort | xargs sha256sum) > "$T/wal-after"
 diff_ok "$T/wal-after" "$T/wal-before" "  ... evidence unchanged, no -shm created"
 
+# ---- Telegram result.json of 120 MiB: streamed ----
+G=$T/tg
+mkdir -p "$G"
+n=$(python3 - "$G/result.json" <<'EOF'
+import json, sys
+n, size = 0, 0
+with open(sys.argv[1], "w") as f:
+    f.write('{"personal_information": {"user_id": 1}, "chats": {"list": [')
+    while size < 120 << 20:
+        s = '%s{"name": "c%d", "id": %d, "messages": [' % ("," if n else "", n, n)
+        for i in range(5000):
+            s += ("," if i else "") + json.dumps({"id": i, "type": "message",
+                "date_unixtime": "1710446861", "from": "Daan", "from_id": "user2",
+                "text": "bericht %d %s" % (i, "x" * 120)})
+        f.write(s + "]}")
+        size += len(s)
+        n += 1
+    f.write("]}}")
+print(n * 5000)
+EOF
+)
+run_rc 0 "a Telegram export of 120 MiB" /usr/bin/time -f '%M' -o "$T/rss" \
+	spoor-artifacts --type=account "$G/result.json"
+grep -q "telegram-export: 1 files, $n messages" "$T/err"
+ok $? "  ... all $n messages read"
+if [ -z "${SPOOR_SANITIZE:-}" ]; then
+	rss=$(tail -1 "$T/rss")
+	[ "$rss" -lt $((100 * 1024)) ]
+	ok $? "  ... streamed: $rss KiB of memory for 120 MiB"
+else
+	skip "memory under a sanitizer"
+fi
+rm -rf "$G"
+
 # ---- the host's stop: output to a full disk ----
 F=$T/full
 M=$F/data/data/com.whatsapp/databases
