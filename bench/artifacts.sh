@@ -13,6 +13,12 @@
 #	BENCH_MESSAGES=1000000	messages
 #	BENCH_CHATS=5000	chats
 #	BENCH_RUNS=3
+#	BENCH_TG_MIB=500	size of the Telegram result.json (0: skip)
+#
+# The Telegram row: spoor-artifacts on a generated full export
+# (result.json, chats.list[].messages[]) of BENCH_TG_MIB MiB, its peak
+# memory by /usr/bin/time -v next to the file's size (the plugin
+# streams: the peak must stay under 256 MiB whatever the size).
 set -u
 export LC_ALL=C
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
@@ -92,3 +98,53 @@ size=$(du -m "$db" | cut -f1)
 	[ "$t_floor" != fail ] && [ "$t_jsonl" != fail ] &&
 		printf 'ratio jsonl / floor: %.1fx\n' "$(echo "$t_jsonl / $t_floor" | bc -l)"
 } | tee "$B/bench/artifacts.txt"
+
+# ---- Telegram: a large result.json, peak memory ----
+TG=${BENCH_TG_MIB:-500}
+[ "$TG" -gt 0 ] || exit 0
+tg=$dir/tg-$TG
+if [ ! -f "$tg/result.json" ]; then
+	echo "bench: generating a $TG MiB Telegram export" >&2
+	mkdir -p "$tg"
+	python3 - "$tg/result.json" "$TG" <<'EOF2'
+import json, sys
+path, mib = sys.argv[1], int(sys.argv[2])
+with open(path + ".tmp", "w") as f:
+    f.write('{"about": "x", "personal_information": {"user_id": 1, "first_name": "Me"},\n')
+    f.write(' "contacts": {"about": "x", "list": []},\n "chats": {"about": "x", "list": [\n')
+    n, chat, size = 0, 0, 0
+    while size < mib << 20:
+        if chat:
+            f.write(",\n")
+        head = '{"name": "chat %d", "type": "personal_chat", "id": %d, "messages": [\n' % (chat, chat)
+        f.write(head)
+        size += len(head)
+        for i in range(10000):
+            m = {"id": n, "type": "message", "date": "2024-03-14T21:07:41",
+                 "date_unixtime": str(1710446861 + n), "from": "Daan",
+                 "from_id": "user2", "text": ["bericht %d " % n,
+                 {"type": "bold", "text": "met opmaak"}, " en wat tekst erbij"]}
+            s = (",\n" if i else "") + json.dumps(m, ensure_ascii=False)
+            f.write(s)
+            size += len(s)
+            n += 1
+        f.write("]}")
+        chat += 1
+    f.write("\n]}}\n")
+import os
+os.rename(path + ".tmp", path)
+EOF2
+fi
+tsize=$(du -m "$tg/result.json" | cut -f1)
+/usr/bin/time -v "$B/bin/spoor-artifacts" -q --plugin=telegram-export \
+	"$tg/result.json" 2> "$dir/tg-time" > /dev/null ||
+	{ tail -5 "$dir/tg-time" >&2; exit 1; }
+rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$dir/tg-time")
+wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$dir/tg-time")
+t_cat=$(best cat "$tg/result.json")
+{
+	printf '%-44s %8s   (%s MiB result.json)\n' "spoor-artifacts telegram-export wall" "$wall" "$tsize"
+	printf '%-44s %8s s\n' "cat of the file (floor)" "$t_cat"
+	printf '%-44s %8s MiB\n' "telegram-export peak memory" "$((rss / 1024))"
+	printf 'ratio peak memory / file size: %.2f\n' "$(echo "$rss / 1024 / $tsize" | bc -l)"
+} | tee -a "$B/bench/artifacts.txt"

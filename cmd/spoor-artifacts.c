@@ -319,6 +319,8 @@ static int write_graph(struct out *o)
 
 static void summary(const struct spoor_artifacts *a)
 {
+	const struct spoor_artifact_totals *t = spoor_artifacts_totals(a);
+
 	for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
 		const struct spoor_plugin_info *p = spoor_artifacts_plugin(a,
 									 i);
@@ -330,7 +332,7 @@ static void summary(const struct spoor_artifacts *a)
 		fprintf(stderr, "%s: %s: %llu files, %llu messages, %llu "
 			"contacts, %llu calls, %llu accounts, %llu from the "
 			"WAL only, %llu deleted in the WAL, %llu not "
-			"understood, %llu failed\n",
+			"understood, %llu failed",
 			cli_progname(), p->name,
 			(unsigned long long)s->files,
 			(unsigned long long)s->messages,
@@ -341,6 +343,17 @@ static void summary(const struct spoor_artifacts *a)
 			(unsigned long long)s->deleted,
 			(unsigned long long)s->not_understood,
 			(unsigned long long)s->errors);
+		/* what only goes wrong on damaged or outsized evidence */
+		if (s->damaged)
+			fprintf(stderr, ", %llu damaged",
+				(unsigned long long)s->damaged);
+		if (s->rows_skipped)
+			fprintf(stderr, ", %llu unreadable rows or ranges",
+				(unsigned long long)s->rows_skipped);
+		if (s->truncated)
+			fprintf(stderr, ", %llu truncated",
+				(unsigned long long)s->truncated);
+		fputc('\n', stderr);
 		if (s->times_zone_unknown)
 			fprintf(stderr, "%s: %s: %llu local times kept local "
 				"(no --tz)\n", cli_progname(), p->name,
@@ -355,6 +368,12 @@ static void summary(const struct spoor_artifacts *a)
 				(unsigned long long)s->times_ambiguous,
 				(unsigned long long)s->times_nonexistent);
 	}
+	if (t->unread || t->skipped)
+		fprintf(stderr, "%s: %llu files, %llu read by no plugin, %llu "
+			"not listed\n", cli_progname(),
+			(unsigned long long)t->files,
+			(unsigned long long)t->unread,
+			(unsigned long long)t->skipped);
 }
 
 int main(int argc, char **argv)
@@ -566,9 +585,15 @@ int main(int argc, char **argv)
 		const struct spoor_artifact_stats *s =
 			spoor_artifacts_stats(a, i);
 
-		if (exit_code == EXIT_OK && (s->not_understood || s->errors))
+		if (exit_code == EXIT_OK && (s->not_understood || s->errors ||
+					     s->damaged || s->rows_skipped ||
+					     s->truncated))
 			exit_code = EXIT_PARTIAL;
 	}
+	/* evidence no plugin read anything of, members not listed */
+	if (exit_code == EXIT_OK && (spoor_artifacts_totals(a)->unread_inputs
+				     || spoor_artifacts_totals(a)->skipped))
+		exit_code = EXIT_PARTIAL;
 	if (o.graph && spoor_idmap_dropped(o.graph)) {
 		cli_warn("--contacts-graph: %llu identity places over the "
 			 "limit of %d were not counted",

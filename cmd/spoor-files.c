@@ -143,6 +143,7 @@ struct hashdbs {
 	struct spoor_record hits[MAX_HASHDBS];	/* of the current file */
 	bool skip_known, triage_pass;
 	uint64_t known_bad, notable, known, skipped;
+	size_t unusable;	/* sets that can match nothing: exit 5 */
 	char **alerted;		/* "hex set path" alerted by --triage */
 	size_t nalerted;
 };
@@ -152,6 +153,7 @@ static void hashdbs_open(struct hashdbs *h, const char *path,
 {
 	struct spoor_err err;
 	bool usable = false;
+	uint64_t total = 0;
 
 	if (h->n >= MAX_HASHDBS)
 		cli_die(EXIT_USAGE, "at most %d --hashdb sets", MAX_HASHDBS);
@@ -159,12 +161,19 @@ static void hashdbs_open(struct hashdbs *h, const char *path,
 	if (!h->db[h->n])
 		cli_die(cli_exit_for(err.code), "%s", err.msg);
 	spoor_hashdb_get_info(h->db[h->n], &h->info[h->n]);
-	for (int a = 0; a < SPOOR_HASH_NALGS; a++)
+	for (int a = 0; a < SPOOR_HASH_NALGS; a++) {
 		if (h->info[h->n].count[a] && (hash_mask & (1u << a)))
 			usable = true;
-	if (!usable)
+		total += h->info[h->n].count[a];
+	}
+	/* an empty set must never pass for a check that was made */
+	if (!total)
+		cli_warn("'%s' holds no digests at all: no file was checked "
+			 "against it", path);
+	else if (!usable)
 		cli_warn("'%s' has no digests of the algorithms of --hash: "
 			 "nothing will match it", path);
+	h->unusable += !usable;
 	h->n++;
 }
 
@@ -648,6 +657,8 @@ int main(int argc, char **argv)
 		 * only a failed output (4) wins over it */
 		if (hdb->known_bad && alert_exit && exit_code != EXIT_OUTPUT)
 			exit_code = EXIT_NO;
+		else if (hdb->unusable && exit_code == EXIT_OK)
+			exit_code = EXIT_PARTIAL;
 		hashdbs_close(hdb);
 	}
 	if (r.cc) {

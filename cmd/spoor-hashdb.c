@@ -158,7 +158,7 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 	struct spoor_hashdb_info base = { 0 };
 	struct spoor_hashdb *first = NULL;
 	struct spoor_err err;
-	uint64_t bad = 0;
+	uint64_t bad = 0, total = 0;
 	int rc;
 
 	if (!o->output || !strcmp(o->output, "-"))
@@ -241,6 +241,14 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 			cli_warn("%llu digests came with more than one "
 				 "category: the first seen was kept",
 				 (unsigned long long)bs.category_conflicts);
+	}
+	for (int a = 0; a < SPOOR_HASH_NALGS; a++)
+		total += bs.added[a];
+	if (!total) {
+		/* a set that matches nothing must not look like a check */
+		cli_warn("'%s' holds no digests: the inputs gave none (is "
+			 "it the format you think?)", o->output);
+		return EXIT_PARTIAL;
 	}
 	return bad ? EXIT_PARTIAL : EXIT_OK;
 }

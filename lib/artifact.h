@@ -25,6 +25,8 @@ struct asrc_entry {
 	char sha256[65];
 	char *origin;		/* iOS backup: the backup file the entry
 				 * was read from ("3d/3d0d..."), or NULL */
+	bool used;		/* a plugin read it (plugin.c): files no
+				 * plugin read are counted, never silent */
 };
 
 struct asrc;
@@ -135,10 +137,28 @@ struct safesql {
 	} cache[8];		/* immutable-view lookups by table */
 };
 
+/*
+ * The most of one value a plugin is given (col_text): a longer one is
+ * cut there and its record flagged `truncated` (the writer's line of
+ * 128 MiB holds it escaped at its worst).  SQLite itself reads
+ * values up to SAFESQL_MAX_LENGTH (a bound on memory per value); a row
+ * holding a longer one cannot be read at all (SQLITE_TOOBIG).
+ */
+#define SAFESQL_VALUE_MAX ((size_t)16 << 20)
+#define SAFESQL_MAX_LENGTH (256 * 1024 * 1024)
+
 /* Copy entry e (+ "-wal", "-journal") out of s and open it safely.
- * SPOOR_EFORMAT when it is not an SQLite database. */
+ * SPOOR_EFORMAT when it is not an SQLite database, or when it is one
+ * SQLite calls damaged (then safesql_damaged(err) is true). */
 int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 		 struct safesql **out, struct spoor_err *err);
+/* Whether safesql_open failed on a damaged database (SQLITE_CORRUPT or
+ * SQLITE_NOTADB behind a valid header), not on a non-database. */
+bool safesql_damaged(const struct spoor_err *err);
+/* What SQLite's quick_check says of q (at most a few problems, with the
+ * pages it names), "; "-separated, into b; nothing when it finds none
+ * or cannot run. */
+void safesql_check(struct safesql *q, struct sbuf *b);
 void safesql_close(struct safesql *q);
 bool safesql_has_table(struct safesql *q, const char *table);
 bool safesql_has_column(struct safesql *q, const char *table,

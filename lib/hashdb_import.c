@@ -528,6 +528,13 @@ struct jp {
 	bool in_values, saw_values, in_media;
 	char root_key[16];		/* the key at depth 1 */
 	struct media m;
+	/*
+	 * VICS 1.x: value[] holds cases and their media sit in a nested
+	 * array, value[].Media[], two levels below the case object.
+	 */
+	bool in_nested, in_nmedia, had_nested;
+	char nkey[J_KEEP + 1];		/* the last key of a nested media */
+	struct media nm;
 };
 
 static int jerr(struct jp *j, struct spoor_err *err, const char *why)
@@ -633,50 +640,63 @@ static bool media_key(const char *k, int *which)
 /* A scalar value (kind 's' string, 'n' number, 'l' literal) in place. */
 static void jscalar(struct jp *j, int kind)
 {
+	struct media *m = &j->m;
+	const char *key = j->key;
 	int which;
 
-	if (!j->in_media || j->depth != j->media_depth ||
-	    !media_key(j->key, &which))
+	if (j->in_nmedia && j->depth == j->media_depth + 2) {
+		m = &j->nm;
+		key = j->nkey;
+	} else if (!j->in_media || j->depth != j->media_depth) {
+		return;
+	}
+	if (!media_key(key, &which))
 		return;
 	if (which == 3) {
 		if (kind == 'l')
 			return;	/* null: no category */
-		spoor_strlcpy(j->m.cat, j->tok, sizeof(j->m.cat));
-		j->m.has_cat = j->m.cat[0] != '\0';
+		spoor_strlcpy(m->cat, j->tok, sizeof(m->cat));
+		m->has_cat = m->cat[0] != '\0';
 		return;
 	}
 	if (kind != 's')
 		return;
-	memcpy(j->m.hex[which], j->tok, j->toklen + 1);
-	j->m.hexlen[which] = j->toklen;
-	j->m.has[which] = j->toklen > 0;
+	memcpy(m->hex[which], j->tok, j->toklen + 1);
+	m->hexlen[which] = j->toklen;
+	m->has[which] = j->toklen > 0;
 }
 
-static int media_end(struct jp *j, struct spoor_err *err)
+/* A media object ends: its digests go in.  container: a VICS 1.x case
+ * whose media were nested (value[].Media[]): no record of its own
+ * unless it carries digests itself. */
+static int media_end(struct jp *j, const struct media *m, bool container,
+		     struct spoor_err *err)
 {
 	static const unsigned algs[3] = { SPOOR_MD5, SPOOR_SHA1, SPOOR_SHA256 };
 	struct hdb_sink *s = j->s;
 	int n = 0;
 
+	if (container && !m->has[0] && !m->has[1] && !m->has[2])
+		return SPOOR_OK;
 	s->st->records++;
 	for (int i = 0; i < 3; i++) {
 		int rc;
 
-		if (!j->m.has[i])
+		if (!m->has[i])
 			continue;
-		rc = add_hex(s, algs[i], j->m.hex[i], j->m.hexlen[i],
-			     j->m.has_cat ? j->m.cat : NULL, err);
+		rc = add_hex(s, algs[i], m->hex[i], m->hexlen[i],
+			     m->has_cat ? m->cat : NULL, err);
 		if (rc < 0)
 			return rc;
 		if (rc > 0) {
-			hdb_bad(s, j->m.line, "media object: bad %s digest",
+			hdb_bad(s, m->line, "media object: bad %s digest",
 				spoor_hash_name(algs[i]));
 			return SPOOR_OK;
 		}
 		n++;
 	}
 	if (!n)
-		hdb_bad(s, j->m.line, "media object without MD5, SHA1 or "
+		hdb_bad(s, m->line, "media object without MD5, SHA1 or "
 			"SHA256");
 	return SPOOR_OK;
 }
@@ -698,7 +718,18 @@ static int jopen(struct jp *j, int c, struct spoor_err *err)
 		memset(&j->m, 0, sizeof(j->m));
 		j->m.line = j->r->lineno + 1;
 		j->in_media = true;
+		j->had_nested = false;
 		j->key[0] = '\0';
+	} else if (c == '[' && j->in_media &&
+		   j->depth == j->media_depth + 1 &&
+		   !strcasecmp(j->key, "Media")) {
+		j->in_nested = j->had_nested = true;	/* VICS 1.x */
+	} else if (c == '{' && j->in_nested &&
+		   j->depth == j->media_depth + 2) {
+		memset(&j->nm, 0, sizeof(j->nm));
+		j->nm.line = j->r->lineno + 1;
+		j->in_nmedia = true;
+		j->nkey[0] = '\0';
 	}
 	return SPOOR_OK;
 }
@@ -709,9 +740,15 @@ static int jclose(struct jp *j, int c, struct spoor_err *err)
 
 	if (!j->depth || j->stack[j->depth - 1] != (c == '}' ? '{' : '['))
 		return jerr(j, err, "mismatched bracket");
+	if (c == '}' && j->in_nmedia && j->depth == j->media_depth + 2) {
+		j->in_nmedia = false;
+		rc = media_end(j, &j->nm, false, err);
+	}
+	if (c == ']' && j->in_nested && j->depth == j->media_depth + 1)
+		j->in_nested = false;
 	if (c == '}' && j->in_media && j->depth == j->media_depth) {
 		j->in_media = false;
-		rc = media_end(j, err);
+		rc = media_end(j, &j->m, j->had_nested, err);
 	}
 	if (c == ']' && j->in_values && j->depth == j->media_depth - 1)
 		j->in_values = false;
@@ -788,6 +825,8 @@ static int import_vics(const char *path, struct hdb_sink *s,
 					      sizeof(j->root_key));
 			if (j->in_media && j->depth == j->media_depth)
 				memcpy(j->key, j->tok, j->toklen + 1);
+			if (j->in_nmedia && j->depth == j->media_depth + 2)
+				memcpy(j->nkey, j->tok, j->toklen + 1);
 			st = J_COLON;
 			break;
 		case J_VALUE_OR_END:

@@ -41,6 +41,7 @@ struct spoor_artifacts {
 	struct loaded *pl;
 	size_t n, cap;
 	bool stop;
+	struct spoor_artifact_totals tot;
 };
 
 /* One plugin on one piece of evidence: what the callbacks reach. */
@@ -54,6 +55,10 @@ struct hrun {
 	bool zone_warned;		/* local times without a zone: said */
 	struct spoor_db *last_db;
 	char open_err[SPOOR_ERR_MSG_MAX];	/* why db_open failed last */
+	bool open_damaged;		/* ... and it was damage */
+	bool late;			/* emitted after the host's stop */
+	struct spoor_stmt *trunc;	/* col_text cut a value of it: the
+					 * next record gets "truncated" */
 };
 
 struct spoor_db {
@@ -61,7 +66,22 @@ struct spoor_db {
 	struct hrun *run;
 	char *path;
 	struct spoor_db *main;		/* db_main's view, owned */
+	struct spoor_db *owner;		/* a view's database */
 	bool is_view;
+	int err_rc;			/* SQLite's first failure on a row
+					 * (damage, a value too long), 0 */
+	char err_msg[256];		/* ... its message */
+	bool damage_told;		/* damage warned and counted */
+};
+
+/* A statement; `table` set for prepare_rows (reads on past bad rows). */
+struct spoor_stmt {
+	sqlite3_stmt *st;
+	struct spoor_db *db;
+	char *table;
+	sqlite3_stmt *probe;		/* rowids of table from ?1 */
+	int64_t next;			/* lowest rowid not read yet */
+	bool done;
 };
 
 /* ---- loading ---- */
@@ -377,6 +397,12 @@ spoor_artifacts_stats(const struct spoor_artifacts *a, size_t i)
 	return i < a->n ? &a->pl[i].st : NULL;
 }
 
+const struct spoor_artifact_totals *
+spoor_artifacts_totals(const struct spoor_artifacts *a)
+{
+	return &a->tot;
+}
+
 /* ---- host callbacks ---- */
 
 static struct hrun *R(const struct spoor_host *h)
@@ -405,6 +431,26 @@ static void h_log(const struct spoor_host *h, int level, const char *fmt,
 		  r->l->info.name, r->path, msg);
 }
 
+/*
+ * recovered_from of a record: the plugin's, or "wal" when the plugin
+ * named a row of the database it has open that the main file lacks (a
+ * net under every plugin: a WAL-only row is never reported as if the
+ * main file held it).
+ */
+static const char *recovered_of(struct hrun *r, const char *src,
+				const struct spoor_prov *prov)
+{
+	struct spoor_db *db = r->last_db;
+
+	if (!prov)
+		return NULL;
+	if (prov->recovered_from || !prov->table || !db ||
+	    strcmp(db->path, src))
+		return prov->recovered_from;
+	return safesql_wal_only(db->q, prov->table, prov->rowid) ? "wal"
+		: NULL;
+}
+
 static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		  const struct spoor_prov *prov)
 {
@@ -414,12 +460,20 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	struct asrc_entry *e;
 	const char *src = prov && prov->source_path ? prov->source_path
 		: r->path;
+	const char *rf;
 	int rc;
 
-	if (r->a->stop)
+	if (r->a->stop) {
+		/* the host said stop (Ctrl-C, output failed) and the
+		 * plugin went on: a plugin bug worth a word */
+		if (!r->late)
+			h_log(h, SPOOR_LOG_WARN, "went on emitting after the "
+			      "host said stop");
+		r->late = true;
 		return SPOOR_ESTOPPED;
+	}
 	if (!in || !in->type || in->overflow || in->n > SPOOR_RECORD_MAX_FIELDS
-	    - 12) {
+	    - 13) {
 		/* a plugin bug, not bad evidence: counted as a failure */
 		h_log(h, SPOOR_LOG_ERROR, "record with too many fields");
 		r->l->st.errors++;
@@ -448,10 +502,20 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	}
 	if (prov && prov->line >= 0 && !prov->table)
 		spoor_record_int(&rec, "line", prov->line);
-	spoor_record_str(&rec, "recovered_from",
-			 prov ? prov->recovered_from : NULL);
+	rf = recovered_of(r, src, prov);
+	spoor_record_str(&rec, "recovered_from", rf);
 	for (size_t i = 0; i < in->n; i++)
 		rec.f[rec.n++] = in->f[i];
+	if (r->trunc && !spoor_record_get(in, "truncated"))
+		spoor_record_bool(&rec, "truncated", true);
+	r->trunc = NULL;
+	{
+		const struct spoor_field *tf = spoor_record_get(&rec,
+								"truncated");
+
+		if (tf && tf->kind == SPOOR_F_BOOL && tf->v.b)
+			st->truncated++;
+	}
 	st->records++;
 	if (!strcmp(in->type, "message"))
 		st->messages++;
@@ -461,10 +525,9 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		st->calls++;
 	else if (!strcmp(in->type, "account"))
 		st->accounts++;
-	if (prov && prov->recovered_from &&
-	    !strcmp(prov->recovered_from, "wal"))
+	if (rf && !strcmp(rf, "wal"))
 		st->wal_only++;
-	else if (prov && prov->recovered_from)
+	else if (rf)
 		st->deleted++;
 	rc = r->a->o.on_record ? r->a->o.on_record(r->a->o.userdata, &rec)
 		: 0;
@@ -475,6 +538,35 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	return 0;
 }
 
+/* SQLITE_CORRUPT and SQLITE_NOTADB: the file is damaged. */
+static bool is_damage(int rc)
+{
+	return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/*
+ * Say once that db is damaged, with SQLite's error and what its
+ * quick_check names (the pages), counted apart from "not understood":
+ * an analyst looks for corruption, not for an unknown app version.
+ */
+static void tell_damage(struct spoor_db *db)
+{
+	struct hrun *r = db->run;
+	struct sbuf chk = SBUF_INIT;
+
+	if (db->damage_told || !is_damage(db->err_rc))
+		return;
+	db->damage_told = true;
+	r->l->st.damaged++;
+	safesql_check(db->q, &chk);
+	spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': damaged database: "
+		  "%s%s%s%s; the rows SQLite could read were read",
+		  r->l->info.name, db->path, db->err_msg,
+		  chk.len ? " (quick_check: " : "", sbuf_str(&chk),
+		  chk.len ? ")" : "");
+	sbuf_release(&chk);
+}
+
 static void h_not_understood(const struct spoor_host *h, const char *path,
 			     const char *why)
 {
@@ -482,6 +574,26 @@ static void h_not_understood(const struct spoor_host *h, const char *path,
 	struct sbuf tables = SBUF_INIT;
 	bool db = r->last_db && path && !strcmp(r->last_db->path, path);
 
+	if (r->a->stop)		/* stopped: nothing more to say */
+		return;
+	if (db && r->last_db->err_rc) {
+		/* the plugin saw a query fail: say why SQLite failed */
+		if (is_damage(r->last_db->err_rc)) {
+			tell_damage(r->last_db);
+			return;
+		}
+		r->l->st.not_understood++;
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': a query "
+			  "failed: %s", r->l->info.name, path,
+			  r->last_db->err_msg);
+		return;
+	}
+	if (!db && r->open_damaged && (!path || !strcmp(path, r->path))) {
+		r->l->st.damaged++;
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: %s",
+			  r->l->info.name, r->open_err);
+		return;
+	}
 	r->l->st.not_understood++;
 	if (db)
 		safesql_tables(r->last_db->q, &tables);
@@ -519,6 +631,8 @@ static void *h_read_file(const struct spoor_host *h, const char *path,
 	*len = 0;
 	if (!e)
 		return NULL;
+	if (e != r->cur)	/* the run's own file: when not declined */
+		e->used = true;
 	if (e->size > max) {
 		h_log(h, SPOOR_LOG_WARN, "'%s' is larger than %zu bytes",
 		      path, max);
@@ -553,6 +667,8 @@ static int h_open_file(const struct spoor_host *h, const char *path)
 
 	if (!e)
 		return -1;
+	if (e != r->cur)
+		e->used = true;
 	fd = asrc_open_fd(r->src, e, &err);
 	if (fd < 0)
 		h_log(h, SPOOR_LOG_WARN, "%s", err.msg);
@@ -598,6 +714,7 @@ static int h_resolve(const struct spoor_host *h, const char *near_dir,
 	}
 	if (!best || asrc_sha256(r->src, best, NULL))
 		return SPOOR_ENOTFOUND;
+	best->used = true;	/* an attachment: linked and hashed */
 	spoor_strlcpy(out->path, best->path, sizeof(out->path));
 	spoor_strlcpy(out->sha256, best->sha256, sizeof(out->sha256));
 	out->size = best->size;
@@ -711,6 +828,26 @@ static int h_local_to_utc(const struct spoor_host *h, const char *tz,
 	return 0;
 }
 
+/* A database and its -wal, -journal and -shm are read by opening it. */
+static void mark_db_files(struct hrun *r, struct asrc_entry *e,
+			  const char *path)
+{
+	static const char *const sfx[] = { "-wal", "-journal", "-shm" };
+
+	if (e != r->cur)
+		e->used = true;
+	for (size_t i = 0; i < ARRAY_SIZE(sfx); i++) {
+		struct sbuf b = SBUF_INIT;
+		struct asrc_entry *se;
+
+		sbuf_addf(&b, "%s%s", path, sfx[i]);
+		se = b.failed ? NULL : asrc_find(r->src, sbuf_str(&b));
+		if (se)
+			se->used = true;
+		sbuf_release(&b);
+	}
+}
+
 static struct spoor_db *h_db_open(const struct spoor_host *h,
 				  const char *path)
 {
@@ -728,8 +865,11 @@ static struct spoor_db *h_db_open(const struct spoor_host *h,
 	}
 	spoor_err_clear(&err);
 	r->open_err[0] = '\0';
+	r->open_damaged = false;
+	mark_db_files(r, e, path);
 	if (safesql_open(r->src, e, r->a->tmp, &db->q, &err)) {
 		spoor_strlcpy(r->open_err, err.msg, sizeof(r->open_err));
+		r->open_damaged = safesql_damaged(&err);
 		/* the plugin says "not understood" for a non-database */
 		spoor_log(r->a->ctx, err.code == SPOOR_EFORMAT ?
 			  SPOOR_LOG_INFO : SPOOR_LOG_WARN, "%s: %s",
@@ -747,6 +887,8 @@ static void h_db_close(struct spoor_db *db)
 {
 	if (!db || db->is_view)	/* views go with their database */
 		return;
+	if (!db->run->a->stop)
+		tell_damage(db);
 	if (db->main) {
 		safesql_close(db->main->q);
 		free(db->main->path);
@@ -779,6 +921,7 @@ static struct spoor_db *h_db_main(struct spoor_db *db)
 	q->borrowed = true;
 	v->q = q;
 	v->run = db->run;
+	v->owner = db;
 	v->is_view = true;
 	db->main = v;
 	return v;
@@ -799,90 +942,338 @@ static bool h_wal_only(struct spoor_db *db, const char *t, int64_t rowid)
 	return safesql_wal_only(db->q, t, rowid);
 }
 
-#define ST(s) ((sqlite3_stmt *)(void *)(s))
+/* ---- statements ---- */
+
+static struct spoor_db *owner_of(struct spoor_db *db)
+{
+	return db->owner ? db->owner : db;
+}
+
+/* Keep SQLite's first failure on a row of db, for the warnings. */
+static void note_error(struct spoor_db *db, int rc)
+{
+	struct spoor_db *d = owner_of(db);
+
+	if (d->err_rc && (is_damage(d->err_rc) || !is_damage(rc)))
+		return;		/* damage is the one worth telling */
+	d->err_rc = rc;
+	spoor_strlcpy(d->err_msg, sqlite3_errmsg(db->q->db),
+		      sizeof(d->err_msg));
+	if ((rc & 0xff) == SQLITE_TOOBIG)
+		snprintf(d->err_msg, sizeof(d->err_msg), "a value is longer "
+			 "than %d MiB (%s)", SAFESQL_MAX_LENGTH >> 20,
+			 sqlite3_errstr(rc));
+}
+
+static struct spoor_stmt *new_stmt(struct spoor_db *db, const char *sql)
+{
+	struct spoor_stmt *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (sqlite3_prepare_v2(db->q->db, sql, -1, &s->st, NULL) !=
+	    SQLITE_OK) {
+		int rc = sqlite3_errcode(db->q->db);
+
+		spoor_log(db->run->a->ctx, is_damage(rc) ? SPOOR_LOG_INFO
+			  : SPOOR_LOG_DEBUG, "%s: '%s': %s",
+			  db->run->l->info.name, db->path,
+			  sqlite3_errmsg(db->q->db));
+		if (is_damage(rc))	/* a damaged schema page */
+			note_error(db, rc);
+		sqlite3_finalize(s->st);
+		free(s);
+		return NULL;
+	}
+	s->db = db;
+	return s;
+}
 
 static struct spoor_stmt *h_prepare(struct spoor_db *db, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
+	return new_stmt(db, sql);
+}
 
-	if (sqlite3_prepare_v2(db->q->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		spoor_log(db->run->a->ctx, SPOOR_LOG_DEBUG,
-			  "%s: '%s': %s", db->run->l->info.name, db->path,
-			  sqlite3_errmsg(db->q->db));
-		sqlite3_finalize(st);
+static struct spoor_stmt *h_prepare_rows(struct spoor_db *db,
+					 const char *table, const char *sql)
+{
+	struct spoor_stmt *s = new_stmt(db, sql);
+	char *q;
+
+	if (!s)
+		return NULL;
+	q = sqlite3_mprintf("SELECT rowid FROM \"%w\" WHERE rowid >= ?1 "
+			    "ORDER BY rowid LIMIT 1", table);
+	s->table = strdup(table);
+	if (!q || !s->table || sqlite3_bind_parameter_count(s->st) < 1 ||
+	    sqlite3_prepare_v2(db->q->db, q, -1, &s->probe, NULL) !=
+	    SQLITE_OK) {
+		spoor_log(db->run->a->ctx, SPOOR_LOG_DEBUG, "%s: '%s': no "
+			  "rowid scan of '%s' (%s)", db->run->l->info.name,
+			  db->path, table, sqlite3_errmsg(db->q->db));
+		sqlite3_free(q);
+		sqlite3_finalize(s->probe);
+		sqlite3_finalize(s->st);
+		free(s->table);
+		free(s);
 		return NULL;
 	}
-	return (struct spoor_stmt *)(void *)st;
+	sqlite3_free(q);
+	s->next = INT64_MIN;
+	sqlite3_bind_int64(s->st, 1, s->next);
+	return s;
 }
 
 static int h_bind_int(struct spoor_stmt *s, int i, int64_t v)
 {
-	return sqlite3_bind_int64(ST(s), i, v) == SQLITE_OK ? 0
+	if (s->table && i == 1)
+		return SPOOR_EINVAL;	/* the host's */
+	return sqlite3_bind_int64(s->st, i, v) == SQLITE_OK ? 0
 		: SPOOR_EINVAL;
 }
 
 static int h_bind_text(struct spoor_stmt *s, int i, const char *v)
 {
-	return sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT) ==
+	if (s->table && i == 1)
+		return SPOOR_EINVAL;
+	return sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT) ==
 		SQLITE_OK ? 0 : SPOOR_EINVAL;
+}
+
+/* The first rowid of s->table at or above from: 1 (*row set), 0 none,
+ * or SQLite's error code as a negative number. */
+static int probe(struct spoor_stmt *s, int64_t from, int64_t *row)
+{
+	int rc;
+
+	sqlite3_reset(s->probe);
+	sqlite3_bind_int64(s->probe, 1, from);
+	rc = sqlite3_step(s->probe);
+	if (rc == SQLITE_ROW) {
+		*row = sqlite3_column_int64(s->probe, 0);
+		sqlite3_reset(s->probe);
+		return 1;
+	}
+	sqlite3_reset(s->probe);
+	return rc == SQLITE_DONE ? 0 : -(rc ? rc : SQLITE_ERROR);
+}
+
+static int64_t add_sat(int64_t a, uint64_t d)
+{
+	return d > (uint64_t)(INT64_MAX - a) ? INT64_MAX : a + (int64_t)d;
+}
+
+/*
+ * The first rowid at or above from that a seek reaches without an
+ * error: past a damaged leaf page, the next leaf.  Exponential steps,
+ * then bisection: a seek fails exactly while its key falls in a damaged
+ * leaf's range.  1 (*row, the row there), 0 (no row past the damage) or
+ * -1 (every seek fails).
+ */
+static int skip_damage(struct spoor_stmt *s, int64_t from, int64_t *row)
+{
+	int64_t lo = from, hi = from;
+	uint64_t d = 1;
+	int rc;
+
+	for (;;) {
+		hi = add_sat(lo, d);
+		if (hi == lo)
+			return -1;	/* INT64_MAX failed too */
+		if ((rc = probe(s, hi, row)) >= 0)
+			break;
+		lo = hi;
+		d *= 2;
+	}
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		int64_t r2;
+		int rc2 = probe(s, mid, &r2);
+
+		if (rc2 >= 0) {
+			hi = mid;
+			rc = rc2;
+			*row = r2;
+		} else {
+			lo = mid;
+		}
+	}
+	return rc;
+}
+
+/*
+ * s failed with SQLite error rc on the rows from s->next: say which
+ * rows are lost and why, and find where reading can go on.  True with
+ * s->next set, or false when nothing more can be read (s->done).
+ */
+static bool read_on(struct spoor_stmt *s, int rc)
+{
+	struct spoor_db *db = s->db;
+	struct hrun *r = db->run;
+	char why[256], from_s[32];
+	int64_t row = 0, from = s->next;
+	int pr;
+
+	note_error(db, rc);
+	if ((rc & 0xff) == SQLITE_TOOBIG)
+		snprintf(why, sizeof(why), "a value is longer than %d MiB",
+			 SAFESQL_MAX_LENGTH >> 20);
+	else
+		spoor_strlcpy(why, sqlite3_errmsg(db->q->db), sizeof(why));
+	r->l->st.rows_skipped++;
+	if (from == INT64_MIN)
+		snprintf(from_s, sizeof(from_s), "the first");
+	else
+		snprintf(from_s, sizeof(from_s), "%lld", (long long)from);
+	pr = probe(s, from, &row);
+	if (pr == 1) {
+		/* the row is there, reading it failed: it alone is lost */
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': table '%s': "
+			  "row %lld could not be read (%s): left out",
+			  r->l->info.name, db->path, s->table, (long long)row,
+			  why);
+	} else if (pr == 0) {
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': table '%s': "
+			  "reading from rowid %s on failed (%s)",
+			  r->l->info.name, db->path, s->table, from_s, why);
+		s->done = true;
+		return false;
+	} else {
+		/* the table's own pages are damaged from `from` on */
+		pr = skip_damage(s, from, &row);
+		if (pr <= 0) {
+			spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': table "
+				  "'%s': rows from rowid %s on could not be "
+				  "read (%s)", r->l->info.name, db->path,
+				  s->table, from_s, why);
+			s->done = true;
+			return false;
+		}
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': table '%s': "
+			  "rows from rowid %s to %lld could not be read (%s); "
+			  "reading on from rowid %lld", r->l->info.name,
+			  db->path, s->table, from_s, (long long)row - 1, why,
+			  (long long)row);
+		s->next = row;
+		return true;
+	}
+	if (row == INT64_MAX) {
+		s->done = true;
+		return false;
+	}
+	s->next = row + 1;
+	return true;
 }
 
 static int h_step(struct spoor_stmt *s)
 {
-	int rc = sqlite3_step(ST(s));
+	struct hrun *r = s->db->run;
+	int rc;
 
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return SPOOR_EFORMAT;
+	for (;;) {
+		if (r->a->stop)
+			return SPOOR_ESTOPPED;
+		if (s->done)
+			return 0;
+		if (r->trunc == s)
+			r->trunc = NULL;	/* a row left unemitted */
+		rc = sqlite3_step(s->st);
+		if (rc == SQLITE_ROW) {
+			if (s->table) {
+				int64_t id = sqlite3_column_int64(s->st, 0);
+
+				s->done = id == INT64_MAX;
+				s->next = id + !s->done;
+			}
+			return 1;
+		}
+		if (rc == SQLITE_DONE)
+			return 0;
+		rc = sqlite3_extended_errcode(s->db->q->db);
+		if (!s->table || (!is_damage(rc) &&
+				  (rc & 0xff) != SQLITE_TOOBIG)) {
+			note_error(s->db, rc);
+			spoor_log(r->a->ctx, SPOOR_LOG_INFO, "%s: '%s': %s",
+				  r->l->info.name, s->db->path,
+				  sqlite3_errmsg(s->db->q->db));
+			return SPOOR_EFORMAT;
+		}
+		sqlite3_reset(s->st);
+		if (!read_on(s, rc))
+			return 0;
+		sqlite3_bind_int64(s->st, 1, s->next);
+	}
 }
 
 static int h_reset(struct spoor_stmt *s)
 {
-	sqlite3_reset(ST(s));
-	sqlite3_clear_bindings(ST(s));
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	if (s->table) {
+		s->next = INT64_MIN;
+		s->done = false;
+		sqlite3_bind_int64(s->st, 1, s->next);
+	}
 	return 0;
 }
 
 static void h_finalize(struct spoor_stmt *s)
 {
-	sqlite3_finalize(ST(s));
+	if (!s)
+		return;
+	if (s->db->run->trunc == s)
+		s->db->run->trunc = NULL;
+	sqlite3_finalize(s->st);
+	sqlite3_finalize(s->probe);
+	free(s->table);
+	free(s);
 }
 
 static int h_col_type(struct spoor_stmt *s, int i)
 {
-	return sqlite3_column_type(ST(s), i);
+	return sqlite3_column_type(s->st, i);
 }
 
 static int64_t h_col_int(struct spoor_stmt *s, int i)
 {
-	return sqlite3_column_int64(ST(s), i);
+	return sqlite3_column_int64(s->st, i);
 }
 
 static double h_col_double(struct spoor_stmt *s, int i)
 {
-	return sqlite3_column_double(ST(s), i);
+	return sqlite3_column_double(s->st, i);
 }
 
+/* A value is cut at SAFESQL_VALUE_MAX (text on a character boundary)
+ * and the record made of it flagged. */
 static const char *h_col_text(struct spoor_stmt *s, int i, size_t *len)
 {
+	int type = sqlite3_column_type(s->st, i);
 	const char *p;
+	size_t n;
 
-	if (sqlite3_column_type(ST(s), i) == SQLITE_NULL) {
+	if (type == SQLITE_NULL) {
 		if (len)
 			*len = 0;
 		return NULL;
 	}
-	if (sqlite3_column_type(ST(s), i) == SQLITE_BLOB) {
-		p = sqlite3_column_blob(ST(s), i);
+	if (type == SQLITE_BLOB) {
+		p = sqlite3_column_blob(s->st, i);
 		if (!p)
 			p = "";
 	} else {
-		p = (const char *)sqlite3_column_text(ST(s), i);
+		p = (const char *)sqlite3_column_text(s->st, i);
+	}
+	n = p ? (size_t)sqlite3_column_bytes(s->st, i) : 0;
+	if (n > SAFESQL_VALUE_MAX) {
+		n = SAFESQL_VALUE_MAX;
+		while (type != SQLITE_BLOB && n > SAFESQL_VALUE_MAX - 4 &&
+		       ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+		s->db->run->trunc = s;
 	}
 	if (len)
-		*len = (size_t)sqlite3_column_bytes(ST(s), i);
+		*len = n;
 	return p ? p : "";
 }
 
@@ -897,6 +1288,37 @@ static bool matches(const struct spoor_plugin *p, const char *path)
 		if (!fnmatch(*pat, path, 0) || !fnmatch(*pat, base, 0))
 			return true;
 	return false;
+}
+
+/*
+ * After a run: files no plugin read are counted; evidence of which no
+ * plugin read a single file (a Snapchat export zip, an unknown file) is
+ * warned by name: nothing given to the tool is dropped without a word.
+ */
+static void count_unread(struct spoor_artifacts *a, struct asrc *src,
+			 const char *evidence)
+{
+	const char *kind = src->ops ? src->ops->kind : "file";
+	uint64_t used = 0;
+
+	for (size_t j = 0; j < src->n; j++)
+		used += src->e[j].used;
+	a->tot.inputs++;
+	a->tot.files += src->n;
+	a->tot.unread += src->n - used;
+	a->tot.skipped += src->skipped;
+	if (used)
+		return;
+	a->tot.unread_inputs++;
+	if (!strcmp(kind, "file"))
+		spoor_log(a->ctx, SPOOR_LOG_WARN, "'%s': no plugin reads this "
+			  "file (not a format of the plugins loaded; see "
+			  "--list-plugins)", evidence);
+	else
+		spoor_log(a->ctx, SPOOR_LOG_WARN, "'%s': no plugin reads any "
+			  "of its %zu %s (%s)", evidence, src->n,
+			  !strcmp(kind, "archive") ? "members" : "files",
+			  kind);
 }
 
 int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
@@ -921,8 +1343,9 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			if (l->builtin && (!asrc_ios_anchor(src) ||
 			    strcmp(src->e[j].path, asrc_ios_anchor(src))))
 				continue;
-			struct hrun run = { a, l, src, exhibit, NULL, NULL,
-					    false, NULL, "" };
+			struct hrun run = { .a = a, .l = l, .src = src,
+					    .exhibit = exhibit };
+			int prc;
 			struct spoor_host h = {
 				.abi = SPOOR_PLUGIN_ABI,
 				.size = sizeof(struct spoor_host),
@@ -957,6 +1380,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 				.col_int = h_col_int,
 				.col_double = h_col_double,
 				.col_text = h_col_text,
+				.prepare_rows = h_prepare_rows,
 			};
 			/* copy the path: the plugin may outlive nothing,
 			 * but entries may move if a source grows */
@@ -976,8 +1400,17 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			l->st.files++;
 			spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s'",
 				  l->info.name, path);
-			if (l->p->run(&h, path) < 0 && !a->stop)
+			prc = l->p->run(&h, path);
+			if (prc < 0 && !a->stop)
 				l->st.errors++;
+			if (prc == SPOOR_PLUGIN_DECLINED && !l->builtin) {
+				l->st.files--;	/* not of its kind */
+				spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s': "
+					  "not of its kind", l->info.name,
+					  path);
+			} else {
+				src->e[j].used = true;
+			}
 			free(path);
 		}
 	}
@@ -985,6 +1418,8 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 		spoor_log(a->ctx, SPOOR_LOG_WARN, "'%s': %llu members or "
 			  "files not read", evidence,
 			  (unsigned long long)src->skipped);
+	if (!rc && !a->stop)
+		count_unread(a, src, evidence);
 	asrc_free(src);
 	if (!rc && a->stop)
 		rc = spoor_err_set(err, SPOOR_ESTOPPED, 0, "stopped");

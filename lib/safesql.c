@@ -21,8 +21,9 @@
 
 #include "banned.h"
 
-/* Longest string or blob a query may produce (hostile "huge text"). */
-#define SAFESQL_MAX_LENGTH (64 * 1024 * 1024)
+/* Longest string or blob a query may produce (hostile "huge text"):
+ * SAFESQL_MAX_LENGTH, artifact.h. */
+#define DAMAGED_PREFIX "damaged SQLite database"
 
 /*
  * Work allowed per database, in SQLite VM steps: a base plus a share per
@@ -190,9 +191,13 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 	sbuf_addf(&uri, "file:%s/db?mode=ro", q->dir);
 	rc = open_one(sbuf_str(&uri), &q->db);
 	if (rc != SQLITE_OK) {
-		rc = spoor_err_set(err, SPOOR_EFORMAT, 0,
-				   "'%s': not a usable SQLite database: %s",
-				   e->path, q->db ? sqlite3_errmsg(q->db)
+		bool dmg = (rc & 0xff) == SQLITE_CORRUPT ||
+			(rc & 0xff) == SQLITE_NOTADB;
+
+		rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s': %s: %s",
+				   e->path, dmg ? DAMAGED_PREFIX
+				   : "not a usable SQLite database",
+				   q->db ? sqlite3_errmsg(q->db)
 				   : sqlite3_errstr(rc));
 		goto fail;
 	}
@@ -219,6 +224,39 @@ fail:
 	sbuf_release(&uri);
 	safesql_close(q);
 	return rc ? rc : SPOOR_EINTERNAL;
+}
+
+bool safesql_damaged(const struct spoor_err *err)
+{
+	const char *p = err ? strstr(err->msg, "': ") : NULL;
+
+	return p && !strncmp(p + 3, DAMAGED_PREFIX, strlen(DAMAGED_PREFIX));
+}
+
+void safesql_check(struct safesql *q, struct sbuf *b)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(q->db, "PRAGMA quick_check(4)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && n++ < 4) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		if (!t || !strcmp(t, "ok"))
+			continue;
+		if (!strncmp(t, "*** in database main ***", 24))
+			t += 24;
+		t += strspn(t, " \n");
+		if (b->len)
+			sbuf_adds(b, "; ");
+		sbuf_addf(b, "%.200s", t);
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < b->len; i++)
+		if (b->buf[i] == '\n')
+			b->buf[i] = ' ';
 }
 
 void safesql_close(struct safesql *q)

@@ -106,8 +106,10 @@ struct spoor_host {
 	 * Emit one record.  The host appends provenance (plugin, exhibit,
 	 * source_path, source_sha256, table, rowid/line, recovered_from)
 	 * and writes it at once: the record and what it points at may be
-	 * reused after the call.  Keep records under 48 fields.  Non-zero:
-	 * stop (output failed or interrupted).
+	 * reused after the call.  Keep records under 48 fields.  A record
+	 * with a value the host cut (see col_text) gets "truncated": true
+	 * when it has no such field of its own.  Non-zero: stop (output
+	 * failed or interrupted); the plugin returns soon after.
 	 */
 	int (*emit)(const struct spoor_host *h, const struct spoor_record *r,
 		    const struct spoor_prov *prov);
@@ -188,7 +190,10 @@ struct spoor_host {
 	int64_t (*col_int)(struct spoor_stmt *st, int i);
 	double (*col_double)(struct spoor_stmt *st, int i);
 	/* Text or blob bytes (NUL-terminated; NULL for a NULL value),
-	 * valid until the next step. */
+	 * valid until the next step.  At most 16 MiB (text cut on a
+	 * character boundary; the NUL stays at the value's end): a
+	 * longer value is cut and the next record emitted is flagged
+	 * "truncated". */
 	const char *(*col_text)(struct spoor_stmt *st, int i, size_t *len);
 
 	/*
@@ -231,6 +236,22 @@ struct spoor_host {
 	 */
 	int (*phone)(const struct spoor_host *h, const char *raw,
 		     const char *default_cc, struct spoor_phone *out);
+
+	/*
+	 * ABI 1.2: a statement that reads on past rows SQLite cannot read
+	 * (a damaged page, a value over the host's limit).  sql selects
+	 * the rowid of `table` (or its alias, such as _id INTEGER PRIMARY
+	 * KEY) as its first column, from the lower bound ?1, in rowid
+	 * order: "SELECT m._id, ... FROM message m ... WHERE m._id >= ?1
+	 * ORDER BY m._id".  The host binds ?1 (bind other parameters from
+	 * ?2 on).  When SQLite fails on a row, the host logs the table,
+	 * the rowids it could not read and SQLite's error, counts them,
+	 * finds the next row it can read and steps on from there; only
+	 * other errors reach the plugin.  NULL on an SQL error (logged).
+	 * Check SPOOR_HOST_HAS(h, prepare_rows) first.
+	 */
+	struct spoor_stmt *(*prepare_rows)(struct spoor_db *db,
+					   const char *table, const char *sql);
 	/* (append new members here; never insert or reorder) */
 };
 
@@ -245,9 +266,20 @@ struct spoor_plugin {
 	 * evidence path; run() is called once per matching file. */
 	const char *const *patterns;
 	/* Parse one file.  0 ok (also with 0 records); negative: the
-	 * host counts an error and goes on with the next file. */
+	 * host counts an error and goes on with the next file;
+	 * SPOOR_PLUGIN_DECLINED: not of this plugin's kind. */
 	int (*run)(const struct spoor_host *h, const char *path);
 };
+
+/*
+ * What run() returns for a file that matched a pattern but is not of
+ * the plugin's kind (a .txt that is no chat export): the host counts
+ * the file as not read by this plugin, and a file no plugin reads is
+ * reported (never a silent 0).  A file of the plugin's kind that it
+ * cannot understand is not_understood() instead.  Hosts before ABI 1.2
+ * take it as 0.
+ */
+#define SPOOR_PLUGIN_DECLINED 1
 
 /* Whether the host passed to a plugin has member m (added in a later
  * minor than the host's). */

@@ -1151,6 +1151,28 @@ struct spoor_artifact_stats {
 	 * and kept local because no zone was given */
 	uint64_t times_converted, times_ambiguous, times_nonexistent;
 	uint64_t times_zone_unknown;
+
+	uint64_t damaged;		/* databases SQLite calls damaged
+					 * (SQLITE_CORRUPT): files, not rows */
+	uint64_t rows_skipped;		/* rows or rowid ranges SQLite could
+					 * not read (a damaged page, a value
+					 * over 256 MiB): each logged */
+	uint64_t truncated;		/* records with a value cut at a
+					 * documented limit ("truncated") */
+};
+
+/* What no plugin read, over every spoor_artifacts_run of a. */
+struct spoor_artifact_totals {
+	uint64_t inputs;		/* EVIDENCE runs */
+	uint64_t files;			/* files in them */
+	uint64_t unread;		/* files no plugin read (they matched
+					 * no pattern, or the plugin said
+					 * they were not of its kind) */
+	uint64_t unread_inputs;		/* EVIDENCE of which no plugin read a
+					 * single file: each one warned */
+	uint64_t skipped;		/* files or members not even listed
+					 * (links in archives, limits, read
+					 * errors) */
 };
 
 /*
@@ -1171,12 +1193,17 @@ SPOOR_API const struct spoor_plugin_info *
 spoor_artifacts_plugin(const struct spoor_artifacts *a, size_t i);
 SPOOR_API const struct spoor_artifact_stats *
 spoor_artifacts_stats(const struct spoor_artifacts *a, size_t i);
+/* The totals of a (never NULL). */
+SPOOR_API const struct spoor_artifact_totals *
+spoor_artifacts_totals(const struct spoor_artifacts *a);
 
 /*
  * Run every plugin on every matching file of one piece of evidence.
  * exhibit NULL: the evidence's base name.  0 also when some files were
- * not understood (see the stats); SPOOR_EIO when the evidence cannot be
- * opened; SPOOR_ESTOPPED when on_record asked to stop.
+ * not understood (see the stats) or no plugin read the evidence (a
+ * warning naming it, counted in the totals); SPOOR_EIO when the
+ * evidence cannot be opened; SPOOR_ESTOPPED when on_record asked to
+ * stop.
  */
 SPOOR_API int spoor_artifacts_run(struct spoor_artifacts *a,
 				  const char *evidence, const char *exhibit,

@@ -14,6 +14,13 @@
 
 #include "banned.h"
 
+/*
+ * The longest line (one record) the writer builds: a 16 MiB value (the
+ * artifact host's and the chat parsers' cap) escaped at its worst
+ * (\u00XX for control bytes: 6 bytes each) with room for the rest.
+ */
+#define WR_LINE_MAX ((size_t)128 << 20)
+
 static const char hexdig[] = "0123456789abcdef";
 
 int spoor_format_parse(const char *name, enum spoor_format *fmt,
@@ -255,6 +262,7 @@ char *spoor_record_json(const struct spoor_record *r, size_t *len,
 {
 	struct sbuf b = SBUF_INIT;
 
+	b.max = WR_LINE_MAX;
 	if (r->overflow) {
 		spoor_err_set(err, SPOOR_EINTERNAL, 0,
 			      "record with too many fields");
@@ -478,6 +486,7 @@ struct spoor_writer *spoor_writer_new(FILE *out, enum spoor_format fmt,
 	w->out = out;
 	w->fmt = fmt;
 	w->columns = columns;
+	w->line.max = WR_LINE_MAX;
 	if (fmt == SPOOR_FMT_DFXML) {
 		w->dfxml = dfxml_new(out, info, err);
 		if (!w->dfxml) {

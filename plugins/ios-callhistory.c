@@ -165,6 +165,8 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		size_t len;
 		int64_t fl = h->col_int(st, 4);
 
+		if (h->db_wal_only(db, "call", prov.rowid))
+			prov.recovered_from = "wal";
 		spoor_p_init(&r, "call");
 		spoor_p_str(&r, "app", "phone");
 		p = pu_text(h, st, 1, &len);

@@ -403,6 +403,8 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		const char *p;
 		size_t len;
 
+		if (h->db_wal_only(db, "message", prov.rowid))
+			prov.recovered_from = "wal";
 		spoor_p_init(&r, "message");
 		spoor_p_str(&r, "app", "messages");
 		spoor_p_str(&r, "service", madrid ? "iMessage" : "SMS");

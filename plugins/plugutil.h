@@ -165,6 +165,27 @@ static inline const char *pu_text(const struct spoor_host *h,
 	return p;
 }
 
+/*
+ * A statement reading `table` in rowid order that goes on past rows
+ * SQLite cannot read (ABI 1.2 prepare_rows: damaged pages, values over
+ * the host's limit); sql selects the rowid first and holds ">= ?1".  On
+ * an older host: a plain statement from the lowest rowid.
+ */
+static inline struct spoor_stmt *pu_prepare_rows(const struct spoor_host *h,
+						 struct spoor_db *db,
+						 const char *table,
+						 const char *sql)
+{
+	struct spoor_stmt *st;
+
+	if (SPOOR_HOST_HAS(h, prepare_rows))
+		return h->prepare_rows(db, table, sql);
+	st = h->prepare(db, sql);
+	if (st)
+		h->bind_int(st, 1, INT64_MIN);
+	return st;
+}
+
 static inline bool pu_is_null(const struct spoor_host *h,
 			      struct spoor_stmt *st, int i)
 {

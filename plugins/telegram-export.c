@@ -15,9 +15,12 @@
  * Direction is known when the export names its owner
  * (personal_information.user_id) or when --me gives a name or from_id.
  *
- * Limits: result.json is read whole (at most MAX_FILE) and parsed by
- * json-c with nesting at most MAX_DEPTH; deeper or larger is "not
- * understood", never a crash.  Provenance of each record is a JSON
+ * Limits: result.json is streamed (any size): a small scanner walks the
+ * levels above the messages and json-c parses one message at a time
+ * (at most MAX_OBJ, 8 MiB; a larger one is left out, warned and counted
+ * as not understood), nesting at most MAX_DEPTH; deeper is "not
+ * understood", never a crash.  Hosts before ABI 1.1 hand the file over
+ * whole (at most MAX_FILE).  Provenance of each record is a JSON
  * pointer ("/chats/list/0/messages/12") in the field json_pointer.
  *
  * Fuzzing: tg_parse(buf, len, &sink) is the whole parse and walk; it
@@ -25,7 +28,10 @@
  */
 #include "plugutil.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <json-c/json.h>
+#include <unistd.h>
 
 #include "banned.h"
 
@@ -401,99 +407,381 @@ static void message(struct tg *g, json_object *m, json_object *chat,
 	pu_buf_free(&text);
 }
 
-static void chat(struct tg *g, json_object *c, const char *base)
+/* ---- streaming: a bounded scanner for the levels above messages ---- */
+
+/*
+ * result.json is read as a stream: this scanner walks the root object,
+ * chats.list[] and each messages[] array itself, and hands one message
+ * (or personal_information, contacts) at a time to json-c, so memory
+ * stays at one message whatever the export's size.  Every value it only
+ * passes over is still checked: brackets, strings, depth.
+ */
+#define MAX_OBJ ((size_t)8 << 20)	/* one message or section kept */
+
+enum { SC_OK, SC_EOF = -1, SC_SYNTAX = -2, SC_DEPTH = -3, SC_IO = -4 };
+
+struct sc {
+	int fd;			/* -1: mem */
+	const char *mem;
+	size_t memlen, mpos;
+	unsigned char buf[64 * 1024];
+	size_t bpos, blen;
+	int err;		/* first SC_* error */
+	uint64_t too_big;	/* values over MAX_OBJ left out */
+};
+
+static int sc_getc(struct sc *s)
 {
-	json_object *msgs = get(c, "messages");
-	size_t n = msgs && json_object_is_type(msgs, json_type_array) ?
-		json_object_array_length(msgs) : 0;
-	char ptr[128];
+	if (s->bpos == s->blen) {
+		ssize_t n;
 
-	for (size_t i = 0; i < n && !g->stop; i++) {
-		json_object *m = json_object_array_get_idx(msgs, i);
+		s->bpos = s->blen = 0;
+		if (s->fd < 0) {
+			size_t k = s->memlen - s->mpos;
 
-		if (!m || !json_object_is_type(m, json_type_object))
-			continue;
-		snprintf(ptr, sizeof(ptr), "%s/messages/%zu", base, i);
-		message(g, m, c, ptr);
+			if (k > sizeof(s->buf))
+				k = sizeof(s->buf);
+			memcpy(s->buf, s->mem + s->mpos, k);
+			s->mpos += k;
+			n = (ssize_t)k;
+		} else {
+			do
+				n = read(s->fd, s->buf, sizeof(s->buf));
+			while (n < 0 && errno == EINTR);
+			if (n < 0 && !s->err)
+				s->err = SC_IO;
+		}
+		if (n <= 0)
+			return -1;
+		s->blen = (size_t)n;
 	}
+	return s->buf[s->bpos++];
 }
 
-static void chats(struct tg *g, json_object *list, const char *base)
+static void sc_unget(struct sc *s)
 {
-	size_t n = list && json_object_is_type(list, json_type_array) ?
-		json_object_array_length(list) : 0;
-	char ptr[64];
+	s->bpos--;	/* only right after a successful sc_getc */
+}
 
-	for (size_t i = 0; i < n && !g->stop; i++) {
-		pointer(ptr, sizeof(ptr), base, i);
-		chat(g, json_object_array_get_idx(list, i), ptr);
+static int sc_fail(struct sc *s, int e)
+{
+	if (!s->err)
+		s->err = e;
+	return s->err;
+}
+
+/* The next byte that is not white space (consumed), or -1. */
+static int sc_next(struct sc *s)
+{
+	int c;
+
+	while ((c = sc_getc(s)) == ' ' || c == '\n' || c == '\r' ||
+	       c == '\t')
+		;
+	return c;
+}
+
+static void cap_add(struct pu_buf *cap, int c)
+{
+	char ch = (char)c;
+
+	if (cap)
+		pu_buf_add(cap, &ch, 1);
+}
+
+/* The rest of a string after its '"' (kept in cap when given). */
+static int sc_string(struct sc *s, struct pu_buf *cap)
+{
+	int c;
+
+	for (;;) {
+		if ((c = sc_getc(s)) < 0)
+			return sc_fail(s, SC_EOF);
+		cap_add(cap, c);
+		if (c == '"')
+			return SC_OK;
+		if (c < 0x20)
+			return sc_fail(s, SC_SYNTAX);
+		if (c == '\\') {
+			if ((c = sc_getc(s)) < 0)
+				return sc_fail(s, SC_EOF);
+			cap_add(cap, c);
+		}
 	}
 }
 
 /*
- * Parse result.json in buf and emit its records.  0, or a negative
- * value with *why set when it is not a Telegram export (or too deep,
- * or not JSON).
+ * One whole value whose first byte c was read, into cap (which goes
+ * `full` past its max and is then only scanned).  depth: the depth of
+ * the container holding it.
  */
-static int tg_parse(const char *buf, size_t len, const struct tg_sink *s,
-		    const char **why)
+static int sc_value(struct sc *s, int c, int depth, struct pu_buf *cap)
 {
-	struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH);
-	struct tg g = { s, "", false };
-	json_object *root;
-	enum json_tokener_error e;
+	int d = 0;
+
+	for (;;) {
+		if (c < 0)
+			return sc_fail(s, SC_EOF);
+		cap_add(cap, c);
+		if (c == '"') {
+			if (sc_string(s, cap))
+				return s->err;
+		} else if (c == '{' || c == '[') {
+			if (depth + ++d > MAX_DEPTH)
+				return sc_fail(s, SC_DEPTH);
+		} else if (c == '}' || c == ']') {
+			if (--d < 0)
+				return sc_fail(s, SC_SYNTAX);
+		} else if (!strchr(" \t\r\n,:", c) && !isalnum(c) &&
+			   !strchr("+-.", c)) {
+			return sc_fail(s, SC_SYNTAX);
+		}
+		if (!d && c != ',' && c != ':') {
+			/* a scalar ends at the next delimiter */
+			if (c != '"' && c != '}' && c != ']') {
+				while ((c = sc_getc(s)) >= 0 &&
+				       (isalnum(c) || strchr("+-.", c)))
+					cap_add(cap, c);
+				if (c >= 0)
+					sc_unget(s);
+			}
+			return SC_OK;
+		}
+		c = sc_getc(s);
+	}
+}
+
+/* A key of at most size - 1 bytes (longer ones are cut), after '"'. */
+static int sc_key(struct sc *s, char *key, size_t size)
+{
+	struct pu_buf b = { .max = size - 1 };
+
+	if (sc_string(s, &b)) {
+		pu_buf_free(&b);
+		return s->err;
+	}
+	/* what was kept ends with the closing quote */
+	if (b.len && !b.full)
+		b.len--;
+	memcpy(key, b.p ? b.p : "", b.len);
+	key[b.len] = '\0';
+	pu_buf_free(&b);
+	return SC_OK;
+}
+
+/* Iterate a container opened by `open`: 1 with the next member's first
+ * byte in *c (and its key, for an object), 0 at the end, or an error. */
+static int sc_member(struct sc *s, int open, bool *first, char *key,
+		     size_t ksize, int *c)
+{
+	int x = sc_next(s);
+
+	if (x == (open == '{' ? '}' : ']') && *first)
+		return 0;
+	if (!*first) {
+		if (x == (open == '{' ? '}' : ']'))
+			return 0;
+		if (x != ',')
+			return x < 0 ? sc_fail(s, SC_EOF)
+				: sc_fail(s, SC_SYNTAX);
+		x = sc_next(s);
+	}
+	*first = false;
+	if (open == '{') {
+		if (x != '"')
+			return x < 0 ? sc_fail(s, SC_EOF)
+				: sc_fail(s, SC_SYNTAX);
+		if (sc_key(s, key, ksize))
+			return s->err;
+		if ((x = sc_next(s)) != ':')
+			return x < 0 ? sc_fail(s, SC_EOF)
+				: sc_fail(s, SC_SYNTAX);
+		x = sc_next(s);
+	}
+	if (x < 0)
+		return sc_fail(s, SC_EOF);
+	*c = x;
+	return 1;
+}
+
+/* A value kept whole (at most MAX_OBJ) and parsed by json-c, or NULL
+ * (too big: counted; not JSON: an error). */
+static json_object *sc_parse(struct sc *s, int c, int depth)
+{
+	struct pu_buf b = { .max = MAX_OBJ };
+	json_object *o = NULL;
+
+	/* a space ends a number for json-c (else it waits for more) */
+	if (!sc_value(s, c, depth, &b) && !b.full && b.p &&
+	    pu_buf_add(&b, " ", 1)) {
+		struct json_tokener *tok = json_tokener_new_ex(MAX_DEPTH -
+							       depth);
+
+		if (tok)
+			o = json_tokener_parse_ex(tok, b.p, (int)b.len);
+		if (!o || json_tokener_get_error(tok) != json_tokener_success)
+			sc_fail(s, json_tokener_get_error(tok) ==
+				json_tokener_error_depth ? SC_DEPTH
+				: SC_SYNTAX);
+		json_tokener_free(tok);
+	} else if (b.full && !s->err) {
+		s->too_big++;
+	}
+	pu_buf_free(&b);
+	return o;
+}
+
+/* A messages array: each message parsed alone. */
+static void sc_messages(struct tg *g, struct sc *s, json_object *chat,
+			const char *base, int depth)
+{
+	bool first = true;
+	char ptr[128];
+	size_t i = 0;
+	int c, r;
+
+	while (!g->stop && (r = sc_member(s, '[', &first, NULL, 0, &c)) == 1) {
+		json_object *m = sc_parse(s, c, depth + 1);
+
+		if (m && json_object_is_type(m, json_type_object)) {
+			snprintf(ptr, sizeof(ptr), "%s/messages/%zu", base, i);
+			message(g, m, chat, ptr);
+		}
+		json_object_put(m);
+		i++;
+		if (s->err)
+			return;
+	}
+}
+
+/*
+ * An object that is a chat (the root of a single-chat export, or an
+ * element of chats.list): its scalar members make the chat json-c sees,
+ * its messages are streamed.  At the root (root true) the sections of a
+ * full export are handled too.  *kind: what was seen (TG_*).
+ */
+enum { TG_MESSAGES = 1, TG_EXPORT = 2 };
+
+static void sc_chat(struct tg *g, struct sc *s, const char *base, int depth,
+		    bool root, int *kind);
+
+static void sc_chats(struct tg *g, struct sc *s, const char *base, int depth)
+{
+	bool first = true, lfirst;
+	char key[64], ptr[64];
+	int c, r, kind;
+	size_t i = 0;
+
+	while (!g->stop && (r = sc_member(s, '{', &first, key, sizeof(key),
+					  &c)) == 1) {
+		if (strcmp(key, "list") || c != '[') {
+			if (sc_value(s, c, depth + 1, NULL))
+				return;
+			continue;
+		}
+		lfirst = true;
+		while (!g->stop && sc_member(s, '[', &lfirst, NULL, 0, &c) ==
+		       1) {
+			pointer(ptr, sizeof(ptr), base, i++);
+			if (c == '{')
+				sc_chat(g, s, ptr, depth + 2, false, &kind);
+			else if (sc_value(s, c, depth + 2, NULL))
+				return;
+			if (s->err)
+				return;
+		}
+		if (s->err)
+			return;
+	}
+}
+
+static void sc_chat(struct tg *g, struct sc *s, const char *base, int depth,
+		    bool root, int *kind)
+{
+	json_object *chat = json_object_new_object();
+	bool first = true;
+	char key[64];
+	int c, r;
+
+	while (chat && !g->stop && !s->err &&
+	       (r = sc_member(s, '{', &first, key, sizeof(key), &c)) == 1) {
+		if (!strcmp(key, "messages") && c == '[') {
+			*kind |= TG_MESSAGES;
+			sc_messages(g, s, chat, base, depth + 1);
+		} else if (root && (!strcmp(key, "chats") ||
+				    !strcmp(key, "left_chats")) && c == '{') {
+			*kind |= TG_EXPORT;
+			sc_chats(g, s, key[0] == 'c' ? "/chats/list"
+				 : "/left_chats/list", depth + 1);
+		} else if (root && (!strcmp(key, "personal_information") ||
+				    !strcmp(key, "contacts"))) {
+			json_object *o = sc_parse(s, c, depth + 1);
+
+			*kind |= TG_EXPORT;
+			if (key[0] == 'p')
+				account(g, o);
+			else
+				contacts(g, get(o, "list"));
+			json_object_put(o);
+		} else if (c == '{' || c == '[') {
+			sc_value(s, c, depth + 1, NULL);	/* not needed */
+		} else {
+			json_object *v = sc_parse(s, c, depth + 1);
+
+			if (v)
+				json_object_object_add(chat, key, v);
+		}
+	}
+	json_object_put(chat);
+}
+
+/*
+ * Parse result.json from s and emit its records.  0, or a negative
+ * value with *why set when it is not a Telegram export (or too deep,
+ * or not JSON); *too_big: messages over MAX_OBJ left out.
+ */
+static int tg_stream(struct sc *s, const struct tg_sink *sink,
+		     const char **why)
+{
+	struct tg g = { sink, "", false };
+	int c = sc_next(s), kind = 0;
 
 	*why = NULL;
-	if (!tok) {
+	if (c == '{')
+		sc_chat(&g, s, "", 0, true, &kind);
+	else
+		sc_fail(s, c < 0 ? SC_EOF : SC_SYNTAX);
+	if (!s->err && !g.stop && sc_next(s) >= 0)
+		*why = "text after the JSON value";
+	if (g.stop)
+		return 0;
+	if (s->err)
+		*why = s->err == SC_DEPTH ? "JSON nested deeper than the "
+			"limit (64)" : s->err == SC_EOF ? "JSON truncated"
+			: s->err == SC_IO ? "read error" : "not valid JSON";
+	else if (!*why && !kind)
+		*why = "JSON, but not a Telegram export: no messages, chats "
+			"or personal_information";
+	return *why ? -1 : 0;
+}
+
+/* The whole parse of a buffer (the fuzzer's entry, and older hosts). */
+static int tg_parse(const char *buf, size_t len, const struct tg_sink *sink,
+		    const char **why)
+{
+	struct sc *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s) {
 		*why = "out of memory";
 		return -1;
 	}
-	if (len > MAX_FILE || len > (size_t)INT32_MAX) {
-		json_tokener_free(tok);
-		*why = "larger than the JSON size limit";
-		return -1;
-	}
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	e = json_tokener_get_error(tok);
-	if (!root || e != json_tokener_success) {
-		*why = e == json_tokener_error_depth ? "JSON nested deeper than "
-			"the limit (64)" : e == json_tokener_continue ?
-			"JSON truncated" : "not valid JSON";
-		json_object_put(root);
-		json_tokener_free(tok);
-		return -1;
-	}
-	/* only white space may follow the value */
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-		if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' &&
-		    buf[i] != '\t') {
-			*why = "text after the JSON value";
-			break;
-		}
-	json_tokener_free(tok);
-	if (*why) {
-		json_object_put(root);
-		return -1;
-	}
-	if (json_object_is_type(get(root, "messages"), json_type_array)) {
-		chat(&g, root, "");
-	} else if (get(root, "chats") || get(root, "personal_information") ||
-		   get(root, "contacts")) {
-		account(&g, get(root, "personal_information"));
-		if (!g.stop)
-			contacts(&g, get(get(root, "contacts"), "list"));
-		if (!g.stop)
-			chats(&g, get(get(root, "chats"), "list"),
-			      "/chats/list");
-		if (!g.stop)
-			chats(&g, get(get(root, "left_chats"), "list"),
-			      "/left_chats/list");
-	} else {
-		*why = "JSON, but not a Telegram export: no messages, chats "
-			"or personal_information";
-	}
-	json_object_put(root);
-	return *why ? -1 : 0;
+	s->fd = -1;
+	s->mem = buf;
+	s->memlen = len;
+	rc = tg_stream(s, sink, why);
+	free(s);
+	return rc;
 }
 
 /* ---- the host side ---- */
@@ -530,19 +818,41 @@ static int run(const struct spoor_host *h, const char *path)
 	struct trun t = { h, "" };
 	struct tg_sink s = { &t, t_emit, t_resolve, h->option(h, "me"),
 			     t_local };
-	const char *why;
+	struct sc *sc;
+	const char *why = NULL;
 	size_t len;
-	char *buf;
+	char *buf = NULL;
 
 	pu_dirname(path, t.dir, sizeof(t.dir));
-	buf = h->read_file(h, path, MAX_FILE, &len);
-	if (!buf) {
-		h->not_understood(h, path, "unreadable or larger than 512 MiB");
+	if (!SPOOR_HOST_HAS(h, open_file)) {
+		/* an older host: the file whole */
+		buf = h->read_file(h, path, MAX_FILE, &len);
+		if (!buf) {
+			h->not_understood(h, path, "unreadable or larger than "
+					  "512 MiB");
+			return 0;
+		}
+		if (tg_parse(buf, len, &s, &why) < 0)
+			h->not_understood(h, path, why);
+		h->free_buf(h, buf);
 		return 0;
 	}
-	if (tg_parse(buf, len, &s, &why) < 0)
+	if (!(sc = calloc(1, sizeof(*sc))))
+		return -1;
+	if ((sc->fd = h->open_file(h, path)) < 0) {
+		free(sc);
+		return -1;	/* logged by the host */
+	}
+	if (tg_stream(sc, &s, &why) < 0)
 		h->not_understood(h, path, why);
-	h->free_buf(h, buf);
+	if (sc->too_big) {
+		h->log(h, SPOOR_LOG_WARN, "%llu values larger than %zu MiB "
+		       "left out", (unsigned long long)sc->too_big,
+		       MAX_OBJ >> 20);
+		h->not_understood(h, path, "a message larger than the limit");
+	}
+	close(sc->fd);
+	free(sc);
 	return 0;
 }
 

@@ -15,8 +15,6 @@
 
 #include "banned.h"
 
-#define MAX_TEXT ((size_t)16 << 20)
-
 struct jid {
 	char *raw;		/* "31612345678@s.whatsapp.net" */
 	char *server;
@@ -45,6 +43,7 @@ struct wa {
 	bool track_live;
 	const char *recovered;	/* "main" while reading the main file */
 	const char *cc;
+	bool stop;		/* emit said stop (Ctrl-C, output failed) */
 };
 
 static void free_jid(void *p)
@@ -129,7 +128,8 @@ static void contact_record(struct wa *w, struct spoor_stmt *st,
 		spoor_p_null(&r, "is_whatsapp_user");
 	else
 		spoor_p_bool(&r, "is_whatsapp_user", h->col_int(st, 8) != 0);
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		w->stop = true;
 }
 
 /* Read wa.db at path: emit contacts (when emit) and fill the name map. */
@@ -139,7 +139,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 	struct spoor_db *db = h->db_open(h, path);
 	struct spoor_stmt *st;
 	char sql[1024], b[7][64];
-	int rc;
+	int rc = 0;
 
 	if (!db) {
 		if (emit)
@@ -155,7 +155,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		return 0;
 	}
 	snprintf(sql, sizeof(sql), "SELECT c._id, c.jid, %s, %s, %s, %s, %s, "
-		 "%s, %s FROM wa_contacts c ORDER BY c._id",
+		 "%s, %s FROM wa_contacts c WHERE c._id >= ?1 ORDER BY c._id",
 		 pu_col(h, db, "wa_contacts", "c", "number", b[0], 64),
 		 pu_col(h, db, "wa_contacts", "c", "display_name", b[1], 64),
 		 pu_col(h, db, "wa_contacts", "c", "given_name", b[2], 64),
@@ -164,13 +164,13 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		 pu_col(h, db, "wa_contacts", "c", "status", b[5], 64),
 		 pu_col(h, db, "wa_contacts", "c", "is_whatsapp_user", b[6],
 			64));
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "wa_contacts", sql);
 	if (!st) {
 		h->db_close(db);
 		return -1;
 	}
 	w->db = db;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct name *n;
 		size_t len;
 		const char *jid = pu_text(h, st, 1, &len);
@@ -201,7 +201,7 @@ static int load_jids(struct wa *w)
 	const struct spoor_host *h = w->h;
 	struct spoor_stmt *st;
 	char sql[512], b[3][64];
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT j._id, %s, %s, %s, %s FROM jid j",
 		 pu_col(h, w->db, "jid", "j", "raw_string", b[0], 64),
@@ -419,7 +419,8 @@ static void emit_message(struct wa *w, const struct msg *m)
 		spoor_p_str(&r, "media_evidence_path", found ? res.path : NULL);
 		spoor_p_str(&r, "media_sha256", found ? res.sha256 : NULL);
 	}
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		w->stop = true;
 }
 
 /* A key for de-duplicating legacy rows against modern ones. */
@@ -443,13 +444,13 @@ static int read_modern(struct wa *w, bool remember)
 	bool media = h->db_has_table(db, "message_media");
 	bool quoted = h->db_has_table(db, "message_quoted");
 	bool sys = h->db_has_table(db, "message_system");
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT m._id, m.chat_row_id, m.from_me, m.key_id, %s, %s, "
 		 "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM message m %s %s "
 		 "%s "
-		 "ORDER BY m._id",
+		 "WHERE m._id >= ?1 ORDER BY m._id",
 		 pu_col(h, db, "message", "m", "sender_jid_row_id", b[0], 80),
 		 pu_col(h, db, "message", "m", "status", b[1], 80),
 		 pu_col(h, db, "message", "m", "timestamp", b[2], 80),
@@ -472,10 +473,10 @@ static int read_modern(struct wa *w, bool remember)
 		 "= m._id" : "",
 		 sys ? "LEFT JOIN message_system ms ON ms.message_row_id = "
 		 "m._id" : "");
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "message", sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct msg m = { 0 };
 		const struct chat *c = pu_imap_get(&w->chats,
 						   h->col_int(st, 1));
@@ -505,9 +506,8 @@ static int read_modern(struct wa *w, bool remember)
 		m.have_kind = !pu_is_null(h, st, 7);
 		m.kind_raw = h->col_int(st, 7);
 		m.kind = m.have_kind ? kind_of(m.kind_raw) : "text";
+		/* the host cuts values past 16 MiB and flags the record */
 		m.text = pu_text(h, st, 8, &m.text_len);
-		if (m.text_len > MAX_TEXT)
-			m.text_len = MAX_TEXT;
 		m.starred = h->col_int(st, 9) != 0;
 		m.media_path = pu_text(h, st, 10, &m.media_path_len);
 		m.media_mime = pu_text(h, st, 11, &m.media_mime_len);
@@ -565,12 +565,13 @@ static int read_legacy(struct wa *w, bool dedup)
 	char sql[2048], b[12][80];
 	bool quotes = h->db_has_table(db, "messages_quotes") &&
 		h->db_has_column(db, "messages", "quoted_row_id");
-	int rc;
+	int rc = 0;
 
 	snprintf(sql, sizeof(sql),
 		 "SELECT m._id, m.key_remote_jid, m.key_from_me, m.key_id, "
 		 "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM messages m "
-		 "%s WHERE m.key_remote_jid IS NOT '-1' ORDER BY m._id",
+		 "%s WHERE m._id >= ?1 AND m.key_remote_jid IS NOT '-1' "
+		 "ORDER BY m._id",
 		 pu_col(h, db, "messages", "m", "remote_resource", b[0], 80),
 		 pu_col(h, db, "messages", "m", "status", b[1], 80),
 		 pu_col(h, db, "messages", "m", "timestamp", b[2], 80),
@@ -584,10 +585,10 @@ static int read_legacy(struct wa *w, bool dedup)
 		 quotes ? "q.key_id" : "NULL",
 		 quotes ? "LEFT JOIN messages_quotes q ON q._id = "
 		 "m.quoted_row_id" : "");
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "messages", sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct msg m = { 0 };
 		char *chat = dup_col(h, st, 1), *sender = dup_col(h, st, 4);
 		const char *wt;
@@ -621,9 +622,8 @@ static int read_legacy(struct wa *w, bool dedup)
 			m.kind = legacy_kind(wt ? t : NULL, m.status,
 					     &m.kind_raw, &m.have_kind);
 		}
+		/* the host cuts values past 16 MiB and flags the record */
 		m.text = pu_text(h, st, 8, &m.text_len);
-		if (m.text_len > MAX_TEXT)
-			m.text_len = MAX_TEXT;
 		m.starred = h->col_int(st, 9) != 0;
 		m.media_mime = pu_text(h, st, 10, &m.media_mime_len);
 		m.have_media_size = !pu_is_null(h, st, 11) &&
@@ -647,12 +647,12 @@ static int read_calls(struct wa *w)
 	struct spoor_db *db = w->db;
 	struct spoor_stmt *st;
 	char sql[1024], b[8][80];
-	int rc;
+	int rc = 0;
 
 	if (!h->db_has_table(db, "call_log"))
 		return 0;
 	snprintf(sql, sizeof(sql), "SELECT c._id, %s, %s, %s, %s, %s, %s, %s "
-		 "FROM call_log c ORDER BY c._id",
+		 "FROM call_log c WHERE c._id >= ?1 ORDER BY c._id",
 		 pu_col(h, db, "call_log", "c", "jid_row_id", b[0], 80),
 		 pu_col(h, db, "call_log", "c", "from_me", b[1], 80),
 		 pu_col(h, db, "call_log", "c", "timestamp", b[2], 80),
@@ -660,10 +660,10 @@ static int read_calls(struct wa *w)
 		 pu_col(h, db, "call_log", "c", "duration", b[4], 80),
 		 pu_col(h, db, "call_log", "c", "call_result", b[5], 80),
 		 pu_col(h, db, "call_log", "c", "group_jid_row_id", b[6], 80));
-	st = h->prepare(db, sql);
+	st = pu_prepare_rows(h, db, "call_log", sql);
 	if (!st)
 		return -1;
-	while ((rc = h->step(st)) == 1) {
+	while (!w->stop && (rc = h->step(st)) == 1) {
 		struct spoor_prov prov = { NULL, "call_log", h->col_int(st, 0),
 					   -1, NULL };
 		struct spoor_record r;
@@ -701,7 +701,8 @@ static int read_calls(struct wa *w)
 			spoor_p_null(&r, "result_raw");
 		else
 			spoor_p_int(&r, "result_raw", h->col_int(st, 6));
-		h->emit(h, &r, &prov);
+		if (h->emit(h, &r, &prov))
+			w->stop = true;
 	}
 	h->finalize(st);
 	return rc < 0 ? -1 : 0;
@@ -759,7 +760,8 @@ static int run(const struct spoor_host *h, const char *path)
 			rc = -1;
 		w.track_live = false;
 		/* rows deleted in the WAL that the main file still holds */
-		if (main && !rc && h->db_has_table(main, "message")) {
+		if (main && !rc && !w.stop &&
+		    h->db_has_table(main, "message")) {
 			struct spoor_db *live = w.db;
 
 			w.db = main;
@@ -770,11 +772,11 @@ static int run(const struct spoor_host *h, const char *path)
 			w.db = live;
 			w.recovered = NULL;
 		}
-		if (legacy && read_legacy(&w, modern))
+		if (legacy && !w.stop && read_legacy(&w, modern))
 			rc = -1;
-		if (modern && read_calls(&w))
+		if (modern && !w.stop && read_calls(&w))
 			rc = -1;
-		if (rc)
+		if (rc && !w.stop)
 			h->not_understood(h, path, "a query failed: the "
 					  "schema differs from what this "
 					  "plugin knows");

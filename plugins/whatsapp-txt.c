@@ -17,8 +17,16 @@
  */
 #include "plugutil.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 #include "banned.h"
 
+/* An export is streamed (two passes: the date order, then the
+ * messages), so its size has no limit; one message keeps at most
+ * MAX_MSG bytes, the rest is cut and the message flagged truncated
+ * (its sender and time are in its first bytes and stay).  Hosts before
+ * ABI 1.1 (no open_file) hand over the file whole, up to MAX_FILE. */
 #define MAX_FILE ((size_t)256 << 20)
 #define MAX_MSG ((size_t)16 << 20)
 
@@ -189,58 +197,162 @@ static const char *order_name(enum order o)
 	return o == YMD ? "YMD" : o == DMY ? "DMY" : "MDY";
 }
 
-struct line {
-	const char *p;
-	size_t len;
+/* The date order, decided from every header of the file. */
+struct orderdet {
+	struct hdr prev;
+	int maxa, maxb, cha, chb;
+	bool have, four;
+	size_t nhdr;
 };
 
-static bool next_line(const char **pp, const char *end, struct line *l)
+static void order_line(struct orderdet *o, const char *p, size_t len)
 {
-	const char *p = *pp, *nl;
+	struct hdr h;
 
-	if (p >= end)
+	if (!parse_header(p, len, &h))
+		return;
+	o->nhdr++;
+	o->four |= h.alen == 4;
+	if (h.a > o->maxa)
+		o->maxa = h.a;
+	if (h.b > o->maxb)
+		o->maxb = h.b;
+	if (o->have) {
+		o->cha += h.a != o->prev.a;
+		o->chb += h.b != o->prev.b;
+	}
+	o->prev = h;
+	o->have = true;
+}
+
+static enum order order_of(const struct orderdet *o)
+{
+	if (o->four)
+		return YMD;
+	if (o->maxa > 12)
+		return DMY;
+	if (o->maxb > 12)
+		return MDY;
+	return o->chb > o->cha ? MDY : DMY;
+}
+
+/*
+ * Lines of the export, from the host's stream (or a whole buffer from
+ * an older host).  A line longer than MAX_MSG keeps its first MAX_MSG
+ * bytes (`cut`); the rest is read past, never held.
+ */
+struct rd {
+	int fd;			/* -1: mem */
+	const char *mem;
+	size_t memlen, mpos;
+	char buf[64 * 1024];
+	size_t bpos, blen;
+	bool eof, err;
+	char *line;		/* the current line, NUL-terminated */
+	size_t len, cap;
+	bool cut;
+	int64_t lineno;
+};
+
+static bool rd_fill(struct rd *r)
+{
+	ssize_t n;
+
+	r->bpos = r->blen = 0;
+	if (r->fd < 0) {
+		size_t k = r->memlen - r->mpos;
+
+		if (k > sizeof(r->buf))
+			k = sizeof(r->buf);
+		memcpy(r->buf, r->mem + r->mpos, k);
+		r->mpos += k;
+		r->blen = k;
+		return k > 0;
+	}
+	do
+		n = read(r->fd, r->buf, sizeof(r->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r->err = true;
+	if (n <= 0)
 		return false;
-	nl = memchr(p, '\n', (size_t)(end - p));
-	l->p = p;
-	l->len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-	if (l->len && p[l->len - 1] == '\r')
-		l->len--;
-	*pp = nl ? nl + 1 : end;
+	r->blen = (size_t)n;
 	return true;
 }
 
-static enum order detect_order(const char *buf, size_t len, size_t *nhdr)
+static bool rd_keep(struct rd *r, const char *p, size_t n)
 {
-	const char *p = buf, *end = buf + len;
-	struct line l;
-	struct hdr h, prev = { 0 };
-	int maxa = 0, maxb = 0, cha = 0, chb = 0;
-	bool have = false, four = false;
-
-	*nhdr = 0;
-	while (next_line(&p, end, &l)) {
-		if (!parse_header(l.p, l.len, &h))
-			continue;
-		(*nhdr)++;
-		four |= h.alen == 4;
-		if (h.a > maxa)
-			maxa = h.a;
-		if (h.b > maxb)
-			maxb = h.b;
-		if (have) {
-			cha += h.a != prev.a;
-			chb += h.b != prev.b;
-		}
-		prev = h;
-		have = true;
+	if (r->len + n > MAX_MSG) {
+		n = MAX_MSG - r->len;
+		r->cut = true;
 	}
-	if (four)
-		return YMD;
-	if (maxa > 12)
-		return DMY;
-	if (maxb > 12)
-		return MDY;
-	return chb > cha ? MDY : DMY;
+	if (r->len + n + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 4096;
+		char *np;
+
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		np = realloc(r->line, cap);
+		if (!np) {
+			r->err = true;
+			return false;
+		}
+		r->line = np;
+		r->cap = cap;
+	}
+	memcpy(r->line + r->len, p, n);
+	r->len += n;
+	r->line[r->len] = '\0';
+	return true;
+}
+
+/* The next line (without its end) in r->line/r->len; false at the end
+ * or on a read error (r->err). */
+static bool rd_line(struct rd *r)
+{
+	bool any = false;
+
+	r->len = 0;
+	r->cut = false;
+	if (!rd_keep(r, "", 0))
+		return false;
+	for (;;) {
+		const char *p, *nl;
+		size_t n;
+
+		if (r->bpos == r->blen && (r->eof || !rd_fill(r))) {
+			r->eof = true;
+			break;
+		}
+		any = true;
+		p = r->buf + r->bpos;
+		n = r->blen - r->bpos;
+		nl = memchr(p, '\n', n);
+		if (nl)
+			n = (size_t)(nl - p);
+		if (!r->cut && !rd_keep(r, p, n))
+			return false;
+		r->bpos += n + (nl != NULL);
+		if (nl)
+			break;
+	}
+	if (!any || r->err)
+		return false;
+	if (r->len && r->line[r->len - 1] == '\r' && !r->cut)
+		r->line[--r->len] = '\0';
+	r->lineno++;
+	return true;
+}
+
+/* Back to the first line; false when the stream cannot seek. */
+static bool rd_rewind(struct rd *r)
+{
+	if (r->fd >= 0 && lseek(r->fd, 0, SEEK_SET) != 0)
+		return false;
+	r->mpos = r->bpos = r->blen = 0;
+	r->eof = r->err = false;
+	r->lineno = 0;
+	return true;
 }
 
 struct msgbuf {
@@ -253,11 +365,13 @@ struct msgbuf {
 	bool lrm;		/* the body began with U+200E (iOS system) */
 };
 
+/* Append to the message; past MAX_MSG what fits is kept and the
+ * message flagged (never emptied: its sender and time stay). */
 static void mb_add(struct msgbuf *m, const char *p, size_t n)
 {
 	if (m->len + n + 1 > MAX_MSG) {
 		m->truncated = true;
-		return;
+		n = MAX_MSG - 1 - m->len;
 	}
 	if (m->len + n + 1 > m->cap) {
 		size_t cap = (m->len + n + 1) * 2;
@@ -286,6 +400,7 @@ struct ctx {
 	const char *me, *cc;
 	enum order order;
 	uint64_t n;
+	bool stop;		/* emit said stop (Ctrl-C, output failed) */
 };
 
 /* Strip direction marks anywhere at the start of s. */
@@ -449,7 +564,8 @@ static void emit(struct ctx *c, struct msgbuf *m)
 		spoor_p_str(&r, "media_sha256", found ? res.sha256 : NULL);
 		spoor_p_bytes(&r, "caption", caption, caption_len);
 	}
-	h->emit(h, &r, &prov);
+	if (h->emit(h, &r, &prov))
+		c->stop = true;
 	c->n++;
 }
 
@@ -479,79 +595,115 @@ static void chat_name_of(const char *path, char *out, size_t size)
 	}
 }
 
+/* Pass 1: the date order, and whether the file starts like an export. */
+static bool first_pass(struct rd *r, struct orderdet *o)
+{
+	bool first = true, starts = false;
+
+	while (rd_line(r)) {
+		struct hdr hd;
+
+		if (first && r->len) {
+			first = false;
+			starts = parse_header(r->line, r->len, &hd);
+		}
+		order_line(o, r->line, r->len);
+	}
+	return starts && o->nhdr;
+}
+
+/* Pass 2: the messages. */
+static void read_messages(struct ctx *c, struct rd *r, struct msgbuf *m)
+{
+	bool open = false;
+
+	while (!c->stop && rd_line(r)) {
+		const char *l = r->line, *lend = r->line + r->len;
+		struct hdr hd;
+
+		if (parse_header(l, r->len, &hd)) {
+			const char *b = l + hd.body;
+			const char *ts = skip_marks(l, lend);
+			const char *colon = memchr(b, ':', (size_t)(lend - b));
+			size_t tl = hd.hdr_len;
+
+			if (open)
+				emit(c, m);
+			m->h = hd;
+			m->line = r->lineno;
+			m->len = 0;
+			m->truncated = false;
+			if (tl >= sizeof(m->raw_time))
+				tl = sizeof(m->raw_time) - 1;
+			memcpy(m->raw_time, ts + (ts[0] == '['), tl);
+			m->raw_time[tl] = '\0';
+			m->lrm = colon && colon + 2 < lend &&
+				mark_at(colon + 2, lend);
+			mb_add(m, b, (size_t)(lend - b));
+			open = true;
+		} else if (open) {
+			mb_add(m, "\n", 1);
+			mb_add(m, l, r->len);
+		}
+		if (open && r->cut)
+			m->truncated = true;
+	}
+	if (open && !c->stop)
+		emit(c, m);
+}
+
 static int run(const struct spoor_host *h, const char *path)
 {
 	struct ctx c = { 0 };
 	struct msgbuf m = { 0 };
-	struct line l;
-	const char *p, *end;
-	size_t len, nhdr;
-	int64_t lineno = 0;
-	bool open = false;
-	char *buf = h->read_file(h, path, MAX_FILE, &len);
+	struct orderdet od = { 0 };
+	struct rd *r = calloc(1, sizeof(*r));
+	char *buf = NULL;
+	int rc = 0;
 
-	if (!buf)
-		return 0;
+	if (!r)
+		return -1;
+	r->fd = -1;
+	if (SPOOR_HOST_HAS(h, open_file)) {
+		if ((r->fd = h->open_file(h, path)) < 0) {
+			free(r);
+			return -1;	/* logged by the host */
+		}
+	} else if (!(buf = h->read_file(h, path, MAX_FILE, &r->memlen))) {
+		free(r);
+		return -1;
+	} else {
+		r->mem = buf;
+	}
 	c.h = h;
 	c.path = path;
 	c.me = h->option(h, "me");
 	c.cc = h->option(h, "cc");
 	pu_dirname(path, c.dir, sizeof(c.dir));
 	chat_name_of(path, c.chat_name, sizeof(c.chat_name));
-	c.order = detect_order(buf, len, &nhdr);
 	/* a text file is a chat export only if it starts like one */
-	p = buf;
-	end = buf + len;
-	while (next_line(&p, end, &l) && !l.len)
-		;
-	{
-		struct hdr first;
-
-		if (!nhdr || !parse_header(l.p, l.len, &first)) {
-			h->free_buf(h, buf);
-			return 0;	/* not a WhatsApp export: not ours */
-		}
+	if (!first_pass(r, &od))
+		rc = r->err ? -1 : SPOOR_PLUGIN_DECLINED;
+	else if (!rd_rewind(r))
+		rc = -1;
+	if (!rc) {
+		c.order = order_of(&od);
+		read_messages(&c, r, &m);
+		if (r->err)
+			rc = -1;
 	}
-	for (p = buf; next_line(&p, end, &l);) {
-		struct hdr hd;
-
-		lineno++;
-		if (parse_header(l.p, l.len, &hd)) {
-			const char *b = l.p + hd.body;
-			const char *ts = skip_marks(l.p, l.p + l.len);
-			size_t tl = hd.hdr_len;
-
-			if (open)
-				emit(&c, &m);
-			m.h = hd;
-			m.line = lineno;
-			m.len = 0;
-			m.truncated = false;
-			if (tl >= sizeof(m.raw_time))
-				tl = sizeof(m.raw_time) - 1;
-			memcpy(m.raw_time, ts + (ts[0] == '['), tl);
-			m.raw_time[tl] = '\0';
-			m.lrm = false;
-			{
-				const char *colon = memchr(b, ':', (size_t)
-							   (l.p + l.len - b));
-
-				if (colon && colon + 2 < l.p + l.len &&
-				    mark_at(colon + 2, l.p + l.len))
-					m.lrm = true;
-			}
-			mb_add(&m, b, (size_t)(l.p + l.len - b));
-			open = true;
-		} else if (open) {
-			mb_add(&m, "\n", 1);
-			mb_add(&m, l.p, l.len);
-		}
-	}
-	if (open)
-		emit(&c, &m);
+	if (r->err)
+		h->log(h, SPOOR_LOG_ERROR, "read error after line %lld: the "
+		       "messages before it were reported",
+		       (long long)r->lineno);
+	if (r->fd >= 0)
+		close(r->fd);
+	if (buf)
+		h->free_buf(h, buf);
+	free(r->line);
+	free(r);
 	free(m.text);
-	h->free_buf(h, buf);
-	return 0;
+	return rc;
 }
 
 static const char *const types[] = { "message", NULL };

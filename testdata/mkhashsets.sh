@@ -16,6 +16,9 @@
 #   hashdeep.txt          `hashdeep -c md5,sha256` over files 361..400
 #   mixed-bad.txt         a sha256sum list with 3 unparseable lines at
 #                         lines 2, 4 and 6
+#   vics-nested.json      VICS 1.x case export: value[].Media[] (files
+#                         361..380 in two cases)
+#   vics-nodigests.json   the same layout, media without any digest
 #   vics-truncated.json   vics.json cut in the middle
 #   vics-deep.json        100000 nested arrays inside the value array
 #   vics-novalue.json     JSON without a "value" array
@@ -92,6 +95,21 @@ echo "$rds_schema" | sqlite3 rds-nofile.db
 		printf "\"MediaFiles\": [{\"FileName\": \"%s\", \"FilePath\": \"C:\\\\x\"}]}", $1 }'
 	printf '\n  ]\n}\n'
 } > vics.json
+# VICS 1.x as a case export: value[] holds cases, the media are nested
+# in each case's Media[] (files 361..380, two cases)
+{
+	printf '{\n  "odata.metadata": "http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml/$metadata#Cases",\n  "value": [\n'
+	sed -n '361,380p' all.txt | awk '{
+		if (NR == 1) printf "    {\"CaseID\": \"C1\", \"CaseNumber\": \"2024-001\", \"Media\": [\n"
+		if (NR == 11) printf "\n    ]},\n    {\"CaseID\": \"C2\", \"Media\": [\n"
+		else if (NR > 1) printf ",\n"
+		printf "      {\"MediaID\": %d, \"Category\": %d, \"MD5\": \"%s\", ", NR, (NR % 3) + 1, $2
+		printf "\"SHA1\": \"%s\", \"MediaFiles\": [{\"FileName\": \"%s\"}]}", $3, $1 }'
+	printf '\n    ], "Notes": "x"}\n  ]\n}\n'
+} > vics-nested.json
+# the same layout with no digests at all: a set of 0 digests
+printf '{"odata.metadata": "x#Cases", "value": [{"CaseID": "C1", "Media": [{"MediaID": 1, "FileName": "a.jpg"}]}]}\n' \
+	> vics-nodigests.json
 head -c 3000 vics.json > vics-truncated.json
 {
 	printf '{"value": [{"MD5": "%s", "Category": 1}, ' "$(sed -n 301p md5sum.txt | cut -d' ' -f1)"

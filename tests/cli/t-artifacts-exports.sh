@@ -238,9 +238,11 @@ ok $? "  ... /etc/passwd not read into the output"
 run_rc 5 "JSON 100,000 deep: clean error" lim timeout 60 spoor-artifacts "$H/deep"
 grep -q "deeper than the limit" "$T/err"
 ok $? "  ... said why"
-run_rc 0 "vCard with a 50 MB line: read, flagged" lim timeout 120 spoor-artifacts "$H/big"
+run_rc 5 "vCard with a 50 MB line: read, flagged, counted" lim timeout 120 spoor-artifacts "$H/big"
 is "$(jsonl_fields "$T/out" name phone truncated)" "Lange Regel${tab}+31612345008${tab}true" \
 	"  ... the card is kept, flagged truncated, the rest of it read"
+grep -q "vcard: 1 files.*1 truncated" "$T/err"
+ok $? "  ... the summary counts the truncated record"
 run_rc 5 "truncated SBR XML: records before the break, then not understood" \
 	lim timeout 60 spoor-artifacts "$H/trunc"
 is "$(jsonl_fields "$T/out" text | head -1)" "Hoi, ben je er?" "  ... the first sms still reported"

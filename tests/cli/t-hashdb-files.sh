@@ -100,4 +100,15 @@ is "$(grep -c hashsets "$T/out")" 0 "without --hashdb the records are as before"
 
 (cd "$ev" && find . -type f -print0 | sort -z | xargs -0 sha256sum) > "$T/after"
 diff_ok "$T/after" "$T/before" "evidence unchanged"
+# ---- an empty set is never used silently ----
+printf '{"value": []}\n' > "$T/empty.json"
+run_rc 5 "building a set of 0 digests: exit 5" spoor-hashdb build --kind known-bad \
+	-o "$T/empty.sdb" "$T/empty.json"
+grep -q "holds no digests" "$T/err"
+ok $? "  ... said so"
+run_rc 5 "spoor-files --hashdb with an empty set: exit 5" spoor-files -j1 \
+	--hashdb="$T/empty.sdb" "$ev"
+grep -q "'$T/empty.sdb' holds no digests at all: no file was checked against it" "$T/err"
+ok $? "  ... a warning: no file was checked against it"
+
 done_testing

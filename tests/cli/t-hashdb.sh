@@ -54,6 +54,20 @@ perl -MJSON::PP -e 'local $/; my $j = decode_json(<>);
 	"$g/vics.json" | sort > "$T/want"
 spoor-hashdb lookup "$T/vics.sdb" < "$g/md5sum.txt" | cut -f1,4 | sort > "$T/got"
 diff_ok "$T/got" "$T/want" "VICS: md5 hits and categories as JSON::PP reads them"
+# VICS 1.x: media nested in value[].Media[] (JSON::PP walks the same)
+run_rc 0 "build from VICS 1.x with nested Media[]" spoor-hashdb build --kind known-bad \
+	-o "$T/nested.sdb" "$g/vics-nested.json"
+perl -MJSON::PP -e 'local $/; my $j = decode_json(<>);
+	for my $c (@{$j->{value}}) {
+		printf "%s\t%s\n", lc $_->{MD5}, $_->{Category} for @{$c->{Media}} }' \
+	"$g/vics-nested.json" | sort > "$T/want"
+is "$(wc -l < "$T/want")" 20 "VICS 1.x: the oracle finds 20 nested media"
+spoor-hashdb lookup "$T/nested.sdb" < "$g/md5sum.txt" | cut -f1,4 | sort > "$T/got"
+diff_ok "$T/got" "$T/want" "VICS 1.x: md5 hits and categories of value[].Media[] as JSON::PP reads them"
+run_rc 5 "a VICS file that gives 0 digests: exit 5" spoor-hashdb build --kind known-bad \
+	-o "$T/empty.sdb" "$g/vics-nodigests.json"
+grep -q "holds no digests" "$T/err"
+ok $? "  ... with a warning that the set holds no digests"
 run_rc 1 "lookup with a known-bad hit exits 1" spoor-hashdb lookup "$T/rds.sdb" "$T/vics.sdb" \
 	< "$g/sha1sum.txt"
 is "$(cut -f3 "$T/out" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
