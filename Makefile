@@ -64,6 +64,9 @@ DEB_PACKAGES += gzip xz-utils tar
 # Phone numbers by numbering plan: libphonenumber (C++, no pkg-config
 # file) behind the C shim lib/phone_pn.cc; tzdata for --tz and --fs-tz
 DEB_PACKAGES += libphonenumber-dev g++ tzdata
+# The reporter's name in every written form: Unicode folding (utf8proc)
+PKGS += libutf8proc
+DEB_PACKAGES += libutf8proc-dev
 EXTRA_LIBS := -lphonenumber -lstdc++
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
@@ -137,7 +140,8 @@ $(O)/pkgcheck.stamp:
 		openssl) d=libssl-dev;; libxml-2.0) d=libxml2-dev;; \
 		sqlite3) d=libsqlite3-dev;; libewf) d=libewf-dev;; \
 		libarchive) d=libarchive-dev;; libplist-2.0) d=libplist-dev;; \
-		json-c) d=libjson-c-dev;; *) d=$$p;; esac; \
+		json-c) d=libjson-c-dev;; libutf8proc) d=libutf8proc-dev;; \
+		*) d=$$p;; esac; \
 		debs="$$debs $$d"; done; \
 		echo "spoor: pkg-config cannot find:$$m" >&2; \
 		echo "spoor: install the Debian packages$$debs (run 'make deps' as root)" >&2; \

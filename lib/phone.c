@@ -179,7 +179,7 @@ int spoor_phone_parse(const char *raw, const char *default_cc,
 	num[0] = '+';
 	w = phone_pn_parse(!cc && num[1] != '+' ? num : num + 1, cc,
 			   out->e164, sizeof(out->e164), out->region,
-			   sizeof(out->region));
+			   sizeof(out->region), &out->calling_code);
 	out->why = why_text(w);
 	return w == PHONE_PN_VALID ? 0 : SPOOR_EFORMAT;
 }

@@ -57,10 +57,12 @@ static enum phone_pn_why why_invalid(const PhoneNumberUtil *u,
 
 extern "C" enum phone_pn_why
 phone_pn_parse(const char *number, int default_cc, char *e164,
-	       size_t e164_size, char *region, size_t region_size)
+	       size_t e164_size, char *region, size_t region_size,
+	       int *calling_code)
 {
 	e164[0] = '\0';
 	region[0] = '\0';
+	*calling_code = 0;
 	try {
 		const PhoneNumberUtil *u = PhoneNumberUtil::GetInstance();
 		std::string reg = "ZZ", out;
@@ -82,6 +84,7 @@ phone_pn_parse(const char *number, int default_cc, char *e164,
 		u->GetRegionCodeForNumber(pn, &reg);
 		copy_out(reg == "ZZ" || reg == "001" ? "" : reg, region,
 			 region_size);
+		*calling_code = pn.country_code();
 		return PHONE_PN_VALID;
 	} catch (...) {
 		return PHONE_PN_ERROR;

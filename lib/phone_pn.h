@@ -26,13 +26,13 @@ enum phone_pn_why {
 /*
  * Parse number (ASCII: digits, '+', spaces and ASCII punctuation only)
  * with the numbering plan of calling code default_cc (0: the number must
- * be international, starting with '+').  Fills e164 (at least 20 bytes)
- * and region (at least 4 bytes, "" for a non-geographic code) when the
- * number is valid.
+ * be international, starting with '+').  Fills e164 (at least 20 bytes),
+ * region (at least 4 bytes, "" for a non-geographic code) and the
+ * number's calling code when it is valid.
  */
 enum phone_pn_why phone_pn_parse(const char *number, int default_cc,
 				 char *e164, size_t e164_size, char *region,
-				 size_t region_size);
+				 size_t region_size, int *calling_code);
 
 #ifdef __cplusplus
 }

@@ -828,33 +828,148 @@ int spoor_report_content_check(const char *dir, struct spoor_err *err)
 	return rc;
 }
 
-/* No reporter identifier in any file of the bundle (a second line of
- * defence behind redaction at the source). */
+static const char *hit_kind(int kind)
+{
+	switch (kind) {
+	case REPORT_ID_PHONE:
+		return "a phone number";
+	case REPORT_ID_NAME:
+		return "a name";
+	case REPORT_ID_EMAIL:
+		return "an e-mail address";
+	case REPORT_ID_ENCODED:
+		return "an identifier inside a hex or base64 field";
+	}
+	return "an identifier";
+}
+
+/*
+ * The last check before signing: every byte of every file of the bundle,
+ * read as UTF-8 (with percent, entity and \u escapes, hex and base64
+ * runs decoded) and as UTF-16LE/BE, holds none of the reporter's
+ * identifiers in any written form.  A hit names the file and offset.
+ */
+static int leak_file(struct report *rep, const char *dir, const char *rel,
+		     struct spoor_err *err)
+{
+	static const char *const view[] = { "", " (read as UTF-16LE)",
+					    " (read as UTF-16BE)" };
+	struct sbuf p = SBUF_INIT;
+	struct report_hit h;
+	char *buf;
+	size_t len;
+	int rc;
+
+	sbuf_addf(&p, "%s/%s", dir, rel);
+	rc = report_read_file(sbuf_str(&p), (size_t)1 << 30, &buf, &len, err);
+	sbuf_release(&p);
+	if (rc)
+		return rc;
+	rc = report_leak_at(rep, buf, len, &h);
+	free(buf);
+	if (rc < 0)
+		return spoor_err_set(err, rc, 0, "out of memory");
+	if (rc)
+		return spoor_err_set(err, SPOOR_EFORMAT, 0,
+				     "'%s' still names the reporter at byte "
+				     "%zu%s: %s%s; not signed", rel, h.start,
+				     view[rc - 1], hit_kind(h.kind),
+				     h.kind == REPORT_ID_NAME ?
+				     " (if it is an ordinary word there, "
+				     "give a longer alias)" : "");
+	return 0;
+}
+
+/* Every regular file below dir/rel, depth first. */
+static int leak_tree(struct report *rep, const char *dir, const char *rel,
+		     int depth, struct spoor_err *err)
+{
+	struct sbuf p = SBUF_INIT;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	sbuf_addf(&p, "%s/%s", dir, rel);
+	d = opendir(sbuf_str(&p));
+	sbuf_release(&p);
+	if (!d)
+		return spoor_err_set(err, SPOOR_EIO, errno, "cannot read the "
+				     "bundle folder '%s'", rel);
+	while (!rc && (de = readdir(d))) {
+		struct sbuf r = SBUF_INIT;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		sbuf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s/%s", dir, sbuf_str(&r));
+		if (lstat(sbuf_str(&p), &st))
+			rc = spoor_err_set(err, SPOOR_EIO, errno,
+					   "cannot stat '%s'", sbuf_str(&r));
+		else if (S_ISDIR(st.st_mode) && depth < 8)
+			rc = leak_tree(rep, dir, sbuf_str(&r), depth + 1, err);
+		else if (S_ISREG(st.st_mode))
+			rc = leak_file(rep, dir, sbuf_str(&r), err);
+		sbuf_release(&r);
+		sbuf_release(&p);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int check_leaks(struct report *rep, const char *dir,
-		       const char *const *files, size_t n,
 		       struct spoor_err *err)
 {
-	for (size_t i = 0; i < n && rep->pseudo; i++) {
+	return rep->pseudo ? leak_tree(rep, dir, "", 0, err) : 0;
+}
+
+struct part_count {
+	size_t *n;
+};
+
+static int count_part(void *ud, const struct report_hit *h)
+{
+	((struct part_count *)ud)->n[h->id]++;
+	return 0;
+}
+
+/* Parts of a name given whole ("Anneke", "de Vries-Celik") that appear
+ * on their own are not redacted (they may be ordinary words or someone
+ * else's), but the analyst is told, with the parts to give as aliases. */
+static void warn_parts(struct report *rep, const char *dir,
+		       const char *const *files, size_t n)
+{
+	struct part_count pc;
+
+	if (!rep->pseudo || !rep->ps.nparts ||
+	    !(pc.n = calloc(rep->ps.ngiven, sizeof(size_t))))
+		return;
+	for (size_t i = 0; i < n; i++) {
 		struct sbuf p = SBUF_INIT;
 		char *buf;
 		size_t len;
-		int rc;
 
 		sbuf_addf(&p, "%s/%s", dir, files[i]);
-		rc = report_read_file(sbuf_str(&p), (size_t)1 << 30, &buf,
-				      &len, err);
-		sbuf_release(&p);
-		if (rc)
-			return rc;
-		if (report_leaks(rep, buf, len)) {
+		if (!report_read_file(sbuf_str(&p), (size_t)1 << 30, &buf,
+				      &len, NULL)) {
+			report_matcher_scan(rep->ps.parts, buf, len,
+					    REPORT_VIEW_UTF8, count_part, &pc);
 			free(buf);
-			return spoor_err_set(err, SPOOR_EFORMAT, 0,
-					     "'%s' still names the reporter",
-					     files[i]);
 		}
-		free(buf);
+		sbuf_release(&p);
 	}
-	return 0;
+	for (size_t i = 0; i < rep->ps.ngiven; i++)
+		if (pc.n[i])
+			spoor_log(rep->ctx, SPOOR_LOG_WARN, "parts of "
+				  "--pseudonymise '%s' occur on their own %zu "
+				  "times in the bundle and are not redacted: "
+				  "if they name the reporter, give them too "
+				  "(e.g. --pseudonymise '%.*s')",
+				  rep->ps.given[i], pc.n[i],
+				  (int)strcspn(rep->ps.given[i], " "),
+				  rep->ps.given[i]);
+	free(pc.n);
 }
 
 /* ---- custody ---- */
@@ -1286,8 +1401,9 @@ static int build(struct report *rep, const char *tmp,
 	if (!rc)
 		rc = report_seal_write(rep, tmp, err);
 	if (!rc)
-		rc = check_leaks(rep, tmp, bundle_files,
-				 ARRAY_SIZE(bundle_files), err);
+		rc = check_leaks(rep, tmp, err);
+	if (!rc)
+		warn_parts(rep, tmp, bundle_files, ARRAY_SIZE(bundle_files));
 	if (!rc)
 		rc = spoor_report_content_check(tmp, err);
 	if (rc)

@@ -19,15 +19,52 @@ enum report_str {
 };
 
 /* The reporter's identifiers and their pseudonym (bundle.md section 8). */
+/* report_match.c: the reporter's identifiers in every written form
+ * (phone numbers by their digits, names folded, e-mails; decoded from
+ * percent, entity and \u escapes, hex and base64 runs, UTF-16). */
+enum { REPORT_VIEW_UTF8, REPORT_VIEW_UTF16LE, REPORT_VIEW_UTF16BE };
+enum {
+	REPORT_ID_PHONE = 1, REPORT_ID_NAME, REPORT_ID_EMAIL, REPORT_ID_PART,
+	REPORT_ID_ENCODED,	/* inside a hex or base64 run */
+};
+struct report_hit {
+	size_t start, end;		/* bytes of the text scanned */
+	int kind;			/* REPORT_ID_* */
+	size_t id;			/* which identifier of its kind */
+};
+/* Non-zero: stop the scan. */
+typedef int report_hit_fn(void *ud, const struct report_hit *h);
+struct report_matcher;
+struct report_matcher *report_matcher_new(void);
+void report_matcher_free(struct report_matcher *m);
+/* A valid number (spoor_phone_parse): matched by its digits in every
+ * dialling form.  SPOOR_EINVAL for an invalid one. */
+int report_matcher_add_phone(struct report_matcher *m,
+			     const struct spoor_phone *ph);
+/* A name or e-mail, matched folded on word boundaries; kind and id are
+ * given back in hits.  SPOOR_EINVAL when nothing is left to match. */
+int report_matcher_add_text(struct report_matcher *m, const char *s,
+			    int kind, size_t id);
+/* Code points of text pattern i after folding (its matching length). */
+size_t report_matcher_folded_len(const struct report_matcher *m, size_t i);
+/* Every hit in s[0..len) read as view, in order, none overlapping; the
+ * number of hits, or a negative code. */
+int report_matcher_scan(const struct report_matcher *m, const char *s,
+			size_t len, int view, report_hit_fn *cb, void *ud);
+
 struct report_pseudo {
 	char pseudonym[32];		/* "RPT-" + 24 base32 characters */
 	char commitment[65];		/* hex SHA-256 */
 	char r_hex[65];			/* commitment randomness (secret) */
 	char *id_norm;			/* "tel:+316...", "name:..." (secret) */
-	char (*phones)[20];		/* E.164 forms to replace */
-	size_t nphones;
-	char **names;			/* literal names to replace */
-	size_t nnames;
+	struct report_matcher *match;	/* every identifier given */
+	struct report_matcher *parts;	/* the parts of names given whole:
+					 * warned about, not redacted */
+	char **given;			/* the identifiers as given (for
+					 * messages) */
+	size_t ngiven;
+	size_t ntext;			/* names and e-mails among them */
+	size_t nparts;
 };
 
 /* A copy sealed to the police (report_seal.c). */
@@ -69,6 +106,12 @@ const char *report_s(const struct report *rep, enum report_str key);
  * check with report_redact_ok).  Without pseudonymisation a plain copy.
  */
 char *report_redact(const struct report *rep, const char *s);
+
+/* The first identifier of the reporter in text[0..len) read as UTF-8
+ * (with its encodings), UTF-16LE or UTF-16BE: 1 + REPORT_VIEW_* of the
+ * view with *h filled, 0 when there is none, negative on error. */
+int report_leak_at(const struct report *rep, const char *text, size_t len,
+		   struct report_hit *h);
 
 /* True if text[0..len) still holds one of the reporter's identifiers. */
 bool report_leaks(const struct report *rep, const char *text, size_t len);

@@ -166,52 +166,98 @@ static int read_master(const char *path, unsigned char **key, size_t *len,
 	return 0;
 }
 
+/* A name given whole ("Anneke de Vries-Celik"): its first word and the
+ * rest, each matched on its own only to warn (they may be common words
+ * or other people's names: the analyst decides). */
+static int add_parts(struct report_pseudo *ps, const char *id)
+{
+	const char *sp = strchr(id, ' ');
+	char first[256];
+	size_t n;
+
+	if (!sp || sp == id)
+		return 0;
+	n = (size_t)(sp - id);
+	if (n >= sizeof(first))
+		return 0;
+	memcpy(first, id, n);
+	first[n] = '\0';
+	while (*sp == ' ')
+		sp++;
+	if (report_matcher_add_text(ps->parts, first, REPORT_ID_PART,
+				    ps->ngiven - 1) == SPOOR_ENOMEM ||
+	    (*sp && report_matcher_add_text(ps->parts, sp, REPORT_ID_PART,
+					    ps->ngiven - 1) == SPOOR_ENOMEM))
+		return SPOOR_ENOMEM;
+	ps->nparts += 1 + (*sp != '\0');
+	return 0;
+}
+
+/* The identifier the pseudonym is derived from: the first given. */
+static char *id_norm_of(const char *id, const struct spoor_phone *ph)
+{
+	struct sbuf s = SBUF_INIT;
+	bool mail = !ph && strchr(id, '@') != NULL;
+
+	if (ph) {
+		sbuf_addf(&s, "tel:%s", ph->e164);
+		return s.buf;
+	}
+	sbuf_adds(&s, mail ? "mailto:" : "name:");
+	for (const char *c = id; *c; c++)
+		sbuf_addc(&s, mail ? (char)tolower((unsigned char)*c) : *c);
+	return s.buf;
+}
+
+/* Fewer code points than this after folding would redact ordinary
+ * words ("Kind", "Jan"): refused with a hint. */
+#define MIN_NAME_LEN 4
+
 static int add_identifier(struct report *rep, const char *id,
 			  struct spoor_err *err)
 {
 	struct report_pseudo *ps = &rep->ps;
 	const char *cc = rep->o->default_cc ? rep->o->default_cc : "31";
-	char e164[20];
+	struct spoor_phone ph;
+	bool phone = !spoor_phone_parse(id, cc, &ph);
+	bool mail = !phone && strchr(id, '@') != NULL;
+	char **g = realloc(ps->given, (ps->ngiven + 1) * sizeof(*g));
+	int rc;
 
-	if (!spoor_phone_e164(id, cc, e164, sizeof(e164))) {
-		char (*p)[20] = realloc(ps->phones, (ps->nphones + 1) *
-					sizeof(*p));
-		if (!p)
-			return spoor_err_set(err, SPOOR_ENOMEM, 0,
-					     "out of memory");
-		ps->phones = p;
-		spoor_strlcpy(p[ps->nphones++], e164, 20);
-		if (!ps->id_norm) {
-			struct sbuf s = SBUF_INIT;
-			sbuf_addf(&s, "tel:%s", e164);
-			ps->id_norm = s.buf;
-		}
-		return 0;
-	}
-	if (strlen(id) < 2)
+	if (!g)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	ps->given = g;
+	if (!(g[ps->ngiven] = strdup(id)))
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	ps->ngiven++;
+	if (phone)
+		rc = report_matcher_add_phone(ps->match, &ph);
+	else if (ph.numeric)
 		return spoor_err_set(err, SPOOR_EINVAL, 0,
-				     "identifier '%s' is too short", id);
-	{
-		char **n = realloc(ps->names, (ps->nnames + 1) * sizeof(*n));
-		if (!n)
-			return spoor_err_set(err, SPOOR_ENOMEM, 0,
-					     "out of memory");
-		ps->names = n;
-		n[ps->nnames] = strdup(id);
-		if (!n[ps->nnames])
-			return spoor_err_set(err, SPOOR_ENOMEM, 0,
-					     "out of memory");
-		ps->nnames++;
-	}
-	if (!ps->id_norm) {
-		struct sbuf s = SBUF_INIT;
-		bool mail = strchr(id, '@') != NULL;
-		sbuf_adds(&s, mail ? "mailto:" : "name:");
-		for (const char *c = id; *c; c++)
-			sbuf_addc(&s, mail ? (char)tolower((unsigned char)*c)
-				  : *c);
-		ps->id_norm = s.buf;
-	}
+				     "--pseudonymise '%s' is written like a "
+				     "phone number but is not a valid one "
+				     "(%s; --cc %s)", id, ph.why, cc);
+	else
+		rc = report_matcher_add_text(ps->match, id, mail ?
+					     REPORT_ID_EMAIL : REPORT_ID_NAME,
+					     ps->ngiven - 1);
+	if (rc == SPOOR_ENOMEM)
+		return spoor_err_set(err, rc, 0, "out of memory");
+	if (rc || (!phone && !mail &&
+		   report_matcher_folded_len(ps->match, ps->ntext) <
+		   MIN_NAME_LEN))
+		return spoor_err_set(err, SPOOR_EINVAL, 0,
+				     "--pseudonymise '%s' is too short to be "
+				     "redacted safely: it would also hide "
+				     "ordinary words; give the full name (or "
+				     "a longer form)", id);
+	if (!phone && !mail && add_parts(ps, id))
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (!phone)
+		ps->ntext++;
+	if (!ps->id_norm && !(ps->id_norm = id_norm_of(id, phone ? &ph :
+						       NULL)))
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
 	return 0;
 }
 
@@ -221,6 +267,10 @@ int report_pseudo_init(struct report *rep, struct spoor_err *err)
 	size_t mlen = 0;
 	int rc = 0;
 
+	rep->ps.match = report_matcher_new();
+	rep->ps.parts = report_matcher_new();
+	if (!rep->ps.match || !rep->ps.parts)
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
 	for (size_t i = 0; !rc && i < rep->o->npseudonymise; i++)
 		rc = add_identifier(rep, rep->o->pseudonymise[i], err);
 	if (!rc && !rep->ps.id_norm)
@@ -250,119 +300,34 @@ void report_pseudo_release(struct report_pseudo *ps)
 		OPENSSL_cleanse(ps->id_norm, strlen(ps->id_norm));
 		free(ps->id_norm);
 	}
-	for (size_t i = 0; i < ps->nnames; i++) {
-		OPENSSL_cleanse(ps->names[i], strlen(ps->names[i]));
-		free(ps->names[i]);
+	for (size_t i = 0; i < ps->ngiven; i++) {
+		OPENSSL_cleanse(ps->given[i], strlen(ps->given[i]));
+		free(ps->given[i]);
 	}
-	free(ps->names);
-	if (ps->phones)
-		OPENSSL_cleanse(ps->phones, ps->nphones * sizeof(*ps->phones));
-	free(ps->phones);
+	free(ps->given);
+	report_matcher_free(ps->match);
+	report_matcher_free(ps->parts);
 	OPENSSL_cleanse(ps->r_hex, sizeof(ps->r_hex));
 	memset(ps, 0, sizeof(*ps));
 }
 
 /* ---- finding identifiers in text ---- */
 
-static bool is_sep(char c)
-{
-	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
-	       c == '/';
-}
+struct redact {
+	const struct report *rep;
+	const char *s;
+	size_t pos;
+	struct sbuf *out;
+};
 
-/*
- * The length of the longest phone number of the reporter at s[0..left)
- * in any format the data holds ("+31 6 1234 5001", "0612345001",
- * "0031612345001", "31612345001" as in a WhatsApp JID), or 0.
- */
-static size_t phone_at(const struct report *rep, const char *s, size_t left)
+static int redact_hit(void *ud, const struct report_hit *h)
 {
-	const char *cc = rep->o->default_cc ? rep->o->default_cc : "31";
-	size_t best = 0, j = 0, digits = 0;
-	char cand[48], e164[20];
+	struct redact *r = ud;
 
-	if (s[0] == '+')
-		j = 1;
-	while (j < left && j < sizeof(cand) - 1 && digits <= 17) {
-		if (isdigit((unsigned char)s[j])) {
-			digits++;
-			j++;
-			if (j < left && isdigit((unsigned char)s[j]))
-				continue;
-			memcpy(cand, s, j);
-			cand[j] = '\0';
-			for (size_t i = 0; i < rep->ps.nphones; i++) {
-				if ((!spoor_phone_e164(cand, cc, e164,
-						       sizeof(e164)) &&
-				     !strcmp(e164, rep->ps.phones[i])) ||
-				    (!spoor_phone_e164(cand, NULL, e164,
-						       sizeof(e164)) &&
-				     !strcmp(e164, rep->ps.phones[i])))
-					best = j;
-			}
-		} else if (is_sep(s[j]) && j + 1 < left && digits &&
-			   (isdigit((unsigned char)s[j + 1]) ||
-			    (s[j] != '(' && s[j + 1] == '('))) {
-			j++;
-		} else if (s[j] == '(' && !digits) {
-			j++;
-		} else {
-			break;
-		}
-	}
-	return best;
-}
-
-static size_t name_at(const struct report *rep, const char *s, size_t left)
-{
-	for (size_t i = 0; i < rep->ps.nnames; i++) {
-		size_t n = strlen(rep->ps.names[i]);
-		if (n <= left && !strncasecmp(s, rep->ps.names[i], n))
-			return n;
-	}
+	sbuf_add(r->out, r->s + r->pos, h->start - r->pos);
+	sbuf_adds(r->out, r->rep->ps.pseudonym);
+	r->pos = h->end;
 	return 0;
-}
-
-/* Scan text; with out, copy it with matches replaced.  Returns the
- * number of matches. */
-static size_t scan(const struct report *rep, const char *s, size_t len,
-		   struct sbuf *out)
-{
-	size_t i = 0, hits = 0;
-
-	while (i < len) {
-		size_t m = 0, h = 0;
-		bool start = i == 0 || !isdigit((unsigned char)s[i - 1]);
-
-		/* A digest (32+ hex digits) is never an identifier: keep it
-		 * whole, so a short name cannot corrupt a hash. */
-		if (i == 0 || !isxdigit((unsigned char)s[i - 1]))
-			while (i + h < len && isxdigit((unsigned char)s[i + h]))
-				h++;
-		if (h >= 32 && (i + h == len || !isalnum((unsigned char)s[i + h]))) {
-			if (out)
-				sbuf_add(out, s + i, h);
-			i += h;
-			continue;
-		}
-
-		if (start && (isdigit((unsigned char)s[i]) ||
-			      ((s[i] == '+' || s[i] == '(') && i + 1 < len)))
-			m = phone_at(rep, s + i, len - i);
-		if (!m)
-			m = name_at(rep, s + i, len - i);
-		if (m) {
-			hits++;
-			if (out)
-				sbuf_adds(out, rep->ps.pseudonym);
-			i += m;
-			continue;
-		}
-		if (out)
-			sbuf_addc(out, s[i]);
-		i++;
-	}
-	return hits;
 }
 
 char *report_redact(const struct report *rep, const char *s)
@@ -374,7 +339,15 @@ char *report_redact(const struct report *rep, const char *s)
 	if (!rep->pseudo)
 		return strdup(s);
 	out.max = (size_t)1 << 30;
-	scan(rep, s, strlen(s), &out);
+	{
+		struct redact r = { rep, s, 0, &out };
+		size_t len = strlen(s);
+
+		if (report_matcher_scan(rep->ps.match, s, len,
+					REPORT_VIEW_UTF8, redact_hit, &r) < 0)
+			out.failed = true;
+		sbuf_add(&out, s + r.pos, len - r.pos);
+	}
 	if (out.failed) {
 		sbuf_release(&out);
 		return NULL;
@@ -383,9 +356,34 @@ char *report_redact(const struct report *rep, const char *s)
 	return out.buf ? out.buf : strdup("");
 }
 
+static int stop_at_first(void *ud, const struct report_hit *h)
+{
+	*(struct report_hit *)ud = *h;
+	return 1;
+}
+
 bool report_leaks(const struct report *rep, const char *text, size_t len)
 {
-	return rep->pseudo && scan(rep, text, len, NULL) > 0;
+	struct report_hit h;
+
+	return rep->pseudo && report_matcher_scan(rep->ps.match, text, len,
+						  REPORT_VIEW_UTF8,
+						  stop_at_first, &h) != 0;
+}
+
+int report_leak_at(const struct report *rep, const char *text, size_t len,
+		   struct report_hit *h)
+{
+	if (!rep->pseudo)
+		return 0;
+	for (int v = REPORT_VIEW_UTF8; v <= REPORT_VIEW_UTF16BE; v++) {
+		int rc = report_matcher_scan(rep->ps.match, text, len, v,
+					     stop_at_first, h);
+
+		if (rc)
+			return rc < 0 ? rc : v + 1;
+	}
+	return 0;
 }
 
 /* ---- certificates and sealing ---- */

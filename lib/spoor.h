@@ -1239,6 +1239,9 @@ struct spoor_phone {
 				 * "not a phone number", ...) */
 	bool numeric;		/* raw is written like a number: digits
 				 * and separators only (not a name) */
+	int calling_code;	/* 31, 1, 44 ... when valid, else 0; the
+				 * national significant number is e164
+				 * after "+" and these digits */
 };
 
 /* 0 when raw is a valid number (out->e164 set); SPOOR_EFORMAT with

@@ -79,7 +79,7 @@ static int run(const struct spoor_host *h, const char *path)
 		struct spoor_prov prov = { NULL, t, h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		struct spoor_phone ph = { "", "", NULL, false };
+		struct spoor_phone ph = { 0 };
 		const char *p;
 		size_t len;
 		int64_t type = h->col_int(st, 4);

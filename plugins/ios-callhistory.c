@@ -76,7 +76,7 @@ static int read_zcall(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "ZCALLRECORD",
 					   h->col_int(st, 0), -1, NULL };
 		struct spoor_record r;
-		struct spoor_phone ph = { "", "", NULL, false };
+		struct spoor_phone ph = { 0 };
 		char addr[200], tbuf[48], dbuf[48];
 		const char *p, *prov_p;
 		size_t len, plen;
@@ -160,7 +160,7 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "call", h->col_int(st, 0), -1,
 					   NULL };
 		struct spoor_record r;
-		struct spoor_phone ph = { "", "", NULL, false };
+		struct spoor_phone ph = { 0 };
 		const char *p;
 		size_t len;
 		int64_t fl = h->col_int(st, 4);

@@ -392,7 +392,7 @@ static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
 		struct spoor_prov prov = { NULL, "message", h->col_int(st, 0),
 					   -1, NULL };
 		struct spoor_record r;
-		struct spoor_phone ph = { "", "", NULL, false };
+		struct spoor_phone ph = { 0 };
 		char chat[40];
 		bool madrid = h->col_int(st, 6) != 0;
 		int64_t fl = h->col_int(st, madrid ? 8 : 4);

@@ -423,7 +423,7 @@ static void emit(struct ctx *c, struct msgbuf *m)
 	const char *end = body + m->len, *colon, *text, *tend;
 	const char *kind = "text";
 	char author[512] = "", media[1024] = "";
-	struct spoor_phone ph = { "", "", NULL, false };
+	struct spoor_phone ph = { 0 };
 	struct spoor_local_time lt;
 	struct spoor_wallclock w;
 	const char *caption = NULL;
