@@ -442,8 +442,8 @@ static size_t phone_form_at(const struct units *u, size_t i, const char *f)
 			return 0;
 		j++;
 	}
-	if (j < u->n && digit_of(u->u[j].cp) >= 0)
-		return 0;
+	if (j < u->n && (digit_of(u->u[j].cp) >= 0 || is_alnum_cp(u->u[j].cp)))
+		return 0;	/* runs on into more digits or a word */
 	return j - i;
 }
 
@@ -452,8 +452,9 @@ static size_t phone_at(const struct report_matcher *m, const struct units *u,
 {
 	size_t best = 0;
 
-	if (i && digit_of(u->u[i - 1].cp) >= 0)
-		return 0;	/* inside a longer run of digits */
+	if (i && (digit_of(u->u[i - 1].cp) >= 0 ||
+		  is_alnum_cp(u->u[i - 1].cp)))
+		return 0;	/* inside a longer run of digits, an IBAN */
 	if (digit_of(u->u[i].cp) < 0 && u->u[i].cp != '+' &&
 	    u->u[i].cp != 0xff0b)
 		return 0;
