@@ -60,11 +60,17 @@ PKGS += zlib
 DEB_PACKAGES += zlib1g-dev
 # t-verify-tar: a bundle tar compressed with gzip and xz must be refused
 DEB_PACKAGES += gzip xz-utils tar
+# PDQ perceptual hashes (issue 19): the picture decoders of lib/picture.c;
+# giflib has no pkg-config file
+PKGS += libjpeg libpng libwebp libwebpdemux libheif libtiff-4
+NOPC_LIBS += -lgif
+DEB_PACKAGES += libjpeg62-turbo-dev libpng-dev libwebp-dev libheif-dev \
+	libtiff-dev libgif-dev
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
-PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(NOPC_LIBS))$(PKG_LIBS)
 missing_pkgs = $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
