@@ -63,7 +63,7 @@ DEB_PACKAGES += gzip xz-utils tar
 # PDQ perceptual hashes (issue 19): the picture decoders of lib/picture.c;
 # giflib has no pkg-config file
 PKGS += libjpeg libpng libwebp libwebpdemux libheif libtiff-4
-NOPC_LIBS += -lgif
+NOPC_LIBS += -lgif -lm
 DEB_PACKAGES += libjpeg62-turbo-dev libpng-dev libwebp-dev libheif-dev \
 	libtiff-dev libgif-dev
 

@@ -16,7 +16,8 @@
 static const char synopsis[] =
 	"usage: spoor-files [-hqVv] [-f FSTYPE] [-i IMGTYPE] [-j N] [-o FILE]\n"
 	"                   [--format=jsonl|csv|dfxml|bodyfile] [--hash=LIST]\n"
-	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
+	"                   [--no-magic] [--no-pdq] [--offset=SECTORS]\n"
+	"                   [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
 	"                   [--no-alert-exit] [-C CASE] EVIDENCE...\n";
@@ -37,10 +38,13 @@ static const char help_text[] =
 	"      --exhibit=ID       exhibit id in records (default: file name)\n"
 	"      --format=FORMAT    jsonl (default), csv, dfxml, bodyfile\n"
 	"      --hash=LIST        md5,sha1,sha256 (default), sha512, or none\n"
-	"      --no-magic         do not classify with libmagic\n"
+	"      --no-magic         do not classify with libmagic (nor PDQ)\n"
+	"      --no-pdq           no PDQ perceptual hash of pictures (pdq,\n"
+	"                         pdq_quality)\n"
 	"      --hashdb=SET.sdb   match files against a hash set (repeatable);\n"
-	"                         records gain 'hashsets', known-bad hits are\n"
-	"                         ALERT lines on stderr at once\n"
+	"                         records gain 'hashsets', known-bad hits and\n"
+	"                         PDQ near matches are ALERT lines on stderr\n"
+	"                         at once\n"
 	"      --skip-known       leave out files found in a 'known' set\n"
 	"      --triage           first hash pictures, videos, archives and\n"
 	"                         chat databases (alerts only), then the rest\n"
@@ -57,15 +61,15 @@ static const char help_text[] =
 	"  -V, --version          print the version\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Exit: 0 ok; 1 a known-bad hit (see --hashdb); 2 usage; 3 evidence\n"
-	"unreadable or not recognised; 4 output failed; 5 finished, but files,\n"
-	"directories or partitions could not be read (see the summary).  See\n"
-	"spoor-files(1).\n";
+	"Exit: 0 ok; 1 a known-bad hit or PDQ near match (see --hashdb); 2\n"
+	"usage; 3 evidence unreadable or not recognised; 4 output failed; 5\n"
+	"finished, but files, directories or partitions could not be read, or\n"
+	"pictures not decoded for PDQ (see the summary).  See spoor-files(1).\n";
 
 enum {
 	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
 	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HASHDB, OPT_SKIP_KNOWN,
-	OPT_NO_ALERT_EXIT, OPT_TRIAGE,
+	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_NO_PDQ,
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "imgtype", required_argument, NULL, 'i' },
 	{ "no-alert-exit", no_argument, NULL, OPT_NO_ALERT_EXIT },
 	{ "no-magic", no_argument, NULL, OPT_NO_MAGIC },
+	{ "no-pdq", no_argument, NULL, OPT_NO_PDQ },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "output", required_argument, NULL, 'o' },
@@ -99,7 +104,7 @@ static const char *const csv_columns[] = {
 	"allocated", "orphan", "size", "mtime", "atime", "ctime", "crtime",
 	"md5", "sha1", "sha256", "sha512", "mime", "magic", "category",
 	"ext_mismatch", "recovery", "error", "link_target", "mode", "uid",
-	"gid", "hashsets", NULL,
+	"gid", "hashsets", "pdq", "pdq_quality", "pdq_error", NULL,
 };
 
 struct hashdbs;
@@ -399,6 +404,12 @@ static void summary(const struct spoor_scan_stats *st, double secs)
 	}
 	if (used)
 		fprintf(stderr, "%s: by category: %s\n", cli_progname(), cats);
+	if (st->pdq || st->pdq_failed || st->pdq_unsupported)
+		fprintf(stderr, "%s: PDQ: %llu pictures hashed, %llu not "
+			"decoded, %llu of a type not decoded\n",
+			cli_progname(), (unsigned long long)st->pdq,
+			(unsigned long long)st->pdq_failed,
+			(unsigned long long)st->pdq_unsupported);
 	fprintf(stderr, "%s: %llu file systems walked, %llu partitions not "
 		"walked, %llu directories unreadable\n", cli_progname(),
 		(unsigned long long)st->volumes,
@@ -438,6 +449,7 @@ int main(int argc, char **argv)
 	cli_set_synopsis(synopsis);
 	memset(&r, 0, sizeof(r));
 	so.magic = true;
+	so.pdq = true;
 	while ((c = getopt_long(argc, argv, "C:f:hi:j:o:qVv", long_opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -483,6 +495,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_MAGIC:
 			so.magic = false;
+			break;
+		case OPT_NO_PDQ:
+			so.pdq = false;
 			break;
 		case OPT_OFFSET:
 			if (cli_parse_int(optarg, 0, INT64_MAX / 4096, &v))
@@ -621,7 +636,8 @@ int main(int argc, char **argv)
 
 		summary(st, cli_now() - t0);
 		if (exit_code == EXIT_OK &&
-		    (st->unreadable || st->volumes_skipped || st->walk_errors))
+		    (st->unreadable || st->volumes_skipped || st->walk_errors ||
+		     st->pdq_failed))
 			exit_code = EXIT_PARTIAL;
 	}
 	if (hdb) {

@@ -415,6 +415,118 @@ SPOOR_API enum spoor_category spoor_category_of(const char *mime,
 SPOOR_API bool spoor_ext_mismatch(const char *name, const char *mime);
 
 /* ------------------------------------------------------------------ */
+/* Perceptual hashes (PDQ): pictures found after re-encoding           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * PDQ (Meta's perceptual hash, from its published hashing document): 256
+ * bits from a picture's luminance, compared by Hamming distance (0: the
+ * same picture; unrelated pictures are ~128 apart; <= 31 is a match by
+ * the document's recommendation), and a quality 0..100 (below 50: too
+ * featureless to trust).  The eight rotations and mirrors of a picture
+ * have hashes derived from the same transform (dihedral variants), so a
+ * rotated or mirrored copy is found by comparing all eight.
+ */
+#define SPOOR_PDQ_BYTES 32
+#define SPOOR_PDQ_HEX 65		/* 64 hex digits + NUL */
+#define SPOOR_PDQ_MAX_SIDE 65535u	/* pixels per side, at most */
+#define SPOOR_PDQ_MAX_PIXELS ((uint64_t)1 << 27)	/* 134 megapixels */
+#define SPOOR_PDQ_MATCH_DISTANCE 31	/* default match threshold */
+#define SPOOR_PDQ_MIN_QUALITY 50	/* default quality floor */
+
+struct spoor_pdq {
+	unsigned char hash[SPOOR_PDQ_BYTES];	/* big-endian bit string */
+	int quality;				/* 0..100 */
+};
+
+/* The dihedral variants, in the order spoor_pdq_luma fills them, named
+ * as the reference implementation's test pictures are. */
+enum spoor_pdq_dihedral {
+	SPOOR_PDQ_ORIGINAL,
+	SPOOR_PDQ_ROTATE90,	/* turned a quarter counter-clockwise */
+	SPOOR_PDQ_ROTATE180,
+	SPOOR_PDQ_ROTATE270,
+	SPOOR_PDQ_FLIPX,	/* mirrored about the x axis (upside down) */
+	SPOOR_PDQ_FLIPY,	/* mirrored about the y axis (left-right) */
+	SPOOR_PDQ_FLIP_PLUS1,	/* mirrored about the main diagonal */
+	SPOOR_PDQ_FLIP_MINUS1,	/* mirrored about the other diagonal */
+	SPOOR_PDQ_NDIHEDRAL
+};
+
+/* "original", "rotate-90", ... "flip-minus-1"; NULL when out of range. */
+SPOOR_API const char *spoor_pdq_dihedral_name(int which);
+
+/*
+ * The PDQ of a w x h luminance picture (row-major floats 0..255).
+ * dihedral (may be NULL) gets the eight variants' hashes.  SPOOR_ELIMIT
+ * beyond SPOOR_PDQ_MAX_SIDE / SPOOR_PDQ_MAX_PIXELS.
+ */
+SPOOR_API int spoor_pdq_luma(const float *luma, size_t w, size_t h,
+			     struct spoor_pdq *out,
+			     unsigned char dihedral[][SPOOR_PDQ_BYTES],
+			     struct spoor_err *err);
+
+/* What spoor_pdq_picture found besides the hash. */
+struct spoor_pdq_info {
+	const char *format;	/* "jpeg", "png", "gif", "webp", "heif",
+				 * "bmp", "tiff"; NULL when not a picture
+				 * format spoor decodes */
+	uint32_t width, height;	/* as declared by the picture */
+	uint32_t scale;		/* decoded at 1/scale of the size (JPEG's
+				 * scaled DCT, WebP's scaled decode), or
+				 * reduced to it by averaging */
+	uint32_t frames;	/* 2: an animation (the first frame is
+				 * hashed), else 1 */
+};
+
+/* Decoding options; NULL means the defaults. */
+struct spoor_pdq_opts {
+	uint32_t min_side;	/* decode or average down while the shorter
+				 * side stays >= this; 0: 256; UINT32_MAX:
+				 * full size (benchmarks) */
+	uint64_t max_pixels;	/* declared width * height, at most; 0:
+				 * SPOOR_PDQ_MAX_PIXELS */
+};
+
+/*
+ * Sniff a picture format from a file's first bytes: "jpeg", "png",
+ * "gif", "webp", "heif" (ISO-BMFF heic/heix/heim/heis/mif1/msf1 brands),
+ * "bmp", "tiff", or NULL.
+ */
+SPOOR_API const char *spoor_pdq_sniff(const void *head, size_t len);
+
+/*
+ * Decode the picture in buf (a whole file) with the maintained decoder
+ * of its format (libjpeg-turbo, libpng, giflib, libwebp, libheif,
+ * libtiff; BMP by a strict reader here) and compute its PDQ from the
+ * luminance; dihedral and info may be NULL.  The picture's pixels are
+ * hashed as stored (EXIF orientation is not applied: the dihedral
+ * variants cover it).  Hostile input is an error, never a crash:
+ * SPOOR_EUNSUPPORTED for another format or a variant that is not
+ * decoded (e.g. CMYK), SPOOR_ELIMIT for a declared size over the caps
+ * (decompression bombs), SPOOR_EFORMAT for a picture that does not
+ * decode (truncated, corrupt); err->msg says which.
+ */
+SPOOR_API int spoor_pdq_picture(const void *buf, size_t len,
+				const struct spoor_pdq_opts *opts,
+				struct spoor_pdq *out,
+				unsigned char dihedral[][SPOOR_PDQ_BYTES],
+				struct spoor_pdq_info *info,
+				struct spoor_err *err);
+
+/* 64 lower-case hex digits and a NUL. */
+SPOOR_API void spoor_pdq_hex(const unsigned char hash[SPOOR_PDQ_BYTES],
+			     char out[SPOOR_PDQ_HEX]);
+
+/* Parse exactly 64 hex digits (either case); SPOOR_EFORMAT otherwise. */
+SPOOR_API int spoor_pdq_parse(const char *hex, size_t len,
+			      unsigned char out[SPOOR_PDQ_BYTES]);
+
+/* The Hamming distance of two hashes, 0..256. */
+SPOOR_API int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
+				 const unsigned char b[SPOOR_PDQ_BYTES]);
+
+/* ------------------------------------------------------------------ */
 /* Evidence and the file walk                                          */
 /* ------------------------------------------------------------------ */
 
@@ -497,6 +609,14 @@ struct spoor_file {
 	const char *error;		/* content read failure, else NULL */
 	bool uninitialised;		/* NTFS stream never written: all
 					 * zeros, not read, not hashed */
+	/* PDQ (spoor_scan_opts.pdq), for files typed as pictures only */
+	bool has_pdq;			/* pdq and pdq_dihedral are valid */
+	struct spoor_pdq pdq;
+	unsigned char pdq_dihedral[SPOOR_PDQ_NDIHEDRAL][SPOOR_PDQ_BYTES];
+	const char *pdq_error;		/* a picture without a PDQ: why */
+	int pdq_code;			/* its enum spoor_code:
+					 * SPOOR_EUNSUPPORTED for a picture
+					 * type that is not decoded */
 };
 
 /*
@@ -507,6 +627,7 @@ struct spoor_file {
 struct spoor_file_recbuf {
 	char hex[SPOOR_HASH_NALGS][2 * SPOOR_HASH_MAXLEN + 1];
 	char attr[24];
+	char pdq[SPOOR_PDQ_HEX];
 };
 SPOOR_API void spoor_file_record(const struct spoor_file *f,
 				 struct spoor_record *r,
@@ -534,6 +655,12 @@ struct spoor_scan_stats {
 	uint64_t volumes_skipped;	/* partitions not walked */
 	uint64_t walk_errors;		/* directories that could not be read */
 	uint64_t by_category[SPOOR_CAT_COUNT];
+	uint64_t pdq;			/* pictures with a PDQ */
+	uint64_t pdq_failed;		/* pictures of a decoded format whose
+					 * PDQ could not be computed (corrupt,
+					 * truncated, over a cap) */
+	uint64_t pdq_unsupported;	/* pictures of other types (icons,
+					 * SVG, CMYK JPEG ...): no PDQ */
 };
 
 /* Progress, reported from the caller's thread every ~100 ms at most. */
@@ -563,7 +690,13 @@ struct spoor_scan_opts {
 	spoor_progress_cb *on_progress;	/* optional */
 	spoor_select_cb *select;	/* optional: NULL reads every file */
 	void *userdata;
+	bool pdq;		/* PDQ of every file libmagic types as a
+				 * picture (needs magic; pictures up to
+				 * SPOOR_PDQ_MAX_FILE bytes are decoded) */
 };
+
+/* The largest picture file whose PDQ a scan computes (held in memory). */
+#define SPOOR_PDQ_MAX_FILE ((uint64_t)256 << 20)
 
 /*
  * A scan: walks evidence, reads every file's content once, feeds all
@@ -795,118 +928,6 @@ SPOOR_API int spoor_acquire_piece(const struct spoor_acquire *a, uint64_t i,
 SPOOR_API int spoor_acquire_write_logs(struct spoor_acquire *a,
 				       struct spoor_err *err);
 
-
-/* ------------------------------------------------------------------ */
-/* Perceptual hashes (PDQ): pictures found after re-encoding           */
-/* ------------------------------------------------------------------ */
-
-/*
- * PDQ (Meta's perceptual hash, from its published hashing document): 256
- * bits from a picture's luminance, compared by Hamming distance (0: the
- * same picture; unrelated pictures are ~128 apart; <= 31 is a match by
- * the document's recommendation), and a quality 0..100 (below 50: too
- * featureless to trust).  The eight rotations and mirrors of a picture
- * have hashes derived from the same transform (dihedral variants), so a
- * rotated or mirrored copy is found by comparing all eight.
- */
-#define SPOOR_PDQ_BYTES 32
-#define SPOOR_PDQ_HEX 65		/* 64 hex digits + NUL */
-#define SPOOR_PDQ_MAX_SIDE 65535u	/* pixels per side, at most */
-#define SPOOR_PDQ_MAX_PIXELS ((uint64_t)1 << 27)	/* 134 megapixels */
-#define SPOOR_PDQ_MATCH_DISTANCE 31	/* default match threshold */
-#define SPOOR_PDQ_MIN_QUALITY 50	/* default quality floor */
-
-struct spoor_pdq {
-	unsigned char hash[SPOOR_PDQ_BYTES];	/* big-endian bit string */
-	int quality;				/* 0..100 */
-};
-
-/* The dihedral variants, in the order spoor_pdq_luma fills them, named
- * as the reference implementation's test pictures are. */
-enum spoor_pdq_dihedral {
-	SPOOR_PDQ_ORIGINAL,
-	SPOOR_PDQ_ROTATE90,	/* turned a quarter counter-clockwise */
-	SPOOR_PDQ_ROTATE180,
-	SPOOR_PDQ_ROTATE270,
-	SPOOR_PDQ_FLIPX,	/* mirrored about the x axis (upside down) */
-	SPOOR_PDQ_FLIPY,	/* mirrored about the y axis (left-right) */
-	SPOOR_PDQ_FLIP_PLUS1,	/* mirrored about the main diagonal */
-	SPOOR_PDQ_FLIP_MINUS1,	/* mirrored about the other diagonal */
-	SPOOR_PDQ_NDIHEDRAL
-};
-
-/* "original", "rotate-90", ... "flip-minus-1"; NULL when out of range. */
-SPOOR_API const char *spoor_pdq_dihedral_name(int which);
-
-/*
- * The PDQ of a w x h luminance picture (row-major floats 0..255).
- * dihedral (may be NULL) gets the eight variants' hashes.  SPOOR_ELIMIT
- * beyond SPOOR_PDQ_MAX_SIDE / SPOOR_PDQ_MAX_PIXELS.
- */
-SPOOR_API int spoor_pdq_luma(const float *luma, size_t w, size_t h,
-			     struct spoor_pdq *out,
-			     unsigned char dihedral[][SPOOR_PDQ_BYTES],
-			     struct spoor_err *err);
-
-/* What spoor_pdq_picture found besides the hash. */
-struct spoor_pdq_info {
-	const char *format;	/* "jpeg", "png", "gif", "webp", "heif",
-				 * "bmp", "tiff"; NULL when not a picture
-				 * format spoor decodes */
-	uint32_t width, height;	/* as declared by the picture */
-	uint32_t scale;		/* decoded at 1/scale of the size (JPEG's
-				 * scaled DCT, WebP's scaled decode), or
-				 * reduced to it by averaging */
-	uint32_t frames;	/* 2: an animation (the first frame is
-				 * hashed), else 1 */
-};
-
-/* Decoding options; NULL means the defaults. */
-struct spoor_pdq_opts {
-	uint32_t min_side;	/* decode or average down while the shorter
-				 * side stays >= this; 0: 256; UINT32_MAX:
-				 * full size (benchmarks) */
-	uint64_t max_pixels;	/* declared width * height, at most; 0:
-				 * SPOOR_PDQ_MAX_PIXELS */
-};
-
-/*
- * Sniff a picture format from a file's first bytes: "jpeg", "png",
- * "gif", "webp", "heif" (ISO-BMFF heic/heix/heim/heis/mif1/msf1 brands),
- * "bmp", "tiff", or NULL.
- */
-SPOOR_API const char *spoor_pdq_sniff(const void *head, size_t len);
-
-/*
- * Decode the picture in buf (a whole file) with the maintained decoder
- * of its format (libjpeg-turbo, libpng, giflib, libwebp, libheif,
- * libtiff; BMP by a strict reader here) and compute its PDQ from the
- * luminance; dihedral and info may be NULL.  The picture's pixels are
- * hashed as stored (EXIF orientation is not applied: the dihedral
- * variants cover it).  Hostile input is an error, never a crash:
- * SPOOR_EUNSUPPORTED for another format or a variant that is not
- * decoded (e.g. CMYK), SPOOR_ELIMIT for a declared size over the caps
- * (decompression bombs), SPOOR_EFORMAT for a picture that does not
- * decode (truncated, corrupt); err->msg says which.
- */
-SPOOR_API int spoor_pdq_picture(const void *buf, size_t len,
-				const struct spoor_pdq_opts *opts,
-				struct spoor_pdq *out,
-				unsigned char dihedral[][SPOOR_PDQ_BYTES],
-				struct spoor_pdq_info *info,
-				struct spoor_err *err);
-
-/* 64 lower-case hex digits and a NUL. */
-SPOOR_API void spoor_pdq_hex(const unsigned char hash[SPOOR_PDQ_BYTES],
-			     char out[SPOOR_PDQ_HEX]);
-
-/* Parse exactly 64 hex digits (either case); SPOOR_EFORMAT otherwise. */
-SPOOR_API int spoor_pdq_parse(const char *hex, size_t len,
-			      unsigned char out[SPOOR_PDQ_BYTES]);
-
-/* The Hamming distance of two hashes, 0..256. */
-SPOOR_API int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
-				 const unsigned char b[SPOOR_PDQ_BYTES]);
 
 /* ------------------------------------------------------------------ */
 /* Hash sets (spoor-hashdb)                                            */
