@@ -969,9 +969,14 @@ enum spoor_hashdb_format {
 				 * output, BSD "ALG (name) = hex", or one
 				 * hex digest per line */
 	SPOOR_HDB_FMT_SDB,	/* another .sdb set (merge, import) */
+	SPOOR_HDB_FMT_PDQ,	/* PDQ CSV: hash,quality[,label] (a header
+				 * line naming the columns may come first;
+				 * hash,label without a quality with
+				 * --format=pdq only) */
 };
 
-/* "auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb". */
+/* "auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb",
+ * "pdq". */
 SPOOR_API const char *spoor_hashdb_format_name(enum spoor_hashdb_format f);
 
 /* Parse a format name (as above); anything else is SPOOR_EINVAL. */
@@ -1001,6 +1006,10 @@ struct spoor_hashdb_input_stats {
 	uint64_t bad;		/* records that did not parse (reported) */
 	uint64_t skipped;	/* blank lines, comments, headers */
 	unsigned char sha256[32];	/* of the input file's bytes */
+	uint64_t pdq;		/* PDQ hashes added */
+	uint64_t photodna;	/* PhotoDNA values kept (with a PDQ) */
+	uint64_t photodna_dropped;	/* PhotoDNA values of media without
+					 * a PDQ: not kept (counted) */
 };
 
 /* What a finished build wrote. */
@@ -1009,6 +1018,8 @@ struct spoor_hashdb_build_stats {
 	uint64_t unique[SPOOR_HASH_NALGS];	/* digests in the set */
 	uint64_t category_conflicts;	/* one digest, two categories */
 	uint64_t runs;			/* sorted runs spilled to disk */
+	uint64_t pdq_added;		/* PDQ hashes added */
+	uint64_t pdq_unique;		/* PDQ hashes in the set */
 };
 
 struct spoor_hashdb_build_opts {
@@ -1020,6 +1031,8 @@ struct spoor_hashdb_build_opts {
 	const char *tmp_dir;	/* NULL: the output's directory */
 	spoor_hashdb_bad_cb *on_bad;	/* optional; else only counted */
 	void *userdata;
+	int pdq_max_distance;	/* PDQ match threshold 1..64; 0: 31 */
+	int pdq_min_quality;	/* PDQ quality floor 1..100; 0: 50 */
 };
 
 /*
@@ -1092,6 +1105,9 @@ struct spoor_hashdb_info {
 	size_t ninputs;
 	size_t ncategories;
 	uint64_t file_size;
+	uint64_t pdq_count;		/* PDQ hashes */
+	int pdq_max_distance;		/* a near match is <= this */
+	int pdq_min_quality;		/* hashes below it are not matched */
 };
 SPOOR_API void spoor_hashdb_get_info(const struct spoor_hashdb *db,
 				     struct spoor_hashdb_info *info);
@@ -1134,6 +1150,66 @@ SPOOR_API size_t spoor_hashdb_lookup_many(const struct spoor_hashdb *db,
 SPOOR_API int spoor_hashdb_entry(const struct spoor_hashdb *db, unsigned alg,
 				 uint64_t i, const unsigned char **digest,
 				 const char **category);
+
+/*
+ * PDQ entries (perceptual hashes of known pictures) live in the same
+ * file, sorted by hash, with a multi-index-hashing index (the hash in 16
+ * bands of 16 bits, exact lookups per band value and its neighbours,
+ * candidates verified by popcount), mmap'd like the digests.  A set
+ * records its threshold: a near match is a distance <= pdq_max_distance
+ * between a query of quality >= pdq_min_quality and an entry of quality
+ * >= pdq_min_quality (or of unknown quality).  PhotoDNA values from VICS
+ * are kept with the PDQ entry of the same media object, to be exported
+ * with a match; spoor never computes them.
+ */
+struct spoor_pdq_match {
+	uint64_t index;			/* entry number, in hash order */
+	const unsigned char *hash;	/* the entry's, SPOOR_PDQ_BYTES */
+	int distance;			/* to the query (0 when listed) */
+	int dihedral;			/* the query variant that matched */
+	int quality;			/* the entry's; -1: not given */
+	const char *category;		/* as for spoor_hashdb_lookup */
+	const char *label;		/* "" when none */
+	const char *photodna;		/* "" when none */
+};
+
+/* Called per entry found; non-zero stops the search. */
+typedef int spoor_pdq_match_cb(void *userdata, uint64_t index,
+			       int distance);
+
+/* Add one PDQ hash (quality 0..100, -1: not given).  category, label
+ * (<= 255 bytes) and photodna (<= 1024 bytes) may be NULL. */
+SPOOR_API int spoor_hashdb_builder_add_pdq(struct spoor_hashdb_builder *b,
+				const unsigned char hash[SPOOR_PDQ_BYTES],
+				int quality, const char *category,
+				const char *label, const char *photodna,
+				struct spoor_err *err);
+
+/* Entry i (< pdq_count) with distance 0.  SPOOR_EINVAL when out of
+ * range. */
+SPOOR_API int spoor_hashdb_pdq_entry(const struct spoor_hashdb *db,
+				     uint64_t i, struct spoor_pdq_match *m);
+
+/*
+ * Every entry within max_distance of hash (-1: the set's threshold;
+ * at most 63), entries below the set's quality floor left out: cb (may
+ * be NULL) once per entry.  Returns how many were found.
+ */
+SPOOR_API size_t spoor_hashdb_pdq_search(const struct spoor_hashdb *db,
+				const unsigned char hash[SPOOR_PDQ_BYTES],
+				int max_distance, spoor_pdq_match_cb *cb,
+				void *userdata);
+
+/*
+ * The nearest entry to any of n hashes of one picture (its dihedral
+ * variants, n <= SPOOR_PDQ_NDIHEDRAL, in enum spoor_pdq_dihedral
+ * order) within the set's threshold.  false when none, or when
+ * `quality` (the picture's) is below the set's floor.
+ */
+SPOOR_API bool spoor_hashdb_pdq_nearest(const struct spoor_hashdb *db,
+				const unsigned char (*hashes)[SPOOR_PDQ_BYTES],
+				size_t n, int quality,
+				struct spoor_pdq_match *m);
 
 /* Check every entry (sortedness, uniqueness, category indexes): the full
  * check behind `spoor-hashdb info --verify`.  SPOOR_EFORMAT on damage. */
