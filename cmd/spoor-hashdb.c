@@ -497,6 +497,24 @@ static int pdq_lookup(struct spoor_hashdb **dbs,
 	       : bad ? EXIT_PARTIAL : EXIT_OK;
 }
 
+/* CPU seconds of this thread: the machine may be shared */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_many_cb(void *ud, size_t q, uint64_t i, int d)
+{
+	(void)q;
+	(void)i;
+	(void)d;
+	(*(uint64_t *)ud)++;
+	return 0;
+}
+
 static int count_cb(void *ud, uint64_t i, int d)
 {
 	(void)i;
@@ -505,23 +523,51 @@ static int count_cb(void *ud, uint64_t i, int d)
 	return 0;
 }
 
+/* Brute force over every entry for queries [0, n): hits counted as the
+ * index counts them (entries below the quality floor left out). */
+static uint64_t pdq_brute(const struct spoor_hashdb *db,
+			  const struct spoor_hashdb_info *inf,
+			  const unsigned char *q, uint64_t n,
+			  unsigned char (*all)[SPOOR_PDQ_BYTES], int maxd)
+{
+	uint64_t hits = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		for (uint64_t e = 0; e < inf->pdq_count; e++)
+			if (spoor_pdq_distance(q + i * SPOOR_PDQ_BYTES,
+					       all[e]) <= maxd) {
+				struct spoor_pdq_match m;
+
+				spoor_hashdb_pdq_entry(db, e, &m);
+				hits += m.quality < 0 ||
+					m.quality >= inf->pdq_min_quality;
+			}
+	return hits;
+}
+
+#define BRUTE_MAX 1000	/* queries compared with brute force */
+
 /*
- * N queries (half an entry with a few bits flipped, half random)
- * through the index, then by brute force over every entry: times and
- * whether both found the same number of entries.
+ * N queries (half an entry with up to 40 bits flipped, half random):
+ * all through the batched index, all one at a time, and the first
+ * BRUTE_MAX by brute force over every entry (its time scaled to N);
+ * on those, both index searches must find what brute force finds.
+ * Times are CPU seconds of this thread.
  */
 static int pdq_bench(struct spoor_hashdb *db, const char *path, uint64_t n)
 {
 	struct spoor_hashdb_info inf;
 	unsigned char *q, (*all)[SPOOR_PDQ_BYTES];
-	uint64_t seed = 0x9e3779b97f4a7c15ULL, idx_hits = 0, bf_hits = 0;
-	double t0, t1, t2;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, many = 0, one = 0;
+	uint64_t many_sub = 0, one_sub = 0, brute, nb;
+	double t0, t1, t2, t3;
 	int maxd;
 
 	spoor_hashdb_get_info(db, &inf);
 	if (!inf.pdq_count)
 		cli_die(EXIT_INPUT, "'%s' has no PDQ hashes", path);
 	maxd = inf.pdq_max_distance;
+	nb = n < BRUTE_MAX ? n : BRUTE_MAX;
 	q = malloc(n * SPOOR_PDQ_BYTES);
 	all = malloc(inf.pdq_count * SPOOR_PDQ_BYTES);
 	if (!q || !all)
@@ -551,34 +597,47 @@ static int pdq_bench(struct spoor_hashdb *db, const char *path, uint64_t n)
 			}
 		}
 	}
-	t0 = cli_now();
+	/* warm: map the pages first */
+	spoor_hashdb_pdq_search_many(db, q, nb, maxd, count_many_cb,
+				     &many_sub);
+	many_sub = 0;
+	t0 = cpu_now();
+	if (spoor_hashdb_pdq_search_many(db, q, n, maxd, count_many_cb,
+					 &many))
+		cli_die(EXIT_PARTIAL, "out of memory");
+	t1 = cpu_now();
 	for (uint64_t i = 0; i < n; i++)
 		spoor_hashdb_pdq_search(db, q + i * SPOOR_PDQ_BYTES, maxd,
-					count_cb, &idx_hits);
-	t1 = cli_now();
-	/* brute force: every entry (the quality floor as the index has
-	 * it) */
-	for (uint64_t i = 0; i < n; i++)
-		for (uint64_t e = 0; e < inf.pdq_count; e++)
-			if (spoor_pdq_distance(q + i * SPOOR_PDQ_BYTES,
-					       all[e]) <= maxd) {
-				struct spoor_pdq_match m;
-
-				spoor_hashdb_pdq_entry(db, e, &m);
-				bf_hits += m.quality < 0 ||
-					   m.quality >= inf.pdq_min_quality;
-			}
-	t2 = cli_now();
+					count_cb, &one);
+	t2 = cpu_now();
+	brute = pdq_brute(db, &inf, q, nb, all, maxd);
+	t3 = cpu_now();
+	spoor_hashdb_pdq_search_many(db, q, nb, maxd, count_many_cb,
+				     &many_sub);
+	for (uint64_t i = 0; i < nb; i++)
+		spoor_hashdb_pdq_search(db, q + i * SPOOR_PDQ_BYTES, maxd,
+					count_cb, &one_sub);
 	printf("set: %s\npdq entries: %llu\nqueries: %llu\nthreshold: %d\n"
-	       "index: %.3f s, %llu hits\nbrute force: %.3f s, %llu hits\n"
-	       "same hits: %s\nspeedup: %.1fx\n", path,
+	       "index batched: %.3f CPU-s, %llu hits\n"
+	       "index one by one: %.3f CPU-s, %llu hits\n"
+	       "brute force: %.3f CPU-s for %llu queries, %.3f CPU-s "
+	       "scaled to %llu\n"
+	       "same hits as brute force on %llu queries: %s (%llu, %llu, "
+	       "%llu)\n"
+	       "brute force / batched: %.1f\n", path,
 	       (unsigned long long)inf.pdq_count, (unsigned long long)n, maxd,
-	       t1 - t0, (unsigned long long)idx_hits, t2 - t1,
-	       (unsigned long long)bf_hits, idx_hits == bf_hits ? "yes" : "NO",
-	       (t2 - t1) / (t1 - t0));
+	       t1 - t0, (unsigned long long)many, t2 - t1,
+	       (unsigned long long)one, t3 - t2, (unsigned long long)nb,
+	       (t3 - t2) * (double)n / (double)nb, (unsigned long long)n,
+	       (unsigned long long)nb,
+	       brute == many_sub && brute == one_sub ? "yes" : "NO",
+	       (unsigned long long)brute, (unsigned long long)many_sub,
+	       (unsigned long long)one_sub,
+	       (t3 - t2) * (double)n / (double)nb / (t1 - t0));
 	free(q);
 	free(all);
-	return idx_hits == bf_hits ? EXIT_OK : EXIT_PARTIAL;
+	return brute == many_sub && brute == one_sub && many == one ?
+	       EXIT_OK : EXIT_PARTIAL;
 }
 
 static int cmd_lookup(const struct opts *o, char **in, int nin)

@@ -643,6 +643,36 @@ size_t spoor_hashdb_pdq_search(const struct spoor_hashdb *db,
 	return f.n;
 }
 
+struct pdq_filter_many {
+	const struct spoor_hashdb *db;
+	spoor_pdq_many_cb *cb;
+	void *ud;
+};
+
+static int pdq_filter_many_cb(void *ud, size_t q, uint64_t i, int d)
+{
+	struct pdq_filter_many *f = ud;
+
+	return pdq_entry_ok(f->db, i) ? f->cb(f->ud, q, i, d) : 0;
+}
+
+int spoor_hashdb_pdq_search_many(const struct spoor_hashdb *db,
+				 const unsigned char *hashes, size_t n,
+				 int max_distance, spoor_pdq_many_cb *cb,
+				 void *userdata)
+{
+	struct pdq_filter_many f = { db, cb, userdata };
+
+	if (!cb)
+		return SPOOR_EINVAL;
+	if (max_distance < 0)
+		max_distance = db->pdq.max_distance;
+	if (max_distance > 63)
+		max_distance = 63;
+	return hdb_pdq_search_many(&db->pdq, hashes, n, max_distance,
+				   pdq_filter_many_cb, &f);
+}
+
 struct pdq_best {
 	uint64_t index;
 	int distance;

@@ -84,6 +84,12 @@ int hdb_pdq_load(struct hdb_pdq *p, const unsigned char *map, size_t size,
  * each once.  Returns how many. */
 size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
 		      int maxd, spoor_pdq_match_cb *cb, void *ud);
+/* Many queries (nq * SPOOR_PDQ_BYTES bytes) at once; cb gets every
+ * (query number, entry, distance).  0, SPOOR_ENOMEM, SPOOR_ESTOPPED. */
+typedef int hdb_pdq_many_cb(void *ud, size_t query, uint64_t index,
+			    int distance);
+int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
+			size_t nq, int maxd, hdb_pdq_many_cb *cb, void *ud);
 void hdb_pdq_fill(const struct spoor_hashdb *db, const struct hdb_pdq *p,
 		  uint64_t i, struct spoor_pdq_match *m);
 

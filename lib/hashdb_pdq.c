@@ -11,16 +11,22 @@
  *   index: per band b = 0..15 (bits 16b..16b+15 of the hash, i.e. bytes
  *     2b and 2b+1 read big-endian):
  *       start[65537] u32   entries whose band value is v are
- *                          ids[start[v] .. start[v+1])
- *       ids[count] u32     entry numbers, by band value
+ *                          refs[start[v] .. start[v+1])
+ *       refs[count]        by band value, 16 bytes each: u32 entry
+ *                          number, then the 96 bits of the next six
+ *                          bands (b+1 .. b+6, mod 16) of its hash
  *
  * Two hashes within distance d differ in at most floor(d / 16) bits in
  * at least one of the 16 bands (pigeonhole), so a search probes, in
  * every band, the query's band value and every value within that many
- * bits of it, and verifies each candidate by popcount.  A candidate is
- * reported from the first band that finds it only, so no memory is
- * needed to drop duplicates.  Everything is checked on open: a hostile
- * index cannot send a lookup outside the file.
+ * bits of it.  A bucket's refs are read in sequence; the band and the
+ * 96 bits beside it bound the distance from below, which rejects a
+ * random candidate without touching its entry (a 1M-hash set has ~15
+ * entries per bucket and 272 buckets per query), and the survivors
+ * are verified by popcount.  A candidate is reported from the first
+ * band that finds it only, so no memory is needed to drop duplicates.
+ * Everything is checked on open: a hostile index cannot send a lookup
+ * outside the file.
  */
 #include "hashdb.h"
 
@@ -35,6 +41,8 @@
 #define MAX_LABEL 255
 #define MAX_PHOTODNA 1024
 #define MAX_ENTRIES ((size_t)1 << 26)
+#define REF 16		/* u32 entry number + 12 bytes of sketch */
+#define SKETCH 12
 
 static uint32_t rd32(const unsigned char *p)
 {
@@ -59,9 +67,18 @@ static void wr64(unsigned char *p, uint64_t v)
 	wr32(p + 4, (uint32_t)(v >> 32));
 }
 
+
 static unsigned band_of(const unsigned char *hash, int b)
 {
 	return (unsigned)hash[2 * b] << 8 | hash[2 * b + 1];
+}
+
+/* The 96 bits of bands b+1 .. b+6 (mod 16) of a hash. */
+static void sketch_of(const unsigned char *hash, int b,
+		      unsigned char out[SKETCH])
+{
+	for (int i = 0; i < SKETCH; i++)
+		out[i] = hash[(2 * (b + 1) + i) % SPOOR_PDQ_BYTES];
 }
 
 /* ---- building ---- */
@@ -179,6 +196,7 @@ int hdb_pdq_write(struct hdb_pdq_build *pb, struct hdb_out_fn *o,
 		  struct spoor_err *err)
 {
 	uint32_t *start = NULL, *ids = NULL, *fill = NULL;
+	unsigned char ref[REF];
 	unsigned char *h = hdr + HDB_H_PDQ;
 	size_t n;
 
@@ -223,8 +241,9 @@ int hdb_pdq_write(struct hdb_pdq_build *pb, struct hdb_out_fn *o,
 			o->add(o->o, le, 4);
 		}
 		for (size_t i = 0; i < n; i++) {
-			wr32(le, ids[i]);
-			o->add(o->o, le, 4);
+			wr32(ref, ids[i]);
+			sketch_of(pb->recs[ids[i]].e, b, ref + 4);
+			o->add(o->o, ref, REF);
 		}
 	}
 	wr32(h + 40, (uint32_t)pb->max_distance);
@@ -239,7 +258,7 @@ int hdb_pdq_write(struct hdb_pdq_build *pb, struct hdb_out_fn *o,
 
 static size_t band_bytes(uint64_t count)
 {
-	return (size_t)(BAND_VALUES + 1 + count) * 4;
+	return (size_t)(BAND_VALUES + 1) * 4 + (size_t)count * REF;
 }
 
 int hdb_pdq_load(struct hdb_pdq *p, const unsigned char *map, size_t size,
@@ -289,7 +308,7 @@ int hdb_pdq_load(struct hdb_pdq *p, const unsigned char *map, size_t size,
 		if (prev != count)
 			goto bad;
 		for (uint64_t i = 0; i < count; i++)
-			if (rd32(ids + 4 * i) >= count)
+			if (rd32(ids + REF * i) >= count)
 				goto bad;
 	}
 	return SPOOR_OK;
@@ -297,11 +316,6 @@ bad:
 	memset(p, 0, sizeof(*p));
 	return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not a valid "
 			     "hash set: PDQ index out of order", path);
-}
-
-static int distance(const unsigned char *a, const unsigned char *b)
-{
-	return spoor_pdq_distance(a, b);
 }
 
 /* The label and PhotoDNA strings of entry e, "" when none or damaged. */
@@ -339,63 +353,231 @@ void hdb_pdq_fill(const struct spoor_hashdb *db, const struct hdb_pdq *p,
 	extras_of(p, e, &m->label, &m->photodna);
 }
 
-struct search {
-	const struct hdb_pdq *p;
-	const unsigned char *q;
-	int maxd, radius;
-	spoor_pdq_match_cb *cb;
-	void *ud;
-	size_t hits;
-	bool stop;
-};
+/*
+ * The search.  Its hot functions are inlined into hdb_pdq_search and
+ * hdb_pdq_search_many, which are built twice (target_clones): with the
+ * POPCNT instruction, chosen at load time where the CPU has it, and
+ * without (libgcc's popcount) for older x86-64 CPUs.
+ */
+#define HOT static inline __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__GNUC__)
+#define POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define POPCNT_CLONES
+#endif
+#define MAX_RADIUS 3
+#define MAX_PROBES (1 + 16 + 120 + 560)
 
-/* Whether band b of entry e is within the radius of the query's. */
-static bool band_near(const struct search *s, const unsigned char *e, int b)
+HOT int popc(uint64_t x)
 {
-	return __builtin_popcount(band_of(e, b) ^ band_of(s->q, b)) <=
-	       s->radius;
+	return __builtin_popcountll(x);
 }
 
-static void probe(struct search *s, int b, unsigned v)
+HOT int full_distance(const unsigned char *a, const unsigned char *b)
 {
-	const unsigned char *base = s->p->index + b * band_bytes(s->p->count);
-	const unsigned char *ids = base + (BAND_VALUES + 1) * 4;
-	uint32_t lo = rd32(base + 4 * v), hi = rd32(base + 4 * (v + 1));
+	int d = 0;
 
-	for (uint32_t k = lo; k < hi && !s->stop; k++) {
-		uint32_t id = rd32(ids + 4 * k);
-		const unsigned char *e = s->p->entries + (size_t)id * ENTRY;
-		int d = distance(e, s->q), skip = 0;
+	for (int i = 0; i < SPOOR_PDQ_BYTES; i += 8) {
+		uint64_t x, y;
 
-		if (d > s->maxd)
-			continue;
-		/* found already through an earlier band? */
-		for (int c = 0; c < b && !skip; c++)
-			skip = band_near(s, e, c);
-		if (skip)
-			continue;
-		s->hits++;
-		if (s->cb && s->cb(s->ud, id, d))
-			s->stop = true;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d += popc(x ^ y);
+	}
+	return d;
+}
+
+/* v and every 16-bit value within r bit flips of it; returns how many */
+static int probe_values(unsigned v, int r, unsigned *out)
+{
+	int n = 0;
+
+	out[n++] = v;
+	for (int i = 0; r >= 1 && i < 16; i++) {
+		out[n++] = v ^ 1u << i;
+		for (int j = i + 1; r >= 2 && j < 16; j++) {
+			out[n++] = v ^ 1u << i ^ 1u << j;
+			for (int k = j + 1; r >= 3 && k < 16; k++)
+				out[n++] = v ^ 1u << i ^ 1u << j ^ 1u << k;
+		}
+	}
+	return n;
+}
+
+/* A query as the search sees it: its hash and, per band, its band
+ * value and the 96 sketch bits beside it. */
+struct query {
+	const unsigned char *q;
+	unsigned band[BANDS];
+	uint64_t sk[BANDS][2];
+};
+
+static void query_init(struct query *qq, const unsigned char *q)
+{
+	qq->q = q;
+	for (int b = 0; b < BANDS; b++) {
+		unsigned char sk[SKETCH];
+		uint32_t y;
+
+		qq->band[b] = band_of(q, b);
+		sketch_of(q, b, sk);
+		memcpy(&qq->sk[b][0], sk, 8);
+		memcpy(&y, sk + 8, 4);
+		qq->sk[b][1] = y;
 	}
 }
 
-/* Every value within `left` more bit flips of v, flipping bits >= from */
-static void probe_all(struct search *s, int b, unsigned v, int from, int left)
+/* The lower bound of the distance from a ref's band value and sketch */
+HOT int ref_bound(const struct query *qq, int b, unsigned v,
+		  const unsigned char *r)
 {
-	probe(s, b, v);
-	for (int bit = from; left > 0 && bit < 16 && !s->stop; bit++)
-		probe_all(s, b, v ^ (1u << bit), bit + 1, left - 1);
+	uint64_t x;
+	uint32_t y;
+
+	memcpy(&x, r + 4, 8);
+	memcpy(&y, r + 12, 4);
+	return popc(v ^ qq->band[b]) + popc(x ^ qq->sk[b][0]) +
+	       popc((uint64_t)y ^ qq->sk[b][1]);
 }
 
+/* Verify entry id for the query found through band b: the distance, and
+ * whether an earlier band (which would have found it) did. */
+HOT int check(const struct hdb_pdq *p, const struct query *qq, int b,
+	      uint32_t id, int maxd, int radius)
+{
+	const unsigned char *e = p->entries + (size_t)id * ENTRY;
+	int d = full_distance(e, qq->q);
+
+	if (d > maxd)
+		return -1;
+	for (int c = 0; c < b; c++)
+		if (popc(band_of(e, c) ^ qq->band[c]) <= radius)
+			return -1;
+	return d;
+}
+
+HOT const unsigned char *band_base(const struct hdb_pdq *p, int b)
+{
+	return p->index + b * band_bytes(p->count);
+}
+
+POPCNT_CLONES
 size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
 		      int maxd, spoor_pdq_match_cb *cb, void *ud)
 {
-	struct search s = { p, q, maxd, maxd / BANDS, cb, ud, 0, false };
+	unsigned vals[MAX_PROBES];
+	struct query qq;
+	size_t hits = 0;
+	int radius = maxd / BANDS;
 
-	if (!p->count || maxd < 0)
+	if (!p->count || maxd < 0 || radius > MAX_RADIUS)
 		return 0;
-	for (int b = 0; b < BANDS && !s.stop; b++)
-		probe_all(&s, b, band_of(q, b), 0, s.radius);
-	return s.hits;
+	query_init(&qq, q);
+	for (int b = 0; b < BANDS; b++) {
+		const unsigned char *base = band_base(p, b);
+		const unsigned char *refs = base + (BAND_VALUES + 1) * 4;
+		int nv = probe_values(qq.band[b], radius, vals);
+
+		for (int k = 0; k < nv; k++) {
+			uint32_t lo = rd32(base + 4 * vals[k]);
+			uint32_t hi = rd32(base + 4 * (vals[k] + 1));
+
+			for (uint32_t i = lo; i < hi; i++) {
+				const unsigned char *r = refs + (size_t)i * REF;
+				uint32_t id;
+				int d;
+
+				if (ref_bound(&qq, b, vals[k], r) > maxd)
+					continue;
+				id = rd32(r);
+				d = check(p, &qq, b, id, maxd, radius);
+				if (d < 0)
+					continue;
+				hits++;
+				if (cb && cb(ud, id, d))
+					return hits;
+			}
+		}
+	}
+	return hits;
+}
+
+/*
+ * Many queries at once: per band, every (probe value, query) pair is
+ * sorted by value (a counting sort), so the buckets are visited in
+ * order, each once for all the queries that probe it: the index is
+ * streamed instead of read at random.  cb gets (query number, entry,
+ * distance); the order is by band and value, not by query.
+ */
+POPCNT_CLONES
+int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
+			size_t nq, int maxd, hdb_pdq_many_cb *cb, void *ud)
+{
+	unsigned vals[MAX_PROBES];
+	int radius = maxd / BANDS, nv = 0;
+	struct query *qq = NULL;
+	uint32_t *start = NULL, *pairs = NULL;
+	size_t npairs;
+	int rc = SPOOR_ENOMEM;
+
+	if (!p->count || maxd < 0 || radius > MAX_RADIUS || !nq)
+		return SPOOR_OK;
+	nv = probe_values(0, radius, vals);
+	if (nq > UINT32_MAX / (size_t)nv)
+		return SPOOR_ELIMIT;
+	npairs = nq * (size_t)nv;
+	qq = malloc(nq * sizeof(*qq));
+	start = malloc((BAND_VALUES + 1) * sizeof(*start));
+	pairs = malloc(npairs * sizeof(*pairs));
+	if (!qq || !start || !pairs)
+		goto out;
+	for (size_t i = 0; i < nq; i++)
+		query_init(&qq[i], qs + i * SPOOR_PDQ_BYTES);
+	for (int b = 0; b < BANDS; b++) {
+		const unsigned char *base = band_base(p, b);
+		const unsigned char *refs = base + (BAND_VALUES + 1) * 4;
+
+		/* counting sort of the pairs by probe value */
+		memset(start, 0, (BAND_VALUES + 1) * sizeof(*start));
+		for (size_t i = 0; i < nq; i++)
+			for (int k = 0; k < nv; k++)
+				start[(qq[i].band[b] ^ vals[k]) + 1]++;
+		for (size_t v = 0; v < BAND_VALUES; v++)
+			start[v + 1] += start[v];
+		for (size_t i = 0; i < nq; i++)
+			for (int k = 0; k < nv; k++)
+				pairs[start[qq[i].band[b] ^ vals[k]]++] =
+					(uint32_t)i;
+		/* start[v] is now the end of value v's pairs */
+		for (unsigned v = 0, at = 0; v < BAND_VALUES; v++) {
+			uint32_t lo = rd32(base + 4 * v);
+			uint32_t hi = rd32(base + 4 * (v + 1));
+
+			for (; at < start[v]; at++) {
+				const struct query *x = &qq[pairs[at]];
+
+				for (uint32_t i = lo; i < hi; i++) {
+					const unsigned char *r = refs +
+						(size_t)i * REF;
+					int d;
+
+					if (ref_bound(x, b, v, r) > maxd)
+						continue;
+					d = check(p, x, b, rd32(r), maxd,
+						  radius);
+					if (d >= 0 && cb(ud, pairs[at],
+							 rd32(r), d)) {
+						rc = SPOOR_ESTOPPED;
+						goto out;
+					}
+				}
+			}
+		}
+	}
+	rc = SPOOR_OK;
+out:
+	free(qq);
+	free(start);
+	free(pairs);
+	return rc;
 }

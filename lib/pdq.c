@@ -255,6 +255,11 @@ int spoor_pdq_parse(const char *hex, size_t len,
 	return SPOOR_OK;
 }
 
+/* The hot loop of every near-match search: the POPCNT instruction where
+ * the CPU has it (chosen once at load time), not libgcc's table. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
 		       const unsigned char b[SPOOR_PDQ_BYTES])
 {

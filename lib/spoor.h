@@ -1200,6 +1200,23 @@ SPOOR_API size_t spoor_hashdb_pdq_search(const struct spoor_hashdb *db,
 				int max_distance, spoor_pdq_match_cb *cb,
 				void *userdata);
 
+/* Called per (query, entry) pair found; non-zero stops the search. */
+typedef int spoor_pdq_many_cb(void *userdata, size_t query, uint64_t index,
+			      int distance);
+
+/*
+ * spoor_hashdb_pdq_search for n queries at once (n * SPOOR_PDQ_BYTES
+ * bytes in hashes): the index is read in order, once per band, instead
+ * of at random per query, which is several times faster for many
+ * queries.  cb gets every pair once, in no particular order.  0,
+ * SPOOR_ENOMEM, SPOOR_ESTOPPED when cb stopped it.
+ */
+SPOOR_API int spoor_hashdb_pdq_search_many(const struct spoor_hashdb *db,
+					   const unsigned char *hashes,
+					   size_t n, int max_distance,
+					   spoor_pdq_many_cb *cb,
+					   void *userdata);
+
 /*
  * The nearest entry to any of n hashes of one picture (its dihedral
  * variants, n <= SPOOR_PDQ_NDIHEDRAL, in enum spoor_pdq_dihedral
