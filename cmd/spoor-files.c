@@ -141,8 +141,10 @@ struct hashdbs {
 	struct spoor_hashdb_info info[MAX_HASHDBS];
 	size_t n;
 	struct spoor_record hits[MAX_HASHDBS];	/* of the current file */
+	char pdq_hex[MAX_HASHDBS][SPOOR_PDQ_HEX];	/* entries matched */
 	bool skip_known, triage_pass;
 	uint64_t known_bad, notable, known, skipped;
+	uint64_t near_bad, near_other, low_quality;	/* PDQ */
 	char **alerted;		/* "hex set path" alerted by --triage */
 	size_t nalerted;
 };
@@ -162,6 +164,7 @@ static void hashdbs_open(struct hashdbs *h, const char *path,
 	for (int a = 0; a < SPOOR_HASH_NALGS; a++)
 		if (h->info[h->n].count[a] && (hash_mask & (1u << a)))
 			usable = true;
+	usable = usable || h->info[h->n].pdq_count;
 	if (!usable)
 		cli_warn("'%s' has no digests of the algorithms of --hash: "
 			 "nothing will match it", path);
@@ -223,6 +226,80 @@ static void hashdb_alert(struct hashdbs *h, struct cli_progress *prog,
 	fflush(stderr);
 }
 
+/* The near-match ALERT line (path shown as in hashdb_alert). */
+static void near_alert(struct cli_progress *prog, const struct spoor_file *f,
+		       const struct spoor_pdq_match *m, const char *set)
+{
+	char path[1024];
+	size_t n = f->path_len < sizeof(path) ? f->path_len
+		   : sizeof(path) - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)f->path[i];
+
+		path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	path[n] = '\0';
+	cli_progress_clear(prog);
+	fprintf(stderr, "%s: ALERT: near-match: '%s' pdq distance %d to set "
+		"%s category %s\n", cli_progname(), path, m->distance, set,
+		*m->category ? m->category : "-");
+	fflush(stderr);
+}
+
+/*
+ * PDQ near matches of a picture in the sets that have PDQ entries:
+ * appended to h->hits from nhits on; returns the new count.
+ */
+static size_t pdq_match(struct hashdbs *h, struct cli_progress *prog,
+			const struct spoor_file *f, size_t nhits)
+{
+	bool low = false;
+
+	if (!f->has_pdq)
+		return nhits;
+	for (size_t i = 0; i < h->n; i++) {
+		struct spoor_pdq_match m;
+		struct spoor_record *hit = &h->hits[nhits];
+
+		if (!h->info[i].pdq_count)
+			continue;
+		if (f->pdq.quality < h->info[i].pdq_min_quality) {
+			low = true;
+			continue;
+		}
+		if (!spoor_hashdb_pdq_nearest(h->db[i], f->pdq_dihedral,
+					      SPOOR_PDQ_NDIHEDRAL,
+					      f->pdq.quality, &m))
+			continue;
+		if (h->info[i].kind == SPOOR_HDB_KNOWN_BAD) {
+			near_alert(prog, f, &m, h->info[i].name);
+			h->near_bad++;
+		} else {
+			h->near_other++;
+		}
+		spoor_pdq_hex(m.hash, h->pdq_hex[nhits]);
+		spoor_record_init(hit, "hashset");
+		spoor_record_str(hit, "set", h->info[i].name);
+		spoor_record_str(hit, "kind",
+				 spoor_hashdb_kind_name(h->info[i].kind));
+		spoor_record_str(hit, "category",
+				 *m.category ? m.category : NULL);
+		spoor_record_str(hit, "match", "pdq");
+		spoor_record_int(hit, "distance", m.distance);
+		spoor_record_str(hit, "pdq", h->pdq_hex[nhits]);
+		spoor_record_str(hit, "dihedral",
+				 spoor_pdq_dihedral_name(m.dihedral));
+		if (*m.label)
+			spoor_record_str(hit, "label", m.label);
+		if (*m.photodna)
+			spoor_record_str(hit, "photodna", m.photodna);
+		nhits++;
+	}
+	h->low_quality += low;
+	return nhits;
+}
+
 /*
  * Look a file up in every set; add `hashsets` to rec (when not NULL) and
  * alert on known-bad hits.  Returns true when --skip-known leaves the
@@ -231,18 +308,20 @@ static void hashdb_alert(struct hashdbs *h, struct cli_progress *prog,
 static bool hashdb_match(struct hashdbs *h, struct cli_progress *prog,
 			 const struct spoor_file *f, struct spoor_record *rec)
 {
-	size_t nhits = 0;
+	size_t nhits = 0, exact;
 	bool known = false, other = false;
 
-	if (!f->hashed) {
+	if (!f->hashed && !f->has_pdq) {
 		if (rec)
 			spoor_record_null(rec, "hashsets");
 		return false;
 	}
 	for (size_t i = 0; i < h->n; i++) {
 		const char *cat = "";
-		unsigned alg = spoor_hashdb_lookup_digests(h->db[i],
-							   &f->digests, &cat);
+		unsigned alg = f->hashed ?
+			       spoor_hashdb_lookup_digests(h->db[i],
+							   &f->digests, &cat)
+			       : 0;
 		struct spoor_record *hit = &h->hits[nhits];
 
 		if (!alg)
@@ -271,9 +350,12 @@ static bool hashdb_match(struct hashdbs *h, struct cli_progress *prog,
 		spoor_record_str(hit, "category", *cat ? cat : NULL);
 		nhits++;
 	}
+	exact = nhits;
+	if (!h->triage_pass)
+		nhits = pdq_match(h, prog, f, nhits);
 	if (rec)
 		spoor_record_list(rec, "hashsets", h->hits, nhits);
-	if (h->skip_known && known && !other) {
+	if (h->skip_known && known && !other && nhits == exact) {
 		h->skipped++;
 		return true;
 	}
@@ -649,9 +731,18 @@ int main(int argc, char **argv)
 				(unsigned long long)hdb->notable,
 				(unsigned long long)hdb->known,
 				(unsigned long long)hdb->skipped);
-		/* a known-bad hit must not hide behind a lesser failure:
-		 * only a failed output (4) wins over it */
-		if (hdb->known_bad && alert_exit && exit_code != EXIT_OUTPUT)
+		if (cli_verbosity() >= 0 &&
+		    (hdb->near_bad || hdb->near_other || hdb->low_quality))
+			fprintf(stderr, "%s: PDQ near matches: %llu known-bad, "
+				"%llu other; %llu pictures below a set's "
+				"quality floor not matched\n", cli_progname(),
+				(unsigned long long)hdb->near_bad,
+				(unsigned long long)hdb->near_other,
+				(unsigned long long)hdb->low_quality);
+		/* a known-bad hit or near match must not hide behind a
+		 * lesser failure: only a failed output (4) wins over it */
+		if ((hdb->known_bad || hdb->near_bad) && alert_exit &&
+		    exit_code != EXIT_OUTPUT)
 			exit_code = EXIT_NO;
 		hashdbs_close(hdb);
 	}
@@ -660,11 +751,16 @@ int main(int argc, char **argv)
 		char counts[256];
 
 		snprintf(counts, sizeof(counts), "{\"files\":%llu,\"deleted\":"
-			 "%llu,\"unreadable\":%llu,\"known_bad\":%llu}",
+			 "%llu,\"unreadable\":%llu,\"known_bad\":%llu,"
+			 "\"near_match\":%llu,\"pdq\":%llu,"
+			 "\"pdq_failed\":%llu}",
 			 (unsigned long long)st->files,
 			 (unsigned long long)st->deleted,
 			 (unsigned long long)st->unreadable,
-			 (unsigned long long)(hdb ? hdb->known_bad : 0));
+			 (unsigned long long)(hdb ? hdb->known_bad : 0),
+			 (unsigned long long)(hdb ? hdb->near_bad : 0),
+			 (unsigned long long)st->pdq,
+			 (unsigned long long)st->pdq_failed);
 		exit_code = cli_case_end(r.cc, interrupted ? 130 : exit_code,
 					 counts);
 	}
