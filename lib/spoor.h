@@ -1596,6 +1596,29 @@ SPOOR_API int spoor_case_custody_verify(struct spoor_case *c,
 					struct spoor_err *err);
 
 /*
+ * Pictures across exhibits: the file records of the case that carry a
+ * PDQ (spoor-files) of quality >= min_quality, grouped when their
+ * hashes are within max_distance (single linkage), each group reported
+ * when its pictures come from at least min_exhibits exhibits.  Rows of
+ * type "similar": group (1, 2, ...), exhibits, exhibit, path
+ * (path_hex), distance (to the nearest other picture of the group),
+ * pdq, pdq_quality, sha256, record_id; by group, then record order.  A
+ * picture recorded by several runs counts once.  Stored hashes only:
+ * rotated or mirrored copies are not grouped.
+ */
+struct spoor_similar_opts {
+	int max_distance;	/* 1..47; 0: SPOOR_PDQ_MATCH_DISTANCE */
+	int min_quality;	/* 0: SPOOR_PDQ_MIN_QUALITY; < 0: none */
+	int64_t min_exhibits;	/* 0: 2; 1: groups inside one exhibit too */
+};
+
+/* cb per row (non-zero stops: SPOOR_ESTOPPED).  o may be NULL. */
+SPOOR_API int spoor_case_similar(struct spoor_case *c,
+				 const struct spoor_similar_opts *o,
+				 spoor_artifact_cb *cb, void *userdata,
+				 struct spoor_err *err);
+
+/*
  * Identities across exhibits (the contacts graph): E.164 phone numbers,
  * WhatsApp ids (...@s.whatsapp.net, ...@lid), Telegram user ids
  * ("telegram:ID") and e-mail addresses (lower-cased) taken from the
