@@ -273,15 +273,22 @@ static void lane_finish(struct lane *l, struct job *job)
 	if (job->f.size == 0 || l->head_len) {
 		size_t len = job->f.size ? l->head_len : 0;
 
-		if (l->do_mime)
+		if (l->do_mime && l->do_desc) {
+			/* one lane has the whole file: one call if it can */
+			job->mime_ok = job->desc_ok =
+				!spoor_magic_classify(l->mg, l->head, len,
+						      &job->type, NULL,
+						      &l->err);
+		} else if (l->do_mime) {
 			job->mime_ok = !spoor_magic_mime(l->mg, l->head, len,
 							 job->type.mime,
 							 &l->err);
-		if (l->do_desc)
+		} else if (l->do_desc) {
 			job->desc_ok = !spoor_magic_describe(l->mg, l->head,
 							     len,
 							     job->type.magic,
 							     &l->err);
+		}
 	}
 	if (l->s->o.pdq && l->do_mime && job->mime_ok && !job->f.error)
 		lane_pdq(l, job);

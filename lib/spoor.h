@@ -401,6 +401,17 @@ SPOOR_API int spoor_magic_describe(struct spoor_magic *m, const void *head,
 				   struct spoor_err *err);
 SPOOR_API void spoor_type_derive(struct spoor_type *t, const char *name);
 
+/*
+ * Both halves with one libmagic call where possible: the description,
+ * and the MIME type from it when the description is one libmagic always
+ * types the same way (JPEG, PNG, ASCII text, SQLite, Zip, ...; a table
+ * checked against libmagic), else from a second call.  Fills mime and
+ * magic of *out; *one_call (may be NULL) says whether one call did.
+ */
+SPOOR_API int spoor_magic_classify(struct spoor_magic *m, const void *head,
+				   size_t len, struct spoor_type *out,
+				   bool *one_call, struct spoor_err *err);
+
 /* The category a file name's extension suggests, before any content is
  * read (for ordering work, never as a finding): SPOOR_CAT_OTHER when the
  * extension says nothing. */
