@@ -66,6 +66,8 @@ PKGS += libjpeg libpng libwebp libwebpdemux libheif libtiff-4
 NOPC_LIBS += -lgif -lm
 DEB_PACKAGES += libjpeg62-turbo-dev libpng-dev libwebp-dev libheif-dev \
 	libtiff-dev libgif-dev
+# bench/pdq.sh: pictures made with ImageMagick, djpeg as the anchor
+DEB_PACKAGES += imagemagick libjpeg-turbo-progs
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
@@ -318,6 +320,11 @@ uninstall:
 
 clean:
 	rm -rf build build-san demo-out
+
+# bench/pdq.sh's in-process timer of decode + PDQ
+$(O)/bench/pdq-time: bench/pdq-time.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(STATIC_LIB) $(PKG_LIBS)
 
 # libFuzzer targets: make fuzz, make fuzz-smoke (fuzz/README.md)
 include fuzz/fuzz.mk
