@@ -22,6 +22,7 @@
 
 #include <gif_lib.h>
 #include <jpeglib.h>
+#include <jerror.h>
 #include <libheif/heif.h>
 #include <png.h>
 #include <tiffio.h>
@@ -167,12 +168,27 @@ static void jpeg_fail(j_common_ptr c)
 	longjmp(s->jb, 1);
 }
 
-/* A corrupt-data warning makes the picture undecodable for us: a hash
- * of a half-grey picture would be confidently wrong. */
+/*
+ * A corrupt-data warning makes the picture undecodable for us: a hash of
+ * a half-grey picture would be confidently wrong.  Warnings about bytes
+ * around the pixels (stray bytes before a marker, as many cameras write,
+ * a bad ICC profile, an unknown JFIF or Adobe version, SOS parameters
+ * that libjpeg reads anyway) leave the pixels as they are.
+ */
 static void jpeg_warn(j_common_ptr c, int level)
 {
-	if (level < 0)
+	if (level >= 0)
+		return;
+	switch (c->err->msg_code) {
+	case JWRN_EXTRANEOUS_DATA:
+	case JWRN_BOGUS_ICC:
+	case JWRN_JFIF_MAJOR:
+	case JWRN_ADOBE_XFORM:
+	case JWRN_NOT_SEQUENTIAL:
+		return;
+	default:
 		jpeg_fail(c);
+	}
 }
 
 static void jpeg_progress(j_common_ptr c)
@@ -448,7 +464,7 @@ static int gif_frame(GifFileType *g, const struct spoor_pdq_opts *o,
 	static const int start[4] = { 0, 4, 2, 1 }, step[4] = { 8, 8, 4, 2 };
 	size_t W = (size_t)g->SWidth, H = (size_t)g->SHeight, fw, fh, l, t;
 	const ColorMapObject *cm;
-	unsigned char *canvas = NULL, *line = NULL;
+	unsigned char *canvas = NULL;
 	struct reducer red = { 0 };
 	float bg;
 	int rc;
@@ -480,8 +496,7 @@ static int gif_frame(GifFileType *g, const struct spoor_pdq_opts *o,
 	cm = g->Image.ColorMap ? g->Image.ColorMap : g->SColorMap;
 	bg = gif_luma(g->SColorMap, g->SBackGroundColor);
 	canvas = malloc(fw * fh);
-	line = malloc(W);
-	if (!canvas || !line) {
+	if (!canvas) {
 		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
 		goto done;
 	}
@@ -512,7 +527,6 @@ static int gif_frame(GifFileType *g, const struct spoor_pdq_opts *o,
 done:
 	red_free(&red);
 	free(canvas);
-	free(line);
 	return rc;
 }
 
