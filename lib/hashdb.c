@@ -724,6 +724,8 @@ bool spoor_hashdb_pdq_nearest(const struct spoor_hashdb *db,
 
 int spoor_hashdb_verify(const struct spoor_hashdb *db, struct spoor_err *err)
 {
+	if (db->pdq.count && hdb_pdq_verify(&db->pdq, err))
+		return SPOOR_EFORMAT;
 	for (uint64_t i = 0; i + 1 < db->pdq.count; i++)
 		if (memcmp(db->pdq.entries + 40 * i,
 			   db->pdq.entries + 40 * (i + 1), SPOOR_PDQ_BYTES) >= 0)

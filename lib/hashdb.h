@@ -77,9 +77,12 @@ int hdb_pdq_build_add(struct hdb_pdq_build *pb,
 int hdb_pdq_write(struct hdb_pdq_build *pb, struct hdb_out_fn *o,
 		  unsigned char *hdr, struct spoor_hashdb_build_stats *st,
 		  struct spoor_err *err);
-/* Check and map the PDQ section of a set (all of the index). */
+/* Check the PDQ section's place in the file and map it. */
 int hdb_pdq_load(struct hdb_pdq *p, const unsigned char *map, size_t size,
 		 const char *path, struct spoor_err *err);
+/* Every bucket bound and entry number of the index, against the
+ * entries: the full check behind info --verify. */
+int hdb_pdq_verify(const struct hdb_pdq *p, struct spoor_err *err);
 /* Entries within maxd of q (see hashdb_pdq.c); cb (may be NULL) gets
  * each once.  Returns how many. */
 size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,

@@ -291,31 +291,48 @@ int hdb_pdq_load(struct hdb_pdq *p, const unsigned char *map, size_t size,
 	p->index = map + idx;
 	p->max_distance = (int)rd32(h + 40);
 	p->min_quality = (int)rd32(h + 44);
-	/* every band's starts must rise to count and every id be an entry:
-	 * a search trusts them */
+	/* The index is not read here (a large set's is hundreds of MiB):
+	 * a search checks every bucket bound and entry number it uses, and
+	 * hdb_pdq_verify checks all of it. */
+	return SPOOR_OK;
+}
+
+int hdb_pdq_verify(const struct hdb_pdq *p, struct spoor_err *err)
+{
 	for (int b = 0; b < BANDS; b++) {
-		const unsigned char *s = p->index + b * band_bytes(count);
-		const unsigned char *ids = s + (BAND_VALUES + 1) * 4;
+		const unsigned char *s = p->index + b * band_bytes(p->count);
+		const unsigned char *refs = s + (BAND_VALUES + 1) * 4;
 		uint32_t prev = 0;
 
 		for (size_t v = 0; v <= BAND_VALUES; v++) {
 			uint32_t x = rd32(s + 4 * v);
 
-			if (x < prev || x > count || (v == 0 && x != 0))
+			if (x < prev || x > p->count || (v == 0 && x != 0))
 				goto bad;
 			prev = x;
 		}
-		if (prev != count)
+		if (prev != p->count)
 			goto bad;
-		for (uint64_t i = 0; i < count; i++)
-			if (rd32(ids + REF * i) >= count)
+		for (uint64_t i = 0; i < p->count; i++) {
+			const unsigned char *r = refs + REF * i;
+			unsigned char sk[SKETCH];
+			uint32_t id = rd32(r);
+
+			if (id >= p->count)
 				goto bad;
+			sketch_of(p->entries + (size_t)id * ENTRY, b, sk);
+			if (memcmp(sk, r + 4, SKETCH) ||
+			    i < rd32(s + 4 * band_of(p->entries +
+						     (size_t)id * ENTRY, b)) ||
+			    i >= rd32(s + 4 * (band_of(p->entries +
+						(size_t)id * ENTRY, b) + 1)))
+				goto bad;
+		}
 	}
 	return SPOOR_OK;
 bad:
-	memset(p, 0, sizeof(*p));
-	return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not a valid "
-			     "hash set: PDQ index out of order", path);
+	return spoor_err_set(err, SPOOR_EFORMAT, 0, "PDQ index does not match "
+			     "the entries");
 }
 
 /* The label and PhotoDNA strings of entry e, "" when none or damaged. */
@@ -482,6 +499,8 @@ size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
 			uint32_t lo = rd32(base + 4 * vals[k]);
 			uint32_t hi = rd32(base + 4 * (vals[k] + 1));
 
+			if (hi > p->count)	/* a damaged index */
+				hi = (uint32_t)p->count;
 			for (uint32_t i = lo; i < hi; i++) {
 				const unsigned char *r = refs + (size_t)i * REF;
 				uint32_t id;
@@ -490,6 +509,8 @@ size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
 				if (ref_bound(&qq, b, vals[k], r) > maxd)
 					continue;
 				id = rd32(r);
+				if (id >= p->count)
+					continue;
 				d = check(p, &qq, b, id, maxd, radius);
 				if (d < 0)
 					continue;
@@ -553,6 +574,8 @@ int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
 			uint32_t lo = rd32(base + 4 * v);
 			uint32_t hi = rd32(base + 4 * (v + 1));
 
+			if (hi > p->count)	/* a damaged index */
+				hi = (uint32_t)p->count;
 			for (; at < start[v]; at++) {
 				const struct query *x = &qq[pairs[at]];
 
@@ -561,7 +584,8 @@ int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
 						(size_t)i * REF;
 					int d;
 
-					if (ref_bound(x, b, v, r) > maxd)
+					if (ref_bound(x, b, v, r) > maxd ||
+					    rd32(r) >= p->count)
 						continue;
 					d = check(p, x, b, rd32(r), maxd,
 						  radius);

@@ -328,6 +328,46 @@ static int collect_many(void *ud, size_t q, uint64_t i, int d)
 	return 0;
 }
 
+/* A bucket bound and an entry number of the index made hostile: opens,
+ * searches without leaving the file, and verify finds it. */
+static void damaged(const char *path)
+{
+	size_t len = 0;
+	char *buf = slurp(path, &len);
+	unsigned char q[SPOOR_PDQ_BYTES] = { 0 };
+	struct spoor_err err;
+	struct spoor_hashdb *db;
+	uint64_t idx = 0;
+	FILE *f;
+	int found = 0;
+
+	for (int i = 7; buf && i >= 0; i--)
+		idx = idx << 8 | (unsigned char)buf[392 + 16 + i];
+	ok(buf && idx > 512 && idx + 65537 * 4 + 32 < len,
+	   "the index offset from the header");
+	if (!buf || idx + 65537 * 4 + 32 >= len)
+		return;
+	memset(buf + idx + 4 * 7, 0xff, 4);	/* start[7] of band 0 */
+	memset(buf + idx + 65537 * 4 + 16, 0xff, 4);	/* an entry number */
+	f = fopen(path, "wb");
+	fwrite(buf, 1, len, f);
+	fclose(f);
+	free(buf);
+	db = spoor_hashdb_open(path, &err);
+	ok(db != NULL, "a damaged index still opens (checked when used)");
+	if (!db)
+		return;
+	for (int v = 0; v < 64; v++) {
+		q[0] = (unsigned char)v;
+		q[1] = (unsigned char)(v * 7);
+		found += (int)spoor_hashdb_pdq_search(db, q, 47, NULL, NULL);
+	}
+	ok(found >= 0, "searches stay inside the set");
+	ok(spoor_hashdb_verify(db, &err) == SPOOR_EFORMAT, "verify finds the "
+	   "damage (%s)", err.msg);
+	spoor_hashdb_close(db);
+}
+
 static void set_vs_brute_force(const char *dir)
 {
 	static unsigned char hashes[NSET][SPOOR_PDQ_BYTES];
@@ -443,6 +483,7 @@ static void set_vs_brute_force(const char *dir)
 	   bad_many);
 	ok(total > NQ / 10, "the queries had near neighbours (%zu)", total);
 	spoor_hashdb_close(db);
+	damaged(path);
 	unlink(path);
 }
 
@@ -494,7 +535,7 @@ int main(void)
 {
 	char dir[] = "/tmp/t-pdq.XXXXXX";
 
-	plan(NSAMPLE_TESTS + 5 + 11 + 9 + 6);
+	plan(NSAMPLE_TESTS + 5 + 11 + 9 + 4 + 6);
 	samples();
 	mirror();
 	hostile();
