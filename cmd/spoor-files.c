@@ -436,6 +436,12 @@ static int on_file(void *ud, const struct spoor_file *f)
 		cli_warn("'%s': '%.*s': %s", f->exhibit, (int)f->path_len,
 			 f->path, f->error);
 	}
+	if (f->pdq_error && cli_verbosity() >= 1) {
+		/* counted in the summary; each one with -v */
+		cli_progress_clear(&r->progress);
+		cli_warn("'%s': '%.*s': no PDQ: %s", f->exhibit,
+			 (int)f->path_len, f->path, f->pdq_error);
+	}
 	r->write_rc = spoor_writer_write(r->writer, &rec, &r->write_err);
 	if (!r->write_rc && r->cc && cli_case_record(r->cc, "file", &rec)) {
 		r->write_rc = r->write_err.code = SPOOR_EOUTPUT;
