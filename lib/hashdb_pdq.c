@@ -371,16 +371,18 @@ void hdb_pdq_fill(const struct spoor_hashdb *db, const struct hdb_pdq *p,
 }
 
 /*
- * The search.  Its hot functions are inlined into hdb_pdq_search and
- * hdb_pdq_search_many, which are built twice (target_clones): with the
- * POPCNT instruction, chosen at load time where the CPU has it, and
- * without (libgcc's popcount) for older x86-64 CPUs.
+ * The search.  Its body is inlined twice: into a function built for the
+ * POPCNT instruction, called where the CPU has it, and into one without
+ * it (libgcc's popcount) for older x86-64 CPUs.  (Not target_clones:
+ * clang 14 leaves the resolver out of other translation units.)
  */
 #define HOT static inline __attribute__((always_inline))
 #if defined(__x86_64__) && defined(__GNUC__)
-#define POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#define POPCNT_TARGET __attribute__((target("popcnt")))
+#define HAVE_POPCNT() __builtin_cpu_supports("popcnt")
 #else
-#define POPCNT_CLONES
+#define POPCNT_TARGET
+#define HAVE_POPCNT() 0
 #endif
 #define MAX_RADIUS 3
 #define MAX_PROBES (1 + 16 + 120 + 560)
@@ -478,8 +480,7 @@ HOT const unsigned char *band_base(const struct hdb_pdq *p, int b)
 	return p->index + b * band_bytes(p->count);
 }
 
-POPCNT_CLONES
-size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
+HOT size_t search_one(const struct hdb_pdq *p, const unsigned char *q,
 		      int maxd, spoor_pdq_match_cb *cb, void *ud)
 {
 	unsigned vals[MAX_PROBES];
@@ -530,9 +531,8 @@ size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
  * streamed instead of read at random.  cb gets (query number, entry,
  * distance); the order is by band and value, not by query.
  */
-POPCNT_CLONES
-int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
-			size_t nq, int maxd, hdb_pdq_many_cb *cb, void *ud)
+HOT int search_many(const struct hdb_pdq *p, const unsigned char *qs,
+		    size_t nq, int maxd, hdb_pdq_many_cb *cb, void *ud)
 {
 	unsigned vals[MAX_PROBES];
 	int radius = maxd / BANDS, nv = 0;
@@ -604,4 +604,48 @@ out:
 	free(start);
 	free(pairs);
 	return rc;
+}
+
+POPCNT_TARGET
+static size_t search_one_popcnt(const struct hdb_pdq *p,
+				const unsigned char *q, int maxd,
+				spoor_pdq_match_cb *cb, void *ud)
+{
+	return search_one(p, q, maxd, cb, ud);
+}
+
+static size_t search_one_plain(const struct hdb_pdq *p,
+			       const unsigned char *q, int maxd,
+			       spoor_pdq_match_cb *cb, void *ud)
+{
+	return search_one(p, q, maxd, cb, ud);
+}
+
+size_t hdb_pdq_search(const struct hdb_pdq *p, const unsigned char *q,
+		      int maxd, spoor_pdq_match_cb *cb, void *ud)
+{
+	return HAVE_POPCNT() ? search_one_popcnt(p, q, maxd, cb, ud)
+			     : search_one_plain(p, q, maxd, cb, ud);
+}
+
+POPCNT_TARGET
+static int search_many_popcnt(const struct hdb_pdq *p,
+			      const unsigned char *qs, size_t nq, int maxd,
+			      hdb_pdq_many_cb *cb, void *ud)
+{
+	return search_many(p, qs, nq, maxd, cb, ud);
+}
+
+static int search_many_plain(const struct hdb_pdq *p,
+			     const unsigned char *qs, size_t nq, int maxd,
+			     hdb_pdq_many_cb *cb, void *ud)
+{
+	return search_many(p, qs, nq, maxd, cb, ud);
+}
+
+int hdb_pdq_search_many(const struct hdb_pdq *p, const unsigned char *qs,
+			size_t nq, int maxd, hdb_pdq_many_cb *cb, void *ud)
+{
+	return HAVE_POPCNT() ? search_many_popcnt(p, qs, nq, maxd, cb, ud)
+			     : search_many_plain(p, qs, nq, maxd, cb, ud);
 }

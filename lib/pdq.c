@@ -255,13 +255,8 @@ int spoor_pdq_parse(const char *hex, size_t len,
 	return SPOOR_OK;
 }
 
-/* The hot loop of every near-match search: the POPCNT instruction where
- * the CPU has it (chosen once at load time), not libgcc's table. */
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("popcnt", "default")))
-#endif
-int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
-		       const unsigned char b[SPOOR_PDQ_BYTES])
+static inline __attribute__((always_inline)) int
+distance(const unsigned char *a, const unsigned char *b)
 {
 	int d = 0;
 
@@ -273,6 +268,26 @@ int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
 		d += __builtin_popcountll(x ^ y);
 	}
 	return d;
+}
+
+/* The POPCNT instruction where the CPU has it, not libgcc's table:
+ * brute-force comparisons run this billions of times. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt")))
+static int distance_popcnt(const unsigned char *a, const unsigned char *b)
+{
+	return distance(a, b);
+}
+#endif
+
+int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
+		       const unsigned char b[SPOOR_PDQ_BYTES])
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (__builtin_cpu_supports("popcnt"))
+		return distance_popcnt(a, b);
+#endif
+	return distance(a, b);
 }
 
 static const char *const dih_names[SPOOR_PDQ_NDIHEDRAL] = {
