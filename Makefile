@@ -68,11 +68,19 @@ DEB_PACKAGES += libphonenumber-dev g++ tzdata
 PKGS += libutf8proc
 DEB_PACKAGES += libutf8proc-dev
 EXTRA_LIBS := -lphonenumber -lstdc++
+# PDQ perceptual hashes (issue 19): the picture decoders of lib/picture.c;
+# giflib has no pkg-config file
+PKGS += libjpeg libpng libwebp libwebpdemux libheif libtiff-4
+NOPC_LIBS += -lgif -lm
+DEB_PACKAGES += libjpeg62-turbo-dev libpng-dev libwebp-dev libheif-dev \
+	libtiff-dev libgif-dev
+# bench/pdq.sh: pictures made with ImageMagick, djpeg as the anchor
+DEB_PACKAGES += imagemagick libjpeg-turbo-progs
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
-PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(EXTRA_LIBS))$(PKG_LIBS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(NOPC_LIBS) $(EXTRA_LIBS))$(PKG_LIBS)
 missing_pkgs = $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p)))
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -141,6 +149,9 @@ $(O)/pkgcheck.stamp:
 		sqlite3) d=libsqlite3-dev;; libewf) d=libewf-dev;; \
 		libarchive) d=libarchive-dev;; libplist-2.0) d=libplist-dev;; \
 		json-c) d=libjson-c-dev;; libutf8proc) d=libutf8proc-dev;; \
+		libjpeg) d=libjpeg62-turbo-dev;; libpng) d=libpng-dev;; \
+		libwebp|libwebpdemux) d=libwebp-dev;; libheif) d=libheif-dev;; \
+		libtiff-4) d=libtiff-dev;; zlib) d=zlib1g-dev;; \
 		*) d=$$p;; esac; \
 		debs="$$debs $$d"; done; \
 		echo "spoor: pkg-config cannot find:$$m" >&2; \
@@ -301,7 +312,7 @@ $(O)/spoor.pc: Makefile $(O)/flags.stamp
 		'Description: digital-forensics library (walk, hash, classify)' \
 		'Version: $(VERSION)' \
 		'Requires.private: $(PKGS)' \
-		'Libs.private: $(EXTRA_LIBS)' \
+		'Libs.private: $(NOPC_LIBS) $(EXTRA_LIBS)' \
 		'Cflags: -I$${includedir}' \
 		'Libs: -L$${libdir} -lspoor' > $@
 
@@ -338,6 +349,11 @@ uninstall:
 
 clean:
 	rm -rf build build-san demo-out
+
+# bench/pdq.sh's in-process timer of decode + PDQ
+$(O)/bench/pdq-time: bench/pdq-time.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(STATIC_LIB) $(PKG_LIBS)
 
 # libFuzzer targets: make fuzz, make fuzz-smoke (fuzz/README.md)
 include fuzz/fuzz.mk

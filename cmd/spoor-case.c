@@ -25,6 +25,8 @@ static const char synopsis[] =
 	"       spoor-case custody CASE [--verify]\n"
 	"       spoor-case identities CASE [--min-exhibits=N]\n"
 	"                  [--format=text|jsonl]\n"
+	"       spoor-case similar CASE [--max-distance=N] [--min-quality=Q]\n"
+	"                  [--min-exhibits=N] [--format=text|jsonl]\n"
 	"       spoor-case [-hqVv]\n";
 
 static const char help_text[] =
@@ -42,6 +44,10 @@ static const char help_text[] =
 	"              that case.db and the log agree\n"
 	"  identities  phone numbers, WhatsApp/Telegram ids and e-mail\n"
 	"              addresses seen in more than one exhibit or source\n"
+	"  similar     pictures whose PDQ hashes are within --max-distance\n"
+	"              (default 31) of each other, grouped, in groups that\n"
+	"              span --min-exhibits (default 2) exhibits; pictures of\n"
+	"              quality below --min-quality (default 50) left out\n"
 	"\n"
 	"Tools record into a case with -C CASE (spoor-files, spoor-artifacts,\n"
 	"spoor-acquire).\n"
@@ -55,6 +61,7 @@ enum {
 	OPT_CASE_ID = 256, OPT_EXAMINER, OPT_DESCRIPTION, OPT_EXHIBIT,
 	OPT_RECEIVED_FROM, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_LABEL, OPT_NOTE,
 	OPT_TYPE, OPT_GREP, OPT_FORMAT, OPT_VERIFY, OPT_MIN_EXHIBITS,
+	OPT_MAX_DISTANCE, OPT_MIN_QUALITY,
 };
 
 static const struct option long_opts[] = {
@@ -66,7 +73,9 @@ static const struct option long_opts[] = {
 	{ "grep", required_argument, NULL, OPT_GREP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "max-distance", required_argument, NULL, OPT_MAX_DISTANCE },
 	{ "min-exhibits", required_argument, NULL, OPT_MIN_EXHIBITS },
+	{ "min-quality", required_argument, NULL, OPT_MIN_QUALITY },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "note", required_argument, NULL, OPT_NOTE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -85,8 +94,8 @@ struct args {
 	const char *received_from, *label, *note, *type, *grep;
 	const char *format;
 	int progress;
-	bool verify;
-	int64_t min_exhibits;
+	bool verify, min_quality_set;
+	int64_t min_exhibits, max_distance, min_quality;
 	char **pos;		/* positional arguments */
 	int npos;
 };
@@ -130,6 +139,17 @@ static void parse(int argc, char **argv, struct args *a)
 					  &a->min_exhibits))
 				cli_usage_error("--min-exhibits takes a number "
 						"from 1, not '%s'", optarg);
+			break;
+		case OPT_MAX_DISTANCE:
+			if (cli_parse_int(optarg, 1, 47, &a->max_distance))
+				cli_usage_error("--max-distance takes 1..47, "
+						"not '%s'", optarg);
+			break;
+		case OPT_MIN_QUALITY:
+			if (cli_parse_int(optarg, 0, 100, &a->min_quality))
+				cli_usage_error("--min-quality takes 0..100, "
+						"not '%s'", optarg);
+			a->min_quality_set = true;
 			break;
 		case OPT_NO_PROGRESS: a->progress = 0; break;
 		case OPT_NOTE: a->note = optarg; break;
@@ -603,6 +623,55 @@ static int cmd_identities(struct args *a)
 	return EXIT_OK;
 }
 
+/* ---- similar: pictures across exhibits (PDQ) ---- */
+
+static int row_similar(void *ud, const struct spoor_record *r)
+{
+	int64_t *last = ud, g = num(r, "group");
+
+	if (cur_writer)
+		return write_jsonl(r);
+	if (g != *last)
+		printf("%sgroup %" PRId64 " (%" PRId64 " exhibits)\n",
+		       *last ? "\n" : "", g, num(r, "exhibits"));
+	*last = g;
+	fputs("  ", stdout);
+	put(r, "exhibit", 16);
+	printf("  %3" PRId64 "  ", num(r, "distance"));
+	put(r, "path", 0);
+	fputs("\n", stdout);
+	return 0;
+}
+
+static int cmd_similar(struct args *a)
+{
+	struct spoor_similar_opts so = { 0 };
+	struct spoor_case *c;
+	struct spoor_err err;
+	int64_t last = 0;
+	int rc;
+
+	if (a->npos != 1)
+		cli_usage_error("similar takes one CASE%s", "");
+	so.max_distance = (int)a->max_distance;
+	so.min_quality = a->min_quality_set ? (int)a->min_quality : 0;
+	if (a->min_quality_set && !a->min_quality)
+		so.min_quality = -1;
+	so.min_exhibits = a->min_exhibits;
+	c = open_case(a->pos[0], false);
+	cur_format = a->format;
+	writer_start();
+	if (!cur_writer)
+		printf("group, exhibit, distance to the nearest picture of "
+		       "the group, path\n");
+	rc = spoor_case_similar(c, &so, row_similar, &last, &err);
+	writer_done();
+	spoor_case_close(c);
+	if (rc)
+		cli_die(cli_exit_for(rc), "%s", err.msg);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -631,6 +700,8 @@ int main(int argc, char **argv)
 		rc = cmd_custody(&a);
 	else if (!strcmp(cmd, "identities"))
 		rc = cmd_identities(&a);
+	else if (!strcmp(cmd, "similar"))
+		rc = cmd_similar(&a);
 	else
 		cli_usage_error("unknown command '%s'", cmd);
 	cli_close_stdout();

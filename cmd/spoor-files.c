@@ -16,7 +16,8 @@
 static const char synopsis[] =
 	"usage: spoor-files [-hqVv] [-f FSTYPE] [-i IMGTYPE] [-j N] [-o FILE]\n"
 	"                   [--format=jsonl|csv|dfxml|bodyfile] [--hash=LIST]\n"
-	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
+	"                   [--no-magic] [--no-pdq] [--offset=SECTORS]\n"
+	"                   [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
 	"                   [--no-alert-exit] [--fs-tz=ZONE] [-C CASE]\n"
@@ -41,10 +42,13 @@ static const char help_text[] =
 	"                         +HH:MM or an IANA name; default UTC\n"
 	"      --format=FORMAT    jsonl (default), csv, dfxml, bodyfile\n"
 	"      --hash=LIST        md5,sha1,sha256 (default), sha512, or none\n"
-	"      --no-magic         do not classify with libmagic\n"
+	"      --no-magic         do not classify with libmagic (nor PDQ)\n"
+	"      --no-pdq           no PDQ perceptual hash of pictures (pdq,\n"
+	"                         pdq_quality)\n"
 	"      --hashdb=SET.sdb   match files against a hash set (repeatable);\n"
-	"                         records gain 'hashsets', known-bad hits are\n"
-	"                         ALERT lines on stderr at once\n"
+	"                         records gain 'hashsets', known-bad hits and\n"
+	"                         PDQ near matches are ALERT lines on stderr\n"
+	"                         at once\n"
 	"      --skip-known       leave out files found in a 'known' set\n"
 	"      --triage           first hash pictures, videos, archives and\n"
 	"                         chat databases (alerts only), then the rest\n"
@@ -61,15 +65,15 @@ static const char help_text[] =
 	"  -V, --version          print the version\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Exit: 0 ok; 1 a known-bad hit (see --hashdb); 2 usage; 3 evidence\n"
-	"unreadable or not recognised; 4 output failed; 5 finished, but files,\n"
-	"directories or partitions could not be read (see the summary).  See\n"
-	"spoor-files(1).\n";
+	"Exit: 0 ok; 1 a known-bad hit or PDQ near match (see --hashdb); 2\n"
+	"usage; 3 evidence unreadable or not recognised; 4 output failed; 5\n"
+	"finished, but files, directories or partitions could not be read, or\n"
+	"pictures not decoded for PDQ (see the summary).  See spoor-files(1).\n";
 
 enum {
 	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
 	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HASHDB, OPT_SKIP_KNOWN,
-	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_FS_TZ,
+	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_FS_TZ, OPT_NO_PDQ,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "imgtype", required_argument, NULL, 'i' },
 	{ "no-alert-exit", no_argument, NULL, OPT_NO_ALERT_EXIT },
 	{ "no-magic", no_argument, NULL, OPT_NO_MAGIC },
+	{ "no-pdq", no_argument, NULL, OPT_NO_PDQ },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "output", required_argument, NULL, 'o' },
@@ -104,7 +109,8 @@ static const char *const csv_columns[] = {
 	"allocated", "orphan", "size", "mtime", "atime", "ctime", "crtime",
 	"md5", "sha1", "sha256", "sha512", "mime", "magic", "category",
 	"ext_mismatch", "recovery", "error", "link_target", "mode", "uid",
-	"gid", "hashsets", "fs_time_zone", "fs_time_flags", NULL,
+	"gid", "hashsets", "fs_time_zone", "fs_time_flags", "pdq",
+	"pdq_quality", "pdq_error", NULL,
 };
 
 struct hashdbs;
@@ -141,9 +147,11 @@ struct hashdbs {
 	struct spoor_hashdb_info info[MAX_HASHDBS];
 	size_t n;
 	struct spoor_record hits[MAX_HASHDBS];	/* of the current file */
+	char pdq_hex[MAX_HASHDBS][SPOOR_PDQ_HEX];	/* entries matched */
 	bool skip_known, triage_pass;
 	uint64_t known_bad, notable, known, skipped;
 	size_t unusable;	/* sets that can match nothing: exit 5 */
+	uint64_t near_bad, near_other, low_quality;	/* PDQ */
 	char **alerted;		/* "hex set path" alerted by --triage */
 	size_t nalerted;
 };
@@ -166,6 +174,8 @@ static void hashdbs_open(struct hashdbs *h, const char *path,
 			usable = true;
 		total += h->info[h->n].count[a];
 	}
+	usable = usable || h->info[h->n].pdq_count;
+	total += h->info[h->n].pdq_count;
 	/* an empty set must never pass for a check that was made */
 	if (!total)
 		cli_warn("'%s' holds no digests at all: no file was checked "
@@ -232,6 +242,80 @@ static void hashdb_alert(struct hashdbs *h, struct cli_progress *prog,
 	fflush(stderr);
 }
 
+/* The near-match ALERT line (path shown as in hashdb_alert). */
+static void near_alert(struct cli_progress *prog, const struct spoor_file *f,
+		       const struct spoor_pdq_match *m, const char *set)
+{
+	char path[1024];
+	size_t n = f->path_len < sizeof(path) ? f->path_len
+		   : sizeof(path) - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)f->path[i];
+
+		path[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	path[n] = '\0';
+	cli_progress_clear(prog);
+	fprintf(stderr, "%s: ALERT: near-match: '%s' pdq distance %d to set "
+		"%s category %s\n", cli_progname(), path, m->distance, set,
+		*m->category ? m->category : "-");
+	fflush(stderr);
+}
+
+/*
+ * PDQ near matches of a picture in the sets that have PDQ entries:
+ * appended to h->hits from nhits on; returns the new count.
+ */
+static size_t pdq_match(struct hashdbs *h, struct cli_progress *prog,
+			const struct spoor_file *f, size_t nhits)
+{
+	bool low = false;
+
+	if (!f->has_pdq)
+		return nhits;
+	for (size_t i = 0; i < h->n; i++) {
+		struct spoor_pdq_match m;
+		struct spoor_record *hit = &h->hits[nhits];
+
+		if (!h->info[i].pdq_count)
+			continue;
+		if (f->pdq.quality < h->info[i].pdq_min_quality) {
+			low = true;
+			continue;
+		}
+		if (!spoor_hashdb_pdq_nearest(h->db[i], f->pdq_dihedral,
+					      SPOOR_PDQ_NDIHEDRAL,
+					      f->pdq.quality, &m))
+			continue;
+		if (h->info[i].kind == SPOOR_HDB_KNOWN_BAD) {
+			near_alert(prog, f, &m, h->info[i].name);
+			h->near_bad++;
+		} else {
+			h->near_other++;
+		}
+		spoor_pdq_hex(m.hash, h->pdq_hex[nhits]);
+		spoor_record_init(hit, "hashset");
+		spoor_record_str(hit, "set", h->info[i].name);
+		spoor_record_str(hit, "kind",
+				 spoor_hashdb_kind_name(h->info[i].kind));
+		spoor_record_str(hit, "category",
+				 *m.category ? m.category : NULL);
+		spoor_record_str(hit, "match", "pdq");
+		spoor_record_int(hit, "distance", m.distance);
+		spoor_record_str(hit, "pdq", h->pdq_hex[nhits]);
+		spoor_record_str(hit, "dihedral",
+				 spoor_pdq_dihedral_name(m.dihedral));
+		if (*m.label)
+			spoor_record_str(hit, "label", m.label);
+		if (*m.photodna)
+			spoor_record_str(hit, "photodna", m.photodna);
+		nhits++;
+	}
+	h->low_quality += low;
+	return nhits;
+}
+
 /*
  * Look a file up in every set; add `hashsets` to rec (when not NULL) and
  * alert on known-bad hits.  Returns true when --skip-known leaves the
@@ -240,18 +324,20 @@ static void hashdb_alert(struct hashdbs *h, struct cli_progress *prog,
 static bool hashdb_match(struct hashdbs *h, struct cli_progress *prog,
 			 const struct spoor_file *f, struct spoor_record *rec)
 {
-	size_t nhits = 0;
+	size_t nhits = 0, exact;
 	bool known = false, other = false;
 
-	if (!f->hashed) {
+	if (!f->hashed && !f->has_pdq) {
 		if (rec)
 			spoor_record_null(rec, "hashsets");
 		return false;
 	}
 	for (size_t i = 0; i < h->n; i++) {
 		const char *cat = "";
-		unsigned alg = spoor_hashdb_lookup_digests(h->db[i],
-							   &f->digests, &cat);
+		unsigned alg = f->hashed ?
+			       spoor_hashdb_lookup_digests(h->db[i],
+							   &f->digests, &cat)
+			       : 0;
 		struct spoor_record *hit = &h->hits[nhits];
 
 		if (!alg)
@@ -280,9 +366,12 @@ static bool hashdb_match(struct hashdbs *h, struct cli_progress *prog,
 		spoor_record_str(hit, "category", *cat ? cat : NULL);
 		nhits++;
 	}
+	exact = nhits;
+	if (!h->triage_pass)
+		nhits = pdq_match(h, prog, f, nhits);
 	if (rec)
 		spoor_record_list(rec, "hashsets", h->hits, nhits);
-	if (h->skip_known && known && !other) {
+	if (h->skip_known && known && !other && nhits == exact) {
 		h->skipped++;
 		return true;
 	}
@@ -363,6 +452,12 @@ static int on_file(void *ud, const struct spoor_file *f)
 		cli_warn("'%s': '%.*s': %s", f->exhibit, (int)f->path_len,
 			 f->path, f->error);
 	}
+	if (f->pdq_error && cli_verbosity() >= 1) {
+		/* counted in the summary; each one with -v */
+		cli_progress_clear(&r->progress);
+		cli_warn("'%s': '%.*s': no PDQ: %s", f->exhibit,
+			 (int)f->path_len, f->path, f->pdq_error);
+	}
 	r->write_rc = spoor_writer_write(r->writer, &rec, &r->write_err);
 	if (!r->write_rc && r->cc && cli_case_record(r->cc, "file", &rec)) {
 		r->write_rc = r->write_err.code = SPOOR_EOUTPUT;
@@ -413,6 +508,12 @@ static void summary(const struct spoor_scan_stats *st, double secs)
 	}
 	if (used)
 		fprintf(stderr, "%s: by category: %s\n", cli_progname(), cats);
+	if (st->pdq || st->pdq_failed || st->pdq_unsupported)
+		fprintf(stderr, "%s: PDQ: %llu pictures hashed, %llu not "
+			"decoded, %llu of a type not decoded\n",
+			cli_progname(), (unsigned long long)st->pdq,
+			(unsigned long long)st->pdq_failed,
+			(unsigned long long)st->pdq_unsupported);
 	fprintf(stderr, "%s: %llu file systems walked, %llu partitions not "
 		"walked, %llu directories unreadable\n", cli_progname(),
 		(unsigned long long)st->volumes,
@@ -453,6 +554,7 @@ int main(int argc, char **argv)
 	cli_set_synopsis(synopsis);
 	memset(&r, 0, sizeof(r));
 	so.magic = true;
+	so.pdq = true;
 	while ((c = getopt_long(argc, argv, "C:f:hi:j:o:qVv", long_opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -503,6 +605,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NO_MAGIC:
 			so.magic = false;
+			break;
+		case OPT_NO_PDQ:
+			so.pdq = false;
 			break;
 		case OPT_OFFSET:
 			if (cli_parse_int(optarg, 0, INT64_MAX / 4096, &v))
@@ -641,7 +746,8 @@ int main(int argc, char **argv)
 
 		summary(st, cli_now() - t0);
 		if (exit_code == EXIT_OK &&
-		    (st->unreadable || st->volumes_skipped || st->walk_errors))
+		    (st->unreadable || st->volumes_skipped || st->walk_errors ||
+		     st->pdq_failed))
 			exit_code = EXIT_PARTIAL;
 	}
 	if (hdb) {
@@ -653,9 +759,18 @@ int main(int argc, char **argv)
 				(unsigned long long)hdb->notable,
 				(unsigned long long)hdb->known,
 				(unsigned long long)hdb->skipped);
-		/* a known-bad hit must not hide behind a lesser failure:
-		 * only a failed output (4) wins over it */
-		if (hdb->known_bad && alert_exit && exit_code != EXIT_OUTPUT)
+		if (cli_verbosity() >= 0 &&
+		    (hdb->near_bad || hdb->near_other || hdb->low_quality))
+			fprintf(stderr, "%s: PDQ near matches: %llu known-bad, "
+				"%llu other; %llu pictures below a set's "
+				"quality floor not matched\n", cli_progname(),
+				(unsigned long long)hdb->near_bad,
+				(unsigned long long)hdb->near_other,
+				(unsigned long long)hdb->low_quality);
+		/* a known-bad hit or near match must not hide behind a
+		 * lesser failure: only a failed output (4) wins over it */
+		if ((hdb->known_bad || hdb->near_bad) && alert_exit &&
+		    exit_code != EXIT_OUTPUT)
 			exit_code = EXIT_NO;
 		else if (hdb->unusable && exit_code == EXIT_OK)
 			exit_code = EXIT_PARTIAL;
@@ -666,11 +781,16 @@ int main(int argc, char **argv)
 		char counts[256];
 
 		snprintf(counts, sizeof(counts), "{\"files\":%llu,\"deleted\":"
-			 "%llu,\"unreadable\":%llu,\"known_bad\":%llu}",
+			 "%llu,\"unreadable\":%llu,\"known_bad\":%llu,"
+			 "\"near_match\":%llu,\"pdq\":%llu,"
+			 "\"pdq_failed\":%llu}",
 			 (unsigned long long)st->files,
 			 (unsigned long long)st->deleted,
 			 (unsigned long long)st->unreadable,
-			 (unsigned long long)(hdb ? hdb->known_bad : 0));
+			 (unsigned long long)(hdb ? hdb->known_bad : 0),
+			 (unsigned long long)(hdb ? hdb->near_bad : 0),
+			 (unsigned long long)st->pdq,
+			 (unsigned long long)st->pdq_failed);
 		exit_code = cli_case_end(r.cc, interrupted ? 130 : exit_code,
 					 counts);
 	}

@@ -16,11 +16,12 @@
 static const char synopsis[] =
 	"usage: spoor-hashdb build -o SET.sdb [-m MEM] [--name=NAME]\n"
 	"                    [--kind=known|notable|known-bad] [--category=C]\n"
-	"                    [--format=FMT] [-qv] INPUT...\n"
+	"                    [--format=FMT] [--pdq-distance=N]\n"
+	"                    [--pdq-quality=Q] [-qv] INPUT...\n"
 	"       spoor-hashdb import -o NEW.sdb [options] SET.sdb INPUT...\n"
 	"       spoor-hashdb merge -o NEW.sdb [options] SET.sdb...\n"
 	"       spoor-hashdb info [--verify] SET.sdb...\n"
-	"       spoor-hashdb lookup [--bench=N] [-q] SET.sdb... < HASHES\n"
+	"       spoor-hashdb lookup [--pdq] [--bench=N] [-q] SET.sdb... < HASHES\n"
 	"       spoor-hashdb -h | -V\n";
 
 static const char help_text[] =
@@ -29,14 +30,18 @@ static const char help_text[] =
 	"digests in one sorted, memory-mapped file per set.\n"
 	"\n"
 	"  build    read INPUTs (NSRL RDS v3 SQLite, NSRLFile.txt, VICS JSON,\n"
-	"           hashdeep CSV, md5sum/sha1sum/sha256sum lists, .sdb sets;\n"
-	"           detected per input) into SET.sdb\n"
+	"           hashdeep CSV, md5sum/sha1sum/sha256sum lists, PDQ CSV\n"
+	"           hash,quality[,label], .sdb sets; detected per input) into\n"
+	"           SET.sdb\n"
 	"  import   a new set: the entries of SET.sdb plus the INPUTs (name,\n"
 	"           kind and category from SET.sdb unless given)\n"
 	"  merge    a new set: the union of the sets\n"
 	"  info     print the header of each set (--verify: check it all)\n"
 	"  lookup   read digests (one per line, md5sum style too) from stdin;\n"
-	"           print each hit as HASH<tab>SET<tab>KIND<tab>CATEGORY\n"
+	"           print each hit as HASH<tab>SET<tab>KIND<tab>CATEGORY;\n"
+	"           --pdq: read PDQ hashes, print every entry within the set's\n"
+	"           threshold as HASH<tab>SET<tab>KIND<tab>CATEGORY<tab>\n"
+	"           DISTANCE<tab>ENTRY<tab>QUALITY<tab>LABEL<tab>PHOTODNA\n"
 	"\n"
 	"  -o, --output=FILE      the set to write (written as FILE.tmp, then\n"
 	"                         renamed)\n"
@@ -45,10 +50,16 @@ static const char help_text[] =
 	"      --name=NAME        set name (default: output file name)\n"
 	"      --kind=KIND        known (default), notable, known-bad\n"
 	"      --category=C       category of entries that have none\n"
-	"      --format=FMT       rds, nsrl-txt, vics, hashdeep, hashlist or\n"
-	"                         sdb (default: detected per input)\n"
+	"      --format=FMT       rds, nsrl-txt, vics, hashdeep, hashlist,\n"
+	"                         pdq or sdb (default: detected per input)\n"
+	"      --pdq-distance=N   PDQ near-match threshold: distance <= N\n"
+	"                         (1..64, default 31)\n"
+	"      --pdq-quality=Q    PDQ hashes of quality < Q are not matched\n"
+	"                         (1..100, default 50)\n"
+	"      --pdq              lookup: the input lines are PDQ hashes\n"
 	"      --verify           info: check every entry\n"
 	"      --bench=N          lookup: time N lookups in the first set\n"
+	"                         (--pdq: N PDQ queries, index and brute force)\n"
 	"  -q, --quiet            errors only\n"
 	"  -v, --verbose          report every bad input line\n"
 	"  -V, --version          print the version\n"
@@ -60,7 +71,7 @@ static const char help_text[] =
 
 enum {
 	OPT_NAME = 256, OPT_KIND, OPT_CATEGORY, OPT_FORMAT, OPT_VERIFY,
-	OPT_BENCH,
+	OPT_BENCH, OPT_PDQ, OPT_PDQ_DISTANCE, OPT_PDQ_QUALITY,
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +83,9 @@ static const struct option long_opts[] = {
 	{ "memory", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "output", required_argument, NULL, 'o' },
+	{ "pdq", no_argument, NULL, OPT_PDQ },
+	{ "pdq-distance", required_argument, NULL, OPT_PDQ_DISTANCE },
+	{ "pdq-quality", required_argument, NULL, OPT_PDQ_QUALITY },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
@@ -85,7 +99,8 @@ enum cmd { CMD_NONE, CMD_BUILD, CMD_IMPORT, CMD_MERGE, CMD_INFO,
 struct opts {
 	enum cmd cmd;
 	const char *output, *name, *category;
-	bool kind_set, verify;
+	bool kind_set, verify, pdq;
+	int pdq_distance, pdq_quality;
 	enum spoor_hashdb_kind kind;
 	enum spoor_hashdb_format format;
 	uint64_t mem;
@@ -143,10 +158,15 @@ static void input_summary(const char *path,
 			 (unsigned long long)st->bad,
 			 (unsigned long long)st->records,
 			 cli_verbosity() >= 1 ? "" : "; all with -v");
-	cli_info("'%s': %s, %llu records, %s", path,
+	if (st->photodna_dropped)
+		cli_warn("'%s': %llu PhotoDNA values of media without a PDQ "
+			 "hash were not kept", path,
+			 (unsigned long long)st->photodna_dropped);
+	cli_info("'%s': %s, %llu records, %s%s%llu PDQ", path,
 		 spoor_hashdb_format_name(st->format),
 		 (unsigned long long)st->records,
-		 used ? digests : "no digests");
+		 used ? digests : "no digests", ", ",
+		 (unsigned long long)st->pdq);
 }
 
 static int cmd_build(const struct opts *o, char **in, int nin)
@@ -201,6 +221,10 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 				in[i], spoor_hashdb_kind_name(inf.kind));
 	}
 	bo.mem_limit = o->mem;
+	bo.pdq_max_distance = o->pdq_distance ? o->pdq_distance
+			      : base.pdq_max_distance;
+	bo.pdq_min_quality = o->pdq_quality ? o->pdq_quality
+			     : base.pdq_min_quality;
 	bo.on_bad = on_bad;
 	bo.userdata = &rep;
 	b = spoor_hashdb_builder_new(o->output, &bo, &err);
@@ -237,6 +261,11 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 					o->output, (unsigned long long)
 					bs.added[a], spoor_hash_name(1u << a),
 					(unsigned long long)bs.unique[a]);
+		if (bs.pdq_added)
+			fprintf(stderr, "%s: %s: %llu PDQ hashes, %llu "
+				"unique\n", cli_progname(), o->output,
+				(unsigned long long)bs.pdq_added,
+				(unsigned long long)bs.pdq_unique);
 		if (bs.category_conflicts)
 			cli_warn("%llu digests came with more than one "
 				 "category: the first seen was kept",
@@ -284,6 +313,11 @@ static int cmd_info(const struct opts *o, char **in, int nin)
 		for (int a = 0; a < SPOOR_HASH_NALGS; a++)
 			printf("%s: %llu\n", spoor_hash_name(1u << a),
 			       (unsigned long long)inf.count[a]);
+		if (inf.pdq_count)
+			printf("pdq: %llu\npdq-max-distance: %d\n"
+			       "pdq-min-quality: %d\n",
+			       (unsigned long long)inf.pdq_count,
+			       inf.pdq_max_distance, inf.pdq_min_quality);
 		printf("categories: %zu\n", inf.ncategories);
 		for (size_t k = 0; k < inf.ninputs; k++) {
 			const char *name;
@@ -402,6 +436,218 @@ static int unhex(const char *hex, size_t n, unsigned char *out)
 	return 0;
 }
 
+/* ---- PDQ: near matches ---- */
+
+struct pdq_print {
+	const struct spoor_hashdb *db;
+	const struct spoor_hashdb_info *info;
+	const char *query;
+	uint64_t bad_hits;
+};
+
+static int pdq_print_one(void *ud, uint64_t i, int d)
+{
+	struct pdq_print *p = ud;
+	struct spoor_pdq_match m;
+	char hex[SPOOR_PDQ_HEX];
+
+	spoor_hashdb_pdq_entry(p->db, i, &m);
+	spoor_pdq_hex(m.hash, hex);
+	printf("%s\t%s\t%s\t%s\t%d\t%s\t", p->query, p->info->name,
+	       spoor_hashdb_kind_name(p->info->kind),
+	       *m.category ? m.category : "-", d, hex);
+	if (m.quality >= 0)
+		printf("%d", m.quality);
+	else
+		putchar('-');
+	printf("\t%s\t%s\n", *m.label ? m.label : "-",
+	       *m.photodna ? m.photodna : "-");
+	p->bad_hits += p->info->kind == SPOOR_HDB_KNOWN_BAD;
+	return 0;
+}
+
+/* Lines of stdin: a PDQ hash, optionally ",quality" after it. */
+static int pdq_lookup(struct spoor_hashdb **dbs,
+		      const struct spoor_hashdb_info *infos, int nin)
+{
+	char line[1024], hex[SPOOR_PDQ_HEX];
+	uint64_t lineno = 0, bad = 0, bad_hits = 0;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		unsigned char h[SPOOR_PDQ_BYTES];
+		size_t n = strcspn(line, ",\t \r\n");
+
+		lineno++;
+		if (!line[0] || line[0] == '\n' || line[0] == '#')
+			continue;
+		if (spoor_pdq_parse(line, n, h)) {
+			bad++;
+			if (cli_verbosity() >= 1 || bad <= BAD_SHOWN)
+				cli_warn("standard input line %llu: not a PDQ "
+					 "hash", (unsigned long long)lineno);
+			continue;
+		}
+		spoor_pdq_hex(h, hex);
+		for (int i = 0; i < nin; i++) {
+			struct pdq_print p = { dbs[i], &infos[i], hex, 0 };
+
+			spoor_hashdb_pdq_search(dbs[i], h, -1, pdq_print_one,
+						&p);
+			bad_hits += p.bad_hits;
+		}
+	}
+	if (ferror(stdin))
+		cli_error("cannot read standard input");
+	if (bad)
+		cli_warn("%llu lines of standard input were not PDQ hashes",
+			 (unsigned long long)bad);
+	return bad_hits ? EXIT_NO : ferror(stdin) ? EXIT_INPUT
+	       : bad ? EXIT_PARTIAL : EXIT_OK;
+}
+
+/* CPU seconds of this thread: the machine may be shared */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_many_cb(void *ud, size_t q, uint64_t i, int d)
+{
+	(void)q;
+	(void)i;
+	(void)d;
+	(*(uint64_t *)ud)++;
+	return 0;
+}
+
+static int count_cb(void *ud, uint64_t i, int d)
+{
+	(void)i;
+	(void)d;
+	(*(uint64_t *)ud)++;
+	return 0;
+}
+
+/* Brute force over every entry for queries [0, n): hits counted as the
+ * index counts them (entries below the quality floor left out). */
+static uint64_t pdq_brute(const struct spoor_hashdb *db,
+			  const struct spoor_hashdb_info *inf,
+			  const unsigned char *q, uint64_t n,
+			  unsigned char (*all)[SPOOR_PDQ_BYTES], int maxd)
+{
+	uint64_t hits = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		for (uint64_t e = 0; e < inf->pdq_count; e++)
+			if (spoor_pdq_distance(q + i * SPOOR_PDQ_BYTES,
+					       all[e]) <= maxd) {
+				struct spoor_pdq_match m;
+
+				spoor_hashdb_pdq_entry(db, e, &m);
+				hits += m.quality < 0 ||
+					m.quality >= inf->pdq_min_quality;
+			}
+	return hits;
+}
+
+#define BRUTE_MAX 1000	/* queries compared with brute force */
+
+/*
+ * N queries (half an entry with up to 40 bits flipped, half random):
+ * all through the batched index, all one at a time, and the first
+ * BRUTE_MAX by brute force over every entry (its time scaled to N);
+ * on those, both index searches must find what brute force finds.
+ * Times are CPU seconds of this thread.
+ */
+static int pdq_bench(struct spoor_hashdb *db, const char *path, uint64_t n)
+{
+	struct spoor_hashdb_info inf;
+	unsigned char *q, (*all)[SPOOR_PDQ_BYTES];
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, many = 0, one = 0;
+	uint64_t many_sub = 0, one_sub = 0, brute, nb;
+	double t0, t1, t2, t3;
+	int maxd;
+
+	spoor_hashdb_get_info(db, &inf);
+	if (!inf.pdq_count)
+		cli_die(EXIT_INPUT, "'%s' has no PDQ hashes", path);
+	maxd = inf.pdq_max_distance;
+	nb = n < BRUTE_MAX ? n : BRUTE_MAX;
+	q = malloc(n * SPOOR_PDQ_BYTES);
+	all = malloc(inf.pdq_count * SPOOR_PDQ_BYTES);
+	if (!q || !all)
+		cli_die(EXIT_PARTIAL, "out of memory");
+	for (uint64_t i = 0; i < inf.pdq_count; i++) {
+		struct spoor_pdq_match m;
+
+		spoor_hashdb_pdq_entry(db, i, &m);
+		memcpy(all[i], m.hash, SPOOR_PDQ_BYTES);
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		unsigned char *k = q + i * SPOOR_PDQ_BYTES;
+
+		if (i % 2) {
+			memcpy(k, all[xorshift(&seed) % inf.pdq_count],
+			       SPOOR_PDQ_BYTES);
+			for (int f = (int)(xorshift(&seed) % 40); f > 0; f--) {
+				unsigned bit = (unsigned)(xorshift(&seed) % 256);
+
+				k[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+			}
+		} else {
+			for (int j = 0; j < SPOOR_PDQ_BYTES; j += 8) {
+				uint64_t r = xorshift(&seed);
+
+				memcpy(k + j, &r, 8);
+			}
+		}
+	}
+	/* warm: map the pages first */
+	spoor_hashdb_pdq_search_many(db, q, nb, maxd, count_many_cb,
+				     &many_sub);
+	many_sub = 0;
+	t0 = cpu_now();
+	if (spoor_hashdb_pdq_search_many(db, q, n, maxd, count_many_cb,
+					 &many))
+		cli_die(EXIT_PARTIAL, "out of memory");
+	t1 = cpu_now();
+	for (uint64_t i = 0; i < n; i++)
+		spoor_hashdb_pdq_search(db, q + i * SPOOR_PDQ_BYTES, maxd,
+					count_cb, &one);
+	t2 = cpu_now();
+	brute = pdq_brute(db, &inf, q, nb, all, maxd);
+	t3 = cpu_now();
+	spoor_hashdb_pdq_search_many(db, q, nb, maxd, count_many_cb,
+				     &many_sub);
+	for (uint64_t i = 0; i < nb; i++)
+		spoor_hashdb_pdq_search(db, q + i * SPOOR_PDQ_BYTES, maxd,
+					count_cb, &one_sub);
+	printf("set: %s\npdq entries: %llu\nqueries: %llu\nthreshold: %d\n"
+	       "index batched: %.3f CPU-s, %llu hits\n"
+	       "index one by one: %.3f CPU-s, %llu hits\n"
+	       "brute force: %.3f CPU-s for %llu queries, %.3f CPU-s "
+	       "scaled to %llu\n"
+	       "same hits as brute force on %llu queries: %s (%llu, %llu, "
+	       "%llu)\n"
+	       "brute force / batched: %.1f\n", path,
+	       (unsigned long long)inf.pdq_count, (unsigned long long)n, maxd,
+	       t1 - t0, (unsigned long long)many, t2 - t1,
+	       (unsigned long long)one, t3 - t2, (unsigned long long)nb,
+	       (t3 - t2) * (double)n / (double)nb, (unsigned long long)n,
+	       (unsigned long long)nb,
+	       brute == many_sub && brute == one_sub ? "yes" : "NO",
+	       (unsigned long long)brute, (unsigned long long)many_sub,
+	       (unsigned long long)one_sub,
+	       (t3 - t2) * (double)n / (double)nb / (t1 - t0));
+	free(q);
+	free(all);
+	return brute == many_sub && brute == one_sub && many == one ?
+	       EXIT_OK : EXIT_PARTIAL;
+}
+
 static int cmd_lookup(const struct opts *o, char **in, int nin)
 {
 	struct spoor_hashdb **dbs;
@@ -425,7 +671,13 @@ static int cmd_lookup(const struct opts *o, char **in, int nin)
 		spoor_hashdb_get_info(dbs[i], &infos[i]);
 	}
 	if (o->bench > 0) {
-		exit_code = lookup_bench(dbs[0], in[0], (uint64_t)o->bench);
+		exit_code = o->pdq ? pdq_bench(dbs[0], in[0],
+					       (uint64_t)o->bench)
+			    : lookup_bench(dbs[0], in[0], (uint64_t)o->bench);
+		goto out;
+	}
+	if (o->pdq) {
+		exit_code = pdq_lookup(dbs, infos, nin);
 		goto out;
 	}
 	while (fgets(line, sizeof(line), stdin)) {
@@ -571,6 +823,21 @@ int main(int argc, char **argv)
 			break;
 		case OPT_VERIFY:
 			o.verify = true;
+			break;
+		case OPT_PDQ:
+			o.pdq = true;
+			break;
+		case OPT_PDQ_DISTANCE:
+			if (cli_parse_int(optarg, 1, 64, &v))
+				cli_usage_error("--pdq-distance takes 1..64, "
+					    "not '%s'", optarg);
+			o.pdq_distance = (int)v;
+			break;
+		case OPT_PDQ_QUALITY:
+			if (cli_parse_int(optarg, 1, 100, &v))
+				cli_usage_error("--pdq-quality takes 1..100, "
+					    "not '%s'", optarg);
+			o.pdq_quality = (int)v;
 			break;
 		case OPT_BENCH:
 			if (cli_parse_int(optarg, 1, 1LL << 32, &v))

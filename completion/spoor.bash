@@ -7,7 +7,7 @@ _spoor_tools="acquire artifacts case files hashdb key report verify"
 _spoor_subcommands()
 {
 	case $1 in
-	spoor-case) echo "init add tag records show custody identities" ;;
+	spoor-case) echo "init add tag records show custody identities similar" ;;
 	spoor-hashdb) echo "build import merge info lookup" ;;
 	spoor-key) echo "init-ca new issue recipient fingerprint" ;;
 	spoor-report) echo "disclose timestamp-request attach-timestamp pack" ;;

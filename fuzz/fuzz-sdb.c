@@ -61,6 +61,51 @@ static unsigned probe(const struct spoor_hashdb *db, const uint8_t *data,
 	return acc;
 }
 
+static int pdq_count(void *ud, uint64_t i, int d)
+{
+	(void)d;
+	*(unsigned *)ud += (unsigned)i;
+	return 0;
+}
+
+static int pdq_many(void *ud, size_t q, uint64_t i, int d)
+{
+	(void)q;
+	return pdq_count(ud, i, d);
+}
+
+/* PDQ entries (first, last, middle with their strings) and searches
+ * near them and near a hash taken from the input. */
+static unsigned pdq_probe(const struct spoor_hashdb *db, const uint8_t *data,
+			  size_t size)
+{
+	struct spoor_hashdb_info info;
+	unsigned char q[2][SPOOR_PDQ_BYTES] = { { 0 } };
+	struct spoor_pdq_match m;
+	unsigned acc = 0;
+
+	spoor_hashdb_get_info(db, &info);
+	for (uint64_t k = 0; k < 3 && info.pdq_count; k++) {
+		uint64_t i = k == 0 ? 0 : k == 1 ? info.pdq_count - 1
+			     : info.pdq_count / 2;
+
+		if (spoor_hashdb_pdq_entry(db, i, &m))
+			continue;
+		acc += fz_touch(m.hash, SPOOR_PDQ_BYTES) +
+			fz_touch(m.category, strlen(m.category)) +
+			fz_touch(m.label, strlen(m.label)) +
+			fz_touch(m.photodna, strlen(m.photodna));
+		memcpy(q[0], m.hash, SPOOR_PDQ_BYTES);
+	}
+	memcpy(q[1], data, size < SPOOR_PDQ_BYTES ? size : SPOOR_PDQ_BYTES);
+	acc += (unsigned)spoor_hashdb_pdq_search(db, q[0], -1, pdq_count,
+						 &acc);
+	acc += spoor_hashdb_pdq_nearest(db, (const unsigned char (*)[32])q, 2,
+					100, &m);
+	spoor_hashdb_pdq_search_many(db, q[0], 2, 40, pdq_many, &acc);
+	return acc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct spoor_err err;
@@ -74,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	(void)probe(db, data, size);
+	(void)pdq_probe(db, data, size);
 	(void)spoor_hashdb_verify(db, &err);
 	spoor_hashdb_close(db);
 	return 0;

@@ -113,6 +113,15 @@ void spoor_file_record(const struct spoor_file *f, struct spoor_record *r,
 		spoor_record_null(r, "category");
 		spoor_record_bool(r, "ext_mismatch", false);
 	}
+	if (f->has_pdq) {
+		spoor_pdq_hex(f->pdq.hash, buf->pdq);
+		spoor_record_str(r, "pdq", buf->pdq);
+		spoor_record_int(r, "pdq_quality", f->pdq.quality);
+	} else if (f->pdq_error) {
+		spoor_record_null(r, "pdq");
+		spoor_record_null(r, "pdq_quality");
+		spoor_record_str(r, "pdq_error", f->pdq_error);
+	}
 	if (rec)
 		spoor_record_str(r, "recovery", rec);
 	if (f->error)

@@ -18,6 +18,7 @@
  */
 #include "hashdb.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -110,6 +111,7 @@ static int alg_index(unsigned alg)
 static const char *const kind_names[] = { "known", "notable", "known-bad" };
 static const char *const fmt_names[] = {
 	"auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb",
+	"pdq",
 };
 
 const char *spoor_hashdb_kind_name(enum spoor_hashdb_kind k)
@@ -167,6 +169,7 @@ struct spoor_hashdb {
 	const unsigned char **inputs;	/* -> sha256, name follows */
 	char **cats;			/* [0] = defcat; 1..ncats */
 	struct hdb_alg alg[SPOOR_HASH_NALGS];
+	struct hdb_pdq pdq;
 };
 
 /* off + len within size, without overflow */
@@ -355,6 +358,8 @@ struct spoor_hashdb *spoor_hashdb_open(const char *path,
 	rc = load_tables(db, path, err);
 	for (int a = 0; !rc && a < SPOOR_HASH_NALGS; a++)
 		rc = load_alg(db, a, path, err);
+	if (!rc)
+		rc = hdb_pdq_load(&db->pdq, db->map, db->size, path, err);
 	if (rc)
 		goto fail;
 	return db;
@@ -391,6 +396,9 @@ void spoor_hashdb_get_info(const struct spoor_hashdb *db,
 	info->ninputs = db->ninputs;
 	info->ncategories = db->ncats;
 	info->file_size = db->size;
+	info->pdq_count = db->pdq.count;
+	info->pdq_max_distance = db->pdq.max_distance;
+	info->pdq_min_quality = db->pdq.min_quality;
 }
 
 int spoor_hashdb_input(const struct spoor_hashdb *db, size_t i,
@@ -579,8 +587,151 @@ int spoor_hashdb_entry(const struct spoor_hashdb *db, unsigned alg,
 	return SPOOR_OK;
 }
 
+const char *hdb_category(const struct spoor_hashdb *db, unsigned idx)
+{
+	return idx <= db->ncats ? db->cats[idx] : "";
+}
+
+int spoor_hashdb_pdq_entry(const struct spoor_hashdb *db, uint64_t i,
+			   struct spoor_pdq_match *m)
+{
+	if (i >= db->pdq.count)
+		return SPOOR_EINVAL;
+	memset(m, 0, sizeof(*m));
+	hdb_pdq_fill(db, &db->pdq, i, m);
+	return SPOOR_OK;
+}
+
+/* Entries below the set's quality floor are not matched (unknown
+ * quality is). */
+static bool pdq_entry_ok(const struct spoor_hashdb *db, uint64_t i)
+{
+	unsigned q = db->pdq.entries[40 * i + 34];
+
+	return q == 255 || (int)q >= db->pdq.min_quality;
+}
+
+struct pdq_filter {
+	const struct spoor_hashdb *db;
+	spoor_pdq_match_cb *cb;
+	void *ud;
+	size_t n;
+};
+
+static int pdq_filter_cb(void *ud, uint64_t i, int d)
+{
+	struct pdq_filter *f = ud;
+
+	if (!pdq_entry_ok(f->db, i))
+		return 0;
+	f->n++;
+	return f->cb ? f->cb(f->ud, i, d) : 0;
+}
+
+size_t spoor_hashdb_pdq_search(const struct spoor_hashdb *db,
+			       const unsigned char hash[SPOOR_PDQ_BYTES],
+			       int max_distance, spoor_pdq_match_cb *cb,
+			       void *userdata)
+{
+	struct pdq_filter f = { db, cb, userdata, 0 };
+
+	if (max_distance < 0)
+		max_distance = db->pdq.max_distance;
+	if (max_distance > 63)
+		max_distance = 63;
+	hdb_pdq_search(&db->pdq, hash, max_distance, pdq_filter_cb, &f);
+	return f.n;
+}
+
+struct pdq_filter_many {
+	const struct spoor_hashdb *db;
+	spoor_pdq_many_cb *cb;
+	void *ud;
+};
+
+static int pdq_filter_many_cb(void *ud, size_t q, uint64_t i, int d)
+{
+	struct pdq_filter_many *f = ud;
+
+	return pdq_entry_ok(f->db, i) ? f->cb(f->ud, q, i, d) : 0;
+}
+
+int spoor_hashdb_pdq_search_many(const struct spoor_hashdb *db,
+				 const unsigned char *hashes, size_t n,
+				 int max_distance, spoor_pdq_many_cb *cb,
+				 void *userdata)
+{
+	struct pdq_filter_many f = { db, cb, userdata };
+
+	if (!cb)
+		return SPOOR_EINVAL;
+	if (max_distance < 0)
+		max_distance = db->pdq.max_distance;
+	if (max_distance > 63)
+		max_distance = 63;
+	return hdb_pdq_search_many(&db->pdq, hashes, n, max_distance,
+				   pdq_filter_many_cb, &f);
+}
+
+struct pdq_best {
+	uint64_t index;
+	int distance;
+	bool found;
+};
+
+static int pdq_best_cb(void *ud, uint64_t i, int d)
+{
+	struct pdq_best *b = ud;
+
+	if (!b->found || d < b->distance ||
+	    (d == b->distance && i < b->index)) {
+		b->found = true;
+		b->distance = d;
+		b->index = i;
+	}
+	return 0;
+}
+
+bool spoor_hashdb_pdq_nearest(const struct spoor_hashdb *db,
+			      const unsigned char (*hashes)[SPOOR_PDQ_BYTES],
+			      size_t n, int quality,
+			      struct spoor_pdq_match *m)
+{
+	struct pdq_best best = { 0, 0, false };
+	int which = 0;
+
+	if (!db->pdq.count || quality < db->pdq.min_quality)
+		return false;
+	for (size_t v = 0; v < n && v < SPOOR_PDQ_NDIHEDRAL; v++) {
+		struct pdq_best b = { 0, 0, false };
+
+		spoor_hashdb_pdq_search(db, hashes[v], -1, pdq_best_cb, &b);
+		if (b.found && (!best.found || b.distance < best.distance)) {
+			best = b;
+			which = (int)v;
+		}
+	}
+	if (!best.found)
+		return false;
+	if (m) {
+		memset(m, 0, sizeof(*m));
+		hdb_pdq_fill(db, &db->pdq, best.index, m);
+		m->distance = best.distance;
+		m->dihedral = which;
+	}
+	return true;
+}
+
 int spoor_hashdb_verify(const struct spoor_hashdb *db, struct spoor_err *err)
 {
+	if (db->pdq.count && hdb_pdq_verify(&db->pdq, err))
+		return SPOOR_EFORMAT;
+	for (uint64_t i = 0; i + 1 < db->pdq.count; i++)
+		if (memcmp(db->pdq.entries + 40 * i,
+			   db->pdq.entries + 40 * (i + 1), SPOOR_PDQ_BYTES) >= 0)
+			return spoor_err_set(err, SPOOR_EFORMAT, 0, "PDQ entry "
+					     "%llu is out of order",
+					     (unsigned long long)i + 1);
 	for (int a = 0; a < SPOOR_HASH_NALGS; a++) {
 		const struct hdb_alg *s = &db->alg[a];
 		size_t len = alg_len[a];
@@ -662,6 +813,7 @@ struct spoor_hashdb_builder {
 	struct sbuf inputs;	/* the inputs table as written */
 	uint32_t ninputs;
 	bool finished;
+	struct hdb_pdq_build *pdq;
 };
 
 static size_t rec_len(int a)
@@ -731,6 +883,20 @@ spoor_hashdb_builder_new(const char *out_path,
 	b->on_bad = o ? o->on_bad : NULL;
 	b->userdata = o ? o->userdata : NULL;
 	b->inputs.max = (size_t)MAX_INPUTS * (35 + MAX_INPUT_NAME);
+	if (o && (o->pdq_max_distance < 0 || o->pdq_max_distance > 64 ||
+		  o->pdq_min_quality < 0 || o->pdq_min_quality > 100)) {
+		spoor_hashdb_builder_free(b);
+		spoor_err_set(err, SPOOR_EINVAL, 0, "PDQ threshold must be "
+			      "1..64 and quality 1..100");
+		return NULL;
+	}
+	b->pdq = hdb_pdq_build_new(o && o->pdq_max_distance ?
+				   o->pdq_max_distance :
+				   SPOOR_PDQ_MATCH_DISTANCE,
+				   o && o->pdq_min_quality ?
+				   o->pdq_min_quality : SPOOR_PDQ_MIN_QUALITY);
+	if (!b->pdq)
+		goto nomem;
 	return b;
 nomem:
 	spoor_hashdb_builder_free(b);
@@ -752,6 +918,7 @@ void spoor_hashdb_builder_free(struct spoor_hashdb_builder *b)
 	free(b->cats.names);
 	free(b->cats.slots);
 	sbuf_release(&b->inputs);
+	hdb_pdq_build_free(b->pdq);
 	if (b->tmp && !b->finished)
 		unlink(b->tmp);
 	free(b->out);
@@ -1001,6 +1168,32 @@ static int sink_add(void *ud, unsigned alg, const unsigned char *digest,
 	return spoor_hashdb_builder_add(ud, alg, digest, cat, err);
 }
 
+int spoor_hashdb_builder_add_pdq(struct spoor_hashdb_builder *b,
+				 const unsigned char hash[SPOOR_PDQ_BYTES],
+				 int quality, const char *category,
+				 const char *label, const char *photodna,
+				 struct spoor_err *err)
+{
+	uint16_t c = 0;
+	int rc;
+
+	if (b->finished)
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "already finished");
+	rc = cat_index(&b->cats, category, &c, err);
+	if (rc)
+		return rc;
+	return hdb_pdq_build_add(b->pdq, hash, quality, c, label, photodna,
+				 err);
+}
+
+static int sink_add_pdq(void *ud, const unsigned char *hash, int quality,
+			const char *cat, const char *label,
+			const char *photodna, struct spoor_err *err)
+{
+	return spoor_hashdb_builder_add_pdq(ud, hash, quality, cat, label,
+					    photodna, err);
+}
+
 static int add_input(struct spoor_hashdb_builder *b, const char *path,
 		     const unsigned char sha256[32], struct spoor_err *err)
 {
@@ -1076,10 +1269,42 @@ static int add_sdb(struct spoor_hashdb_builder *b, const char *path,
 			st->records++;
 		}
 	}
+	for (uint64_t i = 0; i < db->pdq.count && !rc; i++) {
+		struct spoor_pdq_match m;
+
+		hdb_pdq_fill(db, &db->pdq, i, &m);
+		rc = spoor_hashdb_builder_add_pdq(b, m.hash, m.quality,
+						  m.category, m.label,
+						  m.photodna, err);
+		st->pdq++;
+		st->records++;
+	}
 	spoor_hashdb_close(db);
 	if (!rc)
 		rc = file_sha256(path, st->sha256, err);
 	return rc;
+}
+
+/*
+ * A PDQ CSV: a header naming pdq/hash and quality columns, or a first
+ * line of 64 hex digits, a comma and a quality 0..100.  ("hex,name"
+ * alone could be a SHA-256 list: that form needs --format=pdq.)
+ */
+static bool looks_pdq_csv(const char *p)
+{
+	size_t n = 0;
+
+	if (!strncasecmp(p, "pdq", 3) || !strncasecmp(p, "hash,quality", 12))
+		return true;
+	while (n < 64 && isxdigit((unsigned char)p[n]))
+		n++;
+	if (n != 64 || p[64] != ',')
+		return false;
+	p += 65;
+	for (n = 0; n < 4 && p[n] >= '0' && p[n] <= '9'; n++)
+		;
+	return n >= 1 && n <= 3 && (p[n] == ',' || p[n] == '\n' ||
+				    p[n] == '\r' || p[n] == '\0');
 }
 
 int spoor_hashdb_detect(const char *path, enum spoor_hashdb_format *f,
@@ -1118,6 +1343,8 @@ int spoor_hashdb_detect(const char *path, enum spoor_hashdb_format *f,
 	else if (!strncasecmp(head + i, "\"SHA-1\",\"MD5\"", 13) ||
 		 !strncasecmp(head + i, "\"SHA-256\",", 10))
 		*f = SPOOR_HDB_FMT_NSRL_TXT;
+	else if (looks_pdq_csv(head + i))
+		*f = SPOOR_HDB_FMT_PDQ;
 	else
 		*f = SPOOR_HDB_FMT_HASHLIST;
 	return SPOOR_OK;
@@ -1148,6 +1375,7 @@ int spoor_hashdb_builder_add_file(struct spoor_hashdb_builder *b,
 		rc = add_sdb(b, path, st, err);
 	} else {
 		s.add = sink_add;
+		s.add_pdq = sink_add_pdq;
 		s.ud = b;
 		s.on_bad = b->on_bad;
 		s.ud_bad = b->userdata;
@@ -1229,6 +1457,16 @@ static void out_align(struct out *o)
 
 	if (o->off % 8)
 		out_add(o, zero, 8 - o->off % 8);
+}
+
+static void out_add_v(void *o, const void *p, size_t n)
+{
+	out_add(o, p, n);
+}
+
+static void out_align_v(void *o)
+{
+	out_align(o);
 }
 
 struct heap {
@@ -1513,6 +1751,11 @@ int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 	put32(hdr + H_NCATS, (uint32_t)b->cats.n);
 	for (int a = 0; a < SPOOR_HASH_NALGS && !rc; a++)
 		rc = merge_alg(b, a, &o, hdr, st, err);
+	if (!rc) {
+		struct hdb_out_fn fn = { &o, out_add_v, out_align_v, &o.off };
+
+		rc = hdb_pdq_write(b->pdq, &fn, hdr, st, err);
+	}
 	if (rc)
 		goto fail;
 	out_flush(&o);

@@ -410,9 +410,84 @@ static int csv_row(struct hdb_sink *s, uint64_t no, char *line, size_t len,
 	return SPOOR_OK;
 }
 
+/* The digits of a quality 0..100, else -1. */
+static int quality_of(const char *p, size_t n)
+{
+	int q = 0;
+
+	if (!n || n > 3)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		q = q * 10 + p[i] - '0';
+	}
+	return q <= 100 ? q : -1;
+}
+
+/*
+ * One line of a PDQ CSV: hash,quality[,label] (the label is the rest of
+ * the line), or hash[,label] when the second field is not a quality
+ * (the reference tools print hash,filename).  A first line that does
+ * not start with a hash is a header.
+ */
+static int pdq_line(struct hdb_sink *s, uint64_t no, char *p, size_t len,
+		    bool *started, struct spoor_err *err)
+{
+	unsigned char h[SPOOR_PDQ_BYTES];
+	char *c1, *c2, *label = NULL;
+	int q = -1;
+
+	while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
+		p[--len] = '\0';
+	if (!len || p[0] == '#') {
+		s->st->skipped++;
+		return SPOOR_OK;
+	}
+	c1 = memchr(p, ',', len);
+	if ((c1 ? (size_t)(c1 - p) : len) != 2 * SPOOR_PDQ_BYTES ||
+	    hdb_unhex(p, SPOOR_PDQ_BYTES, h)) {
+		if (!*started) {
+			*started = true;
+			s->st->skipped++;	/* a header line */
+			return SPOOR_OK;
+		}
+		s->st->records++;
+		hdb_bad(s, no, "not a PDQ hash (64 hex digits)");
+		return SPOOR_OK;
+	}
+	*started = true;
+	s->st->records++;
+	if (c1) {
+		c2 = memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - p));
+		q = quality_of(c1 + 1, c2 ? (size_t)(c2 - c1 - 1)
+				       : len - (size_t)(c1 + 1 - p));
+		if (q >= 0)
+			label = c2 ? c2 + 1 : NULL;
+		else if (!c2)
+			label = c1 + 1;
+		else {
+			hdb_bad(s, no, "PDQ quality is not 0..100");
+			return SPOOR_OK;
+		}
+	}
+	if (label && strlen(label) > 255) {
+		hdb_bad(s, no, "PDQ label longer than 255 bytes");
+		return SPOOR_OK;
+	}
+	if (!s->add_pdq)
+		return spoor_err_set(err, SPOOR_EINTERNAL, 0, "no PDQ sink");
+	if (s->add_pdq(s->ud, h, q, NULL, label && *label ? label : NULL,
+		       NULL, err))
+		return err ? err->code : SPOOR_EINTERNAL;
+	s->st->pdq++;
+	return SPOOR_OK;
+}
+
 static int import_lines(const char *path, enum spoor_hashdb_format fmt,
 			struct hdb_sink *s, struct spoor_err *err)
 {
+	bool started = false;
 	struct reader r;
 	struct csv_cols cols = { { -1, -1, -1, -1 }, -1, 0 };
 	bool have_cols = false;
@@ -432,6 +507,9 @@ static int import_lines(const char *path, enum spoor_hashdb_format fmt,
 		switch (fmt) {
 		case SPOOR_HDB_FMT_HASHLIST:
 			rc = hashlist_line(s, r.lineno, line, len, err);
+			break;
+		case SPOOR_HDB_FMT_PDQ:
+			rc = pdq_line(s, r.lineno, line, len, &started, err);
 			break;
 		case SPOOR_HDB_FMT_NSRL_TXT:
 			if (!have_cols) {
@@ -514,6 +592,11 @@ struct media {
 	char cat[256];
 	bool has[3], has_cat;
 	uint64_t line;
+	char pdq[J_KEEP + 1];		/* PDQ hex */
+	size_t pdqlen;
+	int pdq_quality;		/* -1: not given */
+	char photodna[J_KEEP + 1];
+	bool has_pdq, has_photodna;
 };
 
 struct jp {
@@ -632,6 +715,14 @@ static bool media_key(const char *k, int *which)
 		*which = 2;
 	else if (!strcasecmp(k, "Category"))
 		*which = 3;
+	else if (!strcasecmp(k, "PDQ") || !strcasecmp(k, "PDQHash") ||
+		 !strcasecmp(k, "PDQ_Hash"))
+		*which = 4;
+	else if (!strcasecmp(k, "PDQQuality") ||
+		 !strcasecmp(k, "PDQ_Quality"))
+		*which = 5;
+	else if (!strcasecmp(k, "PhotoDNA"))
+		*which = 6;
 	else
 		return false;
 	return true;
@@ -659,8 +750,24 @@ static void jscalar(struct jp *j, int kind)
 		m->has_cat = m->cat[0] != '\0';
 		return;
 	}
+	if (which == 5) {
+		if (kind == 'n')
+			m->pdq_quality = quality_of(j->tok, j->toklen);
+		return;
+	}
 	if (kind != 's')
 		return;
+	if (which == 4) {
+		memcpy(m->pdq, j->tok, j->toklen + 1);
+		m->pdqlen = j->toklen;
+		m->has_pdq = j->toklen > 0;
+		return;
+	}
+	if (which == 6) {
+		memcpy(m->photodna, j->tok, j->toklen + 1);
+		m->has_photodna = j->toklen > 0;
+		return;
+	}
 	memcpy(m->hex[which], j->tok, j->toklen + 1);
 	m->hexlen[which] = j->toklen;
 	m->has[which] = j->toklen > 0;
@@ -676,7 +783,8 @@ static int media_end(struct jp *j, const struct media *m, bool container,
 	struct hdb_sink *s = j->s;
 	int n = 0;
 
-	if (container && !m->has[0] && !m->has[1] && !m->has[2])
+	if (container && !m->has[0] && !m->has[1] && !m->has[2] &&
+	    !m->has_pdq && !m->has_photodna)
 		return SPOOR_OK;
 	s->st->records++;
 	for (int i = 0; i < 3; i++) {
@@ -695,9 +803,31 @@ static int media_end(struct jp *j, const struct media *m, bool container,
 		}
 		n++;
 	}
+	if (m->has_pdq) {
+		unsigned char h[SPOOR_PDQ_BYTES];
+		int rc;
+
+		if (m->pdqlen != 2 * SPOOR_PDQ_BYTES ||
+		    hdb_unhex(m->pdq, SPOOR_PDQ_BYTES, h) ||
+		    (m->has_photodna && strlen(m->photodna) > 1024)) {
+			hdb_bad(s, m->line, "media object: bad PDQ hash");
+			return SPOOR_OK;
+		}
+		rc = s->add_pdq(s->ud, h, m->pdq_quality,
+				m->has_cat ? m->cat : NULL, NULL,
+				m->has_photodna ? m->photodna : NULL,
+				err);
+		if (rc)
+			return rc;
+		s->st->pdq++;
+		s->st->photodna += m->has_photodna;
+		n++;
+	} else if (m->has_photodna) {
+		s->st->photodna_dropped++;
+	}
 	if (!n)
-		hdb_bad(s, m->line, "media object without MD5, SHA1 or "
-			"SHA256");
+		hdb_bad(s, m->line, "media object without MD5, SHA1, "
+			"SHA256 or PDQ");
 	return SPOOR_OK;
 }
 
@@ -716,6 +846,7 @@ static int jopen(struct jp *j, int c, struct spoor_err *err)
 		j->in_values = j->saw_values = true;
 	} else if (c == '{' && j->in_values && j->depth == j->media_depth) {
 		memset(&j->m, 0, sizeof(j->m));
+		j->m.pdq_quality = -1;
 		j->m.line = j->r->lineno + 1;
 		j->in_media = true;
 		j->had_nested = false;
@@ -728,6 +859,7 @@ static int jopen(struct jp *j, int c, struct spoor_err *err)
 		   j->depth == j->media_depth + 2) {
 		memset(&j->nm, 0, sizeof(j->nm));
 		j->nm.line = j->r->lineno + 1;
+		j->nm.pdq_quality = -1;
 		j->in_nmedia = true;
 		j->nkey[0] = '\0';
 	}
@@ -1043,6 +1175,7 @@ int hdb_import(const char *path, enum spoor_hashdb_format fmt,
 	case SPOOR_HDB_FMT_NSRL_TXT:
 	case SPOOR_HDB_FMT_HASHDEEP:
 	case SPOOR_HDB_FMT_HASHLIST:
+	case SPOOR_HDB_FMT_PDQ:
 		return import_lines(path, fmt, s, err);
 	default:
 		return spoor_err_set(err, SPOOR_EINVAL, 0, "cannot import "

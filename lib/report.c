@@ -537,8 +537,13 @@ static const char flagged_sql[] =
 	"json_extract(r.json, '$.partition_offset'), e.sha256, "
 	"(SELECT json_group_array(json_object('set', json_extract(h.value, "
 	"'$.set'), 'kind', json_extract(h.value, '$.kind'), 'category', "
-	"json_extract(h.value, '$.category'))) FROM json_each(r.json, "
-	"'$.hashsets') h), s.tagged, json_extract(r.json, '$.path_hex') "
+	"json_extract(h.value, '$.category'), 'match', coalesce("
+	"json_extract(h.value, '$.match'), 'exact'), 'distance', "
+	"json_extract(h.value, '$.distance'), 'pdq', json_extract(h.value, "
+	"'$.pdq'), 'photodna', json_extract(h.value, '$.photodna'))) "
+	"FROM json_each(r.json, "
+	"'$.hashsets') h), s.tagged, json_extract(r.json, '$.path_hex'), "
+	"json_extract(r.json, '$.pdq') "
 	"FROM records r JOIN sel s ON s.record_id = r.id "
 	"LEFT JOIN exhibits e ON e.exhibit = r.exhibit "
 	"WHERE r.rtype = 'file' AND EXISTS (SELECT 1 FROM json_each(r.json, "
@@ -587,6 +592,8 @@ static int write_flagged(struct report *rep, const char *path,
 		}
 		fputs(", \"path_hex\": ", f);
 		report_json_str(f, rep, report_col(st, 13));
+		fputs(", \"pdq\": ", f);
+		report_json_str(f, rep, report_col(st, 14));
 		fputs(", \"hashsets\": ", f);
 		raw_record(f, rep, report_col(st, 11) ? report_col(st, 11)
 			   : "[]");

@@ -447,13 +447,16 @@ static int flagged(FILE *f, struct report *rep, struct spoor_err *err)
 				"json_extract(r.json, '$.mime'), "
 				"(SELECT group_concat(json_extract(h.value, "
 				"'$.set') || ' (' || coalesce(json_extract("
-				"h.value, '$.category'), '-') || ')', ', ') "
+				"h.value, '$.category'), '-') || coalesce("
+				"', PDQ distance ' || json_extract(h.value, "
+				"'$.distance'), '') || ')', ', ') "
 				"FROM json_each(r.json, '$.hashsets') h WHERE "
 				"json_extract(h.value, '$.kind') = "
 				"'known-bad'), "
 				"json_extract(r.json, '$.sha256'), "
 				"json_extract(r.json, '$.sha1'), "
-				"json_extract(r.json, '$.md5'), e.sha256 "
+				"json_extract(r.json, '$.md5'), e.sha256, "
+				"json_extract(r.json, '$.pdq') "
 				"FROM records r JOIN sel s ON s.record_id = "
 				"r.id LEFT JOIN exhibits e ON e.exhibit = "
 				"r.exhibit WHERE r.rtype = 'file' AND EXISTS "
@@ -481,6 +484,10 @@ static int flagged(FILE *f, struct report *rep, struct spoor_err *err)
 		report_html_str(f, rep, report_col(st, 9));
 		fprintf(f, "<br>%s ", S(IMAGE_SHA256));
 		report_html_str(f, rep, report_col(st, 10));
+		if (report_col(st, 11)) {
+			fputs("<br>PDQ ", f);
+			report_html_str(f, rep, report_col(st, 11));
+		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);

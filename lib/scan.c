@@ -35,6 +35,8 @@
 #define MAX_INFLIGHT 4096
 /* From this size on a file's digests are shared out over the lanes. */
 #define SPLIT_SIZE ((uint64_t)16 << 20)
+/* A lane's picture buffer larger than this is freed after its file. */
+#define PIC_KEEP_CAP ((size_t)32 << 20)
 
 struct chunk {
 	atomic_int refs;
@@ -53,6 +55,12 @@ struct job {
 	struct spoor_type type;	/* mime and magic set by (maybe) two lanes */
 	bool mime_ok, desc_ok;
 	uint64_t idx;		/* job number: shares libmagic out */
+	/* PDQ, computed by the lane that computes the MIME type */
+	bool has_pdq;
+	struct spoor_pdq pdq;
+	unsigned char pdq_dih[SPOOR_PDQ_NDIHEDRAL][SPOOR_PDQ_BYTES];
+	char *pdq_error;
+	int pdq_code;
 	int lane;		/* the lane of a whole job, -1: split */
 	bool content;		/* its content went through the lanes */
 	struct job *next;
@@ -75,6 +83,10 @@ struct lane {
 	struct spoor_magic *mg;
 	unsigned char *head;
 	size_t head_len;
+	/* the whole content of a picture of a decoded format (for PDQ) */
+	bool pic_keep;
+	unsigned char *pic;
+	size_t pic_len, pic_cap;
 	struct job *cur;
 	struct spoor_err err;	/* first internal error, reported once */
 	pthread_t thread;
@@ -167,6 +179,8 @@ static void lane_begin(struct lane *l, struct job *job)
 
 	l->cur = job;
 	l->head_len = 0;
+	l->pic_len = 0;
+	l->pic_keep = false;
 	if (job->lane >= 0) {
 		l->do_mime = l->do_desc = l->mg != NULL;
 		l->cur_hash = l->full;
@@ -181,6 +195,74 @@ static void lane_begin(struct lane *l, struct job *job)
 		spoor_hash_reset(l->cur_hash, &l->err);
 }
 
+/* Keep the content of a picture of a format spoor decodes, decided at
+ * its first chunk; a larger file than SPOOR_PDQ_MAX_FILE is not kept. */
+static void pic_add(struct lane *l, const struct chunk *c)
+{
+	struct job *job = l->cur;
+
+	if (l->pic_len == 0 && !l->pic_keep) {
+		if (job->f.size > SPOOR_PDQ_MAX_FILE ||
+		    !spoor_pdq_sniff(c->data, c->len))
+			return;
+		if (l->pic_cap < job->f.size) {
+			unsigned char *p = realloc(l->pic, job->f.size);
+
+			if (!p)
+				return;
+			l->pic = p;
+			l->pic_cap = job->f.size;
+		}
+		l->pic_keep = true;
+	}
+	if (!l->pic_keep || c->len > l->pic_cap - l->pic_len)
+		return;
+	memcpy(l->pic + l->pic_len, c->data, c->len);
+	l->pic_len += c->len;
+}
+
+static void pdq_fail(struct job *job, int code, const char *msg)
+{
+	free(job->pdq_error);
+	job->pdq_error = strdup(msg);
+	job->pdq_code = code;
+	if (!job->pdq_error) {
+		job->pdq_error = NULL;
+		job->pdq_code = SPOOR_ENOMEM;
+	}
+}
+
+/* The PDQ of a file libmagic calls a picture. */
+static void lane_pdq(struct lane *l, struct job *job)
+{
+	struct spoor_err err;
+	const char *fmt;
+
+	if (spoor_category_of(job->type.mime, NULL, job->f.name) !=
+	    SPOOR_CAT_IMAGE)
+		return;
+	fmt = spoor_pdq_sniff(l->head, l->head_len);
+	if (!fmt) {
+		pdq_fail(job, SPOOR_EUNSUPPORTED, "picture type not decoded "
+			 "for PDQ");
+		return;
+	}
+	if (!l->pic_keep || l->pic_len != job->f.size) {
+		pdq_fail(job, SPOOR_ELIMIT, job->f.size > SPOOR_PDQ_MAX_FILE ?
+			 "picture file too large to decode for PDQ" :
+			 "picture content not kept (out of memory)");
+		return;
+	}
+	spoor_err_clear(&err);
+	if (spoor_pdq_picture(l->pic, l->pic_len, NULL, &job->pdq,
+			      job->pdq_dih, NULL, &err)) {
+		pdq_fail(job, err.code ? err.code : SPOOR_EFORMAT,
+			 err.msg[0] ? err.msg : "picture does not decode");
+		return;
+	}
+	job->has_pdq = true;
+}
+
 static void lane_finish(struct lane *l, struct job *job)
 {
 	struct spoor_scan *s = l->s;
@@ -191,15 +273,29 @@ static void lane_finish(struct lane *l, struct job *job)
 	if (job->f.size == 0 || l->head_len) {
 		size_t len = job->f.size ? l->head_len : 0;
 
-		if (l->do_mime)
+		if (l->do_mime && l->do_desc) {
+			/* one lane has the whole file: one call if it can */
+			job->mime_ok = job->desc_ok =
+				!spoor_magic_classify(l->mg, l->head, len,
+						      &job->type, NULL,
+						      &l->err);
+		} else if (l->do_mime) {
 			job->mime_ok = !spoor_magic_mime(l->mg, l->head, len,
 							 job->type.mime,
 							 &l->err);
-		if (l->do_desc)
+		} else if (l->do_desc) {
 			job->desc_ok = !spoor_magic_describe(l->mg, l->head,
 							     len,
 							     job->type.magic,
 							     &l->err);
+		}
+	}
+	if (l->s->o.pdq && l->do_mime && job->mime_ok && !job->f.error)
+		lane_pdq(l, job);
+	if (l->pic_cap > PIC_KEEP_CAP) {
+		free(l->pic);
+		l->pic = NULL;
+		l->pic_cap = 0;
 	}
 	l->cur = NULL;
 	if (atomic_fetch_sub(&job->pending, 1) == 1 && s->threaded) {
@@ -222,6 +318,8 @@ static void lane_handle(struct lane *l, const struct msg *m)
 	if (l->cur_hash)
 		spoor_hash_update(l->cur_hash, c->data, c->len, &l->err);
 	atomic_fetch_sub(&l->queued, c->len);
+	if (l->s->o.pdq && l->do_mime)
+		pic_add(l, c);
 	if ((l->do_mime || l->do_desc) && l->head_len < SPOOR_MAGIC_HEAD) {
 		size_t n = MIN(c->len, SPOOR_MAGIC_HEAD - l->head_len);
 		memcpy(l->head + l->head_len, c->data, n);
@@ -348,6 +446,7 @@ static void job_free(struct job *job)
 	free(job->strings);
 	free(job->runs);
 	free(job->error);
+	free(job->pdq_error);
 	free(job);
 }
 
@@ -438,6 +537,12 @@ static void count(struct spoor_scan *s, const struct spoor_file *f)
 		st->no_content++;
 	if (f->typed)
 		st->by_category[f->ftype.category]++;
+	if (f->has_pdq)
+		st->pdq++;
+	else if (f->pdq_error && f->pdq_code == SPOOR_EUNSUPPORTED)
+		st->pdq_unsupported++;
+	else if (f->pdq_error)
+		st->pdq_failed++;
 }
 
 static void emit_job(struct spoor_scan *s, struct job *job)
@@ -457,6 +562,14 @@ static void emit_job(struct spoor_scan *s, struct job *job)
 		f->ftype = job->type;
 		spoor_type_derive(&f->ftype, f->name);
 	}
+	f->has_pdq = job->has_pdq;
+	if (f->has_pdq) {
+		f->pdq = job->pdq;
+		memcpy(f->pdq_dihedral, job->pdq_dih, sizeof(job->pdq_dih));
+	}
+	f->pdq_error = job->pdq_code ? (job->pdq_error ? job->pdq_error
+					: "out of memory") : NULL;
+	f->pdq_code = job->pdq_code;
 	count(s, f);
 	if (!s->stop_rc && s->o.on_file(s->o.userdata, f))
 		s->stop_rc = SPOOR_ESTOPPED;
@@ -575,7 +688,7 @@ static void read_content(struct spoor_scan *s, struct walk_entry *e,
 			 struct job *job)
 {
 	/* with libmagic alone, the head is all that is needed */
-	uint64_t want = s->o.hash_mask ? e->f.size
+	uint64_t want = s->o.hash_mask || s->o.pdq ? e->f.size
 				       : MIN(e->f.size, SPOOR_MAGIC_HEAD);
 	uint64_t off = 0;
 
@@ -820,6 +933,7 @@ void spoor_scan_free(struct spoor_scan *s)
 		spoor_hash_free(l->full);
 		spoor_magic_free(l->mg);
 		free(l->head);
+		free(l->pic);
 		pthread_mutex_destroy(&l->mu);
 		pthread_cond_destroy(&l->nonempty);
 		pthread_cond_destroy(&l->nonfull);

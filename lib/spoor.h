@@ -476,6 +476,17 @@ SPOOR_API int spoor_magic_describe(struct spoor_magic *m, const void *head,
 				   struct spoor_err *err);
 SPOOR_API void spoor_type_derive(struct spoor_type *t, const char *name);
 
+/*
+ * Both halves with one libmagic call where possible: the description,
+ * and the MIME type from it when the description is one libmagic always
+ * types the same way (JPEG, PNG, ASCII text, SQLite, Zip, ...; a table
+ * checked against libmagic), else from a second call.  Fills mime and
+ * magic of *out; *one_call (may be NULL) says whether one call did.
+ */
+SPOOR_API int spoor_magic_classify(struct spoor_magic *m, const void *head,
+				   size_t len, struct spoor_type *out,
+				   bool *one_call, struct spoor_err *err);
+
 /* The category a file name's extension suggests, before any content is
  * read (for ordering work, never as a finding): SPOOR_CAT_OTHER when the
  * extension says nothing. */
@@ -488,6 +499,118 @@ SPOOR_API enum spoor_category spoor_category_of(const char *mime,
 
 /* Whether the extension of `name` fits `mime` (see struct spoor_type). */
 SPOOR_API bool spoor_ext_mismatch(const char *name, const char *mime);
+
+/* ------------------------------------------------------------------ */
+/* Perceptual hashes (PDQ): pictures found after re-encoding           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * PDQ (Meta's perceptual hash, from its published hashing document): 256
+ * bits from a picture's luminance, compared by Hamming distance (0: the
+ * same picture; unrelated pictures are ~128 apart; <= 31 is a match by
+ * the document's recommendation), and a quality 0..100 (below 50: too
+ * featureless to trust).  The eight rotations and mirrors of a picture
+ * have hashes derived from the same transform (dihedral variants), so a
+ * rotated or mirrored copy is found by comparing all eight.
+ */
+#define SPOOR_PDQ_BYTES 32
+#define SPOOR_PDQ_HEX 65		/* 64 hex digits + NUL */
+#define SPOOR_PDQ_MAX_SIDE 65535u	/* pixels per side, at most */
+#define SPOOR_PDQ_MAX_PIXELS ((uint64_t)1 << 27)	/* 134 megapixels */
+#define SPOOR_PDQ_MATCH_DISTANCE 31	/* default match threshold */
+#define SPOOR_PDQ_MIN_QUALITY 50	/* default quality floor */
+
+struct spoor_pdq {
+	unsigned char hash[SPOOR_PDQ_BYTES];	/* big-endian bit string */
+	int quality;				/* 0..100 */
+};
+
+/* The dihedral variants, in the order spoor_pdq_luma fills them, named
+ * as the reference implementation's test pictures are. */
+enum spoor_pdq_dihedral {
+	SPOOR_PDQ_ORIGINAL,
+	SPOOR_PDQ_ROTATE90,	/* turned a quarter counter-clockwise */
+	SPOOR_PDQ_ROTATE180,
+	SPOOR_PDQ_ROTATE270,
+	SPOOR_PDQ_FLIPX,	/* mirrored about the x axis (upside down) */
+	SPOOR_PDQ_FLIPY,	/* mirrored about the y axis (left-right) */
+	SPOOR_PDQ_FLIP_PLUS1,	/* mirrored about the main diagonal */
+	SPOOR_PDQ_FLIP_MINUS1,	/* mirrored about the other diagonal */
+	SPOOR_PDQ_NDIHEDRAL
+};
+
+/* "original", "rotate-90", ... "flip-minus-1"; NULL when out of range. */
+SPOOR_API const char *spoor_pdq_dihedral_name(int which);
+
+/*
+ * The PDQ of a w x h luminance picture (row-major floats 0..255).
+ * dihedral (may be NULL) gets the eight variants' hashes.  SPOOR_ELIMIT
+ * beyond SPOOR_PDQ_MAX_SIDE / SPOOR_PDQ_MAX_PIXELS.
+ */
+SPOOR_API int spoor_pdq_luma(const float *luma, size_t w, size_t h,
+			     struct spoor_pdq *out,
+			     unsigned char dihedral[][SPOOR_PDQ_BYTES],
+			     struct spoor_err *err);
+
+/* What spoor_pdq_picture found besides the hash. */
+struct spoor_pdq_info {
+	const char *format;	/* "jpeg", "png", "gif", "webp", "heif",
+				 * "bmp", "tiff"; NULL when not a picture
+				 * format spoor decodes */
+	uint32_t width, height;	/* as declared by the picture */
+	uint32_t scale;		/* decoded at 1/scale of the size (JPEG's
+				 * scaled DCT, WebP's scaled decode), or
+				 * reduced to it by averaging */
+	uint32_t frames;	/* 2: an animation (the first frame is
+				 * hashed), else 1 */
+};
+
+/* Decoding options; NULL means the defaults. */
+struct spoor_pdq_opts {
+	uint32_t min_side;	/* decode or average down while the shorter
+				 * side stays >= this; 0: 256; UINT32_MAX:
+				 * full size (benchmarks) */
+	uint64_t max_pixels;	/* declared width * height, at most; 0:
+				 * SPOOR_PDQ_MAX_PIXELS */
+};
+
+/*
+ * Sniff a picture format from a file's first bytes: "jpeg", "png",
+ * "gif", "webp", "heif" (ISO-BMFF heic/heix/heim/heis/mif1/msf1 brands),
+ * "bmp", "tiff", or NULL.
+ */
+SPOOR_API const char *spoor_pdq_sniff(const void *head, size_t len);
+
+/*
+ * Decode the picture in buf (a whole file) with the maintained decoder
+ * of its format (libjpeg-turbo, libpng, giflib, libwebp, libheif,
+ * libtiff; BMP by a strict reader here) and compute its PDQ from the
+ * luminance; dihedral and info may be NULL.  The picture's pixels are
+ * hashed as stored (EXIF orientation is not applied: the dihedral
+ * variants cover it).  Hostile input is an error, never a crash:
+ * SPOOR_EUNSUPPORTED for another format or a variant that is not
+ * decoded (e.g. CMYK), SPOOR_ELIMIT for a declared size over the caps
+ * (decompression bombs), SPOOR_EFORMAT for a picture that does not
+ * decode (truncated, corrupt); err->msg says which.
+ */
+SPOOR_API int spoor_pdq_picture(const void *buf, size_t len,
+				const struct spoor_pdq_opts *opts,
+				struct spoor_pdq *out,
+				unsigned char dihedral[][SPOOR_PDQ_BYTES],
+				struct spoor_pdq_info *info,
+				struct spoor_err *err);
+
+/* 64 lower-case hex digits and a NUL. */
+SPOOR_API void spoor_pdq_hex(const unsigned char hash[SPOOR_PDQ_BYTES],
+			     char out[SPOOR_PDQ_HEX]);
+
+/* Parse exactly 64 hex digits (either case); SPOOR_EFORMAT otherwise. */
+SPOOR_API int spoor_pdq_parse(const char *hex, size_t len,
+			      unsigned char out[SPOOR_PDQ_BYTES]);
+
+/* The Hamming distance of two hashes, 0..256. */
+SPOOR_API int spoor_pdq_distance(const unsigned char a[SPOOR_PDQ_BYTES],
+				 const unsigned char b[SPOOR_PDQ_BYTES]);
 
 /* ------------------------------------------------------------------ */
 /* Evidence and the file walk                                          */
@@ -579,6 +702,14 @@ struct spoor_file {
 	const char *error;		/* content read failure, else NULL */
 	bool uninitialised;		/* NTFS stream never written: all
 					 * zeros, not read, not hashed */
+	/* PDQ (spoor_scan_opts.pdq), for files typed as pictures only */
+	bool has_pdq;			/* pdq and pdq_dihedral are valid */
+	struct spoor_pdq pdq;
+	unsigned char pdq_dihedral[SPOOR_PDQ_NDIHEDRAL][SPOOR_PDQ_BYTES];
+	const char *pdq_error;		/* a picture without a PDQ: why */
+	int pdq_code;			/* its enum spoor_code:
+					 * SPOOR_EUNSUPPORTED for a picture
+					 * type that is not decoded */
 };
 
 /*
@@ -589,6 +720,7 @@ struct spoor_file {
 struct spoor_file_recbuf {
 	char hex[SPOOR_HASH_NALGS][2 * SPOOR_HASH_MAXLEN + 1];
 	char attr[24];
+	char pdq[SPOOR_PDQ_HEX];
 };
 SPOOR_API void spoor_file_record(const struct spoor_file *f,
 				 struct spoor_record *r,
@@ -621,6 +753,12 @@ struct spoor_scan_stats {
 	uint64_t volumes_skipped;	/* partitions not walked */
 	uint64_t walk_errors;		/* directories that could not be read */
 	uint64_t by_category[SPOOR_CAT_COUNT];
+	uint64_t pdq;			/* pictures with a PDQ */
+	uint64_t pdq_failed;		/* pictures of a decoded format whose
+					 * PDQ could not be computed (corrupt,
+					 * truncated, over a cap) */
+	uint64_t pdq_unsupported;	/* pictures of other types (icons,
+					 * SVG, CMYK JPEG ...): no PDQ */
 };
 
 /* Progress, reported from the caller's thread every ~100 ms at most. */
@@ -650,7 +788,13 @@ struct spoor_scan_opts {
 	spoor_progress_cb *on_progress;	/* optional */
 	spoor_select_cb *select;	/* optional: NULL reads every file */
 	void *userdata;
+	bool pdq;		/* PDQ of every file libmagic types as a
+				 * picture (needs magic; pictures up to
+				 * SPOOR_PDQ_MAX_FILE bytes are decoded) */
 };
+
+/* The largest picture file whose PDQ a scan computes (held in memory). */
+#define SPOOR_PDQ_MAX_FILE ((uint64_t)256 << 20)
 
 /*
  * A scan: walks evidence, reads every file's content once, feeds all
@@ -923,9 +1067,14 @@ enum spoor_hashdb_format {
 				 * output, BSD "ALG (name) = hex", or one
 				 * hex digest per line */
 	SPOOR_HDB_FMT_SDB,	/* another .sdb set (merge, import) */
+	SPOOR_HDB_FMT_PDQ,	/* PDQ CSV: hash,quality[,label] (a header
+				 * line naming the columns may come first;
+				 * hash,label without a quality with
+				 * --format=pdq only) */
 };
 
-/* "auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb". */
+/* "auto", "rds", "nsrl-txt", "vics", "hashdeep", "hashlist", "sdb",
+ * "pdq". */
 SPOOR_API const char *spoor_hashdb_format_name(enum spoor_hashdb_format f);
 
 /* Parse a format name (as above); anything else is SPOOR_EINVAL. */
@@ -955,6 +1104,10 @@ struct spoor_hashdb_input_stats {
 	uint64_t bad;		/* records that did not parse (reported) */
 	uint64_t skipped;	/* blank lines, comments, headers */
 	unsigned char sha256[32];	/* of the input file's bytes */
+	uint64_t pdq;		/* PDQ hashes added */
+	uint64_t photodna;	/* PhotoDNA values kept (with a PDQ) */
+	uint64_t photodna_dropped;	/* PhotoDNA values of media without
+					 * a PDQ: not kept (counted) */
 };
 
 /* What a finished build wrote. */
@@ -963,6 +1116,8 @@ struct spoor_hashdb_build_stats {
 	uint64_t unique[SPOOR_HASH_NALGS];	/* digests in the set */
 	uint64_t category_conflicts;	/* one digest, two categories */
 	uint64_t runs;			/* sorted runs spilled to disk */
+	uint64_t pdq_added;		/* PDQ hashes added */
+	uint64_t pdq_unique;		/* PDQ hashes in the set */
 };
 
 struct spoor_hashdb_build_opts {
@@ -974,6 +1129,8 @@ struct spoor_hashdb_build_opts {
 	const char *tmp_dir;	/* NULL: the output's directory */
 	spoor_hashdb_bad_cb *on_bad;	/* optional; else only counted */
 	void *userdata;
+	int pdq_max_distance;	/* PDQ match threshold 1..64; 0: 31 */
+	int pdq_min_quality;	/* PDQ quality floor 1..100; 0: 50 */
 };
 
 /*
@@ -1046,6 +1203,9 @@ struct spoor_hashdb_info {
 	size_t ninputs;
 	size_t ncategories;
 	uint64_t file_size;
+	uint64_t pdq_count;		/* PDQ hashes */
+	int pdq_max_distance;		/* a near match is <= this */
+	int pdq_min_quality;		/* hashes below it are not matched */
 };
 SPOOR_API void spoor_hashdb_get_info(const struct spoor_hashdb *db,
 				     struct spoor_hashdb_info *info);
@@ -1088,6 +1248,83 @@ SPOOR_API size_t spoor_hashdb_lookup_many(const struct spoor_hashdb *db,
 SPOOR_API int spoor_hashdb_entry(const struct spoor_hashdb *db, unsigned alg,
 				 uint64_t i, const unsigned char **digest,
 				 const char **category);
+
+/*
+ * PDQ entries (perceptual hashes of known pictures) live in the same
+ * file, sorted by hash, with a multi-index-hashing index (the hash in 16
+ * bands of 16 bits, exact lookups per band value and its neighbours,
+ * candidates verified by popcount), mmap'd like the digests.  A set
+ * records its threshold: a near match is a distance <= pdq_max_distance
+ * between a query of quality >= pdq_min_quality and an entry of quality
+ * >= pdq_min_quality (or of unknown quality).  PhotoDNA values from VICS
+ * are kept with the PDQ entry of the same media object, to be exported
+ * with a match; spoor never computes them.
+ */
+struct spoor_pdq_match {
+	uint64_t index;			/* entry number, in hash order */
+	const unsigned char *hash;	/* the entry's, SPOOR_PDQ_BYTES */
+	int distance;			/* to the query (0 when listed) */
+	int dihedral;			/* the query variant that matched */
+	int quality;			/* the entry's; -1: not given */
+	const char *category;		/* as for spoor_hashdb_lookup */
+	const char *label;		/* "" when none */
+	const char *photodna;		/* "" when none */
+};
+
+/* Called per entry found; non-zero stops the search. */
+typedef int spoor_pdq_match_cb(void *userdata, uint64_t index,
+			       int distance);
+
+/* Add one PDQ hash (quality 0..100, -1: not given).  category, label
+ * (<= 255 bytes) and photodna (<= 1024 bytes) may be NULL. */
+SPOOR_API int spoor_hashdb_builder_add_pdq(struct spoor_hashdb_builder *b,
+				const unsigned char hash[SPOOR_PDQ_BYTES],
+				int quality, const char *category,
+				const char *label, const char *photodna,
+				struct spoor_err *err);
+
+/* Entry i (< pdq_count) with distance 0.  SPOOR_EINVAL when out of
+ * range. */
+SPOOR_API int spoor_hashdb_pdq_entry(const struct spoor_hashdb *db,
+				     uint64_t i, struct spoor_pdq_match *m);
+
+/*
+ * Every entry within max_distance of hash (-1: the set's threshold;
+ * at most 63), entries below the set's quality floor left out: cb (may
+ * be NULL) once per entry.  Returns how many were found.
+ */
+SPOOR_API size_t spoor_hashdb_pdq_search(const struct spoor_hashdb *db,
+				const unsigned char hash[SPOOR_PDQ_BYTES],
+				int max_distance, spoor_pdq_match_cb *cb,
+				void *userdata);
+
+/* Called per (query, entry) pair found; non-zero stops the search. */
+typedef int spoor_pdq_many_cb(void *userdata, size_t query, uint64_t index,
+			      int distance);
+
+/*
+ * spoor_hashdb_pdq_search for n queries at once (n * SPOOR_PDQ_BYTES
+ * bytes in hashes): the index is read in order, once per band, instead
+ * of at random per query, which is several times faster for many
+ * queries.  cb gets every pair once, in no particular order.  0,
+ * SPOOR_ENOMEM, SPOOR_ESTOPPED when cb stopped it.
+ */
+SPOOR_API int spoor_hashdb_pdq_search_many(const struct spoor_hashdb *db,
+					   const unsigned char *hashes,
+					   size_t n, int max_distance,
+					   spoor_pdq_many_cb *cb,
+					   void *userdata);
+
+/*
+ * The nearest entry to any of n hashes of one picture (its dihedral
+ * variants, n <= SPOOR_PDQ_NDIHEDRAL, in enum spoor_pdq_dihedral
+ * order) within the set's threshold.  false when none, or when
+ * `quality` (the picture's) is below the set's floor.
+ */
+SPOOR_API bool spoor_hashdb_pdq_nearest(const struct spoor_hashdb *db,
+				const unsigned char (*hashes)[SPOOR_PDQ_BYTES],
+				size_t n, int quality,
+				struct spoor_pdq_match *m);
 
 /* Check every entry (sortedness, uniqueness, category indexes): the full
  * check behind `spoor-hashdb info --verify`.  SPOOR_EFORMAT on damage. */
@@ -1513,6 +1750,29 @@ SPOOR_API int spoor_case_list(struct spoor_case *c, enum spoor_case_view v,
 SPOOR_API int spoor_case_custody_verify(struct spoor_case *c,
 					struct spoor_custody_check *chk,
 					struct spoor_err *err);
+
+/*
+ * Pictures across exhibits: the file records of the case that carry a
+ * PDQ (spoor-files) of quality >= min_quality, grouped when their
+ * hashes are within max_distance (single linkage), each group reported
+ * when its pictures come from at least min_exhibits exhibits.  Rows of
+ * type "similar": group (1, 2, ...), exhibits, exhibit, path
+ * (path_hex), distance (to the nearest other picture of the group),
+ * pdq, pdq_quality, sha256, record_id; by group, then record order.  A
+ * picture recorded by several runs counts once.  Stored hashes only:
+ * rotated or mirrored copies are not grouped.
+ */
+struct spoor_similar_opts {
+	int max_distance;	/* 1..47; 0: SPOOR_PDQ_MATCH_DISTANCE */
+	int min_quality;	/* 0: SPOOR_PDQ_MIN_QUALITY; < 0: none */
+	int64_t min_exhibits;	/* 0: 2; 1: groups inside one exhibit too */
+};
+
+/* cb per row (non-zero stops: SPOOR_ESTOPPED).  o may be NULL. */
+SPOOR_API int spoor_case_similar(struct spoor_case *c,
+				 const struct spoor_similar_opts *o,
+				 spoor_artifact_cb *cb, void *userdata,
+				 struct spoor_err *err);
 
 /*
  * Identities across exhibits (the contacts graph): E.164 phone numbers,

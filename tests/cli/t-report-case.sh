@@ -27,7 +27,8 @@ C=$T/case
 run_rc 0 "spoor-case init" spoor-case init "$C" --case-id=TDH-2026-0099 --examiner="Examiner A"
 run_rc 0 "spoor-case add E01" spoor-case add "$C" "$E/files" --exhibit=E01
 run_rc 0 "spoor-case add E02" spoor-case add "$C" "$E/phone" --exhibit=E02
-spoor-files -C "$C" --exhibit=E01 --hashdb="$T/bad.sdb" --no-alert-exit "$E/files" >/dev/null 2>&1
+spoor-files -C "$C" --exhibit=E01 --hashdb="$T/bad.sdb" --no-alert-exit --no-pdq \
+	"$E/files" >/dev/null 2>&1
 ok $? "spoor-files -C records into the case"
 spoor-artifacts -C "$C" --exhibit=E02 "$E/phone" >/dev/null 2>&1
 ok $? "spoor-artifacts -C records into the case"

@@ -2,6 +2,7 @@
  * t-magic: categories and extension mismatch from the MIME table, and
  * libmagic on small known headers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "spoor.h"
@@ -73,6 +74,96 @@ static const struct {
 	{ "application/x-empty", "empty", "a", "empty" },
 };
 
+/*
+ * spoor_magic_classify's table against libmagic itself: for each content
+ * the MIME type it derives from the description is the MIME type
+ * libmagic's own call gives, and the description is the same.
+ */
+static void one_call(struct spoor_magic *m)
+{
+	static const char *const texts[] = {
+		"hello\n", "h\xc3\xa9llo w\xc3\xb6rld\n",
+		"#!/bin/sh\necho hi\n", "#!/usr/bin/env python3\nprint(1)\n",
+		"#include <stdio.h>\nint main(void) { return 0; }\n",
+		"a,b,c\n1,2,3\n4,5,6\n", "{\"a\": [1, 2, {\"b\": null}]}\n",
+		"<html><head><title>x</title></head><body>x</body></html>\n",
+		"<?xml version=\"1.0\"?><a><b/></a>\n",
+		"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n",
+		"line one\r\nline two\r\n",
+	};
+	static const unsigned char zip[] = { 'P', 'K', 3, 4, 10, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+		'a' };
+	static const unsigned char gz[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0,
+		3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const char *src = getenv("SPOOR_SRC");
+	static const char *const pics[] = {
+		"pdq-jpeg/a.jpg", "pdq-jpeg/cmyk.jpg", "pdq-png/a.png",
+		"pdq-png/pal.png", "pdq-gif/a.gif", "pdq-webp/a.webp",
+		"pdq-webp/anim.webp", "pdq-heif/a.heic", "pdq-tiff/a.tif",
+		"pdq-bmp/a.bmp", "pdq-bmp/argb.bmp",
+	};
+	unsigned char buf[8192], rnd[4096];
+	size_t n, same = 0, total = 0, single = 0;
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(rnd); i++) {
+		x = x * 1103515245 + 12345;
+		rnd[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts) + 4 +
+	     sizeof(pics) / sizeof(*pics); i++) {
+		struct spoor_type a = { 0 }, b = { 0 };
+		const void *p = buf;
+		bool one = false;
+		FILE *f;
+
+		if (i < sizeof(texts) / sizeof(*texts)) {
+			p = texts[i];
+			n = strlen(texts[i]);
+		} else if (i == sizeof(texts) / sizeof(*texts)) {
+			p = zip;
+			n = sizeof(zip);
+		} else if (i == sizeof(texts) / sizeof(*texts) + 1) {
+			p = gz;
+			n = sizeof(gz);
+		} else if (i == sizeof(texts) / sizeof(*texts) + 2) {
+			p = rnd;
+			n = sizeof(rnd);
+		} else if (i == sizeof(texts) / sizeof(*texts) + 3) {
+			f = fopen("/proc/self/exe", "rb");
+			n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+			if (f)
+				fclose(f);
+		} else {
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/fuzz/corpus/%s",
+				 src ? src : ".", pics[i - 4 -
+				 sizeof(texts) / sizeof(*texts)]);
+			f = fopen(path, "rb");
+			n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+			if (f)
+				fclose(f);
+		}
+		if (!n)
+			continue;
+		total++;
+		spoor_magic_classify(m, p, n, &a, &one, NULL);
+		spoor_magic_mime(m, p, n, b.mime, NULL);
+		spoor_magic_describe(m, p, n, b.magic, NULL);
+		single += one;
+		if (!strcmp(a.mime, b.mime) && !strcmp(a.magic, b.magic))
+			same++;
+		else
+			diag("%s / %s: derived %s", b.magic, b.mime, a.mime);
+	}
+	ok(total > 20 && same == total, "one call: the MIME type libmagic "
+	   "gives, for %zu of %zu contents", same, total);
+	ok(single * 4 >= total * 3, "one call for most of them (%zu of %zu)",
+	   single, total);
+}
+
 int main(void)
 {
 	static const unsigned char jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00,
@@ -116,6 +207,7 @@ int main(void)
 	spoor_magic_identify(m, text, sizeof(text), sizeof(text), "log.txt",
 			     &t, NULL);
 	is_str(t.mime, "text/plain", "long text");
+	one_call(m);
 	spoor_magic_free(m);
 	return done_testing();
 }
