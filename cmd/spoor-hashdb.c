@@ -273,6 +273,7 @@ static int cmd_build(const struct opts *o, char **in, int nin)
 	}
 	for (int a = 0; a < SPOOR_HASH_NALGS; a++)
 		total += bs.added[a];
+	total += bs.pdq_added;	/* a PDQ-only set matches pictures */
 	if (!total) {
 		/* a set that matches nothing must not look like a check */
 		cli_warn("'%s' holds no digests: the inputs gave none (is "
