@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define SPOOR_PLUGIN_ABI_MAJOR 1
-#define SPOOR_PLUGIN_ABI_MINOR 1
+#define SPOOR_PLUGIN_ABI_MINOR 2
 /* Major in the high 16 bits, minor in the low 16 bits. */
 #define SPOOR_PLUGIN_ABI_MAKE(maj, min) (((maj) << 16) | ((min) & 0xffff))
 #define SPOOR_PLUGIN_ABI \
@@ -57,7 +57,9 @@ struct spoor_prov {
 	int64_t line;			/* 1-based line, -1: none */
 	const char *recovered_from;	/* NULL; "wal": only the WAL has
 					 * it; "main": deleted in the WAL,
-					 * still in the main file */
+					 * still in the main file (the host
+					 * sets it for the rows it recovers
+					 * itself, see recover_tables) */
 };
 
 /* SQLite column types as spoor_host.col_type reports them. */
@@ -203,6 +205,23 @@ struct spoor_plugin {
 	/* Parse one file.  0 ok (also with 0 records); negative: the
 	 * host counts an error and goes on with the next file. */
 	int (*run)(const struct spoor_host *h, const char *path);
+
+	/*
+	 * ABI 1.2: the tables of the file's database whose deleted rows
+	 * the host recovers (NULL-ended; NULL, or a plugin built for an
+	 * older minor: only the tables it emitted records from).  After
+	 * run() the host scans the database's pages for deleted rows of
+	 * these tables and, when it finds some, calls run() once more on
+	 * the same path: db_open then gives a view in which these tables
+	 * hold only the recovered rows (the other tables their live
+	 * rows), and what the plugin emits from them is stamped with
+	 * where each row was found (recovered_from "freelist",
+	 * "freeblock", "unallocated", "wal-superseded", "main"; see
+	 * spoor-plugin(7)).  Emit with prov.table and prov.rowid set, as
+	 * for any SQL row: records without them are dropped in that run.
+	 * A plugin must not keep state from the first run into the second.
+	 */
+	const char *const *recover_tables;
 };
 
 /* Whether the host passed to a plugin has member m (added in a later

@@ -1018,7 +1018,12 @@ SPOOR_API int spoor_hashdb_verify(const struct spoor_hashdb *db,
  * spoor-plugin(7)).  Every record carries its provenance: plugin,
  * exhibit, source_path, source_sha256, table and rowid (or line), and
  * recovered_from: "wal" for rows only the write-ahead log holds, "main"
- * for rows deleted in the WAL that the main file still holds.
+ * for rows deleted in the WAL that the main file still holds, and for
+ * deleted rows the host recovered from the database's pages (unless
+ * no_recovery) "freelist", "freeblock", "unallocated" or
+ * "wal-superseded", with recovered_page, recovered_file,
+ * recovered_offset, recovered_length, recovered_partial,
+ * recovered_lost and recovered_state (spoor-artifacts(1)).
  */
 struct spoor_artifacts;
 
@@ -1045,6 +1050,8 @@ struct spoor_artifacts_opts {
 	void *userdata;
 	spoor_tz_fn *tz_fn;		/* NULL: only UTC and +HH:MM zones */
 	void *tz_userdata;
+	bool no_recovery;		/* no deleted rows from the pages of
+					 * databases (spoor_sqlrec_scan) */
 };
 
 /* A loaded plugin; strings belong to the run. */
@@ -1064,6 +1071,14 @@ struct spoor_artifact_stats {
 	uint64_t not_understood;	/* files of its kind it could not read
 					 * (unknown schema, not SQLite) */
 	uint64_t errors;		/* runs that failed */
+	/* records of rows the host recovered from a database's pages, by
+	 * enum spoor_sqlrec_source ("main" ones are in deleted too) */
+	uint64_t recovered[6];
+	uint64_t recovery_dropped;	/* record-like bytes that fit no table
+					 * or too little of a row, rows that
+					 * could not be checked */
+	uint64_t recovery_failed;	/* databases not scanned for deleted
+					 * rows (damaged, UTF-16, memory) */
 };
 
 /*

@@ -47,6 +47,9 @@ uint64_t sqlrec_seen_hash(const struct sqlrec_seen *s, const char *table,
 			  int64_t rowid);
 /* The tables the first run emitted records from, NULL-ended (owned). */
 const char *const *sqlrec_seen_tables(const struct sqlrec_seen *s);
+/* A hash of a plugin's record (type and fields, as rendered): an
+ * earlier version that renders like the live row is not news. */
+uint64_t sqlrec_record_hash(const struct spoor_record *r);
 
 struct sqlrec_view;
 

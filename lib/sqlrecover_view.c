@@ -1448,3 +1448,54 @@ const struct sqlrec_origin *sqlrec_view_origin(const struct sqlrec_view *v,
 	}
 	return NULL;
 }
+
+/* ---- records ---- */
+
+static uint64_t hash_fields(uint64_t h, const struct spoor_record *r,
+			    int depth)
+{
+	h = hash_bytes(h, r->type, strlen(r->type));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct spoor_field *f = &r->f[i];
+		unsigned char k = (unsigned char)f->kind;
+
+		h = hash_bytes(h, f->key, strlen(f->key) + 1);
+		h = hash_bytes(h, &k, 1);
+		switch (f->kind) {
+		case SPOOR_F_STR:
+			h = hash_bytes(h, &f->v.str.len, sizeof(size_t));
+			h = hash_bytes(h, f->v.str.ptr, f->v.str.len);
+			break;
+		case SPOOR_F_INT:
+		case SPOOR_F_UINT:
+			h = hash_bytes(h, &f->v.i, sizeof(f->v.i));
+			break;
+		case SPOOR_F_BOOL:
+			k = f->v.b;
+			h = hash_bytes(h, &k, 1);
+			break;
+		case SPOOR_F_TIME:
+			k = f->v.t.set;
+			h = hash_bytes(h, &k, 1);
+			h = hash_bytes(h, &f->v.t.sec, sizeof(f->v.t.sec));
+			h = hash_bytes(h, &f->v.t.nsec, sizeof(f->v.t.nsec));
+			break;
+		case SPOOR_F_LIST:
+			h = hash_bytes(h, &f->v.list.n, sizeof(size_t));
+			for (size_t j = 0; depth < 2 && j < f->v.list.n; j++)
+				h = hash_fields(h, &f->v.list.items[j],
+						depth + 1);
+			break;
+		default:
+			break;
+		}
+	}
+	return h;
+}
+
+uint64_t sqlrec_record_hash(const struct spoor_record *r)
+{
+	uint64_t h = hash_fields(1469598103934665603ull, r, 0);
+
+	return h ? h : 1;
+}
