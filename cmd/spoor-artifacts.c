@@ -378,7 +378,8 @@ static void summary(const struct spoor_artifacts *a)
 			"%llu unallocated, %llu wal-superseded, %llu main, "
 			"%llu dropped, %llu databases not scanned\n",
 			(unsigned long long)s->recovered[SPOOR_SQLREC_FREELIST],
-			(unsigned long long)s->recovered[SPOOR_SQLREC_FREEBLOCK],
+			(unsigned long long)
+			s->recovered[SPOOR_SQLREC_FREEBLOCK],
 			(unsigned long long)
 			s->recovered[SPOOR_SQLREC_UNALLOCATED],
 			(unsigned long long)

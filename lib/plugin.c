@@ -933,8 +933,9 @@ static bool matches(const struct spoor_plugin *p, const char *path)
 	return false;
 }
 
-/* The tables to recover: the plugin's list (ABI 1.2) and the ones it
- * emitted records from, NULL-ended into out (at most max - 1). */
+/* The tables to recover: the plugin's list (ABI 1.2), else the ones it
+ * emitted records from, NULL-ended into out (at most max - 1).  A list
+ * keeps the tables it only looks things up in (accounts, chats) live. */
 static void recover_list(const struct hrun *r, const char **out, size_t max)
 {
 	const struct spoor_plugin *p = r->l->p;
@@ -944,8 +945,9 @@ static void recover_list(const struct hrun *r, const char **out, size_t max)
 
 	for (; decl && *decl && n < max - 1; decl++)
 		out[n++] = *decl;
+	/* a plugin that lists none: the tables it emitted from */
 	for (const char *const *t = sqlrec_seen_tables(r->seen);
-	     *t && n < max - 1; t++)
+	     !decl && *t && n < max - 1; t++)
 		out[n++] = *t;
 	out[n] = NULL;
 }

@@ -209,7 +209,10 @@ struct spoor_plugin {
 	/*
 	 * ABI 1.2: the tables of the file's database whose deleted rows
 	 * the host recovers (NULL-ended; NULL, or a plugin built for an
-	 * older minor: only the tables it emitted records from).  After
+	 * older minor: the tables it emitted records from).  List the
+	 * tables rows come from and their parts that are deleted with
+	 * them, not the ones only looked up (accounts, chats, handles):
+	 * those keep their live rows.  After
 	 * run() the host scans the database's pages for deleted rows of
 	 * these tables and, when it finds some, calls run() once more on
 	 * the same path: db_open then gives a view in which these tables

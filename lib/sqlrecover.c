@@ -131,7 +131,7 @@ struct rctx {
 	spoor_sqlrec_cb *cb;
 	void *ud;
 	struct spoor_sqlrec_stats *st;
-	int stop;			/* 0, or the error that stops the scan */
+	int stop;			/* 0, or what stops the scan */
 };
 
 enum { F_IGN, F_CUR, F_OLD };

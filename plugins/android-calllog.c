@@ -126,6 +126,11 @@ static const char *const types[] = { "call", NULL };
 static const char *const patterns[] = { "calllog.db", "contacts2.db",
 					"logs.db", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"calls", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_android_calllog = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-calllog",
@@ -135,4 +140,5 @@ const struct spoor_plugin spoor_plugin_android_calllog = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

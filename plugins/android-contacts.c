@@ -154,6 +154,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "contact", "account", NULL };
 static const char *const patterns[] = { "contacts2.db", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)): a deleted contact
+ * and its numbers and addresses */
+static const char *const recover_tables[] = {
+	"raw_contacts", "data", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_android_contacts = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-contacts",
@@ -162,4 +168,5 @@ const struct spoor_plugin spoor_plugin_android_contacts = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

@@ -484,6 +484,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "message", NULL };
 static const char *const patterns[] = { "mmssms.db", "bugle_db", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)): SMS, MMS and their
+ * text parts; bugle_db messages and their parts */
+static const char *const recover_tables[] = {
+	"sms", "spam_sms", "pdu", "part", "messages", "parts", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_android_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "android-sms",
@@ -493,4 +499,5 @@ const struct spoor_plugin spoor_plugin_android_sms = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

@@ -223,6 +223,11 @@ static const char *const patterns[] = {
 	"*/Library/CallHistory/call_history.db", NULL,
 };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"ZCALLRECORD", "call", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_ios_callhistory = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "ios-callhistory",
@@ -233,4 +238,5 @@ const struct spoor_plugin spoor_plugin_ios_callhistory = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

@@ -474,6 +474,11 @@ static const char *const types[] = { "message", NULL };
 static const char *const patterns[] = { "*/Library/SMS/sms.db", "sms.db",
 					NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"message", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_ios_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "ios-sms",
@@ -483,4 +488,5 @@ const struct spoor_plugin spoor_plugin_ios_sms = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

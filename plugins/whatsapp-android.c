@@ -791,6 +791,11 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "message", "call", "contact", NULL };
 static const char *const patterns[] = { "msgstore.db", "wa.db", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"messages", "message", "call_log", "wa_contacts", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_whatsapp_android = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "whatsapp-android",
@@ -800,4 +805,5 @@ const struct spoor_plugin spoor_plugin_whatsapp_android = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };
