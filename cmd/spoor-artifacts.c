@@ -232,8 +232,11 @@ static void write_text(struct out *o, const struct spoor_record *r)
 			    f->kind == SPOOR_F_BOOL && f->v.b)
 				fputs(", partial", out);
 			if ((f = get(r, "recovered_state")) &&
-			    f->kind == SPOOR_F_STR && f->v.str.len != 7)
+			    f->kind == SPOOR_F_STR && f->v.str.len == 15)
 				fputs(", an earlier version", out);
+			else if (f && f->kind == SPOOR_F_STR &&
+				 f->v.str.len == 7 && *f->v.str.ptr == 'u')
+				fputs(", or an earlier version", out);
 			fputc(']', out);
 		}
 	}

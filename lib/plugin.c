@@ -429,8 +429,11 @@ static void stamp(struct spoor_record *rec, const struct sqlrec_origin *o,
 	spoor_record_int(rec, "recovered_length", o->length);
 	spoor_record_bool(rec, "recovered_partial", o->partial);
 	spoor_record_str(rec, "recovered_lost", o->lost);
+	/* without its rowid a row cannot be told from an earlier
+	 * version of a live row */
 	spoor_record_str(rec, "recovered_state", o->earlier ?
-			 "earlier-version" : "deleted");
+			 "earlier-version" : o->have_rowid ? "deleted"
+			 : "unknown");
 }
 
 static int h_emit(const struct spoor_host *h, const struct spoor_record *in,

@@ -1159,6 +1159,10 @@ struct spoor_sqlrec_table {
 	size_t ncols;
 	bool wanted;			/* yield its records; the others are
 					 * only told apart from it */
+	int64_t max_rowid;		/* the largest rowid it ever had (an
+					 * AUTOINCREMENT table's sqlite_sequence
+					 * value, 0: it never had a row), or
+					 * -1 when not known */
 };
 
 /* SPOOR_SQLREC_T_* */

@@ -54,7 +54,9 @@ enum {
 };
 
 /* Page kinds in one consistent view of the database. */
-enum { K_NONE, K_LEAF, K_FREE_LEAF, K_FREE_TRUNK, K_OTHER };
+/* K_INNER: an interior page of a table, whose free space can still
+ * hold the cells of the leaf it was before its tree grew a level. */
+enum { K_NONE, K_LEAF, K_INNER, K_FREE_LEAF, K_FREE_TRUNK, K_OTHER };
 
 /* One consistent view: the WAL-applied database, or the main file. */
 struct view {
@@ -473,17 +475,28 @@ static bool shape_ok(const struct rctx *c, size_t t, const uint64_t *types,
 	return true;
 }
 
+/* Whether table t can have had the record's rowid: an AUTOINCREMENT
+ * table never had a rowid above its sqlite_sequence value. */
+static bool rowid_ok(const struct rctx *c, size_t t, const struct rec *r)
+{
+	int64_t max = c->tab[t].max_rowid;
+
+	return max < 0 || (max > 0 && (!r->have_rowid || r->rowid <= max));
+}
+
 /* The table the record fits: the page's owner when it fits, else the
  * only one; -1 none, -2 more than one. */
-static int choose(const struct rctx *c, const uint64_t *types, uint32_t n,
-		  uint32_t owner)
+static int choose(const struct rctx *c, const struct rec *r, uint32_t owner)
 {
+	const uint64_t *types = c->types;
+	uint32_t n = r->n;
 	int found = -1;
 
-	if (owner && shape_ok(c, owner - 1, types, n))
+	if (owner && shape_ok(c, owner - 1, types, n) &&
+	    rowid_ok(c, owner - 1, r))
 		return (int)owner - 1;
 	for (size_t t = 0; t < c->nt; t++) {
-		if (!shape_ok(c, t, types, n))
+		if (!shape_ok(c, t, types, n) || !rowid_ok(c, t, r))
 			continue;
 		if (found >= 0)
 			return -2;
@@ -787,6 +800,41 @@ static bool decode(struct rctx *c, uint32_t n, const uint8_t *body,
 	return true;
 }
 
+/* Whether a value carries something of the row: not NULL, not a
+ * constant 0/1 without bytes, not a run of zero bytes. */
+static bool telling(const struct spoor_sqlrec_value *v, uint64_t type)
+{
+	if (v->lost || v->absent)
+		return false;
+	switch (v->type) {
+	case SPOOR_SQLREC_T_INT:
+		return type >= 1 && type <= 6;
+	case SPOOR_SQLREC_T_FLOAT:
+		return true;
+	case SPOOR_SQLREC_T_TEXT:
+	case SPOOR_SQLREC_T_BLOB:
+		for (size_t i = 0; i < v->len; i++)
+			if (v->p[i])
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* How many present values of the first n, but table t's rowid alias,
+ * carry something of a row (c->vals as decode left them). */
+static int evidence(const struct rctx *c, int t, uint32_t n)
+{
+	int tell = 0;
+
+	for (uint32_t j = 0; j < n && j < c->tab[t].ncols; j++)
+		if ((int)j != c->ti[t].alias &&
+		    telling(&c->vals[j], c->types[j]))
+			tell++;
+	return tell;
+}
+
 /*
  * Where a record from start to end stops being its own: the end of its
  * free region (lim), or the first whole cell found in the region that
@@ -821,28 +869,6 @@ static bool values_ok(struct rctx *c, const uint8_t *pg, const struct rec *r,
 	return decode(c, r->n, body, known);
 }
 
-/* Whether a value carries something of the row: not NULL, not a
- * constant 0/1 without bytes, not a run of zero bytes. */
-static bool telling(const struct spoor_sqlrec_value *v, uint64_t type)
-{
-	if (v->lost || v->absent)
-		return false;
-	switch (v->type) {
-	case SPOOR_SQLREC_T_INT:
-		return type >= 1 && type <= 6;
-	case SPOOR_SQLREC_T_FLOAT:
-		return true;
-	case SPOOR_SQLREC_T_TEXT:
-	case SPOOR_SQLREC_T_BLOB:
-		for (size_t i = 0; i < v->len; i++)
-			if (v->p[i])
-				return true;
-		return false;
-	default:
-		return false;
-	}
-}
-
 /*
  * Yield one record (the values of c->vals for its first n columns).  A
  * whole cell needs one telling value; a record whose start is gone
@@ -856,11 +882,7 @@ static int yield(struct rctx *c, const struct pimg *im, const struct rec *r,
 	const struct tinfo *ti = &c->ti[table];
 	struct spoor_sqlrec_cand cand = { 0 };
 	bool lost = false;
-	int tell = 0;
-
-	for (uint32_t j = 0; j < r->n && j < T->ncols; j++)
-		if ((int)j != ti->alias && telling(&c->vals[j], c->types[j]))
-			tell++;
+	int tell = evidence(c, table, r->n);
 
 	for (size_t j = r->n; j < T->ncols; j++) {
 		memset(&c->vals[j], 0, sizeof(c->vals[j]));
@@ -925,67 +947,98 @@ static void add_hit(struct rctx *c, size_t *nh, const struct rec *r,
 	h->strong = strong;
 }
 
+/* A reading of a freeblock's head, weighed by head(). */
+struct reading {
+	struct rec r;
+	int table, kind;
+	uint32_t at;
+	int64_t slack;			/* block end - reading end */
+	int ev;				/* telling values */
+};
+
+#define MAX_READINGS 64
+
+/* The one reading of set[0..n) that explains far more of the bytes
+ * than any other (twice the telling values, and at least 4), or -1. */
+static int dominant(const struct reading *set, const int *idx, int n)
+{
+	int best = -1, second = 0;
+
+	for (int i = 0; i < n; i++) {
+		int ev = set[idx[i]].ev;
+
+		if (best < 0 || ev > set[best].ev) {
+			if (best >= 0)
+				second = set[best].ev;
+			best = idx[i];
+		} else if (ev > second) {
+			second = ev;
+		}
+	}
+	if (n == 1)
+		return best;
+	return best >= 0 && set[best].ev >= 4 && set[best].ev >= 2 * second ?
+		best : -1;
+}
+
 /*
  * The first record of a freeblock at f of size z: its cell start was
  * overwritten.  Every reading (R_PART3 and R_PART2 for each column
- * count, a header 4..12 bytes in) that fits a table is weighed by its
- * slack, the bytes between its end and the block's: SQLite gives a
- * freed cell a block of exactly its size, up to 3 fragment bytes more.
- * The one reading with the least slack, at most 3, is kept.  A block
- * merged with the next is longer; one that a newer cell was cut from
- * is shorter (the reading runs past its end, its tail is lost): then
- * only a reading that is the only one is kept.  Ties are ambiguous.
+ * count, a header 4..12 bytes in) that fits a table with two telling
+ * values is weighed by its slack, the bytes between its end and the
+ * block's: SQLite gives a freed cell a block of exactly its size, up to
+ * 3 fragment bytes more, so the readings with the least slack up to 3
+ * win.  A block merged with the next is longer and one that a newer
+ * cell was cut from shorter: then all readings compete.  Among the
+ * competitors one is kept when it is the only one or explains far more
+ * of the bytes (dominant); otherwise the head is ambiguous and dropped.
  */
 static void head(struct rctx *c, const struct pimg *im, uint32_t f,
 		 uint32_t z, size_t *nh)
 {
+	struct reading set[MAX_READINGS];
+	int idx[MAX_READINGS], n = 0, m = 0, pick;
+	int64_t least = INT64_MAX;
 	uint32_t lim = f + z;
-	int64_t best_slack = INT64_MAX;
-	struct rec r, best = { 0 };
-	int best_t = -1, best_kind = 0, valid = 0, ties = 0;
-	uint32_t best_at = 0;
 
-	for (int kind = R_HDR; kind <= R_PART2; kind++) {
+	for (int kind = R_HDR; kind <= R_PART2 && n < MAX_READINGS; kind++) {
 		uint32_t lo = kind == R_HDR ? 4 : kind == R_PART2 ? 2 : 1;
 		uint32_t hi = kind == R_HDR ? 12 : (uint32_t)c->maxcols;
 
-		for (uint32_t k = lo; k <= hi; k++) {
-			uint32_t at = kind == R_HDR ? f + k : f;
-			int64_t slack;
-			int t;
+		for (uint32_t k = lo; k <= hi && n < MAX_READINGS; k++) {
+			struct reading *x = &set[n];
 
 			if (kind != R_HDR && !c->ncount[k])
 				continue;
-			if (!parse_at(c, im->pg, kind, at, k, lim, &r))
+			x->at = kind == R_HDR ? f + k : f;
+			if (!parse_at(c, im->pg, kind, x->at, k, lim, &x->r))
 				continue;
-			t = choose(c, c->types, r.n, im->owner);
-			if (t < 0 || !values_ok(c, im->pg, &r, lim))
+			x->table = choose(c, &x->r, im->owner);
+			if (x->table < 0 ||
+			    !values_ok(c, im->pg, &x->r, lim))
 				continue;
-			valid++;
-			slack = (int64_t)lim - r.end;
-			if (slack < 0)	/* rank after every fitting one */
-				slack = INT64_MAX - 1;
-			if (slack == best_slack) {
-				ties++;
+			x->ev = evidence(c, x->table, x->r.n);
+			if (x->ev < 2)
 				continue;
-			}
-			if (slack > best_slack)
-				continue;
-			best_slack = slack;
-			ties = 0;
-			best = r;
-			best_t = t;
-			best_kind = kind;
-			best_at = at;
+			x->kind = kind;
+			x->slack = (int64_t)lim - x->r.end;
+			if (x->slack >= 0 && x->slack <= 3)
+				least = MIN(least, x->slack);
+			n++;
 		}
 	}
-	if (!valid)
+	for (int i = 0; i < n; i++)
+		if (least > 3 || set[i].slack == least)
+			idx[m++] = i;
+	if (!m)
 		return;
-	if (ties || (best_slack > 3 && valid > 1)) {
+	pick = dominant(set, idx, m);
+	if (pick < 0) {
 		c->st->dropped++;
 		return;
 	}
-	add_hit(c, nh, &best, lim, best_kind, best_at, best_t, false);
+	add_hit(c, nh, &set[pick].r, lim, set[pick].kind, set[pick].at,
+		set[pick].table, false);
 }
 
 /* A whole cell at s that fits a table: kept for now, judged by
@@ -998,9 +1051,14 @@ static void cell_at(struct rctx *c, const struct pimg *im, uint32_t s,
 
 	if (!parse_cell(c, im->pg, s, lim, &r))
 		return;
-	t = choose(c, c->types, r.n, im->owner);
+	t = choose(c, &r, im->owner);
 	if (t < 0) {
-		c->st->dropped++;
+		/* zeros parse as cells of NULLs: those are nothing */
+		for (uint32_t j = 0; j < r.n; j++)
+			if (c->types[j]) {
+				c->st->dropped++;
+				break;
+			}
 		return;
 	}
 	add_hit(c, nh, &r, lim, R_CELL, s, t, true);
@@ -1019,7 +1077,8 @@ static size_t strong_pass(struct rctx *c, const struct pimg *im, size_t nh,
 		struct rec r;
 
 		if (!parse_cell(c, im->pg, h->at, lim, &r) ||
-		    !values_ok(c, im->pg, &r, lim)) {
+		    !values_ok(c, im->pg, &r, lim) ||
+		    evidence(c, h->table, r.n) < 1) {
 			h->table = -1;
 			c->st->dropped++;
 		}
@@ -1043,8 +1102,9 @@ static void hdr_at(struct rctx *c, const struct pimg *im, uint32_t s,
 
 	if (!parse_hdr(c, im->pg, s, lim, &r))
 		return;
-	t = choose(c, c->types, r.n, im->owner);
-	if (t >= 0 && values_ok(c, im->pg, &r, lim))
+	t = choose(c, &r, im->owner);
+	if (t >= 0 && values_ok(c, im->pg, &r, lim) &&
+	    evidence(c, t, r.n) >= 2)
 		add_hit(c, nh, &r, lim, R_HDR, s, t, false);
 }
 
@@ -1169,7 +1229,8 @@ static uint32_t hdr_of(uint32_t pgno)
 /*
  * A table leaf page as a whole: its cells when cells_src is not 0 (a
  * page no longer in the database), then its freeblocks and unallocated
- * space (fb_src, un_src).  False when it is not a table leaf.
+ * space (fb_src, un_src); of a table's interior page only the free
+ * space.  False when it is neither.
  */
 static bool scan_leaf(struct rctx *c, const struct pimg *im,
 		      enum spoor_sqlrec_source cells_src,
@@ -1179,13 +1240,13 @@ static bool scan_leaf(struct rctx *c, const struct pimg *im,
 	const uint8_t *pg = im->pg;
 	uint32_t h = hdr_of(im->pgno), ncells, content, ptr_end, fb, nfb = 0;
 
-	if (pg[h] != 0x0d)
+	if (pg[h] != 0x0d && (pg[h] != 0x05 || cells_src))
 		return false;
 	ncells = get2(pg + h + 3);
 	content = get2(pg + h + 5);
 	if (!content)
 		content = 65536;
-	ptr_end = h + 8 + 2 * ncells;
+	ptr_end = h + (pg[h] == 0x05 ? 12 : 8) + 2 * ncells;
 	if (ptr_end > c->usable || content > c->usable) {
 		c->st->damaged++;
 		return false;
@@ -1204,7 +1265,7 @@ static bool scan_leaf(struct rctx *c, const struct pimg *im,
 			c->st->dropped++;
 			continue;
 		}
-		t = choose(c, c->types, r.n, im->owner);
+		t = choose(c, &r, im->owner);
 		if (t < 0 || !values_ok(c, pg, &r, c->usable)) {
 			c->st->dropped++;
 			continue;
@@ -1343,6 +1404,10 @@ static int walk(struct rctx *c, struct view *v, uint32_t root, size_t t,
 			continue;
 		}
 		v->kind[p] = K_OTHER;
+		if (mode == W_TABLE || mode == W_LEARN) {
+			v->kind[p] = K_INNER;
+			v->owner[p] = (uint32_t)t + 1;
+		}
 		if (sp + ncells + 1 > cap) {
 			uint32_t ncap = MAX(cap * 2, sp + ncells + 1);
 			uint32_t *ns;
@@ -1487,13 +1552,13 @@ static void scan_current(struct rctx *c)
 		struct pimg im = { NULL, p, false, 0, c->vc.owner[p] };
 		uint8_t kind = c->vc.kind[p];
 
-		if (kind != K_LEAF && kind != K_FREE_LEAF &&
-		    kind != K_FREE_TRUNK)
+		if (kind != K_LEAF && kind != K_INNER &&
+		    kind != K_FREE_LEAF && kind != K_FREE_TRUNK)
 			continue;
 		im.pg = page_cur(c, p, &im.in_wal, &im.base);
 		if (!im.pg)
 			continue;
-		if (kind == K_LEAF)
+		if (kind == K_LEAF || kind == K_INNER)
 			scan_leaf(c, &im, 0, SPOOR_SQLREC_FREEBLOCK,
 				  SPOOR_SQLREC_UNALLOCATED);
 		else
@@ -1514,9 +1579,9 @@ static void scan_main(struct rctx *c)
 		im.pg = page_main(c, p);
 		im.base = (uint64_t)(p - 1) * c->psz;
 		im.owner = c->vm.owner[p];
-		if (kind == K_LEAF)
-			scan_leaf(c, &im, SPOOR_SQLREC_MAIN,
-				  SPOOR_SQLREC_FREEBLOCK,
+		if (kind == K_LEAF || kind == K_INNER)
+			scan_leaf(c, &im, kind == K_LEAF ? SPOOR_SQLREC_MAIN
+				  : 0, SPOOR_SQLREC_FREEBLOCK,
 				  SPOOR_SQLREC_UNALLOCATED);
 		else if (kind == K_FREE_LEAF || kind == K_FREE_TRUNK)
 			scan_free(c, &im, kind);

@@ -220,6 +220,7 @@ struct vtab {
 	unsigned char **dflt_bytes;
 	bool *dflt_unknown;
 	int alias;
+	int64_t max_rowid;		/* see spoor_sqlrec_table */
 	bool wanted, created;
 	sqlite3_stmt *live, *imm, *ins;
 	struct lkey *keys;
@@ -702,6 +703,31 @@ static bool load_columns(struct sqlrec_view *v, struct vtab *t)
 	return ok;
 }
 
+/*
+ * The largest rowid an AUTOINCREMENT table ever had: its sqlite_sequence
+ * value (no row there: it never had one); -1 for other tables.  This is
+ * what tells apart tables declared alike (WhatsApp's messages and
+ * messages_quotes) on a page that no table owns any more.
+ */
+static int64_t max_rowid(struct sqlrec_view *v, const char *name,
+			 const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t max = 0;
+
+	if (!sql || !strcasestr(sql, "autoincrement"))
+		return -1;
+	if (sqlite3_prepare_v2(v->db, "SELECT seq FROM main.sqlite_sequence "
+			       "WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_type(st, 0) == SQLITE_INTEGER ?
+			sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return max;
+}
+
 static bool named(const char *const *list, const char *name)
 {
 	for (; list && *list; list++)
@@ -749,6 +775,7 @@ static int load_tables(struct sqlrec_view *v, const char *const *want)
 			continue;
 		}
 		t->wanted = named(want, name);
+		t->max_rowid = max_rowid(v, name, sql);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -863,6 +890,7 @@ static int scan(struct sqlrec_view *v, const char *dir, struct spoor_err *err)
 			v->st[i].cols = v->t[i].cols;
 			v->st[i].ncols = v->t[i].ncols;
 			v->st[i].wanted = v->t[i].wanted;
+			v->st[i].max_rowid = v->t[i].max_rowid;
 		}
 		v->ops_left += (uint64_t)(dblen + wallen) * VIEW_OPS_PER_BYTE;
 		rc = spoor_sqlrec_scan(db, dblen, wal, wallen, v->st, v->nt,
