@@ -1145,7 +1145,8 @@ SPOOR_API const char *spoor_sqlrec_source_name(enum spoor_sqlrec_source s);
 struct spoor_sqlrec_column {
 	const char *name;
 	const char *type;		/* declared type, "" for none */
-	bool notnull;
+	bool notnull;			/* never NULL in a record (NOT NULL,
+					 * or the caller knows better) */
 	bool rowid_alias;		/* INTEGER PRIMARY KEY: stored as NULL,
 					 * its value is the rowid */
 };

@@ -393,7 +393,9 @@ static int read_wal(struct rctx *c)
 /* ---- tables ---- */
 
 /* SQLite's affinity rules (datatype3.html 3.1) as the classes a column
- * of that declared type holds on disk. */
+ * of that declared type holds on disk: what the affinity converts to,
+ * and NULL.  A TEXT column keeps a BLOB as a BLOB, but apps put none
+ * there: that class comes only from the live rows (learn()). */
 static uint8_t natural_classes(const char *type)
 {
 	char up[64];
@@ -406,7 +408,7 @@ static uint8_t natural_classes(const char *type)
 	if (strstr(up, "INT"))
 		return C_NULL | C_INT;
 	if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-		return C_NULL | C_TEXT | C_BLOB;
+		return C_NULL | C_TEXT;
 	if (!up[0] || strstr(up, "BLOB"))
 		return C_NULL | C_INT | C_REAL | C_TEXT | C_BLOB;
 	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))

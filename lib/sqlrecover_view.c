@@ -668,6 +668,9 @@ static bool load_columns(struct sqlrec_view *v, struct vtab *t)
 		if (sqlite3_column_int(st, 3)) {
 			npk++;
 			pk = (int)t->ncols;
+			/* SQLite lets a rowid table's PRIMARY KEY be NULL;
+			 * apps do not: for matching it is never NULL */
+			c->notnull = true;
 		}
 		t->ncols++;
 		if (!c->name || !c->type)
@@ -1137,6 +1140,14 @@ static int live_check(struct sqlrec_view *v, struct crow *r)
 			if (same_as_live(v, r, t->live))
 				return 0;
 			r->o.earlier = true;
+			return 1;
+		}
+		/* its rowid is gone, but a live row may hold the same values
+		 * under another (an app that deletes and inserts again) */
+		if (!has_lost(v, r)) {
+			int rc = check_by_hash(v, t, r);
+
+			return rc < 0 ? -1 : !rc;
 		}
 		return 1;
 	}

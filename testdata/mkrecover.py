@@ -13,6 +13,10 @@ The schemas' triggers are dropped first: some call functions only the
 app has (Samsung's _DELETE_FILE), and none of them touch the tables
 read here.
 
+When the samples are there, one more database is real: WhatsApp iOS's
+ChatStorage.sqlite of iLEAPP's test image (wa-ios-real), with a known
+quarter of its real messages deleted in its WAL.
+
 For each database OUTDIR/NAME/truth.json says what was done: the table,
 its columns and rowid alias, every row's stored values before the
 deletes ("deleted"), after everything ("live"), the versions the edits
@@ -26,6 +30,7 @@ import random
 import shutil
 import sqlite3
 import sys
+import zipfile
 
 OUT = sys.argv[1]
 # another set of rows for the same scenarios (the tests use 0)
@@ -285,6 +290,51 @@ def wa_contact_row(rnd, i):
             'given_name': 'Persoon', 'wa_name': 'p%05d' % i}
 
 
+def real_wa_ios():
+    """The real ChatStorage.sqlite, every 4th message with text deleted."""
+    z = os.path.join(SAMPLES, 'ileapp_whatsapp_ios',
+                     'testdata.whatsApp.whatsAppMessages.josh_ios15_ffs.zip')
+    if not os.path.exists(z):
+        return
+    path = ('private/var/mobile/Containers/Shared/AppGroup/'
+            'group.net.whatsapp.WhatsApp.shared/ChatStorage.sqlite')
+    root = os.path.join(OUT, 'wa-ios-real')
+    work = os.path.join(OUT, '.work-real')
+    os.makedirs(work)
+    with zipfile.ZipFile(z) as zf:
+        name = [n for n in zf.namelist()
+                if n.endswith('/ChatStorage.sqlite')][0]
+        with zf.open(name) as src, \
+                open(os.path.join(work, 'ChatStorage.sqlite'), 'wb') as dst:
+            shutil.copyfileobj(src, dst)
+    dbfile = os.path.join(work, 'ChatStorage.sqlite')
+    db = open_db(dbfile, True)
+    db.execute('PRAGMA journal_mode=WAL')
+    db.execute('PRAGMA wal_autocheckpoint=0')
+    before = snapshot(db, 'ZWAMESSAGE', 'Z_PK')
+    dele = [i for i in sorted(before)
+            if before[i][columns(db, 'ZWAMESSAGE').index('ZTEXT')]][::4]
+    db.execute('BEGIN')
+    for i in dele:
+        db.execute('DELETE FROM ZWAMESSAGE WHERE Z_PK = ?', (i,))
+    db.execute('COMMIT')
+    live = snapshot(db, 'ZWAMESSAGE', 'Z_PK')
+    os.makedirs(os.path.join(root, os.path.dirname(path)))
+    shutil.copy(dbfile, os.path.join(root, path))
+    shutil.copy(dbfile + '-wal', os.path.join(root, path + '-wal'))
+    cols = columns(db, 'ZWAMESSAGE')
+    db.close()
+    shutil.rmtree(work)
+    with open(os.path.join(root, 'truth.json'), 'w') as f:
+        json.dump({'db': path, 'wal': path + '-wal', 'table': 'ZWAMESSAGE',
+                   'columns': cols, 'alias': 'Z_PK',
+                   'fields': {'text': 'ZTEXT', 'key_id': 'ZSTANZAID',
+                              'time_raw': 'ZMESSAGEDATE'},
+                   'deleted': [[enc(v) for v in before[i]] for i in dele],
+                   'live': [[enc(v) for v in live[i]] for i in live],
+                   'edited': []}, f)
+
+
 def main():
     if os.path.exists(OUT):
         shutil.rmtree(OUT)
@@ -319,6 +369,7 @@ def main():
              {'jid': 'jid', 'name': 'display_name', 'phone_raw': 'number'},
              none, wa_contact_row, 'display_name', wal=True, seed=16,
              n=300, reuse=20, edits=8)
+    real_wa_ios()
 
 
 main()

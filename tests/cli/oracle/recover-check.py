@@ -17,8 +17,17 @@ shows (text, key, time, ...), and its rowid, when given, that row's;
 a field it does not show (null) must be named in recovered_lost.  A
 record that matches a live row on every field repeats it: a failure.
 
+Every recovered record's text must also be in its recovered_file within
+recovered_length bytes of recovered_offset (its first 16 bytes: more may
+be on overflow pages).
+
 Prints one line of figures and exits 1 when a record is wrong, a live
 row is repeated, or recall is under the goals given (--whole, --part).
+
+recover-check.py --samples EVIDENCE_DIR RECORDS.jsonl: for databases
+whose deleted rows nobody knows (real samples): every recovered record's
+text is at its offset, and no recovered record shows exactly what a
+live record of the same table shows.
 """
 import argparse
 import json
@@ -97,7 +106,54 @@ def same(got, want):
     return got == want
 
 
+def at_offset(root, r):
+    """The record's text is where it says: None, or what is wrong."""
+    txt = r.get('text') if r.get('text') is not None else r.get('name')
+    if not isinstance(txt, str) or not txt:
+        return None
+    path = os.path.join(root, r['recovered_file'])
+    with open(path, 'rb') as f:
+        f.seek(r['recovered_offset'])
+        window = f.read(r['recovered_length'])
+    if txt.encode()[:16] not in window:
+        return 'text not at %s:%d+%d' % (r['recovered_file'],
+                                          r['recovered_offset'],
+                                          r['recovered_length'])
+    return None
+
+
+PROVENANCE = ('rowid', 'recovered_from', 'recovered_page', 'recovered_file',
+              'recovered_offset', 'recovered_length', 'recovered_partial',
+              'recovered_lost', 'recovered_state')
+
+
+def samples(root, records):
+    live, rec, bad = {}, [], []
+    for line in open(records):
+        r = json.loads(line)
+        shown_ = json.dumps({k: v for k, v in r.items()
+                             if k not in PROVENANCE}, sort_keys=True)
+        key = (r.get('source_path'), r.get('table'))
+        if r.get('recovered_page') is None:
+            live.setdefault(key, set()).add(shown_)
+        else:
+            rec.append((key, shown_, r))
+    for key, shown_, r in rec:
+        if shown_ in live.get(key, ()):
+            bad.append('repeats a live record of %s' % (key,))
+        w = at_offset(root, r)
+        if w:
+            bad.append(w)
+    print('%d recovered records, %d live, %d wrong' %
+          (len(rec), sum(len(v) for v in live.values()), len(bad)))
+    for b in bad[:20]:
+        print('  WRONG ' + b)
+    sys.exit(1 if bad else 0)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == '--samples':
+        samples(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser()
     ap.add_argument('fixture')
     ap.add_argument('records')
@@ -155,6 +211,10 @@ def main():
             bad.append('no such row: ' + json.dumps({f: r.get(f) for f in
                        list(fields) + ['rowid', 'recovered_from']}))
             continue
+        if r.get('recovered_page') is not None:
+            w = at_offset(a.fixture, r)
+            if w:
+                bad.append(w)
         if any(all(same(r.get(f), w[f]) for f in fields) for w in live):
             bad.append('repeats a live row: rowid %s' % match)
         if r.get('recovered_state') == 'deleted' and match in edited and \
