@@ -171,7 +171,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 	}
 	w->db = db;
 	while ((rc = h->step(st)) == 1) {
-		struct name *n;
+		struct name *n, *old;
 		size_t len;
 		const char *jid = pu_text(h, st, 1, &len);
 
@@ -185,8 +185,15 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		n->jid = pu_strndup(jid, len, 256);
 		n->display = dup_col(h, st, 3);
 		n->push = dup_col(h, st, 6);
+		/* a JID twice (it happens, and recovered contacts repeat
+		 * live ones): the last row's names, as before, without
+		 * leaking the first's */
+		old = n->jid ? pu_imap_get(&w->names, pu_strhash(n->jid))
+			: NULL;
 		if (!n->jid || !pu_imap_put(&w->names, pu_strhash(n->jid), n))
 			free_name(n);
+		else if (old)
+			free_name(old);
 	}
 	h->finalize(st);
 	h->db_close(db);
