@@ -93,8 +93,10 @@ struct spoor_host {
 	 * Emit one record.  The host appends provenance (plugin, exhibit,
 	 * source_path, source_sha256, table, rowid/line, recovered_from)
 	 * and writes it at once: the record and what it points at may be
-	 * reused after the call.  Keep records under 48 fields.  Non-zero:
-	 * stop (output failed or interrupted).
+	 * reused after the call.  Keep records under 48 fields (45 for
+	 * the tables of recover_tables: the host adds 7 recovered_*
+	 * fields to their recovered rows).  Non-zero: stop (output failed
+	 * or interrupted).
 	 */
 	int (*emit)(const struct spoor_host *h, const struct spoor_record *r,
 		    const struct spoor_prov *prov);
