@@ -982,6 +982,12 @@ static void recovery_run(const struct spoor_host *h, struct hrun *r)
 			  rc ? err.msg : "too many to hold in memory");
 		st->recovery_failed++;
 	}
+	if (vs.damaged)
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': %llu damaged "
+			  "page structures (loops, pointers out of range) cut "
+			  "short while looking for deleted rows",
+			  r->l->info.name, r->path,
+			  (unsigned long long)vs.damaged);
 	if (!r->view)
 		return;
 	spoor_log(r->a->ctx, SPOOR_LOG_INFO, "%s: '%s': %llu deleted rows "
