@@ -5,29 +5,33 @@
 # off, no VACUUM) and a few new ones take the space.  Rows, side by side:
 #
 #   cat of the file                   the floor: reading 500 MB
+#   sqlite3 SELECT * FROM messages    SQLite reading every live row (the
+#                                     anchor: no packaged tool carves
+#                                     SQLite, and Debian's sqlite3 has no
+#                                     sqlite_dbpage, so .recover fails)
 #   the page scan alone               spoor_sqlrec_scan (bench/sqlrec-scan.c,
 #                                     built here against libspoor.a)
-#   sqlite3 .recover                  SQLite's own recovery (the anchor;
-#                                     it also reads the freelist)
 #   spoor-artifacts --no-recovery     whatsapp-android as before
 #   spoor-artifacts                   with the recovery (scan, checks
 #                                     against the live rows, second run)
 #
+# Each row gives wall time and CPU time (user + system, by GNU time):
+# on a shared machine the CPU time is the figure to compare.
 # usage: bench/sqlrecover.sh BUILD_DIR
 #
 # The database is cached in BUILD_DIR/bench/sqlrecover.  Each row runs
-# warm and keeps its best of BENCH_RUNS (default 3; .recover runs once).
+# warm and keeps its best of BENCH_RUNS (default 3).
 # Results go to stdout and BUILD_DIR/bench/sqlrecover.txt.
 #
 # Environment:
-#	BENCH_ROWS=2500000	messages before the deletes (about 500 MB)
+#	BENCH_ROWS=3000000	messages before the deletes (about 500 MB)
 #	BENCH_RUNS=3
 set -u
 export LC_ALL=C
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 B=$(cd "$1" && pwd) || exit 2
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-N=${BENCH_ROWS:-2500000}
+N=${BENCH_ROWS:-3000000}
 RUNS=${BENCH_RUNS:-3}
 dir=$B/bench/sqlrecover
 ev=$dir/ev-$N
@@ -73,37 +77,44 @@ if [ ! -x "$scan" ] || [ "$scan" -ot "$B/libspoor.a" ]; then
 		  libewf libarchive libplist-2.0 json-c zlib) -pthread || exit 1
 fi
 
-best() {	# best wall seconds of RUNS runs of "$@"
-	local b= t s e
+best() {	# "wall cpu" seconds, the best of RUNS runs of "$@"
+	local b= c= w u
 	for _ in $(seq "$RUNS"); do
-		s=$(date +%s.%N)
-		"$@" > /dev/null 2> "$dir/err" || { cat "$dir/err" >&2; echo fail; return; }
-		e=$(date +%s.%N)
-		t=$(echo "$e - $s" | bc)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+		/usr/bin/time -f '%e %U %S' -o "$dir/time" "$@" > /dev/null \
+			2> "$dir/err" || { cat "$dir/err" >&2; echo fail fail;
+					   return; }
+		read -r w u s < "$dir/time"
+		if [ -z "$b" ] || [ "$(echo "$w < $b" | bc)" = 1 ]; then
+			b=$w
+			c=$(echo "$u + $s" | bc)
+		fi
 	done
-	printf '%.2f' "$b"
+	printf '%.2f %.2f' "$b" "$c"
 }
 
 cat "$db" > /dev/null
-t_cat=$(best cat "$db")
-t_scan=$(best "$scan" "$db" messages)
+read -r w_cat c_cat <<< "$(best cat "$db")"
+read -r w_sql c_sql <<< "$(best sqlite3 "file:$db?immutable=1" \
+	'SELECT * FROM messages')"
+read -r w_scan c_scan <<< "$(best "$scan" "$db" messages)"
 scanned=$("$scan" "$db" messages)
-t_rec=$(RUNS=1 best sqlite3 "file:$db?immutable=1" .recover)
-t_off=$(best "$B/bin/spoor-artifacts" -q --no-recovery --plugin=whatsapp-android "$ev")
-t_on=$(best "$B/bin/spoor-artifacts" -q --plugin=whatsapp-android "$ev")
+read -r w_off c_off <<< "$(best "$B/bin/spoor-artifacts" -q --no-recovery \
+	--plugin=whatsapp-android "$ev")"
+read -r w_on c_on <<< "$(best "$B/bin/spoor-artifacts" -q \
+	--plugin=whatsapp-android "$ev")"
 rows_off=$("$B/bin/spoor-artifacts" -q --no-recovery --plugin=whatsapp-android "$ev" | wc -l)
 rows_on=$("$B/bin/spoor-artifacts" -q --plugin=whatsapp-android "$ev" | wc -l)
 size=$(du -m "$db" | cut -f1)
 {
-	echo "deleted-row recovery bench: $N messages, a tenth deleted ($size MiB msgstore.db), best of $RUNS"
-	printf '%-42s %8s s\n' "cat of the database (floor)" "$t_cat"
-	printf '%-42s %8s s  (%s)\n' "page scan alone (spoor_sqlrec_scan)" "$t_scan" "${scanned#* s: }"
-	printf '%-42s %8s s\n' "sqlite3 .recover (anchor, one run)" "$t_rec"
-	printf '%-42s %8s s  (%s records)\n' "spoor-artifacts --no-recovery" "$t_off" "$rows_off"
-	printf '%-42s %8s s  (%s records)\n' "spoor-artifacts (with recovery)" "$t_on" "$rows_on"
-	[ "$t_scan" != fail ] && [ "$t_rec" != fail ] &&
-		printf 'ratio .recover / page scan: %.1fx\n' "$(echo "$t_rec / $t_scan" | bc -l)"
-	[ "$t_on" != fail ] && [ "$t_off" != fail ] &&
-		printf 'recovery adds: %.2f s (%.1fx the run without)\n' "$(echo "$t_on - $t_off" | bc -l)" "$(echo "$t_on / $t_off" | bc -l)"
+	echo "deleted-row recovery bench: $N messages, a tenth deleted ($size MiB msgstore.db), best of $RUNS; load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
+	printf '%-40s %8s %8s\n' "" "wall s" "cpu s"
+	printf '%-40s %8s %8s\n' "cat of the database (floor)" "$w_cat" "$c_cat"
+	printf '%-40s %8s %8s\n' "sqlite3 SELECT * FROM messages" "$w_sql" "$c_sql"
+	printf '%-40s %8s %8s  %s\n' "page scan alone (spoor_sqlrec_scan)" "$w_scan" "$c_scan" "${scanned#* s: }"
+	printf '%-40s %8s %8s  %s records\n' "spoor-artifacts --no-recovery" "$w_off" "$c_off" "$rows_off"
+	printf '%-40s %8s %8s  %s records\n' "spoor-artifacts (with recovery)" "$w_on" "$c_on" "$rows_on"
+	[ "$c_scan" != fail ] && [ "$c_sql" != fail ] &&
+		printf 'ratio page scan / sqlite3 read, cpu: %.2fx\n' "$(echo "$c_scan / $c_sql" | bc -l)"
+	[ "$c_on" != fail ] && [ "$c_off" != fail ] &&
+		printf 'recovery adds, cpu: %.2f s (%.1fx the run without)\n' "$(echo "$c_on - $c_off" | bc -l)" "$(echo "$c_on / $c_off" | bc -l)"
 } | tee "$B/bench/sqlrecover.txt"

@@ -125,6 +125,9 @@ struct rctx {
 	uint32_t chain;
 	uint64_t *types;
 	uint8_t *ncount;		/* column counts some table takes */
+	uint8_t *anyclass;		/* per column: classes some table takes
+					 * there (NULL before the live rows are
+					 * learnt: no filter) */
 	struct spoor_sqlrec_value *vals;
 	uint8_t *buf;			/* assembled payload */
 	size_t bufcap;
@@ -532,7 +535,10 @@ static bool parse_header(struct rctx *c, const uint8_t *pg, uint32_t at,
 		if (!k || n >= c->maxcols)
 			return false;
 		sz = type_size(t);
-		if (sz == UINT64_MAX)
+		/* no table takes that type there: give up at once (this
+		 * runs at every byte of free space) */
+		if (sz == UINT64_MAX ||
+		    (c->anyclass && !(c->anyclass[n] & type_class(t))))
 			return false;
 		body += sz;
 		c->types[n++] = t;
@@ -639,7 +645,8 @@ static bool parse_part(struct rctx *c, const uint8_t *pg, uint32_t f,
 		if (!k)
 			return false;
 		sz = type_size(t);
-		if (sz == UINT64_MAX)
+		if (sz == UINT64_MAX ||
+		    (c->anyclass && !(c->anyclass[j] & type_class(t))))
 			return false;
 		c->types[j] = t;
 		body += sz;
@@ -1506,6 +1513,13 @@ static int build_current(struct rctx *c)
 		for (size_t n = c->ti[t].nmin; usable_table(c, t) &&
 		     n <= c->tab[t].ncols; n++)
 			c->ncount[n] = 1;
+	if (!rc && !(c->anyclass = calloc(c->maxcols + 1, 1)))
+		rc = SPOOR_ENOMEM;
+	for (size_t t = 0; !rc && t < c->nt; t++)
+		for (size_t j = 0; usable_table(c, t) &&
+		     j < c->tab[t].ncols; j++)
+			c->anyclass[j] |= (int)j == c->ti[t].alias ? C_NULL
+				: c->ti[t].allow[j];
 	if (!rc) {
 		freelist(c, &c->vc);
 		c->stamp = calloc((size_t)c->ncur + 1, sizeof(*c->stamp));
@@ -1621,6 +1635,7 @@ static void rctx_free(struct rctx *c)
 	free(c->stamp);
 	free(c->types);
 	free(c->ncount);
+	free(c->anyclass);
 	free(c->vals);
 	free(c->buf);
 	free(c->hits);

@@ -42,10 +42,15 @@
 
 /* ---- what the first run emitted ---- */
 
+/*
+ * One entry per record the first run emitted from a table: appended in
+ * emit order (no hashing), sorted once by (table, rowid) when a second
+ * run needs to look things up.
+ */
 struct seen_ent {
 	int64_t rowid;
 	uint64_t hash;
-	uint32_t table;			/* index + 1; 0: free slot */
+	uint32_t table;			/* index + 1 */
 	bool main;
 };
 
@@ -54,6 +59,7 @@ struct sqlrec_seen {
 	size_t nt;
 	struct seen_ent *e;
 	size_t n, cap;
+	bool sorted;
 };
 
 static uint64_t mix(uint64_t x)
@@ -65,19 +71,13 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 33);
 }
 
-static size_t seen_slot(const struct sqlrec_seen *s, uint32_t t,
-			int64_t rowid)
-{
-	size_t i = (size_t)mix((uint64_t)rowid * 31 + t) & (s->cap - 1);
-
-	while (s->e[i].table && (s->e[i].table != t || s->e[i].rowid != rowid))
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
-
 struct sqlrec_seen *sqlrec_seen_new(void)
 {
-	return calloc(1, sizeof(struct sqlrec_seen));
+	struct sqlrec_seen *s = calloc(1, sizeof(struct sqlrec_seen));
+
+	if (s)
+		s->sorted = true;
+	return s;
 }
 
 void sqlrec_seen_free(struct sqlrec_seen *s)
@@ -98,30 +98,11 @@ static uint32_t seen_table(const struct sqlrec_seen *s, const char *table)
 	return 0;
 }
 
-static bool seen_grow(struct sqlrec_seen *s)
-{
-	struct sqlrec_seen ns = *s;
-
-	if (s->cap >= SEEN_MAX)
-		return false;
-	ns.cap = s->cap ? s->cap * 2 : 1024;
-	ns.e = calloc(ns.cap, sizeof(*ns.e));
-	if (!ns.e)
-		return false;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->e[i].table)
-			ns.e[seen_slot(&ns, s->e[i].table, s->e[i].rowid)] =
-				s->e[i];
-	free(s->e);
-	*s = ns;
-	return true;
-}
-
 void sqlrec_seen_add(struct sqlrec_seen *s, const char *table, int64_t rowid,
 		     uint64_t hash, bool main)
 {
+	struct seen_ent *e;
 	uint32_t t;
-	size_t i;
 
 	if (!s || !table)
 		return;
@@ -131,27 +112,64 @@ void sqlrec_seen_add(struct sqlrec_seen *s, const char *table, int64_t rowid,
 			return;
 		t = (uint32_t)++s->nt;
 	}
-	if ((s->n + 1) * 2 > s->cap && !seen_grow(s))
+	if (s->n >= SEEN_MAX || spoor_grow(&s->e, &s->cap, s->n,
+					   sizeof(*s->e)))
 		return;		/* full: later records are not noted */
-	i = seen_slot(s, t, rowid);
-	if (!s->e[i].table)
-		s->n++;
-	s->e[i].table = t;
-	s->e[i].rowid = rowid;
-	s->e[i].hash = hash;
-	s->e[i].main |= main;
+	e = &s->e[s->n++];
+	e->rowid = rowid;
+	e->hash = hash;
+	e->table = t;
+	e->main = main;
+	if (s->n > 1 && (e[-1].table > t || (e[-1].table == t &&
+					     e[-1].rowid > rowid)))
+		s->sorted = false;
 }
 
+static int cmp_seen(const void *x, const void *y)
+{
+	const struct seen_ent *a = x, *b = y;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
+}
+
+/* Sort for lookups (plugins mostly emit in rowid order: then free). */
+static void seen_sort(struct sqlrec_seen *s)
+{
+	if (!s->sorted && s->n)
+		qsort(s->e, s->n, sizeof(*s->e), cmp_seen);
+	s->sorted = true;
+}
+
+/* The first entry for (table, rowid), or NULL; the others follow it. */
 static const struct seen_ent *seen_get(const struct sqlrec_seen *s,
 				       const char *table, int64_t rowid)
 {
-	uint32_t t;
-	size_t i;
+	struct seen_ent key = { rowid, 0, 0, false };
+	const struct seen_ent *e;
 
-	if (!s || !s->cap || !(t = seen_table(s, table)))
+	if (!s || !s->n || !(key.table = seen_table(s, table)))
 		return NULL;
-	i = seen_slot(s, t, rowid);
-	return s->e[i].table ? &s->e[i] : NULL;
+	seen_sort((struct sqlrec_seen *)s);
+	e = bsearch(&key, s->e, s->n, sizeof(*s->e), cmp_seen);
+	while (e && e > s->e && !cmp_seen(e - 1, &key))
+		e--;
+	return e;
+}
+
+/* Whether the first run emitted (table, rowid) as recovered_from main. */
+static bool seen_main(const struct sqlrec_seen *s, const char *table,
+		      int64_t rowid)
+{
+	const struct seen_ent *e = seen_get(s, table, rowid);
+	uint32_t t = e ? e->table : 0;
+
+	for (; e && e < s->e + s->n && e->rowid == rowid && e->table == t;
+	     e++)
+		if (e->main)
+			return true;
+	return false;
 }
 
 uint64_t sqlrec_seen_hash(const struct sqlrec_seen *s, const char *table,
@@ -178,13 +196,18 @@ struct vref {
 	size_t len;
 };
 
-/* A recovered value; its bytes in the view's arena. */
+/* A recovered value, small: a database gives millions of them.  Text
+ * and blob bytes are in the view's arena (at off), a default's in its
+ * table's dflt_bytes. */
 struct cval {
 	uint8_t type;
 	bool lost, absent;
-	int64_t i;
-	double d;
-	size_t off, len;
+	uint32_t len;			/* < VIEW_MAX_BYTES */
+	union {
+		int64_t i;
+		double d;
+		uint64_t off;
+	} u;
 };
 
 /* A recovered row. */
@@ -372,31 +395,38 @@ static bool same(const struct vref *a, const struct vref *b)
 	}
 }
 
+/* A 64-bit hash, 8 bytes at a time (millions of rows go through it). */
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
+	uint64_t w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = mix(h ^ w) + 0x9e3779b97f4a7c15ull;
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	return mix(h ^ w ^ ((uint64_t)n << 56));
 }
 
+/* A value into hash h: one mix for a number, the bytes for text. */
 static uint64_t hash_ref(uint64_t h, const struct vref *x)
 {
-	unsigned char t = (unsigned char)x->type;
+	uint64_t w;
 
-	h = hash_bytes(h, &t, 1);
 	switch (x->type) {
 	case SPOOR_SQLREC_T_INT:
-		return hash_bytes(h, &x->i, sizeof(x->i));
+		return mix((h ^ (uint64_t)x->i) + 0x9e3779b97f4a7c15ull);
 	case SPOOR_SQLREC_T_FLOAT:
-		return hash_bytes(h, &x->d, sizeof(x->d));
+		memcpy(&w, &x->d, sizeof(w));
+		return mix((h ^ w) + 0xc2b2ae3d27d4eb4full);
 	case SPOOR_SQLREC_T_TEXT:
 	case SPOOR_SQLREC_T_BLOB:
-		h = hash_bytes(h, &x->len, sizeof(x->len));
-		return hash_bytes(h, x->p, x->len);
+		return hash_bytes(h + x->len * 2 + (uint64_t)x->type, x->p,
+				  x->len);
 	default:
-		return h;
+		return mix(h + 0x165667b19e3779f9ull);
 	}
 }
 
@@ -441,6 +471,8 @@ static bool row_ref(const struct sqlrec_view *v, const struct crow *r,
 	const struct vtab *t = &v->t[r->table];
 	const struct cval *c = &v->cv[r->vals + j];
 
+	const unsigned char *bytes = v->bytes + c->u.off;
+
 	memset(x, 0, sizeof(*x));
 	if (c->lost)
 		return false;
@@ -448,14 +480,17 @@ static bool row_ref(const struct sqlrec_view *v, const struct crow *r,
 		if (t->dflt_unknown[j])
 			return false;
 		c = &t->dflt[j];
-		x->p = t->dflt_bytes[j];
-	} else {
-		x->p = v->bytes + c->off;
+		bytes = t->dflt_bytes[j];
 	}
 	x->type = c->type;
-	x->i = c->i;
-	x->d = c->d;
 	x->len = c->len;
+	if (c->type == SPOOR_SQLREC_T_INT)
+		x->i = c->u.i;
+	else if (c->type == SPOOR_SQLREC_T_FLOAT)
+		x->d = c->u.d;
+	else if (c->type == SPOOR_SQLREC_T_TEXT ||
+		 c->type == SPOOR_SQLREC_T_BLOB)
+		x->p = bytes;
 	canon(x, t->aff[j]);
 	return true;
 }
@@ -606,9 +641,11 @@ static void eval_default(struct sqlrec_view *v, struct vtab *t, size_t j,
 	}
 	x = col_ref(st, 0);
 	t->dflt[j].type = (uint8_t)x.type;
-	t->dflt[j].i = x.i;
-	t->dflt[j].d = x.d;
-	t->dflt[j].len = x.len;
+	if (x.type == SPOOR_SQLREC_T_FLOAT)
+		t->dflt[j].u.d = x.d;
+	else
+		t->dflt[j].u.i = x.i;
+	t->dflt[j].len = (uint32_t)MIN(x.len, UINT32_MAX);
 	if (x.len) {
 		t->dflt_bytes[j] = malloc(x.len);
 		if (t->dflt_bytes[j])
@@ -834,10 +871,13 @@ static int collect(void *ud, const struct spoor_sqlrec_cand *c)
 		x->type = (uint8_t)s->type;
 		x->lost = s->lost;
 		x->absent = s->absent;
-		x->i = s->i;
-		x->d = s->d;
-		x->off = v->nbytes;
-		x->len = s->len;
+		x->len = (uint32_t)s->len;
+		if (s->type == SPOOR_SQLREC_T_INT)
+			x->u.i = s->i;
+		else if (s->type == SPOOR_SQLREC_T_FLOAT)
+			x->u.d = s->d;
+		else
+			x->u.off = v->nbytes;
 		if (s->len)
 			memcpy(v->bytes + v->nbytes, s->p, s->len);
 		v->nbytes += s->len;
@@ -992,10 +1032,10 @@ static void build_keys(struct sqlrec_view *v, struct vtab *t)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return;
-	for (size_t i = 0; v->seen && t->imm && i < v->seen->cap; i++) {
+	for (size_t i = 0; v->seen && t->imm && i < v->seen->n; i++) {
 		const struct seen_ent *e = &v->seen->e[i];
 
-		if (!e->table || !e->main ||
+		if (!e->main ||
 		    strcmp(v->seen->tables[e->table - 1], t->name) ||
 		    !fetch(t->imm, e->rowid))
 			continue;
@@ -1129,12 +1169,10 @@ static bool has_lost(const struct sqlrec_view *v, const struct crow *r)
 static int live_check(struct sqlrec_view *v, struct crow *r)
 {
 	struct vtab *t = &v->t[r->table];
-	const struct seen_ent *e;
 
 	if (r->o.have_rowid) {
-		e = seen_get(v->seen, t->name, r->o.rowid);
-		if (e && e->main && fetch(t->imm, r->o.rowid) &&
-		    same_as_live(v, r, t->imm))
+		if (seen_main(v->seen, t->name, r->o.rowid) &&
+		    fetch(t->imm, r->o.rowid) && same_as_live(v, r, t->imm))
 			return 0;
 		if (fetch(t->live, r->o.rowid)) {
 			if (same_as_live(v, r, t->live))
@@ -1452,7 +1490,11 @@ int sqlrec_view_build(struct safesql *q, const char *const *tables,
 					  "read the schema") : 0;
 	}
 	rc = scan(v, q->dir, err);
-	if (!rc && process(v))
+	/* one transaction for all the TEMP rows, not one per row */
+	if (!rc && (sqlite3_exec(v->db, "BEGIN", NULL, NULL, NULL) !=
+		    SQLITE_OK || process(v) ||
+		    sqlite3_exec(v->db, "COMMIT", NULL, NULL, NULL) !=
+		    SQLITE_OK))
 		rc = spoor_err_set(err, SPOOR_EINTERNAL, 0, "recovery view: %s",
 				   sqlite3_errmsg(v->db));
 	if (!rc && sqlite3_exec(v->db, "PRAGMA query_only=1", NULL, NULL,
