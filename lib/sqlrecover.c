@@ -1345,9 +1345,14 @@ static void schema_row(struct rctx *c, const uint8_t *pg, uint32_t q)
 	uint64_t known;
 	const uint8_t *body;
 	const struct spoor_sqlrec_value *v = c->vals;
+	const uint8_t *filter = c->anyclass;
 
-	if (!parse_cell(c, pg, q, c->usable, &r) || r.n < 4)
+	c->anyclass = NULL;	/* the user tables' classes: not the schema's */
+	if (!parse_cell(c, pg, q, c->usable, &r) || r.n < 4) {
+		c->anyclass = filter;
 		return;
+	}
+	c->anyclass = filter;
 	body = gather(c, pg, &r, UINT32_MAX, &known);
 	if (!decode(c, 4, body, known) || v[0].type != SPOOR_SQLREC_T_TEXT ||
 	    v[0].len != 5 || memcmp(v[0].p, "table", 5) ||
