@@ -23,7 +23,7 @@ static const char synopsis[] =
 	"                       [--plugin=NAME]... [--type=TYPE]...\n"
 	"                       [--exhibit=ID] [--tz=ZONE] [--me=NAME]\n"
 	"                       [--cc=CODE] [-C CASE] [--contacts-graph]\n"
-	"                       EVIDENCE...\n"
+	"                       [--no-recovery] EVIDENCE...\n"
 	"       spoor-artifacts --list-plugins\n";
 
 static const char help_text[] =
@@ -53,6 +53,10 @@ static const char help_text[] =
 	"      --contacts-graph   write, instead of the records, the phone\n"
 	"                         numbers, WhatsApp/Telegram ids and e-mail\n"
 	"                         addresses seen in 2+ exhibits or sources\n"
+	"      --no-recovery      do not recover deleted rows from the free\n"
+	"                         pages, freeblocks and old WAL frames of\n"
+	"                         databases (recovered_from freelist,\n"
+	"                         freeblock, unallocated, wal-superseded)\n"
 	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
 	"  -q, --quiet            errors only; no summary\n"
 	"  -v, --verbose          more messages (twice: debug)\n"
@@ -68,7 +72,7 @@ static const char help_text[] =
 
 enum {
 	OPT_FORMAT = 256, OPT_PLUGIN, OPT_TYPE, OPT_EXHIBIT, OPT_TZ, OPT_ME,
-	OPT_CC, OPT_LIST, OPT_GRAPH,
+	OPT_CC, OPT_LIST, OPT_GRAPH, OPT_NO_RECOVERY,
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +84,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "list-plugins", no_argument, NULL, OPT_LIST },
 	{ "me", required_argument, NULL, OPT_ME },
+	{ "no-recovery", no_argument, NULL, OPT_NO_RECOVERY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -97,7 +102,9 @@ static const char *const csv_columns[] = {
 	"sender_name", "name", "phone", "phone_raw", "jid", "text",
 	"text_hex", "kind", "kind_raw", "time", "time_raw", "time_unit",
 	"duration", "status", "media_path", "media_mime", "media_size",
-	"media_found", "media_sha256", "quoted_key_id", "key_id", NULL,
+	"media_found", "media_sha256", "quoted_key_id", "key_id",
+	"recovered_page", "recovered_file", "recovered_offset",
+	"recovered_partial", "recovered_lost", "recovered_state", NULL,
 };
 
 #define MAX_LIST 32
@@ -252,9 +259,26 @@ static void write_text(struct out *o, const struct spoor_record *r)
 		put_str(out, f);
 	else if ((f = get(r, "caption")) && f->kind == SPOOR_F_STR)
 		put_str(out, f);
-	if ((f = get(r, "recovered_from")) && f->kind == SPOOR_F_STR)
-		fputs(f->v.str.len == 3 ? "  [only in the WAL]"
-		      : "  [deleted, still in the main file]", out);
+	if ((f = get(r, "recovered_from")) && f->kind == SPOOR_F_STR) {
+		if (f->v.str.len == 3)
+			fputs("  [only in the WAL]", out);
+		else if (f->v.str.len == 4 && !get(r, "recovered_page"))
+			fputs("  [deleted, still in the main file]", out);
+		else {
+			fputs("  [deleted, recovered: ", out);
+			put_str(out, f);
+			if ((f = get(r, "recovered_partial")) &&
+			    f->kind == SPOOR_F_BOOL && f->v.b)
+				fputs(", partial", out);
+			if ((f = get(r, "recovered_state")) &&
+			    f->kind == SPOOR_F_STR && f->v.str.len == 15)
+				fputs(", an earlier version", out);
+			else if (f && f->kind == SPOOR_F_STR &&
+				 f->v.str.len == 7 && *f->v.str.ptr == 'u')
+				fputs(", or an earlier version", out);
+			fputc(']', out);
+		}
+	}
 	fputc('\n', out);
 }
 
@@ -353,7 +377,20 @@ static void summary(const struct spoor_artifacts *a)
 		if (s->truncated)
 			fprintf(stderr, ", %llu truncated",
 				(unsigned long long)s->truncated);
-		fputc('\n', stderr);
+		/* deleted rows from database pages, by where they were */
+		fprintf(stderr, "; recovered: %llu freelist, %llu freeblock, "
+			"%llu unallocated, %llu wal-superseded, %llu main, "
+			"%llu dropped, %llu databases not scanned\n",
+			(unsigned long long)s->recovered[SPOOR_SQLREC_FREELIST],
+			(unsigned long long)
+			s->recovered[SPOOR_SQLREC_FREEBLOCK],
+			(unsigned long long)
+			s->recovered[SPOOR_SQLREC_UNALLOCATED],
+			(unsigned long long)
+			s->recovered[SPOOR_SQLREC_WAL_SUPERSEDED],
+			(unsigned long long)s->recovered[SPOOR_SQLREC_MAIN],
+			(unsigned long long)s->recovery_dropped,
+			(unsigned long long)s->recovery_failed);
 		if (s->times_zone_unknown)
 			fprintf(stderr, "%s: %s: %llu local times kept local "
 				"(no --tz)\n", cli_progname(), p->name,
@@ -437,6 +474,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_ME:
 			me = optarg;
+			break;
+		case OPT_NO_RECOVERY:
+			ao.no_recovery = true;
 			break;
 		case OPT_PLUGIN:
 			if (nplugins == MAX_LIST)
@@ -587,7 +627,8 @@ int main(int argc, char **argv)
 
 		if (exit_code == EXIT_OK && (s->not_understood || s->errors ||
 					     s->damaged || s->rows_skipped ||
-					     s->truncated))
+					     s->truncated ||
+					     s->recovery_failed))
 			exit_code = EXIT_PARTIAL;
 	}
 	/* evidence no plugin read anything of, members not listed */

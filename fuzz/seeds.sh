@@ -81,4 +81,8 @@ for i in $(seq 1 40); do
 		$((i % 60)) "$i"
 done >"$out/wa-txt/long-dmy.txt"
 
+# ---- deleted SQLite rows: databases written by SQLite (fuzz/mksqlrec.py)
+rm -rf "${out:?}/sqlrecover"
+python3 "$src/fuzz/mksqlrec.py" "$out/sqlrecover"
+
 touch "$out/.stamp"

@@ -166,5 +166,9 @@ bool safesql_has_column(struct safesql *q, const char *table,
 bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid);
 /* The names of the tables, ", "-separated, into b. */
 void safesql_tables(struct safesql *q, struct sbuf *b);
+/* The hardening every connection gets (defensive, no triggers or
+ * extensions, untrusted schema, length limit, query_only): for the
+ * recovery view's own connection (sqlrecover_view.c). */
+int safesql_harden(sqlite3 *db);
 
 #endif

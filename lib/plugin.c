@@ -9,6 +9,7 @@
  */
 #include "artifact.h"
 #include "spoor-plugin.h"
+#include "sqlrecover.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -59,6 +60,12 @@ struct hrun {
 	bool late;			/* emitted after the host's stop */
 	struct spoor_stmt *trunc;	/* col_text cut a value of it: the
 					 * next record gets "truncated" */
+	/* deleted rows (sqlrecover_view.c): the database of `path`, kept
+	 * open after the first run; what that run emitted from it; the
+	 * view the second run reads (NULL in the first) */
+	struct spoor_db *kept;
+	struct sqlrec_seen *seen;
+	struct sqlrec_view *view;
 };
 
 struct spoor_db {
@@ -427,6 +434,9 @@ static void h_log(const struct spoor_host *h, int level, const char *fmt,
 	va_end(ap);
 	if (level < SPOOR_LOG_ERROR || level > SPOOR_LOG_DEBUG)
 		level = SPOOR_LOG_WARN;
+	/* the recovery run says again what the first run said */
+	if (r->view && level > SPOOR_LOG_ERROR)
+		level = SPOOR_LOG_DEBUG;
 	spoor_log(r->a->ctx, (enum spoor_log_level)level, "%s: '%s': %s",
 		  r->l->info.name, r->path, msg);
 }
@@ -451,6 +461,48 @@ static const char *recovered_of(struct hrun *r, const char *src,
 		: NULL;
 }
 
+/*
+ * The origin of a record of the recovery run, or NULL when it is not
+ * from a recovered row (a live row read again: dropped).  An earlier
+ * version that the plugin renders exactly like the live row is dropped
+ * too: it differs only in columns the plugin does not show.
+ */
+static const struct sqlrec_origin *
+recovered(struct hrun *r, const struct spoor_record *in,
+	  const struct spoor_prov *prov, const char *src)
+{
+	const struct sqlrec_origin *o;
+	uint64_t h;
+
+	if (!prov || !prov->table || strcmp(src, r->path))
+		return NULL;
+	o = sqlrec_view_origin(r->view, prov->table, prov->rowid);
+	if (o && o->earlier && o->have_rowid &&
+	    (h = sqlrec_seen_hash(r->seen, prov->table, o->rowid)) &&
+	    h == sqlrec_record_hash(in))
+		return NULL;
+	return o;
+}
+
+/* recovered_page .. recovered_state: 7 fields after recovered_from */
+#define RECOVERY_FIELDS 7
+
+static void stamp(struct spoor_record *rec, const struct sqlrec_origin *o,
+		  const char *file)
+{
+	spoor_record_int(rec, "recovered_page", o->page);
+	spoor_record_str(rec, "recovered_file", file);
+	spoor_record_int(rec, "recovered_offset", (int64_t)o->offset);
+	spoor_record_int(rec, "recovered_length", o->length);
+	spoor_record_bool(rec, "recovered_partial", o->partial);
+	spoor_record_str(rec, "recovered_lost", o->lost);
+	/* without its rowid a row cannot be told from an earlier
+	 * version of a live row */
+	spoor_record_str(rec, "recovered_state", o->earlier ?
+			 "earlier-version" : o->have_rowid ? "deleted"
+			 : "unknown");
+}
+
 static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		  const struct spoor_prov *prov)
 {
@@ -458,6 +510,8 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 	struct spoor_artifact_stats *st = &r->l->st;
 	struct spoor_record rec;
 	struct asrc_entry *e;
+	const struct sqlrec_origin *o = NULL;
+	struct sbuf file = SBUF_INIT;
 	const char *src = prov && prov->source_path ? prov->source_path
 		: r->path;
 	const char *rf;
@@ -472,8 +526,15 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		r->late = true;
 		return SPOOR_ESTOPPED;
 	}
+	if (r->view && !(o = recovered(r, in, prov, src)))
+		return 0;
+	if (!r->view && r->seen && in && in->type && prov && prov->table &&
+	    !strcmp(src, r->path))
+		sqlrec_seen_add(r->seen, prov->table, prov->rowid,
+				sqlrec_record_hash(in), prov->recovered_from &&
+				!strcmp(prov->recovered_from, "main"));
 	if (!in || !in->type || in->overflow || in->n > SPOOR_RECORD_MAX_FIELDS
-	    - 13) {
+	    - 13 - (o ? RECOVERY_FIELDS : 0)) {
 		/* a plugin bug, not bad evidence: counted as a failure */
 		h_log(h, SPOOR_LOG_ERROR, "record with too many fields");
 		r->l->st.errors++;
@@ -495,15 +556,22 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		spoor_record_str(&rec, "backup_file", e->origin);
 	if (prov && prov->table) {
 		spoor_record_str(&rec, "table", prov->table);
-		if (prov->rowid >= 0)
+		if (o && o->have_rowid)	/* the row's own, not the view's */
+			spoor_record_int(&rec, "rowid", o->rowid);
+		else if (prov->rowid >= 0 && !o)
 			spoor_record_int(&rec, "rowid", prov->rowid);
 		else
 			spoor_record_null(&rec, "rowid");
 	}
 	if (prov && prov->line >= 0 && !prov->table)
 		spoor_record_int(&rec, "line", prov->line);
-	rf = recovered_of(r, src, prov);
+	rf = o ? spoor_sqlrec_source_name(o->source)
+		: recovered_of(r, src, prov);
 	spoor_record_str(&rec, "recovered_from", rf);
+	if (o) {
+		sbuf_addf(&file, "%s%s", src, o->in_wal ? "-wal" : "");
+		stamp(&rec, o, sbuf_str(&file));
+	}
 	for (size_t i = 0; i < in->n; i++)
 		rec.f[rec.n++] = in->f[i];
 	if (r->trunc && !spoor_record_get(in, "truncated"))
@@ -525,12 +593,18 @@ static int h_emit(const struct spoor_host *h, const struct spoor_record *in,
 		st->calls++;
 	else if (!strcmp(in->type, "account"))
 		st->accounts++;
-	if (rf && !strcmp(rf, "wal"))
+	if (o) {
+		st->recovered[o->source]++;
+		if (o->source == SPOOR_SQLREC_MAIN)
+			st->deleted++;
+	} else if (rf && !strcmp(rf, "wal")) {
 		st->wal_only++;
-	else if (rf)
+	} else if (rf) {
 		st->deleted++;
+	}
 	rc = r->a->o.on_record ? r->a->o.on_record(r->a->o.userdata, &rec)
 		: 0;
+	sbuf_release(&file);
 	if (rc) {
 		r->a->stop = true;
 		return SPOOR_ESTOPPED;
@@ -574,6 +648,8 @@ static void h_not_understood(const struct spoor_host *h, const char *path,
 	struct sbuf tables = SBUF_INIT;
 	bool db = r->last_db && path && !strcmp(r->last_db->path, path);
 
+	if (r->view)		/* the first run counted it */
+		return;
 	if (r->a->stop)		/* stopped: nothing more to say */
 		return;
 	if (db && r->last_db->err_rc) {
@@ -863,6 +939,19 @@ static struct spoor_db *h_db_open(const struct spoor_host *h,
 		free(db);
 		return NULL;
 	}
+	if (r->view && !strcmp(path, r->path)) {
+		/* the recovery run: the recovered rows' view */
+		if (!(db->q = calloc(1, sizeof(*db->q)))) {
+			free(db->path);
+			free(db);
+			return NULL;
+		}
+		db->q->db = sqlrec_view_db(r->view);
+		db->q->borrowed = true;
+		db->run = r;
+		r->last_db = db;
+		return db;
+	}
 	spoor_err_clear(&err);
 	r->open_err[0] = '\0';
 	r->open_damaged = false;
@@ -883,10 +972,8 @@ static struct spoor_db *h_db_open(const struct spoor_host *h,
 	return db;
 }
 
-static void h_db_close(struct spoor_db *db)
+static void db_free(struct spoor_db *db)
 {
-	if (!db || db->is_view)	/* views go with their database */
-		return;
 	if (!db->run->a->stop)
 		tell_damage(db);
 	if (db->main) {
@@ -899,6 +986,23 @@ static void h_db_close(struct spoor_db *db)
 	safesql_close(db->q);
 	free(db->path);
 	free(db);
+}
+
+static void h_db_close(struct spoor_db *db)
+{
+	struct hrun *r;
+
+	if (!db || db->is_view)	/* views go with their database */
+		return;
+	r = db->run;
+	/* the file's own database: kept for the page scan */
+	if (r->seen && !r->view && !r->kept && !strcmp(db->path, r->path)) {
+		r->kept = db;
+		if (r->last_db == db)
+			r->last_db = NULL;
+		return;
+	}
+	db_free(db);
 }
 
 static struct spoor_db *h_db_main(struct spoor_db *db)
@@ -1321,6 +1425,75 @@ static void count_unread(struct spoor_artifacts *a, struct asrc *src,
 			  kind);
 }
 
+/* The tables to recover: the plugin's list (ABI 1.2), else the ones it
+ * emitted records from, NULL-ended into out (at most max - 1).  A list
+ * keeps the tables it only looks things up in (accounts, chats) live. */
+static void recover_list(const struct hrun *r, const char **out, size_t max)
+{
+	const struct spoor_plugin *p = r->l->p;
+	const char *const *decl = SPOOR_PLUGIN_ABI_MINOR_OF(p->abi) >= 2 ?
+		p->recover_tables : NULL;
+	size_t n = 0;
+
+	for (; decl && *decl && n < max - 1; decl++)
+		out[n++] = *decl;
+	/* a plugin that lists none: the tables it emitted from */
+	for (const char *const *t = sqlrec_seen_tables(r->seen);
+	     !decl && *t && n < max - 1; t++)
+		out[n++] = *t;
+	out[n] = NULL;
+}
+
+/*
+ * After the first run on a database: scan its pages for deleted rows of
+ * the tables the plugin reads and, when there are some, run the plugin
+ * again on a view of them (sqlrecover.h).
+ */
+static void recovery_run(const struct spoor_host *h, struct hrun *r)
+{
+	struct spoor_artifact_stats *st = &r->l->st;
+	struct sqlrec_view_stats vs;
+	struct spoor_err err;
+	const char *tables[160];
+	int rc;
+
+	recover_list(r, tables, ARRAY_SIZE(tables));
+	if (!tables[0])
+		return;
+	spoor_err_clear(&err);
+	rc = sqlrec_view_build(r->kept->q, tables, r->seen, &r->view, &vs,
+			       &err);
+	st->recovery_dropped += vs.dropped;
+	if (rc || vs.truncated) {
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': deleted rows "
+			  "%s: %s", r->l->info.name, r->path, rc ?
+			  "not recovered" : "recovered only in part",
+			  rc ? err.msg : "too many to hold in memory");
+		st->recovery_failed++;
+	}
+	if (vs.damaged)
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': %llu damaged "
+			  "page structures (loops, pointers out of range) cut "
+			  "short while looking for deleted rows",
+			  r->l->info.name, r->path,
+			  (unsigned long long)vs.damaged);
+	if (!r->view)
+		return;
+	spoor_log(r->a->ctx, SPOOR_LOG_INFO, "%s: '%s': %llu deleted rows "
+		  "recovered (%llu copies of live rows left out)",
+		  r->l->info.name, r->path, (unsigned long long)vs.rows,
+		  (unsigned long long)vs.dup_live);
+	r->last_db = NULL;
+	if (r->l->p->run(h, r->path) < 0 && !r->a->stop) {
+		spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': the run on "
+			  "the recovered rows failed", r->l->info.name,
+			  r->path);
+		st->errors++;
+	}
+	sqlrec_view_free(r->view);
+	r->view = NULL;
+}
+
 int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			const char *exhibit, struct spoor_err *err)
 {
@@ -1400,6 +1573,8 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			l->st.files++;
 			spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s'",
 				  l->info.name, path);
+			if (!a->o.no_recovery && !l->builtin)
+				run.seen = sqlrec_seen_new();
 			prc = l->p->run(&h, path);
 			if (prc < 0 && !a->stop)
 				l->st.errors++;
@@ -1411,6 +1586,11 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			} else {
 				src->e[j].used = true;
 			}
+			if (run.kept && !a->stop)
+				recovery_run(&h, &run);
+			if (run.kept)
+				db_free(run.kept);
+			sqlrec_seen_free(run.seen);
 			free(path);
 		}
 	}

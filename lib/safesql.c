@@ -374,3 +374,10 @@ void safesql_tables(struct safesql *q, struct sbuf *b)
 	}
 	sqlite3_finalize(st);
 }
+
+/* The recovery view (sqlrecover_view.c) opens its own connection to the
+ * private copy: hardened the same way. */
+int safesql_harden(sqlite3 *db)
+{
+	return harden(db);
+}

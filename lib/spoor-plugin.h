@@ -57,7 +57,9 @@ struct spoor_prov {
 	int64_t line;			/* 1-based line, -1: none */
 	const char *recovered_from;	/* NULL; "wal": only the WAL has
 					 * it; "main": deleted in the WAL,
-					 * still in the main file */
+					 * still in the main file (the host
+					 * sets it for the rows it recovers
+					 * itself, see recover_tables) */
 };
 
 /* SQLite column types as spoor_host.col_type reports them. */
@@ -106,10 +108,12 @@ struct spoor_host {
 	 * Emit one record.  The host appends provenance (plugin, exhibit,
 	 * source_path, source_sha256, table, rowid/line, recovered_from)
 	 * and writes it at once: the record and what it points at may be
-	 * reused after the call.  Keep records under 48 fields.  A record
-	 * with a value the host cut (see col_text) gets "truncated": true
-	 * when it has no such field of its own.  Non-zero: stop (output
-	 * failed or interrupted); the plugin returns soon after.
+	 * reused after the call.  Keep records under 48 fields (45 for
+	 * the tables of recover_tables: the host adds 7 recovered_*
+	 * fields to their recovered rows).  A record with a value the host
+	 * cut (see col_text) gets "truncated": true when it has no such
+	 * field of its own.  Non-zero: stop (output failed or
+	 * interrupted); the plugin returns soon after.
 	 */
 	int (*emit)(const struct spoor_host *h, const struct spoor_record *r,
 		    const struct spoor_prov *prov);
@@ -269,6 +273,26 @@ struct spoor_plugin {
 	 * host counts an error and goes on with the next file;
 	 * SPOOR_PLUGIN_DECLINED: not of this plugin's kind. */
 	int (*run)(const struct spoor_host *h, const char *path);
+
+	/*
+	 * ABI 1.2: the tables of the file's database whose deleted rows
+	 * the host recovers (NULL-ended; NULL, or a plugin built for an
+	 * older minor: the tables it emitted records from).  List the
+	 * tables rows come from and their parts that are deleted with
+	 * them, not the ones only looked up (accounts, chats, handles):
+	 * those keep their live rows.  After
+	 * run() the host scans the database's pages for deleted rows of
+	 * these tables and, when it finds some, calls run() once more on
+	 * the same path: db_open then gives a view in which these tables
+	 * hold only the recovered rows (the other tables their live
+	 * rows), and what the plugin emits from them is stamped with
+	 * where each row was found (recovered_from "freelist",
+	 * "freeblock", "unallocated", "wal-superseded", "main"; see
+	 * spoor-plugin(7)).  Emit with prov.table and prov.rowid set, as
+	 * for any SQL row: records without them are dropped in that run.
+	 * A plugin must not keep state from the first run into the second.
+	 */
+	const char *const *recover_tables;
 };
 
 /*

@@ -1342,7 +1342,12 @@ SPOOR_API int spoor_hashdb_verify(const struct spoor_hashdb *db,
  * spoor-plugin(7)).  Every record carries its provenance: plugin,
  * exhibit, source_path, source_sha256, table and rowid (or line), and
  * recovered_from: "wal" for rows only the write-ahead log holds, "main"
- * for rows deleted in the WAL that the main file still holds.
+ * for rows deleted in the WAL that the main file still holds, and for
+ * deleted rows the host recovered from the database's pages (unless
+ * no_recovery) "freelist", "freeblock", "unallocated" or
+ * "wal-superseded", with recovered_page, recovered_file,
+ * recovered_offset, recovered_length, recovered_partial,
+ * recovered_lost and recovered_state (spoor-artifacts(1)).
  */
 struct spoor_artifacts;
 
@@ -1364,6 +1369,8 @@ struct spoor_artifacts_opts {
 					 * /tmp (given by the tool) */
 	spoor_artifact_cb *on_record;
 	void *userdata;
+	bool no_recovery;		/* no deleted rows from the pages of
+					 * databases (spoor_sqlrec_scan) */
 };
 
 /* A loaded plugin; strings belong to the run. */
@@ -1396,6 +1403,14 @@ struct spoor_artifact_stats {
 					 * over 256 MiB): each logged */
 	uint64_t truncated;		/* records with a value cut at a
 					 * documented limit ("truncated") */
+	/* records of rows the host recovered from a database's pages, by
+	 * enum spoor_sqlrec_source ("main" ones are in deleted too) */
+	uint64_t recovered[6];
+	uint64_t recovery_dropped;	/* record-like bytes that fit no table
+					 * or too little of a row, rows that
+					 * could not be checked */
+	uint64_t recovery_failed;	/* databases not scanned for deleted
+					 * rows (damaged, UTF-16, memory) */
 };
 
 /* What no plugin read, over every spoor_artifacts_run of a. */
@@ -1450,6 +1465,132 @@ SPOOR_API int spoor_artifacts_run(struct spoor_artifacts *a,
  * versions) unless abi has the host's plugin ABI major. */
 SPOOR_API int spoor_plugin_abi_check(int abi, const char *name,
 				     struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Deleted SQLite rows (lib/sqlrecover.c)                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A page-level reader of an SQLite database file and its WAL that never
+ * goes through SQLite: it yields the records that are still in the
+ * bytes but no longer in the database (see spoor-artifacts(1),
+ * RECOVERED ROWS).  Where they are found:
+ */
+enum spoor_sqlrec_source {
+	SPOOR_SQLREC_FREELIST = 1,	/* a page on the free-page list */
+	SPOOR_SQLREC_FREEBLOCK,		/* a freeblock of a table leaf page */
+	SPOOR_SQLREC_UNALLOCATED,	/* between a table leaf page's cell
+					 * pointers and its cells */
+	SPOOR_SQLREC_WAL_SUPERSEDED,	/* a WAL frame a newer frame of the
+					 * same page replaced */
+	SPOOR_SQLREC_MAIN,		/* a cell of the main file's page
+					 * that the WAL replaced: a row
+					 * deleted in the WAL */
+};
+
+/* "freelist", "freeblock", "unallocated", "wal-superseded", "main". */
+SPOOR_API const char *spoor_sqlrec_source_name(enum spoor_sqlrec_source s);
+
+/* A column as SQLite declares it (pragma table_xinfo, stored columns
+ * only, in order). */
+struct spoor_sqlrec_column {
+	const char *name;
+	const char *type;		/* declared type, "" for none */
+	bool notnull;			/* never NULL in a record (NOT NULL,
+					 * or the caller knows better) */
+	bool rowid_alias;		/* INTEGER PRIMARY KEY: stored as NULL,
+					 * its value is the rowid */
+};
+
+/* A rowid table of the database (WITHOUT ROWID and virtual tables are
+ * not given). */
+struct spoor_sqlrec_table {
+	const char *name;
+	uint32_t root;			/* root page with the WAL applied */
+	const struct spoor_sqlrec_column *cols;
+	size_t ncols;
+	bool wanted;			/* yield its records; the others are
+					 * only told apart from it */
+	int64_t max_rowid;		/* the largest rowid it ever had (an
+					 * AUTOINCREMENT table's sqlite_sequence
+					 * value, 0: it never had a row), or
+					 * -1 when not known */
+};
+
+/* SPOOR_SQLREC_T_* */
+enum spoor_sqlrec_type {
+	SPOOR_SQLREC_T_NULL,
+	SPOOR_SQLREC_T_INT,
+	SPOOR_SQLREC_T_FLOAT,
+	SPOOR_SQLREC_T_TEXT,
+	SPOOR_SQLREC_T_BLOB,
+};
+
+/* One value of a recovered record. */
+struct spoor_sqlrec_value {
+	enum spoor_sqlrec_type type;
+	int64_t i;
+	double d;
+	const unsigned char *p;		/* text (UTF-8) or blob bytes */
+	size_t len;
+	bool lost;	/* its bytes were overwritten or are on overflow
+			 * pages that are gone: value unknown (type NULL) */
+	bool absent;	/* the record is shorter than the table (a column
+			 * added later): SQLite shows the column's default */
+};
+
+/* A recovered record, valid during the callback. */
+struct spoor_sqlrec_cand {
+	size_t table;			/* index into the tables given */
+	enum spoor_sqlrec_source source;
+	bool have_rowid;		/* false: the cell's rowid bytes were
+					 * overwritten */
+	int64_t rowid;
+	uint32_t page;			/* page number in the database */
+	bool in_wal;			/* offset is in the -wal file */
+	uint64_t offset;		/* first recovered byte in its file */
+	uint32_t length;		/* bytes of the record from there on
+					 * that page (overflow not counted) */
+	const struct spoor_sqlrec_value *v;	/* ncols of the table */
+	bool partial;			/* a value or the rowid is lost */
+};
+
+struct spoor_sqlrec_stats {
+	uint64_t pages;			/* page images looked at */
+	uint64_t wal_frames;		/* frames in the WAL file */
+	uint64_t wal_ignored;		/* uncommitted or torn frames */
+	uint64_t found[6];		/* yielded, by source */
+	uint64_t other_tables;		/* records of tables not wanted */
+	uint64_t dropped;		/* whole cells that fit no table,
+					 * ambiguous or overwritten ones */
+	uint64_t damaged;		/* structures cut short: loops,
+					 * pointers out of range, bad pages */
+};
+
+/* Non-zero stops the scan (spoor_sqlrec_scan returns SPOOR_ESTOPPED). */
+typedef int spoor_sqlrec_cb(void *userdata,
+			    const struct spoor_sqlrec_cand *c);
+
+/*
+ * Scan the database db (dblen bytes) and its WAL (wal may be NULL) for
+ * deleted records of the wanted tables.  Records are matched to a table
+ * by column count, serial types against the declared affinities (and
+ * the types the live rows use), NOT NULL, the rowid alias stored as
+ * NULL, valid UTF-8 text; a record that fits no table or more than one
+ * is dropped and counted, never guessed.  The live rows themselves are
+ * not yielded, but copies of them in free space are: the caller tells
+ * them apart.  Loops, pointers out of range and huge varints are
+ * bounded.  0; SPOOR_EFORMAT when db is not an SQLite database;
+ * SPOOR_EUNSUPPORTED for a UTF-16 database; SPOOR_ENOMEM;
+ * SPOOR_ESTOPPED.  st (may be NULL) is filled in every case.
+ */
+SPOOR_API int spoor_sqlrec_scan(const unsigned char *db, size_t dblen,
+				const unsigned char *wal, size_t wallen,
+				const struct spoor_sqlrec_table *tables,
+				size_t ntables, spoor_sqlrec_cb *cb,
+				void *userdata,
+				struct spoor_sqlrec_stats *st,
+				struct spoor_err *err);
 
 /*
  * Phone numbers by the numbering plan of their region (Google's

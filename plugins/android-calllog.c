@@ -130,6 +130,10 @@ static int run_checked(const struct spoor_host *h, const char *path)
 {
 	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
 }
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"calls", NULL,
+};
 
 const struct spoor_plugin spoor_plugin_android_calllog = {
 	.abi = SPOOR_PLUGIN_ABI,
@@ -140,4 +144,5 @@ const struct spoor_plugin spoor_plugin_android_calllog = {
 	.types = types,
 	.patterns = patterns,
 	.run = run_checked,
+	.recover_tables = recover_tables,
 };

@@ -159,6 +159,11 @@ static int run_checked(const struct spoor_host *h, const char *path)
 {
 	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
 }
+/* deleted rows the host recovers (spoor-plugin(7)): a deleted contact
+ * and its numbers and addresses */
+static const char *const recover_tables[] = {
+	"raw_contacts", "data", NULL,
+};
 
 const struct spoor_plugin spoor_plugin_android_contacts = {
 	.abi = SPOOR_PLUGIN_ABI,
@@ -168,4 +173,5 @@ const struct spoor_plugin spoor_plugin_android_contacts = {
 	.types = types,
 	.patterns = patterns,
 	.run = run_checked,
+	.recover_tables = recover_tables,
 };

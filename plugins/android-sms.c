@@ -490,6 +490,11 @@ static int run_checked(const struct spoor_host *h, const char *path)
 {
 	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
 }
+/* deleted rows the host recovers (spoor-plugin(7)): SMS, MMS and their
+ * text parts; bugle_db messages and their parts */
+static const char *const recover_tables[] = {
+	"sms", "spam_sms", "pdu", "part", "messages", "parts", NULL,
+};
 
 const struct spoor_plugin spoor_plugin_android_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
@@ -500,4 +505,5 @@ const struct spoor_plugin spoor_plugin_android_sms = {
 	.types = types,
 	.patterns = patterns,
 	.run = run_checked,
+	.recover_tables = recover_tables,
 };

@@ -257,6 +257,12 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "contact", NULL };
 static const char *const patterns[] = { "AddressBook.sqlitedb", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)): a deleted person
+ * and its numbers and addresses */
+static const char *const recover_tables[] = {
+	"ABPerson", "ABMultiValue", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_ios_contacts = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "ios-contacts",
@@ -267,4 +273,5 @@ const struct spoor_plugin spoor_plugin_ios_contacts = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

@@ -480,6 +480,10 @@ static int run_checked(const struct spoor_host *h, const char *path)
 {
 	return pu_host_1_2(h) ? run(h, path) : SPOOR_EUNSUPPORTED;
 }
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"message", NULL,
+};
 
 const struct spoor_plugin spoor_plugin_ios_sms = {
 	.abi = SPOOR_PLUGIN_ABI,
@@ -490,4 +494,5 @@ const struct spoor_plugin spoor_plugin_ios_sms = {
 	.types = types,
 	.patterns = patterns,
 	.run = run_checked,
+	.recover_tables = recover_tables,
 };

@@ -171,7 +171,7 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 	}
 	w->db = db;
 	while (!w->stop && (rc = h->step(st)) == 1) {
-		struct name *n;
+		struct name *n, *old;
 		size_t len;
 		const char *jid = pu_text(h, st, 1, &len);
 
@@ -185,8 +185,15 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		n->jid = pu_strndup(jid, len, 256);
 		n->display = dup_col(h, st, 3);
 		n->push = dup_col(h, st, 6);
+		/* a JID twice (it happens, and recovered contacts repeat
+		 * live ones): the last row's names, as before, without
+		 * leaking the first's */
+		old = n->jid ? pu_imap_get(&w->names, pu_strhash(n->jid))
+			: NULL;
 		if (!n->jid || !pu_imap_put(&w->names, pu_strhash(n->jid), n))
 			free_name(n);
+		else if (old)
+			free_name(old);
 	}
 	h->finalize(st);
 	h->db_close(db);
@@ -793,6 +800,11 @@ static int run(const struct spoor_host *h, const char *path)
 static const char *const types[] = { "message", "call", "contact", NULL };
 static const char *const patterns[] = { "msgstore.db", "wa.db", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"messages", "message", "call_log", "wa_contacts", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_whatsapp_android = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "whatsapp-android",
@@ -802,4 +814,5 @@ const struct spoor_plugin spoor_plugin_whatsapp_android = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

@@ -803,6 +803,11 @@ static const char *const patterns[] = { "ChatStorage.sqlite",
 					"ContactsV2.sqlite", "LID.sqlite",
 					"CallHistory.sqlite", NULL };
 
+/* deleted rows the host recovers (spoor-plugin(7)) */
+static const char *const recover_tables[] = {
+	"ZWAMESSAGE", "ZWAADDRESSBOOKCONTACT", "ZWACDCALLEVENT", NULL,
+};
+
 const struct spoor_plugin spoor_plugin_whatsapp_ios = {
 	.abi = SPOOR_PLUGIN_ABI,
 	.name = "whatsapp-ios",
@@ -812,4 +817,5 @@ const struct spoor_plugin spoor_plugin_whatsapp_ios = {
 	.types = types,
 	.patterns = patterns,
 	.run = run,
+	.recover_tables = recover_tables,
 };

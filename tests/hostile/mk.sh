@@ -324,6 +324,30 @@ INSERT INTO sms VALUES (NULL, NULL, NULL, 9223372036854775807, -1, 999, NULL, NU
 SQL
 }
 
+# Deleted rows read back from the pages (lib/sqlrecover.c): a database
+# SQLite still reads, whose freelist trunk and every freeblock chain
+# point back at themselves, with the deleted rows' bytes still there.
+g_sqlite_pages() {
+	sqlite3 "$1/mmssms.db" <<'SQL'
+PRAGMA page_size=1024;
+PRAGMA secure_delete=OFF;
+CREATE TABLE sms (_id INTEGER PRIMARY KEY, thread_id INTEGER, address TEXT, date INTEGER, date_sent INTEGER, type INTEGER, body TEXT, read INTEGER);
+WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 400)
+INSERT INTO sms SELECT i, i % 7, '+3161234' || (5000 + i), 1710446820000 + i, 0, 1 + i % 2, 'bericht ' || i || ' ' || printf('%.*c', i % 90, 'x'), 1 FROM c;
+DELETE FROM sms WHERE _id % 3 = 0 OR _id BETWEEN 200 AND 300;
+SQL
+	perl -e 'open(my $f, "+<", $ARGV[0]) or die; binmode $f;
+		local $/; my $d = <$f>; my $ps = 1024;
+		my $trunk = unpack("N", substr($d, 32, 4));
+		substr($d, ($trunk - 1) * $ps, 4) = pack("N", $trunk) if $trunk;
+		for (my $o = $ps; $o < length($d); $o += $ps) {
+			next unless ord(substr($d, $o, 1)) == 13;
+			my $fb = unpack("n", substr($d, $o + 1, 2));
+			substr($d, $o + $fb, 2) = pack("n", $fb) if $fb;
+		}
+		seek($f, 0, 0); print $f $d; close $f or die;' "$1/mmssms.db"
+}
+
 g_not_sqlite() {
 	printf 'SQLite format 3\0but not really a database at all\n' \
 		>"$1/msgstore.db"

@@ -63,6 +63,7 @@ sqlite-triggers-views | sqlite_triggers_views | 5 | mmssms | t=120         | spo
 sqlite-huge-blob | sqlite_blob  | 0,5 | -                      | t=300            | spoor-artifacts "$EV"
 sqlite-wrong-types | sqlite_types | 0,5 | -                    | -                | spoor-artifacts "$EV"
 not-sqlite      | not_sqlite    | 5   | not (an )?sqlite|not understood | -       | spoor-artifacts "$EV"
+sqlite-page-loops | sqlite_pages | 0,5 | [0-9]+ damaged page structures .*cut short | t=60 plugin=android-sms | spoor-artifacts "$EV"
 # ---- spoor-hashdb: hash-set inputs ----
 vics-deep-100k  | json_deep     | 3   | deep|nest              | -                | spoor-hashdb build -o "$OUT/deep.sdb" "$EV/deep.json"
 vics-deep-import | json_deep    | 3   | deep|nest              | check=nonew      | spoor-hashdb build -q -o "$OUT/base.sdb" "$EV/base.txt" && spoor-hashdb import -o "$OUT/new.sdb" --format=vics "$OUT/base.sdb" "$EV/deep.json"
