@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,14 +190,15 @@ void cli_close_stdout(void)
 	}
 }
 
-static char *out_path;
-static char *out_tmp;
+/* -o FILE: written as FILE.tmp, renamed into place when complete */
+static struct spoor_atomic out_file = { .fd = -1 };
 
 FILE *cli_output_open(const char *path)
 {
+	struct spoor_err err;
 	struct stat st;
 	FILE *f;
-	size_t n;
+	int fd;
 
 	if (!path || !strcmp(path, "-"))
 		return stdout;
@@ -209,59 +211,59 @@ FILE *cli_output_open(const char *path)
 				strerror(errno));
 		return f;
 	}
-	n = strlen(path) + 5;
-	out_path = strdup(path);
-	out_tmp = malloc(n);
-	if (!out_path || !out_tmp)
-		cli_die(EXIT_OUTPUT, "out of memory");
-	snprintf(out_tmp, n, "%s.tmp", path);
-	f = fopen(out_tmp, "wx");
-	if (!f && errno == EEXIST) {
-		/* a leftover of a killed run: ours to replace */
-		unlink(out_tmp);
-		f = fopen(out_tmp, "wx");
+	if (spoor_atomic_open(&out_file, AT_FDCWD, path, 0666, &err))
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
+	/* the FILE gets a copy of the fd: fclose closes the copy, the
+	 * commit syncs and closes the original */
+	fd = dup(out_file.fd);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		spoor_atomic_abort(&out_file);
+		cli_die(EXIT_OUTPUT, "cannot open '%s': %s", path,
+			strerror(e));
 	}
-	if (!f)
-		cli_die(EXIT_OUTPUT, "cannot create '%s': %s", out_tmp,
-			strerror(errno));
 	return f;
 }
 
 int cli_output_commit(FILE *f, bool ok)
 {
+	struct spoor_err err;
 	int rc = 0;
 
 	if (f == stdout)
 		return 0;
-	if (!out_tmp) {		/* a device, written in place */
+	if (!out_file.tmp) {	/* a device, written in place */
 		if (fclose(f)) {
 			cli_error("write error: %s", strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
-		cli_error("cannot write '%s': %s", out_tmp, strerror(errno));
+	if (fflush(f) || ferror(f)) {
+		cli_error("cannot write '%s': %s", out_file.tmp,
+			  strerror(errno ? errno : EIO));
 		ok = false;
 		rc = -1;
 	}
 	if (fclose(f)) {
-		cli_error("cannot write '%s': %s", out_tmp, strerror(errno));
+		cli_error("cannot write '%s': %s", out_file.tmp,
+			  strerror(errno));
 		ok = false;
 		rc = -1;
 	}
-	if (ok && rename(out_tmp, out_path)) {
-		cli_error("cannot rename '%s' to '%s': %s", out_tmp,
-			  out_path, strerror(errno));
-		rc = -1;
-		ok = false;
+	if (!ok) {
+		spoor_atomic_abort(&out_file);
+		return rc;
 	}
-	if (!ok)
-		unlink(out_tmp);
-	free(out_path);
-	free(out_tmp);
-	out_path = out_tmp = NULL;
-	return rc;
+	if (spoor_atomic_commit(&out_file, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
@@ -573,20 +575,22 @@ void cli_case_new_exhibit(struct cli_case *cc, const char *id)
 			"registered", cc->dir, id);
 }
 
-/* The text of a log written by this run (bounded). */
+/* The text of a log written by this run (bounded), or NULL with a
+ * warning. */
 static char *read_text(const char *path)
 {
-	FILE *f = path ? fopen(path, "r") : NULL;
-	size_t max = 4u << 20, n;
+	struct spoor_err err;
 	char *buf;
+	size_t len;
 
-	if (!f)
+	if (!path)
 		return NULL;
-	buf = malloc(max + 1);
-	n = buf ? fread(buf, 1, max, f) : 0;
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
+	if (spoor_read_file(AT_FDCWD, path, 0, (size_t)64 << 20, &buf, &len,
+			    &err)) {
+		cli_warn("the acquisition log is not stored in the case: %s",
+			 err.msg);
+		return NULL;
+	}
 	return buf;
 }
 

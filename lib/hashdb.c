@@ -853,23 +853,6 @@ static int sort_records(const unsigned char *src, unsigned char *dst,
 	return 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int temp_file(struct spoor_hashdb_builder *b, struct spoor_err *err)
 {
 	size_t n = strlen(b->dir) + 32;
@@ -920,7 +903,7 @@ static int spill(struct spoor_hashdb_builder *b, struct spoor_err *err)
 			free(sorted);
 			return err ? err->code : SPOOR_EOUTPUT;
 		}
-		rc = write_all(fd, sorted, n * rl);
+		rc = spoor_write_all(fd, sorted, n * rl);
 		free(sorted);
 		if (rc) {
 			close(fd);
@@ -1199,7 +1182,7 @@ struct out {
 
 static void out_flush(struct out *o)
 {
-	if (o->len && !o->failed && write_all(o->fd, o->buf, o->len)) {
+	if (o->len && !o->failed && spoor_write_all(o->fd, o->buf, o->len)) {
 		o->failed = true;
 		o->sys_errno = errno;
 	}
@@ -1445,17 +1428,6 @@ out:
 	return rc;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 				struct spoor_hashdb_build_stats *st,
 				struct spoor_err *err)
@@ -1464,7 +1436,6 @@ int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 	unsigned char hdr[HDR_SIZE] = { 0 };
 	struct out o = { -1, NULL, 0, 0, 0, false, 0 };
 	int rc;
-	char *copy;
 
 	if (!st)
 		st = &local;
@@ -1537,16 +1508,12 @@ int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 		goto fail;
 	}
 	o.fd = -1;
-	if (rename(b->tmp, b->out)) {
+	if (spoor_rename(b->tmp, b->out)) {
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno, "cannot rename "
 				   "'%s' to '%s'", b->tmp, b->out);
 		goto fail;
 	}
 	b->finished = true;
-	copy = strdup(b->out);
-	if (copy)
-		fsync_dir(dirname(copy));
-	free(copy);
 	free(o.buf);
 	return SPOOR_OK;
 fail:

@@ -58,89 +58,14 @@ int report_prepare(struct report *rep, const char *sql, sqlite3_stmt **st,
 int report_write_file(const char *path, const void *buf, size_t len,
 		      int mode, struct spoor_err *err)
 {
-	struct sbuf tmp = SBUF_INIT;
-	const char *p = buf;
-	int fd, rc = 0;
-
-	sbuf_addf(&tmp, "%s.tmp", path);
-	if (tmp.failed)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	fd = open(sbuf_str(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		  mode);
-	if (fd < 0) {
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot create '%s'", sbuf_str(&tmp));
-		goto out;
-	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-					   "cannot write '%s'", path);
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (!rc && fsync(fd))
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot sync '%s'", path);
-	if (close(fd) && !rc)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot write '%s'", path);
-	if (!rc && rename(sbuf_str(&tmp), path))
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot rename to '%s'", path);
-	if (rc)
-		unlink(sbuf_str(&tmp));
-out:
-	sbuf_release(&tmp);
-	return rc;
+	return spoor_atomic_write(AT_FDCWD, path, buf, len, mode, err);
 }
 
 int report_read_file(const char *path, size_t max, char **buf, size_t *len,
 		     struct spoor_err *err)
 {
-	struct sbuf b = SBUF_INIT;
-	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return spoor_err_set(err, SPOOR_EIO, errno,
-				     "cannot open '%s'", path);
-	b.max = max;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			sbuf_release(&b);
-			return spoor_err_set(err, SPOOR_EIO, errno,
-					     "cannot read '%s'", path);
-		}
-		if (n == 0)
-			break;
-		sbuf_add(&b, chunk, (size_t)n);
-		if (b.failed)
-			break;
-	}
-	close(fd);
-	if (b.failed) {
-		sbuf_release(&b);
-		return spoor_err_set(err, SPOOR_ELIMIT, 0,
-				     "'%s' is too large", path);
-	}
-	sbuf_str(&b);
-	*len = b.len;
-	*buf = b.buf ? b.buf : strdup("");
-	if (!*buf)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	return 0;
+	return spoor_read_file(AT_FDCWD, path, O_NOFOLLOW, max, buf, len,
+			       err);
 }
 
 /* ---- escaping ---- */
@@ -1360,7 +1285,7 @@ static int build(struct report *rep, const char *tmp,
 		rc = sha256_file_hex(sbuf_str(&p), msha, err);
 	if (!rc && rep->pseudo)
 		rc = report_pseudo_write_map(rep, err);
-	if (!rc && rename(tmp, rep->o->bundle))
+	if (!rc && spoor_rename(tmp, rep->o->bundle))
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot rename to '%s'", rep->o->bundle);
 	if (rc) {

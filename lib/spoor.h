@@ -172,6 +172,70 @@ SPOOR_API int spoor_hash_final(struct spoor_hash *h, struct spoor_digests *out,
 			       struct spoor_err *err);
 
 /* ------------------------------------------------------------------ */
+/* Files: whole writes, capped reads, atomic replacement               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write all n bytes of buf to fd, again after EINTR and short writes.
+ * 0, or -1 with errno set (ENOSPC when write() wrote nothing).
+ */
+SPOOR_API int spoor_write_all(int fd, const void *buf, size_t n);
+
+/*
+ * Read fd from its offset to EOF into *buf (malloc'ed, a NUL after the
+ * *len bytes; free() it).  More than max bytes: SPOOR_ELIMIT and nothing
+ * returned; a read error: SPOOR_EIO.  name is for messages only.
+ */
+SPOOR_API int spoor_read_all(int fd, const char *name, size_t max,
+			     char **buf, size_t *len, struct spoor_err *err);
+
+/*
+ * Open path relative to dirfd (AT_FDCWD: the working directory) with
+ * O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags (e.g. O_NOFOLLOW) and read
+ * it as spoor_read_all.  Anything but a regular file (a FIFO, which
+ * would block, a device) is SPOOR_EFORMAT, unread; a missing file is
+ * SPOOR_ENOTFOUND; a file larger than max SPOOR_ELIMIT.
+ */
+SPOOR_API int spoor_read_file(int dirfd, const char *path, int flags,
+			      size_t max, char **buf, size_t *len,
+			      struct spoor_err *err);
+
+/* fsync the file or folder at path (EINVAL, a file system that cannot
+ * sync, counts as done).  0, or -1 with errno set. */
+SPOOR_API int spoor_fsync_path(const char *path);
+/* fsync the folder holding path, so that a name made or renamed there
+ * is durable.  0, or -1 with errno set. */
+SPOOR_API int spoor_fsync_dir_of(const char *path);
+/* rename(from, to), then fsync the folder(s) of both names.  0, or -1
+ * with errno set. */
+SPOOR_API int spoor_rename(const char *from, const char *to);
+
+/*
+ * A file written under a temporary name and renamed into place only
+ * when complete: open creates NAME.tmp (mode, O_EXCL; a leftover of a
+ * killed run is replaced) relative to dirfd (or AT_FDCWD); write to
+ * `fd`; commit fsyncs and closes it, renames it to NAME and fsyncs the
+ * folder; abort closes and removes the temporary file.  After commit or
+ * abort the struct holds nothing (abort again is a no-op).
+ */
+struct spoor_atomic {
+	int fd;			/* write here; commit closes it */
+	int dirfd;
+	char *name, *tmp;
+};
+
+SPOOR_API int spoor_atomic_open(struct spoor_atomic *a, int dirfd,
+				const char *name, int mode,
+				struct spoor_err *err);
+SPOOR_API int spoor_atomic_commit(struct spoor_atomic *a,
+				  struct spoor_err *err);
+SPOOR_API void spoor_atomic_abort(struct spoor_atomic *a);
+/* The whole of buf as NAME, atomically (open, write, commit). */
+SPOOR_API int spoor_atomic_write(int dirfd, const char *name,
+				 const void *buf, size_t len, int mode,
+				 struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
 /* Text: UTF-8 validation and time formatting                          */
 /* ------------------------------------------------------------------ */
 
