@@ -84,24 +84,11 @@ static const char *const fact_keys[] = {
 	"disclosure-signer", "consent-ref",
 };
 
+/* A string of the result as JSON (spoor's one escaper: a bundle path
+ * or a reason need not be UTF-8). */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	spoor_json_fputs(stdout, s, strlen(s));
 }
 
 static void print_json(const struct spoor_verification *r, const char *dir)
@@ -110,7 +97,19 @@ static void print_json(const struct spoor_verification *r, const char *dir)
 	bool first = true;
 
 	fputs("{\"bundle\":", stdout);
-	json_str(dir);
+	if (!spoor_json_fputs(stdout, dir, strlen(dir))) {
+		/* the path's own bytes, as the writers keep them */
+		char *hex = malloc(2 * strlen(dir) + 1);
+
+		fputs(",\"bundle_hex\":", stdout);
+		if (hex) {
+			spoor_hex((const unsigned char *)dir, strlen(dir), hex);
+			json_str(hex);
+		} else {
+			fputs("null", stdout);
+		}
+		free(hex);
+	}
 	fputs(",\"verdict\":", stdout);
 	json_str(spoor_verdict_name(spoor_verify_verdict(r)));
 	fputs(",\"facts\":{", stdout);

@@ -353,6 +353,15 @@ enum spoor_format {
 	SPOOR_FMT_BODYFILE,
 };
 
+/*
+ * Write s[0..len) to f as one quoted JSON string with the JSONL
+ * writer's escaper (the one escaper of spoor's JSON): bytes that are
+ * not UTF-8 become U+FFFD, so the output stays valid JSON.  Returns
+ * true when nothing was replaced (false: write a "<key>_hex" companion
+ * if the bytes matter).
+ */
+SPOOR_API bool spoor_json_fputs(FILE *f, const char *s, size_t len);
+
 /* Parse "jsonl", "csv", "dfxml", "bodyfile" (also "json" for jsonl). */
 SPOOR_API int spoor_format_parse(const char *name, enum spoor_format *fmt,
 				 struct spoor_err *err);

@@ -249,6 +249,25 @@ void wr_json_string(struct sbuf *b, const char *p, size_t n)
 	sbuf_addc(b, '"');
 }
 
+bool spoor_json_fputs(FILE *f, const char *s, size_t len)
+{
+	struct sbuf b = SBUF_INIT;
+	bool valid;
+
+	b.max = len < SIZE_MAX / 8 ? len * 6 + 16 : SIZE_MAX;
+	sbuf_addc(&b, '"');
+	valid = json_str_body(&b, s, len);
+	sbuf_addc(&b, '"');
+	if (b.failed) {
+		fputs("null", f);	/* still valid JSON */
+		valid = false;
+	} else {
+		fwrite(b.buf, 1, b.len, f);
+	}
+	sbuf_release(&b);
+	return valid;
+}
+
 /* The JSONL writer's line without its LF: the same json_record. */
 char *spoor_record_json(const struct spoor_record *r, size_t *len,
 			struct spoor_err *err)

@@ -65,6 +65,19 @@ is "$(perl -MJSON::PP -0777 -ne 'my $j = decode_json($_);
 	scalar @{$j->{reasons}}' "$T/out")" "VALID $CASE_ID 0" \
 	"--json: verdict, facts, no reasons (JSON::PP)"
 
+# a bundle path that is not UTF-8 (a 0xff byte): still valid JSON, the
+# path's bytes in bundle_hex
+ffdir=$T/$(printf 'b\377dir')
+cp -a "$T/b" "$ffdir"
+run_rc 0 "json, a path with a 0xff byte" spoor-verify "$ffdir" "${ARGS[@]}" \
+	--tsa-trust "$P/root.crt" --json
+is "$(D=$ffdir perl -MJSON::PP -0777 -ne '
+	my $j = JSON::PP->new->utf8->decode($_);
+	print $j->{verdict}, " ", pack("H*", $j->{bundle_hex}) eq $ENV{D}
+	? "bytes-kept" : "bytes-lost"' "$T/out" 2>&1)" \
+	"VALID bytes-kept" "--json with a 0xff in the path: valid JSON (JSON::PP), bundle_hex holds the path's bytes"
+rm -rf "$ffdir"
+
 rm -f "$T/b/MANIFEST.p7s.tsr"
 run_rc 0 "no timestamp" spoor-verify "$T/b" "${ARGS[@]}"
 is "$(head -n1 "$T/out")" VALID-WITH-WARNINGS "no timestamp: VALID-WITH-WARNINGS"
