@@ -981,18 +981,29 @@ out:
 
 /* ---- the build ---- */
 
-static void make_uuid4(char out[37])
+/* A random (version 4) UUID; SPOOR_EINTERNAL when OpenSSL has no
+ * random bytes to give: a fixed id would make every bundle the same. */
+static int make_uuid4(char out[37], struct spoor_err *err)
 {
 	unsigned char b[16];
+	unsigned long e;
+	const char *why;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		memset(b, 0, sizeof(b));	/* refused later: not v4 */
+	out[0] = '\0';
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		e = ERR_get_error();
+		why = e ? ERR_reason_error_string(e) : NULL;
+		return spoor_err_set(err, SPOOR_EINTERNAL, 0, "cannot make a "
+				     "bundle id: OpenSSL's RAND_bytes failed "
+				     "(%s)", why ? why : "no reason given");
+	}
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 		 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
 		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
 		 b[14], b[15]);
+	return SPOOR_OK;
 }
 
 static void now_utc(char out[21])
@@ -1308,7 +1319,9 @@ int spoor_report_build(struct spoor_ctx *ctx,
 	if (rc)
 		return rc;
 	rep.lang = o->lang && !strcmp(o->lang, "en");
-	make_uuid4(rep.bundle_id);
+	rc = make_uuid4(rep.bundle_id, err);
+	if (rc)
+		return rc;
 	now_utc(rep.created);
 	rc = open_case(&rep, err);
 	if (!rc)
