@@ -5,12 +5,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -22,11 +25,86 @@ static const char *progname = "spoor";
 static const char *synopsis_text = "";
 static int verbosity;	/* -1 quiet, 0 normal, 1 verbose, 2 debug */
 
+/* -o FILE: written as FILE.tmp, renamed into place when complete */
+static struct spoor_atomic out_file = { .fd = -1 };
+
+/* ---- SIGINT and SIGTERM ---- */
+
+static volatile sig_atomic_t interrupted;
+static void (*interrupt_hook)(void);
+
+/* The end of an interrupted tool, from a signal handler: only
+ * async-signal-safe calls.  The -o temp file goes; nothing else of the
+ * run carries a final name. */
+static _Noreturn void die_interrupted(const char *why)
+{
+	size_t n = strlen(progname);
+
+	if (out_file.tmp)
+		unlink(out_file.tmp);
+	if (write(STDERR_FILENO, progname, n) < 0 ||
+	    write(STDERR_FILENO, ": error: ", 9) < 0 ||
+	    write(STDERR_FILENO, why, strlen(why)) < 0)
+		_exit(EXIT_INTERRUPTED);
+	_exit(EXIT_INTERRUPTED);
+}
+
+static void on_watchdog(int sig)
+{
+	(void)sig;
+	die_interrupted("interrupted (stopped by force: the tool did not "
+			"end within a second)\n");
+}
+
+static void on_stop_signal(int sig)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 800000 } };
+
+	if (interrupted || !interrupt_hook)
+		die_interrupted("interrupted\n");
+	interrupted = sig;
+	/* the tool ends itself, recording the interruption; should it
+	 * not within 0.8 s, the watchdog ends it */
+	setitimer(ITIMER_REAL, &it, NULL);
+	interrupt_hook();
+}
+
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);	/* no SA_RESTART: a blocked read
+					 * returns EINTR */
+}
+
+void cli_on_interrupt(void (*hook)(void))
+{
+	interrupt_hook = hook;
+}
+
+bool cli_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+const char *cli_interrupt_name(void)
+{
+	return interrupted == SIGTERM ? "interrupted by SIGTERM"
+		: interrupted == SIGINT ? "interrupted by SIGINT"
+		: "interrupted";
+}
+
 void cli_init(const char *name)
 {
 	const char *slash = strrchr(name, '/');
 
 	progname = slash ? slash + 1 : name;
+	set_handler(SIGINT, on_stop_signal);
+	set_handler(SIGTERM, on_stop_signal);
+	set_handler(SIGALRM, on_watchdog);
 }
 
 const char *cli_progname(void)
@@ -130,7 +208,7 @@ struct spoor_ctx *cli_ctx_new(void)
 	struct spoor_ctx *ctx = spoor_ctx_new();
 
 	if (!ctx)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	spoor_ctx_set_log(ctx, cli_log, NULL,
 			  verbosity >= 2 ? SPOOR_LOG_DEBUG
 			  : verbosity == 1 ? SPOOR_LOG_INFO
@@ -159,12 +237,17 @@ void cli_version(void)
 	exit(EXIT_OK);
 }
 
+/*
+ * The one mapping from a library error to an exit code.  ENOMEM and a
+ * bug (EINTERNAL) mean the run could not produce its output: 4, never 5,
+ * which promises a finished run.  ESTOPPED is a stop on request, which
+ * in the tools is an interruption.
+ */
 int cli_exit_for(int code)
 {
 	switch (code) {
 	case SPOOR_OK: return EXIT_OK;
 	case SPOOR_EINVAL: return EXIT_USAGE;
-	case SPOOR_EOUTPUT: return EXIT_OUTPUT;
 	case SPOOR_EIO:
 	case SPOOR_EFORMAT:
 	case SPOOR_EAMBIGUOUS:
@@ -172,9 +255,41 @@ int cli_exit_for(int code)
 	case SPOOR_EUNSUPPORTED:
 	case SPOOR_ELIMIT:
 		return EXIT_INPUT;
+	case SPOOR_ESTOPPED:
+		return EXIT_INTERRUPTED;
+	case SPOOR_EOUTPUT:
+	case SPOOR_ENOMEM:
+	case SPOOR_EINTERNAL:
 	default:
-		return EXIT_PARTIAL;
+		return EXIT_OUTPUT;
 	}
+}
+
+int cli_exit_named(int code)
+{
+	if (code == SPOOR_ENOTFOUND || code == SPOOR_EINVAL)
+		return EXIT_USAGE;
+	return cli_exit_for(code);
+}
+
+/* How much an exit code weighs when a run has several outcomes. */
+static int exit_rank(int code)
+{
+	switch (code) {
+	case EXIT_OK: return 0;
+	case EXIT_PARTIAL: return 1;
+	case EXIT_INPUT: return 2;
+	case EXIT_NO: return 3;
+	case EXIT_OUTPUT: return 4;
+	case EXIT_USAGE: return 5;
+	case EXIT_INTERRUPTED: return 6;
+	default: return 4;	/* unknown: as bad as a failed output */
+	}
+}
+
+int cli_exit_merge(int a, int b)
+{
+	return exit_rank(b) > exit_rank(a) ? b : a;
 }
 
 void cli_close_stdout(void)
@@ -189,9 +304,6 @@ void cli_close_stdout(void)
 		_exit(EXIT_OUTPUT);
 	}
 }
-
-/* -o FILE: written as FILE.tmp, renamed into place when complete */
-static struct spoor_atomic out_file = { .fd = -1 };
 
 FILE *cli_output_open(const char *path)
 {
@@ -264,6 +376,15 @@ int cli_output_commit(FILE *f, bool ok)
 		return -1;
 	}
 	return 0;
+}
+
+bool cli_optarg_long(char *const *argv)
+{
+	int i = optind - 1;
+
+	if (i >= 1 && argv[i] != optarg)	/* -oARG, --name=ARG */
+		return !strncmp(argv[i], "--", 2);
+	return i >= 2 && !strncmp(argv[i - 1], "--", 2);
 }
 
 int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
@@ -446,7 +567,7 @@ struct cli_case *cli_case_open(const char *dir)
 	struct spoor_err err;
 
 	if (!cc || !(cc->dir = strdup(dir)))
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	cc->c = spoor_case_open(dir, true, &err);
 	if (!cc->c)
 		cli_die(EXIT_INPUT, "-C '%s': %s", dir, err.msg);
@@ -461,21 +582,28 @@ const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
 
 	if (spoor_case_exhibit_find(cc->c, evidence, id, &ex, &sha, &err))
 		cli_die(EXIT_USAGE, "-C '%s': %s", cc->dir, err.msg);
-	for (size_t i = 0; i < cc->n; i++)
-		if (!strcmp(cc->ids[i], ex))
-			return cc->ids[i];
+	for (size_t i = 0; i < cc->n; i++) {
+		if (strcmp(cc->ids[i], ex))
+			continue;
+		/* once before the run, once per evidence as it is read:
+		 * the same exhibit twice would be read (and counted) twice */
+		if (!cc->run)
+			cli_die(EXIT_USAGE, "-C '%s': exhibit '%s' is given "
+				"twice", cc->dir, ex);
+		return cc->ids[i];
+	}
 	if (cc->n == CLI_CASE_MAX_EXHIBITS)
 		cli_die(EXIT_USAGE, "-C: at most %d exhibits per run",
 			CLI_CASE_MAX_EXHIBITS);
 	cc->ids[cc->n] = strdup(ex);
 	cc->sha[cc->n] = strdup(sha);
 	if (!cc->ids[cc->n] || !cc->sha[cc->n])
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	return cc->ids[cc->n++];
 }
 
 void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
-		    char **argv, const char *purpose)
+		    char **argv, const char *purpose, bool replace)
 {
 	struct spoor_case_run_opts o = { 0 };
 	struct spoor_err err;
@@ -487,12 +615,17 @@ void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
 	o.exhibit = cc->n == 1 ? cc->ids[0] : NULL;
 	o.input_sha256 = cc->n == 1 ? cc->sha[0] : NULL;
 	o.purpose = purpose;
+	o.exhibits = (const char *const *)cc->ids;
+	o.nexhibits = cc->n;
+	o.replace = replace;
 	cc->run = spoor_case_run_begin(cc->c, &o, &err);
 	if (!cc->run)
-		cli_die(err.code == SPOOR_EIO ? EXIT_INPUT : EXIT_OUTPUT,
-			"-C '%s': %s", cc->dir, err.msg);
-	cli_info("recording into case '%s' (%s)", cc->dir,
-		 spoor_case_get(cc->c, "case_id"));
+		cli_die(err.code == SPOOR_EIO ? EXIT_INPUT
+			: cli_exit_for(err.code), "-C '%s': %s", cc->dir,
+			err.msg);
+	cli_info("recording into case '%s' (%s) as run %lld", cc->dir,
+		 spoor_case_get(cc->c, "case_id"),
+		 (long long)spoor_case_run_id(cc->run));
 }
 
 int cli_case_record(struct cli_case *cc, const char *rtype,
@@ -553,17 +686,48 @@ int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json)
 {
 	struct spoor_err err;
 	uint64_t n = spoor_case_run_count(cc->run);
+	long long id = (long long)spoor_case_run_id(cc->run);
+	char why[64];
 
-	if (spoor_case_run_end(cc->run, cc->failed ? EXIT_OUTPUT : exit_code,
-			       counts_json, &err)) {
-		cli_error("-C '%s': %s", cc->dir, err.msg);
-		cc->failed = true;
-	} else if (verbosity >= 0) {
-		fprintf(stderr, "%s: %llu records recorded into case '%s'\n",
-			progname, (unsigned long long)n, cc->dir);
-	}
 	if (cc->failed)
-		exit_code = EXIT_OUTPUT;
+		exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+	if (interrupted)
+		exit_code = EXIT_INTERRUPTED;
+	switch (exit_code) {
+	case EXIT_OK:
+	case EXIT_NO:
+	case EXIT_PARTIAL:
+		/* a finished run: its records become part of the case */
+		if (spoor_case_run_end(cc->run, exit_code, counts_json,
+				       &err)) {
+			cli_error("-C '%s': %s", cc->dir, err.msg);
+			exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+		} else if (verbosity >= 0) {
+			fprintf(stderr, "%s: run %lld: %llu records recorded "
+				"into case '%s'\n", progname, id,
+				(unsigned long long)n, cc->dir);
+		}
+		break;
+	default:
+		/* interrupted or failed: nothing of it is kept, and the
+		 * case says so */
+		if (exit_code == EXIT_INTERRUPTED)
+			snprintf(why, sizeof(why), "%s", cli_interrupt_name());
+		else
+			snprintf(why, sizeof(why), "failed (exit %d)",
+				 exit_code);
+		if (spoor_case_run_cancel(cc->run, why, exit_code, &err)) {
+			cli_error("-C '%s': %s; run %lld is left unfinished "
+				  "(see spoor-case custody --verify)",
+				  cc->dir, err.msg, id);
+			exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+		} else if (verbosity >= 0) {
+			fprintf(stderr, "%s: run %lld %s: none of its %llu "
+				"records kept in case '%s'\n", progname, id,
+				why, (unsigned long long)n, cc->dir);
+		}
+	}
+	cc->run = NULL;
 	cli_case_free(cc);
 	return exit_code;
 }

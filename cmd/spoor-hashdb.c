@@ -333,7 +333,7 @@ static int lookup_bench(struct spoor_hashdb *db, const char *path,
 	keys = malloc(n * len);
 	hit = malloc(n);
 	if (!keys || !hit)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	for (uint64_t i = 0; i < n; i++) {
 		unsigned char *k = keys + i * len;
 
@@ -409,7 +409,7 @@ static int cmd_lookup(const struct opts *o, char **in, int nin)
 	dbs = calloc((size_t)nin, sizeof(*dbs));
 	infos = calloc((size_t)nin, sizeof(*infos));
 	if (!dbs || !infos)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	for (int i = 0; i < nin; i++) {
 		dbs[i] = spoor_hashdb_open(in[i], &err);
 		if (!dbs[i])

@@ -238,20 +238,19 @@ int main(int argc, char **argv)
 	o.registry_update = true;
 	if (spoor_verify_bundle(dir, &o, &r, &err)) {
 		free(crls);
-		cli_die(err.code == SPOOR_EINVAL ? EXIT_USAGE : EXIT_INPUT,
-			"%s", err.msg);
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
 	}
 	if (disclosure && spoor_verify_verdict(r) != SPOOR_INVALID) {
 		size_t n = strlen(disclosure);
 		char *text = strdup(disclosure), *sig;
 
 		if (!text)
-			cli_die(EXIT_INPUT, "out of memory");
+			cli_die(EXIT_OUTPUT, "out of memory");
 		if (n > 4 && !strcmp(disclosure + n - 4, ".p7s"))
 			text[n - 4] = '\0';
 		sig = malloc(strlen(text) + 5);
 		if (!sig)
-			cli_die(EXIT_INPUT, "out of memory");
+			cli_die(EXIT_OUTPUT, "out of memory");
 		snprintf(sig, strlen(text) + 5, "%s.p7s", text);
 		if (spoor_verify_disclosure(dir, r, text, sig, &o, &err))
 			cli_error("%s", err.msg);

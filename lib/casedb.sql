@@ -1,7 +1,12 @@
--- case.db schema, version 1 (PRAGMA user_version = 1).  CONTRACT shared by
+-- case.db schema, version 2 (PRAGMA user_version = 2).  CONTRACT shared by
 -- spoor-case (writes; owns migrations), the tools' -C CASE option (writes)
 -- and spoor-report (reads only).  Times are ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
--- Additive changes only; anything else needs user_version 2 + a migration.
+-- Additive changes only; anything else needs a user_version bump + a migration.
+-- Version 2 (migrated from 1 in lib/casedb.c, additively): runs.state,
+-- runs.replaced_by, runs.exhibits and the table staged_records.  A run's
+-- records are staged while it runs and enter `records` only when it is
+-- committed, in one transaction with its custody event: `records` holds
+-- the records of committed runs and nothing else.
 
 CREATE TABLE case_info (            -- exactly these keys:
   key   TEXT PRIMARY KEY,           -- 'case_id', 'examiner', 'created',
@@ -36,7 +41,17 @@ CREATE TABLE runs (
   finished     TEXT,                   -- NULL while running / if it crashed
   exit_code    INTEGER,
   counts       TEXT,                   -- JSON object, e.g. {"files":12,"hits":1}
-  custody_seq  INTEGER                 -- seq of its 'analysed' event
+  custody_seq  INTEGER,                -- seq of its 'analysed' event (committed,
+                                       -- replaced) or 'discarded' event
+  state        TEXT,                   -- 'running' (finished NULL: staged, or
+                                       -- abandoned by a killed tool) |
+                                       -- 'committed' (its records are in
+                                       -- `records`) | 'replaced' (by the run
+                                       -- replaced_by; its records removed) |
+                                       -- 'discarded' (interrupted, failed or
+                                       -- removed; no records)
+  replaced_by  INTEGER,                -- runs.id of the run that replaced it
+  exhibits     TEXT                    -- JSON array of the exhibits it covers
 );
 
 CREATE TABLE records (
@@ -52,6 +67,15 @@ CREATE TABLE records (
 );
 CREATE INDEX records_rtype ON records(rtype, exhibit);
 CREATE INDEX records_run ON records(run_id);
+
+CREATE TABLE staged_records (          -- a running run's records: never
+  id      INTEGER PRIMARY KEY,         -- read as findings; moved to `records`
+  run_id  INTEGER NOT NULL REFERENCES runs(id), -- (new ids) when the run
+  exhibit TEXT NOT NULL,               -- is committed, deleted when it is
+  rtype   TEXT NOT NULL,               -- discarded
+  json    TEXT NOT NULL
+);
+CREATE INDEX staged_run ON staged_records(run_id);
 
 CREATE TABLE tags (
   id          INTEGER PRIMARY KEY,

@@ -69,7 +69,9 @@ static const char *view_sql(enum spoor_case_view v, const char **type)
 	case SPOOR_CASE_RUNS:
 		*type = "run";
 		return "SELECT r.*, (SELECT count(*) FROM records WHERE "
-		       "run_id = r.id) AS records FROM runs r ORDER BY r.id";
+		       "run_id = r.id) AS records, (SELECT count(*) FROM "
+		       "staged_records WHERE run_id = r.id) AS staged FROM "
+		       "runs r ORDER BY r.id";
 	case SPOOR_CASE_TAGS:
 		*type = "tag";
 		return "SELECT t.*, r.rtype AS rtype, r.exhibit AS exhibit "
@@ -319,7 +321,9 @@ static int load_refs(sqlite3 *db, struct refs *rs, struct spoor_err *err)
 	static const char sql[] =
 		"SELECT custody_seq, 'exhibit', id, 'received|acquired', "
 		"exhibit, '$.item_sha256', sha256 FROM exhibits UNION ALL "
-		"SELECT custody_seq, 'run', id, 'analysed|acquired', exhibit, "
+		"SELECT custody_seq, 'run', id, CASE state WHEN 'discarded' "
+		"THEN 'discarded' ELSE 'analysed|acquired' END, CASE state "
+		"WHEN 'discarded' THEN NULL ELSE exhibit END, "
 		"'$.run_id', CAST(id AS TEXT) FROM runs "
 		"WHERE custody_seq IS NOT NULL UNION ALL "
 		"SELECT custody_seq, 'tag', id, 'analysed', NULL, '$.label', "

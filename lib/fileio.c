@@ -115,6 +115,40 @@ int spoor_read_file(int dirfd, const char *path, int flags, size_t max,
 	return rc;
 }
 
+int spoor_open_input(const char *path, int flags, struct spoor_err *err)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* O_NONBLOCK: a FIFO must be refused, not waited on */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
+	if (fd < 0)
+		return spoor_err_set(err, errno == ENOENT ? SPOOR_ENOTFOUND
+				     : SPOOR_EIO, errno, "cannot open '%s'",
+				     path);
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return spoor_err_set(err, SPOOR_EIO, e, "cannot open '%s'",
+				     path);
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		close(fd);
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s' is not "
+				     "a file or block device (%s)", path,
+				     S_ISDIR(st.st_mode) ? "a directory"
+				     : S_ISFIFO(st.st_mode) ? "a FIFO"
+				     : S_ISSOCK(st.st_mode) ? "a socket"
+				     : S_ISCHR(st.st_mode) ? "a character "
+				     "device" : "of another type");
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 int spoor_fsync_path(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc, e;

@@ -293,11 +293,9 @@ struct spoor_hashdb *spoor_hashdb_open(const char *path,
 	const unsigned char *h;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'", path);
+	fd = spoor_open_input(path, 0, err);
+	if (fd < 0)
 		return NULL;
-	}
 	if (fstat(fd, &st)) {
 		spoor_err_set(err, SPOOR_EIO, errno, "cannot stat '%s'", path);
 		close(fd);
@@ -1014,7 +1012,7 @@ static int file_sha256(const char *path, unsigned char out[32],
 	struct spoor_hash *h = spoor_hash_new(SPOOR_SHA256, err);
 	struct spoor_digests d = { 0 };
 	unsigned char *buf = malloc(1 << 20);
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = SPOOR_OK;
+	int fd = spoor_open_input(path, 0, NULL), rc = SPOOR_OK;
 	ssize_t n;
 
 	if (!h || !buf || fd < 0) {
@@ -1071,11 +1069,10 @@ int spoor_hashdb_detect(const char *path, enum spoor_hashdb_format *f,
 	char head[512];
 	ssize_t n;
 	size_t i = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = spoor_open_input(path, 0, err);
 
 	if (fd < 0)
-		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
-				     "'%s'", path);
+		return fd;
 	n = read(fd, head, sizeof(head) - 1);
 	close(fd);
 	if (n < 0)

@@ -181,6 +181,96 @@ void report_local_time(const char *utc, char *out, size_t size)
 
 /* ---- the case ---- */
 
+/* case.db's schema version: this spoor's (older cases are migrated by
+ * any spoor-case command that writes; spoor-report only reads). */
+static int schema_check(struct report *rep, struct spoor_err *err)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(rep->db, "PRAGMA user_version", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (v == SPOOR_CASEDB_VERSION)
+		return 0;
+	if (v > SPOOR_CASEDB_VERSION)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s/case.db' "
+				     "has schema version %d, newer than this "
+				     "spoor knows (%d): use a newer spoor",
+				     rep->o->case_dir, v,
+				     SPOOR_CASEDB_VERSION);
+	if (v > 0)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s/case.db' "
+				     "has the old schema version %d: migrate it "
+				     "first with 'spoor-case discard %s' (which "
+				     "also removes runs a killed tool left "
+				     "unfinished)", rep->o->case_dir, v,
+				     rep->o->case_dir);
+	return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s/case.db' is not a "
+			     "spoor case", rep->o->case_dir);
+}
+
+/*
+ * Runs that never ended: their records are staged, not findings, and
+ * the case is not finished.  Refused unless o->exclude_unfinished, which
+ * keeps their description for the bundle.
+ */
+static int unfinished_runs(struct report *rep, struct spoor_err *err)
+{
+	struct sbuf text = SBUF_INIT, json = SBUF_INIT;
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	rc = report_prepare(rep, "SELECT id, tool, coalesce((SELECT "
+			    "group_concat(value, ', ') FROM json_each(r.exhibits)), "
+			    "''), started, (SELECT count(*) FROM staged_records s "
+			    "WHERE s.run_id = r.id), json_object('id', id, 'tool', "
+			    "tool, 'exhibits', json(CASE WHEN json_valid(exhibits) "
+			    "THEN exhibits ELSE '[]' END), 'started', started, "
+			    "'staged_records', (SELECT count(*) FROM "
+			    "staged_records s WHERE s.run_id = r.id)) FROM runs r "
+			    "WHERE state = 'running' ORDER BY id", &st, err);
+	if (rc)
+		return rc;
+	sbuf_addc(&json, '[');
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sbuf_addf(&text, "%srun %lld (%s on %s, started %s, %lld "
+			  "records)", n ? "; " : "",
+			  (long long)sqlite3_column_int64(st, 0),
+			  report_col(st, 1), report_col(st, 2),
+			  report_col(st, 3) ? report_col(st, 3) : "?",
+			  (long long)sqlite3_column_int64(st, 4));
+		sbuf_addf(&json, "%s%s", n ? "," : "", report_col(st, 5));
+		n++;
+	}
+	sqlite3_finalize(st);
+	sbuf_addc(&json, ']');
+	if (text.failed || json.failed) {
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	} else if (n && !rep->o->exclude_unfinished) {
+		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "the case has %d "
+				   "unfinished run%s: %s; remove %s with "
+				   "'spoor-case discard' (or let %s end), or "
+				   "give --exclude-unfinished to leave %s out "
+				   "(the bundle then says so)", n,
+				   n == 1 ? "" : "s", sbuf_str(&text),
+				   n == 1 ? "it" : "them", n == 1 ? "it" : "them",
+				   n == 1 ? "it" : "them");
+	} else if (n) {
+		rep->left_out = strdup(sbuf_str(&text));
+		rep->left_out_json = strdup(sbuf_str(&json));
+		if (!rep->left_out || !rep->left_out_json)
+			rc = spoor_err_set(err, SPOOR_ENOMEM, 0,
+					   "out of memory");
+	}
+	sbuf_release(&text);
+	sbuf_release(&json);
+	return rc;
+}
+
 static int open_case(struct report *rep, struct spoor_err *err)
 {
 	struct sbuf uri = SBUF_INIT;
@@ -199,6 +289,9 @@ static int open_case(struct report *rep, struct spoor_err *err)
 				     rep->o->case_dir,
 				     sqlite3_errmsg(rep->db));
 	sqlite3_busy_timeout(rep->db, 5000);
+	rc = schema_check(rep, err);
+	if (rc)
+		return rc;
 	rc = report_prepare(rep, "SELECT key, value FROM case_info", &st,
 			    err);
 	if (rc)
@@ -330,7 +423,8 @@ static void findings_runs(FILE *f, struct report *rep, sqlite3_stmt *st)
 		static const char *const keys[] = {
 			"id", "tool", "version", "parameters", "exhibit",
 			"input_sha256", "examiner", "started", "finished",
-			"exit_code", "counts", "custody_seq",
+			"exit_code", "counts", "custody_seq", "state",
+			"replaced_by",
 		};
 		fputs(first ? "\n {" : ",\n {", f);
 		first = false;
@@ -412,8 +506,8 @@ static const char exhibit_sql[] =
 	"FROM exhibits ORDER BY exhibit";
 static const char run_sql[] =
 	"SELECT id, tool, version, parameters, exhibit, input_sha256, "
-	"examiner, started, finished, exit_code, counts, custody_seq "
-	"FROM runs ORDER BY id";
+	"examiner, started, finished, exit_code, counts, custody_seq, "
+	"state, replaced_by FROM runs WHERE state != 'running' ORDER BY id";
 
 static int write_findings(struct report *rep, const char *path,
 			  struct spoor_report_result *res,
@@ -436,6 +530,9 @@ static int write_findings(struct report *rep, const char *path,
 	report_json_str(f, rep, rep->o->recipient);
 	fprintf(f, ", \"selection\": \"%s\"",
 		rep->o->tagged_only ? "tagged-only" : "tagged-first");
+	/* runs that never ended: not findings, named as left out */
+	fprintf(f, ", \"unfinished_runs_left_out\": %s",
+		rep->left_out_json ? rep->left_out_json : "[]");
 	report_seal_findings(f, rep);
 	fputs(",\n\"pseudonyms\": [", f);
 	if (rep->pseudo)
@@ -626,6 +723,17 @@ static int write_readme(struct report *rep, const char *path,
 	      f);
 	if (rep->nsealed)
 		readme_sealed(f, rep);
+	if (rep->left_out) {
+		char *t = report_redact(rep, rep->left_out);
+
+		fprintf(f, "\nLEFT OUT: runs of the case that never ended (a "
+			"tool stopped or was killed\nbefore it finished, or "
+			"was still running): %s.\nTheir records were never "
+			"part of the case's findings and are not in this\n"
+			"bundle (data/findings.json: unfinished_runs_left_out)."
+			"\n", t ? t : "");
+		free(t);
+	}
 	if (rep->pseudo)
 		fprintf(f, "\nThe reporter appears only as %s; the commitment "
 			"in data/findings.json\nlets a later signed "
@@ -1303,6 +1411,8 @@ static void report_release(struct report *rep)
 	free(rep->case_desc);
 	report_pseudo_release(&rep->ps);
 	report_seal_release(rep);
+	free(rep->left_out);
+	free(rep->left_out_json);
 }
 
 int spoor_report_build(struct spoor_ctx *ctx,
@@ -1324,6 +1434,8 @@ int spoor_report_build(struct spoor_ctx *ctx,
 		return rc;
 	now_utc(rep.created);
 	rc = open_case(&rep, err);
+	if (!rc)
+		rc = unfinished_runs(&rep, err);
 	if (!rc)
 		rc = previous_export(&rep, err);
 	if (!rc && o->npseudonymise) {

@@ -110,6 +110,11 @@ static void summary(FILE *f, struct report *rep)
 	}
 	fprintf(f, "</table>\n<p>%s</p>\n", rep->o->tagged_only ?
 		S(SELECTION_TAGGED) : S(SELECTION_ALL));
+	if (rep->left_out) {
+		fprintf(f, "<p class=\"left-out\">%s ", S(LEFT_OUT));
+		report_html_str(f, rep, rep->left_out);
+		fputs("</p>\n", f);
+	}
 }
 
 static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
@@ -169,7 +174,8 @@ static int method(FILE *f, struct report *rep, struct spoor_err *err)
 			 (1u << 3) | (1u << 8),
 			 "SELECT tool, version, exhibit, "
 			 "parameters, examiner, started, finished, "
-			 "exit_code, counts FROM runs ORDER BY id",
+			 "exit_code, counts FROM runs WHERE state = "
+			 "'committed' ORDER BY id",
 			 err);
 }
 

@@ -200,6 +200,15 @@ SPOOR_API int spoor_read_file(int dirfd, const char *path, int flags,
 			      size_t max, char **buf, size_t *len,
 			      struct spoor_err *err);
 
+/*
+ * Open an input file read-only (O_CLOEXEC | O_NOCTTY | flags): a regular
+ * file or a block device.  Anything else is refused without waiting (a
+ * FIFO would block until a writer comes): SPOOR_EUNSUPPORTED naming
+ * what it is.  Returns the fd, or a negative enum spoor_code.
+ */
+SPOOR_API int spoor_open_input(const char *path, int flags,
+			       struct spoor_err *err);
+
 /* fsync the file or folder at path (EINVAL, a file system that cannot
  * sync, counts as done).  0, or -1 with errno set. */
 SPOOR_API int spoor_fsync_path(const char *path);
@@ -1249,7 +1258,7 @@ SPOOR_API int spoor_custody_verify_fd(int fd, const char *case_id,
  * event, then stores the event's seq with the row it made.  Times are
  * ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
  */
-#define SPOOR_CASEDB_VERSION 1
+#define SPOOR_CASEDB_VERSION 2
 
 /* The JSONL writer's line for r, without the LF, as a malloc'ed NUL-
  * terminated string (free() it); *len (may be NULL) gets its length.
@@ -1351,12 +1360,30 @@ SPOOR_API int spoor_case_exhibit_find(struct spoor_case *c, const char *path,
 				      struct spoor_err *err);
 
 /*
- * A run of a tool recorded into the case: begin inserts the run row
- * (finished NULL); add stores records in batched transactions; end
- * commits, appends the 'analysed' custody event (tool, version,
- * parameters, exhibit, item_sha256, counts, exit code) and finishes the
- * row.  A run that is never ended stays unfinished (and unlisted in
- * custody); free it with spoor_case_run_end or spoor_case_run_abort.
+ * A run of a tool recorded into the case.  Its records become part of
+ * the case only when it ends well, all at once:
+ * - begin inserts the run row (state 'running') and holds a lock on it
+ *   (CASE/runs.lock) for as long as the run object lives.  It refuses
+ *   (SPOOR_EINVAL, nothing written) a run of a tool on an exhibit that
+ *   a committed run of the same tool covers, unless `replace`; a
+ *   replaced run must lie within this run's exhibits and have no tagged
+ *   records; and a run while another of the same tool on the same
+ *   exhibit is still running.
+ * - add stages records (staged_records) in short transactions; they are
+ *   not findings: `records` and every reader do not see them.
+ * - end commits in one transaction: the staged records move to
+ *   `records`, the replaced runs lose theirs (state 'replaced',
+ *   replaced_by), the 'analysed' custody event is appended (run_id,
+ *   exhibits, counts, exit code, replaces_runs) and the row finished
+ *   ('committed').  If that fails before the event, the run is
+ *   discarded instead (reason "not committed: ...").
+ * - cancel ends a run that was interrupted or failed: a 'discarded'
+ *   custody event (reason, records dropped, exit code), state
+ *   'discarded', no records kept.
+ * - abort only frees: the run stays 'running' without its lock, as if
+ *   its tool had been killed.  Such runs are "abandoned": listed by
+ *   spoor_case_unfinished, removed by spoor_case_discard.
+ * end, cancel and abort free the run.
  */
 struct spoor_case_run;
 
@@ -1368,6 +1395,10 @@ struct spoor_case_run_opts {
 	const char *input_sha256;	/* the exhibit's, or NULL */
 	const char *event;		/* NULL: "analysed" */
 	const char *purpose;		/* may be NULL */
+	const char *const *exhibits;	/* every exhibit the run covers */
+	size_t nexhibits;		/* 0: just `exhibit` (if any) */
+	bool replace;			/* replace the same tool's runs on
+					 * these exhibits */
 };
 
 SPOOR_API struct spoor_case_run *
@@ -1379,14 +1410,46 @@ SPOOR_API int spoor_case_run_add(struct spoor_case_run *run,
 				 const char *rtype,
 				 const struct spoor_record *r, int64_t *id,
 				 struct spoor_err *err);
-/* counts_json: a JSON object (NULL: {"records":N}).  Frees run. */
+/* Commit the run.  counts_json: a JSON object (NULL: {"records":N}).
+ * Frees run. */
 SPOOR_API int spoor_case_run_end(struct spoor_case_run *run, int exit_code,
 				 const char *counts_json,
 				 struct spoor_err *err);
-/* Commit what was added and free the run, leaving it unfinished. */
+/* Discard the run: reason (e.g. "interrupted by SIGTERM") goes into the
+ * custody event.  Frees run. */
+SPOOR_API int spoor_case_run_cancel(struct spoor_case_run *run,
+				    const char *reason, int exit_code,
+				    struct spoor_err *err);
+/* Free the run, leaving it unfinished (abandoned). */
 SPOOR_API void spoor_case_run_abort(struct spoor_case_run *run);
 /* Records added so far. */
 SPOOR_API uint64_t spoor_case_run_count(const struct spoor_case_run *run);
+/* The run's id (runs.id). */
+SPOOR_API int64_t spoor_case_run_id(const struct spoor_case_run *run);
+
+/*
+ * The unfinished runs (state 'running'), as records of type "run": id,
+ * tool, exhibits ("E01, E02"), started, staged (records waiting), live
+ * (true while its tool still runs and holds the run's lock; false: the
+ * tool was killed or crashed, the run is abandoned).  Non-zero from cb
+ * stops (SPOOR_ESTOPPED).
+ */
+SPOOR_API int spoor_case_unfinished(struct spoor_case *c,
+				    spoor_artifact_cb *cb, void *userdata,
+				    struct spoor_err *err);
+
+/*
+ * Discard runs, each in its own transaction with its 'discarded'
+ * custody event (run_id, reason, records dropped, note): n == 0, every
+ * abandoned run; else the runs ids[0..n), which may be abandoned or
+ * committed (whose records are then removed: needs a note saying why,
+ * and is refused while a record of it is tagged).  A live run is
+ * refused (SPOOR_EINVAL).  *discarded (may be NULL) counts the runs
+ * discarded before any error.
+ */
+SPOOR_API int spoor_case_discard(struct spoor_case *c, const int64_t *ids,
+				 size_t n, const char *note,
+				 uint64_t *discarded, struct spoor_err *err);
 /* Commit a batch that has held the case's write lock for a second or
  * more, so that other tools can record meanwhile: call it while the
  * tool works between records (e.g. from a progress callback). */
@@ -1433,10 +1496,13 @@ SPOOR_API int spoor_case_list(struct spoor_case *c, enum spoor_case_view v,
 /*
  * Check the case's custody.log (spoor_custody_verify_fd) and that every
  * custody_seq of case.db names an event of the log with the right
- * event name, exhibit and item_sha256 (exhibits), run_id (runs) or
- * label (tags): so a deleted or edited last line, which the chain alone
- * cannot show, is found when a row refers to it.  SPOOR_EFORMAT
- * with c->bad_line (1-based) and a message naming the line.
+ * event name, exhibit and item_sha256 (exhibits), run_id (runs:
+ * 'analysed' for committed and replaced runs, 'discarded' for discarded
+ * ones) or label (tags): so a deleted or edited last line, which the
+ * chain alone cannot show, is found when a row refers to it.
+ * SPOOR_EFORMAT with c->bad_line (1-based) and a message naming the
+ * line.  Unfinished runs are not judged here: see
+ * spoor_case_unfinished.
  */
 SPOOR_API int spoor_case_custody_verify(struct spoor_case *c,
 					struct spoor_custody_check *chk,
@@ -1714,6 +1780,11 @@ struct spoor_report_opts {
 	const char *lang;		/* "nl" (default, NULL) or "en" */
 	bool tagged_only;		/* only tagged records (and the whole
 					 * conversations of tagged messages) */
+	/* A case with an unfinished run (staged, or abandoned by a killed
+	 * tool) is refused (SPOOR_EINVAL) unless this is set: then its
+	 * runs are named as left out in findings.json, readme.txt and
+	 * report.html (their records never are in a bundle). */
+	bool exclude_unfinished;
 	const struct spoor_signer *signer;
 	/* Pseudonymisation: identifiers of the reporter (phone numbers in
 	 * any format, names); the first one is the identifier the
