@@ -277,6 +277,28 @@ static int row_exhibit(void *ud, const struct spoor_record *r)
 	}
 	printf("  acquisition log: %s\n", fld(r, "acquisition_log")
 	       ? "yes" : "none");
+	if (fld(r, "media_format")) {
+		fputs("  media:    ", stdout);
+		put(r, "media_format", 0);
+		fputs(", ", stdout);
+		put(r, "media_verified", 0);
+		fputs("\n    md5     stored ", stdout);
+		put(r, "media_stored_md5", 0);
+		fputs(" computed ", stdout);
+		put(r, "media_md5", 0);
+		fputs("\n    sha1    stored ", stdout);
+		put(r, "media_stored_sha1", 0);
+		fputs(" computed ", stdout);
+		put(r, "media_sha1", 0);
+		fputs("\n    sha256  computed ", stdout);
+		put(r, "media_sha256", 0);
+		fputc('\n', stdout);
+		if (fld(r, "media_error")) {
+			fputs("    ", stdout);
+			put(r, "media_error", 0);
+			fputc('\n', stdout);
+		}
+	}
 	return 0;
 }
 
@@ -422,6 +444,59 @@ static void on_progress(void *ud, const struct spoor_progress *p)
 	cli_progress_update(&ap->bar, p);
 }
 
+/* One hash of a container's media: "  md5     stored X computed Y". */
+static void media_line(const struct spoor_case_exhibit *e, unsigned alg)
+{
+	char hex[2 * SPOOR_HASH_MAXLEN + 1];
+
+	printf("  %-7s stored ", spoor_hash_name(alg));
+	if (e->media_stored.mask & alg) {
+		spoor_hex(spoor_digest_get(&e->media_stored, alg),
+			  spoor_hash_len(alg), hex);
+		fputs(hex, stdout);
+	} else {
+		fputs("-", stdout);
+	}
+	fputs(" computed ", stdout);
+	if (e->media_computed.mask & alg) {
+		spoor_hex(spoor_digest_get(&e->media_computed, alg),
+			  spoor_hash_len(alg), hex);
+		fputs(hex, stdout);
+	} else {
+		fputs("-", stdout);
+	}
+	fputc('\n', stdout);
+}
+
+/* A container's media on stdout, as ewfverify puts it: stored and
+ * computed hashes.  Returns the exit code it calls for. */
+static int media_report(const struct spoor_case_exhibit *e,
+			const char *path)
+{
+	int code = EXIT_OK;
+
+	if (!e->media_json)
+		return EXIT_OK;
+	printf("media: %s\n", spoor_media_verdict_name(e->media_verdict));
+	media_line(e, SPOOR_MD5);
+	media_line(e, SPOOR_SHA1);
+	media_line(e, SPOOR_SHA256);
+	if (e->media_error[0]) {
+		cli_warn("'%s': %s", path, e->media_error);
+		code = EXIT_PARTIAL;
+	}
+	if (e->media_verdict == SPOOR_MEDIA_MISMATCH) {
+		cli_error("'%s': a media hash stored in the container differs "
+			  "from the hash of its data (registered as received; "
+			  "see spoor-case show)", path);
+		code = cli_exit_merge(code, EXIT_NO);
+	} else if (e->media_verdict == SPOOR_MEDIA_NOT_STORED) {
+		cli_warn("'%s': the container stores no media hash to check "
+			 "its data against", path);
+	}
+	return code;
+}
+
 static int cmd_add(struct args *a, int argc, char **argv)
 {
 	struct spoor_case_exhibit e;
@@ -430,7 +505,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 	struct spoor_err err;
 	char sha[65];
 	uint64_t seq;
-	int rc;
+	int rc, exit_code;
 
 	if (a->npos != 2)
 		cli_usage_error("add takes CASE and EVIDENCE%s", "");
@@ -466,6 +541,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 	spoor_hex(e.digests.sha256, 32, sha);
 	printf("%s\t%s\t%s\t%" PRIu64 "\t%s\n", a->exhibit, e.kind, sha,
 	       e.size, e.path);
+	exit_code = media_report(&e, a->pos[1]);
 	if (e.skipped)
 		cli_warn("'%s': %" PRIu64 " entries that are not regular files "
 			 "or directories (links, devices) were not hashed",
@@ -475,7 +551,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 			"exhibit\n", cli_progname(), e.log_path);
 	spoor_case_exhibit_release(&e);
 	spoor_case_close(c);
-	return EXIT_OK;
+	return exit_code;
 }
 
 static int cmd_tag(struct args *a)

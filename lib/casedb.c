@@ -44,6 +44,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN state TEXT;"
 	"ALTER TABLE runs ADD COLUMN replaced_by INTEGER;"
 	"ALTER TABLE runs ADD COLUMN exhibits TEXT;"
+	"ALTER TABLE exhibits ADD COLUMN media_json TEXT;"
 	"CREATE TABLE staged_records ("
 	" id INTEGER PRIMARY KEY,"
 	" run_id INTEGER NOT NULL REFERENCES runs(id),"
@@ -554,9 +555,6 @@ int spoor_case_exhibit_add(struct spoor_case *c,
 	    !(e->digests.mask & SPOOR_SHA256))
 		return spoor_err_set(err, SPOOR_EINVAL, 0, "an exhibit needs "
 				     "a printable id, a path and a sha256");
-	if (!spoor_case_exhibit_find(c, NULL, e->exhibit, NULL, NULL, NULL))
-		return spoor_err_set(err, SPOOR_EINVAL, 0, "exhibit '%s' is "
-				     "already registered", e->exhibit);
 	spoor_hex(e->digests.sha256, 32, sha);
 	spoor_hex(e->digests.md5, 16, md5);
 	spoor_hex(e->digests.sha1, 20, sha1);
@@ -573,21 +571,41 @@ int spoor_case_exhibit_add(struct spoor_case *c,
 	ev_str(&ev, "from", e->received_from);
 	ev_str(&ev, "description", e->description);
 	ev_str(&ev, "acquisition_log", e->log_path);
+	/* a container's media: stored and computed hashes, verdict */
+	if (e->media_json)
+		ev_raw(&ev, "media", e->media_json);
 	if (e->tool)
 		ev_tool(&ev, e->tool, spoor_version(), -1, e->parameters);
 	ev_str(&ev, "purpose", !strcmp(event, "acquired")
 	       ? "image acquired into the case" : "exhibit registered");
-	rc = ev_append(c, &ev, &s, err);
-	if (rc)
+	/* the write lock first: the event and the row are one step */
+	rc = exec(c->db, "BEGIN IMMEDIATE", err);
+	if (rc) {
+		sbuf_release(&ev.b);
 		return rc;
+	}
+	if (!spoor_case_exhibit_find(c, NULL, e->exhibit, NULL, NULL, NULL)) {
+		sbuf_release(&ev.b);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "exhibit '%s' is "
+				     "already registered", e->exhibit);
+	}
+	rc = ev_append(c, &ev, &s, err);
+	if (rc) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
 	case_now(now);
 	if (sqlite3_prepare_v2(c->db, "INSERT INTO exhibits (exhibit, path, "
 			       "kind, size, md5, sha1, sha256, description, "
 			       "received_from, acquisition_log, acquired_json, "
-			       "added, custody_seq) VALUES (?1, ?2, ?3, ?4, "
-			       "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1,
-			       &st, NULL) != SQLITE_OK)
-		return case_sql_err(c->db, err, "exhibits");
+			       "added, custody_seq, media_json) VALUES (?1, ?2, "
+			       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+			       "?14)", -1, &st, NULL) != SQLITE_OK) {
+		rc = case_sql_err(c->db, err, "exhibits");
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
 	bind_text(st, 1, e->exhibit);
 	bind_text(st, 2, e->path);
 	bind_text(st, 3, e->kind);
@@ -601,9 +619,14 @@ int spoor_case_exhibit_add(struct spoor_case *c,
 	bind_text(st, 11, e->acquired_json);
 	bind_text(st, 12, now);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)s);
+	bind_text(st, 14, e->media_json);
 	rc = sqlite3_step(st) == SQLITE_DONE ? SPOOR_OK
 		: case_sql_err(c->db, err, "exhibits");
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = exec(c->db, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	if (!rc && seq)
 		*seq = s;
 	return rc;

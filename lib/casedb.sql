@@ -3,7 +3,8 @@
 -- and spoor-report (reads only).  Times are ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
 -- Additive changes only; anything else needs a user_version bump + a migration.
 -- Version 2 (migrated from 1 in lib/casedb.c, additively): runs.state,
--- runs.replaced_by, runs.exhibits and the table staged_records.  A run's
+-- runs.replaced_by, runs.exhibits, exhibits.media_json and the table
+-- staged_records.  A run's
 -- records are staged while it runs and enter `records` only when it is
 -- committed, in one transaction with its custody event: `records` holds
 -- the records of committed runs and nothing else.
@@ -26,7 +27,10 @@ CREATE TABLE exhibits (
   acquisition_log TEXT,                 -- text of the spoor-acquire log if found
   acquired_json   TEXT,                 -- JSON facts from the acquisition (may be NULL)
   added           TEXT NOT NULL,
-  custody_seq     INTEGER NOT NULL      -- seq of its 'received'/'acquired' event
+  custody_seq     INTEGER NOT NULL,     -- seq of its 'received'/'acquired' event
+  media_json      TEXT                  -- a container's media (EWF; split raw,
+                                        -- VMDK, VHD): stored and computed
+                                        -- hashes, verdict; NULL otherwise
 );
 
 CREATE TABLE runs (

@@ -65,7 +65,17 @@ static const char *view_sql(enum spoor_case_view v, const char **type)
 	switch (v) {
 	case SPOOR_CASE_EXHIBITS:
 		*type = "exhibit";
-		return "SELECT * FROM exhibits ORDER BY id";
+		return "SELECT *, json_extract(media_json, '$.format') AS "
+		       "media_format, json_extract(media_json, '$.verified') "
+		       "AS media_verified, json_extract(media_json, "
+		       "'$.stored.md5') AS media_stored_md5, json_extract("
+		       "media_json, '$.computed.md5') AS media_md5, "
+		       "json_extract(media_json, '$.stored.sha1') AS "
+		       "media_stored_sha1, json_extract(media_json, "
+		       "'$.computed.sha1') AS media_sha1, json_extract("
+		       "media_json, '$.computed.sha256') AS media_sha256, "
+		       "json_extract(media_json, '$.error') AS media_error "
+		       "FROM exhibits ORDER BY id";
 	case SPOOR_CASE_RUNS:
 		*type = "run";
 		return "SELECT r.*, (SELECT count(*) FROM records WHERE "

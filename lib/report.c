@@ -397,7 +397,7 @@ static void findings_exhibits(FILE *f, struct report *rep,
 			"exhibit", "path", "kind", "size", "md5", "sha1",
 			"sha256", "description", "received_from",
 			"acquisition_log", "acquired_json", "added",
-			"custody_seq",
+			"custody_seq", "media_json",
 		};
 		fputs(first ? "\n {" : ",\n {", f);
 		first = false;
@@ -502,8 +502,8 @@ static int findings_records(FILE *f, struct report *rep,
 
 static const char exhibit_sql[] =
 	"SELECT exhibit, path, kind, size, md5, sha1, sha256, description, "
-	"received_from, acquisition_log, acquired_json, added, custody_seq "
-	"FROM exhibits ORDER BY exhibit";
+	"received_from, acquisition_log, acquired_json, added, custody_seq, "
+	"media_json FROM exhibits ORDER BY exhibit";
 static const char run_sql[] =
 	"SELECT id, tool, version, parameters, exhibit, input_sha256, "
 	"examiner, started, finished, exit_code, counts, custody_seq, "

@@ -126,8 +126,23 @@ static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
 	sqlite3_stmt *st;
 	int rc = report_prepare(rep, "SELECT exhibit, kind, size, "
 				"description, received_from, added, sha256, "
-				"sha1, md5, acquisition_log, acquired_json "
-				"FROM exhibits ORDER BY exhibit", &st, err);
+				"sha1, md5, acquisition_log, acquired_json, "
+				"CASE WHEN media_json IS NOT NULL THEN "
+				"json_extract(media_json, '$.format') || ': ' "
+				"|| json_extract(media_json, '$.verified') || "
+				"char(10) || 'MD5 stored ' || coalesce("
+				"json_extract(media_json, '$.stored.md5'), '-') "
+				"|| ', computed ' || coalesce(json_extract("
+				"media_json, '$.computed.md5'), '-') || char(10) "
+				"|| 'SHA-1 stored ' || coalesce(json_extract("
+				"media_json, '$.stored.sha1'), '-') || ', "
+				"computed ' || coalesce(json_extract(media_json, "
+				"'$.computed.sha1'), '-') || char(10) || "
+				"'SHA-256 computed ' || coalesce(json_extract("
+				"media_json, '$.computed.sha256'), '-') || "
+				"coalesce(char(10) || json_extract(media_json, "
+				"'$.error'), '') END FROM exhibits ORDER BY "
+				"exhibit", &st, err);
 
 	if (rc)
 		return rc;
@@ -155,6 +170,12 @@ static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
 			if (report_col(st, 9) && report_col(st, 10))
 				fputs("\n\n", f);
 			report_html_str(f, rep, report_col(st, 9));
+			fputs("</pre></td></tr>\n", f);
+		}
+		if (report_col(st, 11)) {
+			fprintf(f, "<tr><th>%s</th><td colspan=\"5\"><pre>",
+				S(MEDIA));
+			report_html_str(f, rep, report_col(st, 11));
 			fputs("</pre></td></tr>\n", f);
 		}
 		fputs("</table>\n", f);

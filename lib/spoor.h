@@ -1300,6 +1300,24 @@ SPOOR_API const char *spoor_case_get(const struct spoor_case *c,
 /* The path of the case's custody.log. */
 SPOOR_API const char *spoor_case_custody_path(const struct spoor_case *c);
 
+/* What the media inside a container exhibit showed (spoor-case add). */
+enum spoor_media_verdict {
+	SPOOR_MEDIA_NONE,	/* not a container: the file is the media */
+	SPOOR_MEDIA_MATCH,	/* every stored hash equals the data's */
+	SPOOR_MEDIA_MISMATCH,	/* a stored hash differs from the data's */
+	SPOOR_MEDIA_NOT_STORED,	/* read whole; no stored hash to compare */
+	SPOOR_MEDIA_DAMAGED,	/* read, but chunks failed their checksum
+				 * (hashed as stored, as ewfverify does;
+				 * media_error says which) */
+	SPOOR_MEDIA_UNREADABLE,	/* cannot be opened or read to the end
+				 * (media_error: libewf's or libtsk's
+				 * message) */
+};
+
+/* "match", "mismatch", "no stored hash", "damaged", "unreadable", "not
+ * a container". */
+SPOOR_API const char *spoor_media_verdict_name(enum spoor_media_verdict v);
+
 /* An exhibit: filled by spoor_case_exhibit_hash, or by the caller
  * (spoor-acquire) from an acquisition. */
 struct spoor_case_exhibit {
@@ -1317,7 +1335,17 @@ struct spoor_case_exhibit {
 	const char *event;		/* "received" (NULL) or "acquired" */
 	const char *tool;		/* for the event; NULL: none */
 	const char *const *parameters;	/* argv for the event, or NULL */
-	char *owned[3];			/* set by spoor_case_exhibit_hash */
+	/* A container (EWF; split raw, VMDK, VHD): its media, as JSON:
+	 * format, media_size, segments, stored and computed {md5, sha1,
+	 * sha256}, verified (a verdict name), checksum_error_ranges,
+	 * checksum_errors [{sector, count}], bad_sectors, error.  NULL for
+	 * anything else. */
+	const char *media_json;
+	enum spoor_media_verdict media_verdict;
+	struct spoor_digests media_stored;	/* as in media_json */
+	struct spoor_digests media_computed;
+	char media_error[SPOOR_ERR_MSG_MAX];	/* "" when all was read */
+	char *owned[4];			/* set by spoor_case_exhibit_hash */
 };
 
 /*
@@ -1328,8 +1356,13 @@ struct spoor_case_exhibit {
  * relpath, as `sha256sum` prints it; symlinks are not followed and,
  * like other non-regular entries, counted in `skipped`).  A spoor-
  * acquire log next to an image (PATH.log, or the image's name without
- * its extension + ".log") is read into acquisition_log.  Fills every
- * member but the caller's (exhibit, description, received_from,
+ * its extension + ".log") is read into acquisition_log.  A container
+ * is read a second time, through libewf (EWF: the hashes stored in it
+ * are compared with its data's, as ewfverify does) or libtsk (split
+ * raw, VMDK, VHD): media_json, media_verdict and media_error; a damaged
+ * or unreadable media is not an error here (0 is returned, the verdict
+ * says it), so that what was received can still be registered.  Fills
+ * every member but the caller's (exhibit, description, received_from,
  * event, tool, parameters), which it leaves alone: zero *e first.
  * Release with spoor_case_exhibit_release.
  * progress (may be NULL) is called every ~100 ms.

@@ -216,7 +216,9 @@ rm -f "$V1/case.db-wal" "$V1/case.db-shm"
 sqlite3 "$V1/case.db" < "$SPOOR_SRC/tests/cli/casedb-v1.sql"
 sqlite3 "$V1/case.db" "ATTACH '$T/v2.db' AS n; \
 	INSERT INTO case_info SELECT * FROM n.case_info; \
-	INSERT INTO exhibits SELECT * FROM n.exhibits; \
+	INSERT INTO exhibits SELECT id, exhibit, path, kind, size, md5, \
+	sha1, sha256, description, received_from, acquisition_log, \
+	acquired_json, added, custody_seq FROM n.exhibits; \
 	INSERT INTO runs SELECT id, tool, version, parameters, exhibit, \
 	input_sha256, examiner, started, finished, exit_code, counts, \
 	custody_seq FROM n.runs; \
