@@ -636,11 +636,14 @@ int cli_case_record(struct cli_case *cc, const char *rtype,
 
 	if (cc->failed)
 		return -1;
-	if (spoor_record_get(r, "byte_runs")) {
-		/* DFXML's byte runs are not part of the JSONL line */
+	if (spoor_record_get(r, "byte_runs") ||
+	    spoor_record_get(r, "file_name")) {
+		/* DFXML's byte runs and the bodyfile's $FILE_NAME times
+		 * are not part of the JSONL line */
 		spoor_record_init(&copy, r->type);
 		for (size_t i = 0; i < r->n; i++)
-			if (strcmp(r->f[i].key, "byte_runs"))
+			if (strcmp(r->f[i].key, "byte_runs") &&
+			    strcmp(r->f[i].key, "file_name"))
 				copy.f[copy.n++] = r->f[i];
 		r = &copy;
 	}

@@ -339,11 +339,26 @@ static int on_file(void *ud, const struct spoor_file *f)
 {
 	struct run *r = ud;
 	struct spoor_file_recbuf buf;
-	struct spoor_record rec;
+	struct spoor_record rec, fn;
+	char fn_attr[16];
 
 	spoor_file_record(f, &rec, &buf);
 	if (r->fmt == SPOOR_FMT_DFXML && f->nruns)
 		spoor_record_runs(&rec, "byte_runs", f->runs, f->nruns);
+	if (r->fmt == SPOOR_FMT_BODYFILE && f->has_fn) {
+		/* NTFS $FILE_NAME times: a line of their own in the
+		 * bodyfile, as fls -m writes it */
+		snprintf(fn_attr, sizeof(fn_attr), "48-%u",
+			 (unsigned)f->fn_attr_id);
+		spoor_record_init(&fn, "file_name");
+		spoor_record_str(&fn, "attr", fn_attr);
+		spoor_record_uint(&fn, "size", f->fn_size);
+		spoor_record_time(&fn, "atime", &f->fn_atime);
+		spoor_record_time(&fn, "mtime", &f->fn_mtime);
+		spoor_record_time(&fn, "ctime", &f->fn_ctime);
+		spoor_record_time(&fn, "crtime", &f->fn_crtime);
+		spoor_record_list(&rec, "file_name", &fn, 1);
+	}
 	if (r->hdb && hashdb_match(r->hdb, &r->progress, f, &rec))
 		return SPOOR_OK;	/* --skip-known */
 	if (f->error && cli_verbosity() >= 0) {

@@ -579,6 +579,13 @@ struct spoor_file {
 	const char *error;		/* content read failure, else NULL */
 	bool uninitialised;		/* NTFS stream never written: all
 					 * zeros, not read, not hashed */
+	/* NTFS, on the first entry of a file: the times of the
+	 * $FILE_NAME attribute libtsk took them from (fls -m prints them
+	 * as "NAME ($FILE_NAME)"), its id and size */
+	bool has_fn;
+	struct spoor_time fn_mtime, fn_atime, fn_ctime, fn_crtime;
+	uint16_t fn_attr_id;
+	uint64_t fn_size;
 };
 
 /*
