@@ -186,6 +186,9 @@ void cli_die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
 	va_end(ap);
+	/* a half-written -o file never stays behind */
+	if (out_file.tmp)
+		unlink(out_file.tmp);
 	exit(code);
 }
 

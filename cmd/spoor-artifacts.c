@@ -511,9 +511,6 @@ int main(int argc, char **argv)
 		o.cc = cli_case_open(case_dir);
 		for (int i = optind; i < argc; i++)
 			cli_case_exhibit(o.cc, argv[i], exhibit);
-		cli_case_begin(o.cc, "spoor-artifacts", argc, argv,
-			       "chats, contacts, calls and accounts parsed",
-			       replace);
 	}
 	if (graph && !(o.graph = spoor_idmap_new(GRAPH_MAX_PLACES)))
 		cli_die(EXIT_OUTPUT, "out of memory");
@@ -529,6 +526,11 @@ int main(int argc, char **argv)
 		if (!o.writer)
 			cli_die(EXIT_OUTPUT, "%s", err.msg);
 	}
+	/* the run begins last: nothing after it dies without ending it */
+	if (o.cc)
+		cli_case_begin(o.cc, "spoor-artifacts", argc, argv,
+			       "chats, contacts, calls and accounts parsed",
+			       replace);
 	cli_on_interrupt(on_interrupt);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -586,9 +586,6 @@ int main(int argc, char **argv)
 		r.cc = cli_case_open(case_dir);
 		for (int i = optind; i < argc; i++)
 			cli_case_exhibit(r.cc, argv[i], exhibit);
-		cli_case_begin(r.cc, "spoor-files", argc, argv,
-			       "file listing, hashing and classification",
-			       replace);
 	}
 
 	out = cli_output_open(output);
@@ -609,6 +606,11 @@ int main(int argc, char **argv)
 	the_scan = spoor_scan_new(ctx, &so, &err);
 	if (!the_scan)
 		cli_die(cli_exit_for(err.code), "%s", err.msg);
+	/* the run begins last: nothing after it dies without ending it */
+	if (r.cc)
+		cli_case_begin(r.cc, "spoor-files", argc, argv,
+			       "file listing, hashing and classification",
+			       replace);
 	cli_on_interrupt(on_interrupt);
 	if (cli_interrupted())
 		spoor_scan_interrupt(the_scan);

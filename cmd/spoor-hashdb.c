@@ -55,8 +55,9 @@ static const char help_text[] =
 	"  -h, --help             print this help\n"
 	"\n"
 	"Exit: 0 ok; 1 lookup found a known-bad digest; 2 usage; 3 input\n"
-	"unreadable or malformed; 4 output failed; 5 finished, but input\n"
-	"lines could not be parsed (each is reported).  See spoor-hashdb(1).\n";
+	"unreadable or malformed (a FIFO is refused); 4 output failed; 5\n"
+	"finished, but input lines could not be parsed (each is reported);\n"
+	"130 interrupted.  See spoor-hashdb(1).\n";
 
 enum {
 	OPT_NAME = 256, OPT_KIND, OPT_CATEGORY, OPT_FORMAT, OPT_VERIFY,

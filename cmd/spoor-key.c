@@ -73,7 +73,7 @@ static const char help_text[] =
 	"  -h, --help                 print this help\n"
 	"\n"
 	"Keys are never printed.  Exit: 0 ok; 2 usage; 3 input unreadable;\n"
-	"4 output failed.  See spoor-key(1).\n";
+	"4 output failed; 130 interrupted.  See spoor-key(1).\n";
 
 #define DOC_SIGNING "1.3.6.1.5.5.7.3.36"
 #define PASS_MAX 1024

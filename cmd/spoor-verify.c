@@ -51,8 +51,8 @@ static const char help_text[] =
 	"  -h, --help             print this help\n"
 	"\n"
 	"Exit: 0 VALID or VALID-WITH-WARNINGS; 1 INVALID; 2 usage; 3 the\n"
-	"bundle could not be read at all; 4 output or --extract failed.\n"
-	"See spoor-verify(1).\n";
+	"bundle could not be read at all; 4 output or --extract failed;\n"
+	"130 interrupted.  See spoor-verify(1).\n";
 
 enum {
 	OPT_TRUST = 256, OPT_TRUST_FPR, OPT_RECIPIENT, OPT_ORG, OPT_TSA,
