@@ -214,6 +214,41 @@ static int schema_check(struct report *rep, struct spoor_err *err)
 }
 
 /*
+ * Two committed runs of one tool on one exhibit would count its files,
+ * messages, contacts and calls twice.  A case of this spoor cannot get
+ * them (a re-run is refused or replaces), a case migrated from version 1
+ * can: refused, naming them.
+ */
+static int overlapping_runs(struct report *rep, struct spoor_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = report_prepare(rep, "SELECT a.id, b.id, a.tool, x.value FROM "
+			    "runs a JOIN runs b ON b.tool = a.tool AND b.id > "
+			    "a.id, json_each(CASE WHEN json_valid(a.exhibits) "
+			    "THEN a.exhibits ELSE '[]' END) x WHERE a.state = "
+			    "'committed' AND b.state = 'committed' AND "
+			    "EXISTS (SELECT 1 FROM json_each(CASE WHEN "
+			    "json_valid(b.exhibits) THEN b.exhibits ELSE '[]' "
+			    "END) y WHERE y.value = x.value) LIMIT 1", &st,
+			    err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "runs %lld and %lld "
+				   "of %s both cover exhibit '%s': its records "
+				   "would be counted twice; discard one with "
+				   "'spoor-case discard %s RUN-ID --note=...'",
+				   (long long)sqlite3_column_int64(st, 0),
+				   (long long)sqlite3_column_int64(st, 1),
+				   report_col(st, 2), report_col(st, 3),
+				   rep->o->case_dir);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * Runs that never ended: their records are staged, not findings, and
  * the case is not finished.  Refused unless o->exclude_unfinished, which
  * keeps their description for the bundle.
@@ -1436,6 +1471,8 @@ int spoor_report_build(struct spoor_ctx *ctx,
 	rc = open_case(&rep, err);
 	if (!rc)
 		rc = unfinished_runs(&rep, err);
+	if (!rc)
+		rc = overlapping_runs(&rep, err);
 	if (!rc)
 		rc = previous_export(&rep, err);
 	if (!rc && o->npseudonymise) {

@@ -242,6 +242,25 @@ is "$(sqlite3 "$V1/case.db" "SELECT group_concat(id || ':' || state, ' ') FROM r
 is "$(sqlite3 "$V1/case.db" 'SELECT count(*) FROM records')" "$nfiles" \
 	"only the committed run's records remain"
 run_rc 0 "the migrated case verifies" spoor-case custody --verify "$V1"
+# a version-1 case could hold the same run twice (the issue's doubled
+# counts): the report refuses it until one is discarded
+cp -r "$V1" "$T/v1dup"
+spoor-files -C "$T/v1dup" --replace --no-progress "$EV/files" > /dev/null 2>&1
+sqlite3 "$T/v1dup/case.db" "UPDATE runs SET state = 'committed', \
+	replaced_by = NULL WHERE id = 1; INSERT INTO records (run_id, \
+	exhibit, rtype, json) SELECT 1, exhibit, rtype, json FROM records \
+	WHERE run_id = 3"
+run_rc 2 "spoor-report refuses two committed runs on one exhibit" \
+	spoor-report -C "$T/v1dup" -o "$T/b4" "${SIGN[@]}"
+grep -q "runs 1 and 3 of spoor-files both cover exhibit 'E1'" "$T/err"
+ok $? "and names them"
+run_rc 0 "discard of the older one, with a note" spoor-case discard \
+	"$T/v1dup" 1 --note "duplicate of run 3 (version-1 case)"
+run_rc 0 "then the report is built" spoor-report -C "$T/v1dup" \
+	-o "$T/b4" "${SIGN[@]}"
+is "$(perl -MJSON::PP -0777 -ne 'my $j = decode_json($_);
+	print scalar(grep { $_->{rtype} eq "file" } @{$j->{records}})' \
+	"$T/b4/data/findings.json")" "$nfiles" "each file once"
 
 hash_all > "$T/after"
 diff_ok "$T/after" "$T/before" "evidence unchanged (sha256sum before and after)"
