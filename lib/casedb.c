@@ -33,11 +33,12 @@ static const char schema_sql[] =
 
 /*
  * Migrations: entry i takes a case.db from user_version i to i + 1
- * (entry 0 is never used: version 0 is not a case).  1 -> 2 is
- * additive: the run states and the staging table.  Records of a run a
- * version-1 tool left unfinished (killed) were visible in `records`;
- * they move to staged_records, so that only committed runs' records are
- * findings, and the run waits for 'spoor-case discard'.
+ * (entry 0 is never used: version 0 is not a case).  1 -> 2: the run
+ * states, the view `records` over the renamed table (SQLite rewrites
+ * the tags' foreign key), a container's media.  The records a
+ * version-1 tool left behind when it was killed (its run unfinished)
+ * were findings; now their run is 'running', so `records` no longer
+ * shows them, and the run waits for 'spoor-case discard'.
  */
 static const char *const migrations[] = {
 	NULL,
@@ -45,22 +46,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN replaced_by INTEGER;"
 	"ALTER TABLE runs ADD COLUMN exhibits TEXT;"
 	"ALTER TABLE exhibits ADD COLUMN media_json TEXT;"
-	"CREATE TABLE staged_records ("
-	" id INTEGER PRIMARY KEY,"
-	" run_id INTEGER NOT NULL REFERENCES runs(id),"
-	" exhibit TEXT NOT NULL, rtype TEXT NOT NULL, json TEXT NOT NULL);"
-	"CREATE INDEX staged_run ON staged_records(run_id);"
 	"UPDATE runs SET state = CASE WHEN finished IS NULL THEN 'running' "
 	"ELSE 'committed' END;"
 	"UPDATE runs SET exhibits = CASE WHEN exhibit IS NOT NULL THEN "
 	"json_array(exhibit) ELSE (SELECT json_group_array(e) FROM (SELECT "
 	"DISTINCT r.exhibit AS e FROM records r WHERE r.run_id = runs.id "
 	"ORDER BY 1)) END;"
-	"INSERT INTO staged_records (run_id, exhibit, rtype, json) SELECT "
-	"run_id, exhibit, rtype, json FROM records WHERE run_id IN (SELECT id "
-	"FROM runs WHERE state = 'running') ORDER BY id;"
-	"DELETE FROM records WHERE run_id IN (SELECT id FROM runs WHERE "
-	"state = 'running');",
+	"ALTER TABLE records RENAME TO record_rows;"
+	"CREATE VIEW records AS "
+	"SELECT r.id, r.run_id, r.exhibit, r.rtype, r.json FROM record_rows r "
+	"WHERE r.run_id IN (SELECT id FROM runs WHERE state = 'committed');",
 };
 
 #define BATCH 20000		/* records per transaction, at most */
@@ -325,6 +320,9 @@ static int migrate(struct spoor_case *c, int from, struct spoor_err *err)
 	rc = exec(c->db, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
+	/* a renamed table's references are rewritten in the others */
+	sqlite3_exec(c->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL,
+		     NULL);
 	if (from == 0) {
 		rc = exec(c->db, schema_sql, err);
 		from = SPOOR_CASEDB_VERSION;
@@ -688,13 +686,17 @@ int spoor_case_exhibit_find(struct spoor_case *c, const char *path,
 /*
  * A run's life: begin inserts its row ('running') and takes a lock on
  * byte <run id> of CASE/runs.lock (an open-file-description lock, which
- * the kernel drops when the tool dies, however it dies); add stages its
- * records in staged_records in short transactions; end commits: in one
- * transaction the staged records move to `records`, the runs it
- * replaces lose theirs, the 'analysed' custody event is appended and
- * the row finished.  cancel ('discarded': interrupted, failed) keeps no
- * record.  A run whose tool was killed stays 'running' without a lock:
- * spoor_case_unfinished lists it, spoor_case_discard removes it.
+ * the kernel drops when the tool dies, however it dies); add writes its
+ * records to record_rows in short transactions, where the view
+ * `records` does not show them; end commits: in one transaction the
+ * runs it replaces become 'replaced', the 'analysed' custody event is
+ * appended and the row becomes 'committed', which makes its records
+ * findings all at once, however many (no copy: the write lock is held
+ * for milliseconds).  cancel ('discarded': interrupted, failed) keeps
+ * none.  The rows of replaced and discarded runs are deleted afterwards
+ * in small transactions (purge_rows).  A run whose tool was killed stays
+ * 'running' without a lock: spoor_case_unfinished lists it,
+ * spoor_case_discard removes it.
  */
 struct spoor_case_run {
 	struct spoor_case *c;
@@ -941,7 +943,7 @@ struct spoor_case_run *spoor_case_run_begin(struct spoor_case *c,
 	if (rc)
 		goto fail;
 	r->in_tx = false;
-	if (sqlite3_prepare_v2(c->db, "INSERT INTO staged_records (run_id, "
+	if (sqlite3_prepare_v2(c->db, "INSERT INTO record_rows (run_id, "
 			       "exhibit, rtype, json) VALUES (?1, ?2, ?3, ?4)",
 			       -1, &r->ins, NULL) != SQLITE_OK)
 		goto sqlfail;
@@ -1078,28 +1080,43 @@ static int exec_ids(sqlite3 *db, const char *sql, int64_t a, int64_t b,
 	return rc;
 }
 
-/* The records of runs that no longer run are never needed again. */
-static void purge_staged(sqlite3 *db)
+#define PURGE_BATCH 5000		/* rows deleted per transaction */
+
+/*
+ * Delete the rows of replaced and discarded runs, PURGE_BATCH per
+ * transaction (the write lock is never held long), at least one batch,
+ * then until `seconds` have passed (< 0: until none is left).  The rows
+ * are not findings already (`records` does not show them): what is left
+ * is deleted by the next purge.
+ */
+static void purge_rows(sqlite3 *db, double seconds)
 {
-	sqlite3_exec(db, "DELETE FROM staged_records WHERE run_id IN (SELECT "
-		     "id FROM runs WHERE state != 'running')", NULL, NULL,
-		     NULL);
+	double t0 = mono_now();
+
+	for (;;) {
+		if (sqlite3_exec(db, "DELETE FROM record_rows WHERE rowid IN "
+				 "(SELECT rowid FROM record_rows WHERE run_id "
+				 "IN (SELECT id FROM runs WHERE state IN "
+				 "('replaced', 'discarded')) LIMIT 5000)",
+				 NULL, NULL, NULL) != SQLITE_OK)
+			return;
+		if (sqlite3_changes(db) < PURGE_BATCH)
+			return;
+		if (seconds >= 0 && mono_now() - t0 >= seconds)
+			return;
+	}
 }
 
-/* Inside the commit's transaction: the replaced runs lose their
- * records and point at r. */
+/* Inside the commit's transaction: the replaced runs point at r; their
+ * records stop being findings with it (purge_rows deletes them). */
 static int run_replace_old(struct spoor_case_run *r, struct spoor_err *err)
 {
 	int rc = SPOOR_OK;
 
-	for (size_t i = 0; i < r->nreplaces && !rc; i++) {
-		rc = exec_ids(r->c->db, "DELETE FROM records WHERE run_id = "
-			      "?1", r->replaces[i], 0, err);
-		if (!rc)
-			rc = exec_ids(r->c->db, "UPDATE runs SET state = "
-				      "'replaced', replaced_by = ?2 WHERE id = "
-				      "?1", r->replaces[i], r->id, err);
-	}
+	for (size_t i = 0; i < r->nreplaces && !rc; i++)
+		rc = exec_ids(r->c->db, "UPDATE runs SET state = 'replaced', "
+			      "replaced_by = ?2 WHERE id = ?1",
+			      r->replaces[i], r->id, err);
 	return rc;
 }
 
@@ -1131,14 +1148,6 @@ int spoor_case_run_end(struct spoor_case_run *r, int exit_code,
 	rc = run_conflicts(r, err);
 	if (!rc)
 		rc = run_replace_old(r, err);
-	if (!rc)
-		rc = exec_ids(c->db, "INSERT INTO records (run_id, exhibit, "
-			      "rtype, json) SELECT run_id, exhibit, rtype, "
-			      "json FROM staged_records WHERE run_id = ?1 "
-			      "ORDER BY id", r->id, 0, err);
-	if (!rc)
-		rc = exec_ids(c->db, "DELETE FROM staged_records WHERE "
-			      "run_id = ?1", r->id, 0, err);
 	if (rc) {
 		/* nothing written yet: record that the run was not kept */
 		char why[SPOOR_ERR_MSG_MAX + 32];
@@ -1177,6 +1186,8 @@ int spoor_case_run_end(struct spoor_case_run *r, int exit_code,
 		rc = exec(c->db, "COMMIT", err);
 	if (!rc) {
 		r->in_tx = false;
+		if (r->nreplaces)
+			purge_rows(c->db, 2.0);
 	} else if (seq && err) {
 		char msg[SPOOR_ERR_MSG_MAX];
 
@@ -1248,8 +1259,9 @@ static int run_cancel_keep(struct spoor_case_run *r, const char *reason,
 	if (rc)
 		return rc;
 	r->in_tx = false;
-	/* after the commit: a slow delete must not hold up the end */
-	purge_staged(c->db);
+	/* after the commit, briefly: the tool must end within a second of
+	 * a signal; what is left goes with the next purge */
+	purge_rows(c->db, 0.1);
 	return SPOOR_OK;
 }
 
@@ -1268,7 +1280,7 @@ static const char unfinished_sql[] =
 	"SELECT r.id, r.tool, coalesce((SELECT group_concat(value, ', ') "
 	"FROM json_each(CASE WHEN json_valid(r.exhibits) THEN r.exhibits "
 	"ELSE '[]' END)), ''), r.started, (SELECT count(*) FROM "
-	"staged_records s WHERE s.run_id = r.id) AS staged FROM runs r "
+	"record_rows s WHERE s.run_id = r.id) AS staged FROM runs r "
 	"WHERE r.state = 'running' ORDER BY r.id";
 
 int spoor_case_unfinished(struct spoor_case *c, spoor_artifact_cb *cb,
@@ -1310,10 +1322,9 @@ static int discard_one(struct spoor_case *c, int64_t id, const char *note,
 	static const char sql[] =
 		"SELECT state, tool, exhibit, CASE WHEN json_valid(exhibits) "
 		"THEN exhibits ELSE '[]' END, (SELECT count(*) FROM "
-		"staged_records s WHERE s.run_id = r.id), (SELECT count(*) "
-		"FROM records x WHERE x.run_id = r.id), (SELECT count(*) FROM "
-		"tags t JOIN records x ON x.id = t.record_id WHERE x.run_id = "
-		"r.id) FROM runs r WHERE id = ?1";
+		"record_rows s WHERE s.run_id = r.id), 0, (SELECT count(*) FROM "
+		"tags t JOIN record_rows x ON x.id = t.record_id WHERE "
+		"x.run_id = r.id) FROM runs r WHERE id = ?1";
 	sqlite3_stmt *st;
 	char *state = NULL, *tool = NULL, *exhibit = NULL, *exhibits = NULL;
 	int64_t staged = 0, kept = 0, tagged = 0;
@@ -1358,9 +1369,7 @@ static int discard_one(struct spoor_case *c, int64_t id, const char *note,
 		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "run %" PRId64 " is "
 				   "committed: discarding its records needs a "
 				   "note saying why", id);
-	if (!rc && kept)
-		rc = exec_ids(c->db, "DELETE FROM records WHERE run_id = ?1",
-			      id, 0, err);
+	(void)kept;
 	if (!rc)
 		rc = discard_event(c, id, tool, exhibit, exhibits,
 				   !strcmp(state, "running")
@@ -1429,7 +1438,7 @@ int spoor_case_discard(struct spoor_case *c, const int64_t *ids, size_t n,
 			done++;
 	}
 	if (done)
-		purge_staged(c->db);
+		purge_rows(c->db, -1);
 	if (discarded)
 		*discarded = done;
 	free(all);

@@ -2,12 +2,13 @@
 -- spoor-case (writes; owns migrations), the tools' -C CASE option (writes)
 -- and spoor-report (reads only).  Times are ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
 -- Additive changes only; anything else needs a user_version bump + a migration.
--- Version 2 (migrated from 1 in lib/casedb.c, additively): runs.state,
--- runs.replaced_by, runs.exhibits, exhibits.media_json and the table
--- staged_records.  A run's
--- records are staged while it runs and enter `records` only when it is
--- committed, in one transaction with its custody event: `records` holds
--- the records of committed runs and nothing else.
+-- Version 2 (migrated from 1 in lib/casedb.c): runs.state,
+-- runs.replaced_by, runs.exhibits and exhibits.media_json are added; the
+-- table `records` became `record_rows`, and `records` is now a view of the
+-- rows of committed runs, with the same columns, so readers read it as
+-- before.  A run's rows are written while it runs and become findings
+-- only when the run is committed, in one transaction with its custody
+-- event (an UPDATE of its state, however many rows it has).
 
 CREATE TABLE case_info (            -- exactly these keys:
   key   TEXT PRIMARY KEY,           -- 'case_id', 'examiner', 'created',
@@ -47,18 +48,18 @@ CREATE TABLE runs (
   counts       TEXT,                   -- JSON object, e.g. {"files":12,"hits":1}
   custody_seq  INTEGER,                -- seq of its 'analysed' event (committed,
                                        -- replaced) or 'discarded' event
-  state        TEXT,                   -- 'running' (finished NULL: staged, or
-                                       -- abandoned by a killed tool) |
+  state        TEXT,                   -- 'running' (finished NULL: working,
+                                       -- or abandoned by a killed tool) |
                                        -- 'committed' (its records are in
                                        -- `records`) | 'replaced' (by the run
-                                       -- replaced_by; its records removed) |
+                                       -- replaced_by; no records) |
                                        -- 'discarded' (interrupted, failed or
                                        -- removed; no records)
   replaced_by  INTEGER,                -- runs.id of the run that replaced it
   exhibits     TEXT                    -- JSON array of the exhibits it covers
 );
 
-CREATE TABLE records (
+CREATE TABLE record_rows (           -- every run's records; read `records`
   id      INTEGER PRIMARY KEY,         -- the RECORD-ID users tag
   run_id  INTEGER NOT NULL REFERENCES runs(id),
   exhibit TEXT NOT NULL,
@@ -69,21 +70,19 @@ CREATE TABLE records (
                                        -- json_extract(); spoor-files known-bad
                                        -- hits carry their hashdb fields in it
 );
-CREATE INDEX records_rtype ON records(rtype, exhibit);
-CREATE INDEX records_run ON records(run_id);
+CREATE INDEX records_rtype ON record_rows(rtype, exhibit);
+CREATE INDEX records_run ON record_rows(run_id);
 
-CREATE TABLE staged_records (          -- a running run's records: never
-  id      INTEGER PRIMARY KEY,         -- read as findings; moved to `records`
-  run_id  INTEGER NOT NULL REFERENCES runs(id), -- (new ids) when the run
-  exhibit TEXT NOT NULL,               -- is committed, deleted when it is
-  rtype   TEXT NOT NULL,               -- discarded
-  json    TEXT NOT NULL
-);
-CREATE INDEX staged_run ON staged_records(run_id);
+-- The findings: the records of committed runs (a running, discarded or
+-- replaced run's rows are never seen here; those of discarded and
+-- replaced runs are deleted soon after).
+CREATE VIEW records AS
+  SELECT r.id, r.run_id, r.exhibit, r.rtype, r.json FROM record_rows r
+  WHERE r.run_id IN (SELECT id FROM runs WHERE state = 'committed');
 
 CREATE TABLE tags (
   id          INTEGER PRIMARY KEY,
-  record_id   INTEGER NOT NULL REFERENCES records(id),
+  record_id   INTEGER NOT NULL REFERENCES record_rows(id),
   label       TEXT NOT NULL,
   note        TEXT,
   examiner    TEXT NOT NULL,

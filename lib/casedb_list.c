@@ -80,8 +80,8 @@ static const char *view_sql(enum spoor_case_view v, const char **type)
 		*type = "run";
 		return "SELECT r.*, (SELECT count(*) FROM records WHERE "
 		       "run_id = r.id) AS records, (SELECT count(*) FROM "
-		       "staged_records WHERE run_id = r.id) AS staged FROM "
-		       "runs r ORDER BY r.id";
+		       "record_rows WHERE run_id = r.id AND r.state = "
+		       "'running') AS staged FROM runs r ORDER BY r.id";
 	case SPOOR_CASE_TAGS:
 		*type = "tag";
 		return "SELECT t.*, r.rtype AS rtype, r.exhibit AS exhibit "

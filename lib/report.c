@@ -261,12 +261,12 @@ static int unfinished_runs(struct report *rep, struct spoor_err *err)
 
 	rc = report_prepare(rep, "SELECT id, tool, coalesce((SELECT "
 			    "group_concat(value, ', ') FROM json_each(r.exhibits)), "
-			    "''), started, (SELECT count(*) FROM staged_records s "
+			    "''), started, (SELECT count(*) FROM record_rows s "
 			    "WHERE s.run_id = r.id), json_object('id', id, 'tool', "
 			    "tool, 'exhibits', json(CASE WHEN json_valid(exhibits) "
 			    "THEN exhibits ELSE '[]' END), 'started', started, "
 			    "'staged_records', (SELECT count(*) FROM "
-			    "staged_records s WHERE s.run_id = r.id)) FROM runs r "
+			    "record_rows s WHERE s.run_id = r.id)) FROM runs r "
 			    "WHERE state = 'running' ORDER BY id", &st, err);
 	if (rc)
 		return rc;

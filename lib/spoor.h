@@ -1409,14 +1409,18 @@ SPOOR_API int spoor_case_exhibit_find(struct spoor_case *c, const char *path,
  *   replaced run must lie within this run's exhibits and have no tagged
  *   records; and a run while another of the same tool on the same
  *   exhibit is still running.
- * - add stages records (staged_records) in short transactions; they are
- *   not findings: `records` and every reader do not see them.
- * - end commits in one transaction: the staged records move to
- *   `records`, the replaced runs lose theirs (state 'replaced',
- *   replaced_by), the 'analysed' custody event is appended (run_id,
- *   exhibits, counts, exit code, replaces_runs) and the row finished
- *   ('committed').  If that fails before the event, the run is
- *   discarded instead (reason "not committed: ...").
+ * - add writes records to the table record_rows in short transactions;
+ *   they are not findings: the view `records` (every reader's) shows
+ *   only committed runs' rows.
+ * - end commits in one transaction: the replaced runs become
+ *   'replaced' (replaced_by), the 'analysed' custody event is appended
+ *   (run_id, exhibits, counts, exit code, replaces_runs) and the row is
+ *   finished ('committed'): its records become findings at once, the
+ *   replaced runs' stop being findings (a state change, however many
+ *   rows: the write lock is held briefly).  If that fails before the
+ *   event, the run is discarded instead (reason "not committed: ...").
+ *   The rows of replaced and discarded runs are deleted afterwards in
+ *   small transactions.
  * - cancel ends a run that was interrupted or failed: a 'discarded'
  *   custody event (reason, records dropped, exit code), state
  *   'discarded', no records kept.
@@ -1469,7 +1473,7 @@ SPOOR_API int64_t spoor_case_run_id(const struct spoor_case_run *run);
 
 /*
  * The unfinished runs (state 'running'), as records of type "run": id,
- * tool, exhibits ("E01, E02"), started, staged (records waiting), live
+ * tool, exhibits ("E01, E02"), started, staged (its rows, no findings), live
  * (true while its tool still runs and holds the run's lock; false: the
  * tool was killed or crashed, the run is abandoned).  Non-zero from cb
  * stops (SPOOR_ESTOPPED).

@@ -87,7 +87,9 @@ is "$(q "SELECT id || ':' || state || ':' || coalesce(replaced_by, '-') FROM run
 is "$(q "SELECT count(*) FROM records WHERE exhibit = 'E1'")" "$nfiles" \
 	"after --replace still one record per file"
 is "$(q 'SELECT count(*) FROM records WHERE run_id = 1')" 0 \
-	"the replaced run's records are gone"
+	"the replaced run's records are no findings"
+is "$(q 'SELECT count(*) FROM record_rows WHERE run_id = 1')" 0 \
+	"and were deleted after the commit"
 is "$(events | grep '^analysed|2|')" "analysed|2|-|1" \
 	"run 2's 'analysed' event names run 1 in replaces_runs (JSON::PP)"
 run_rc 0 "custody --verify after a replacement" spoor-case custody --verify "$C"
@@ -125,7 +127,7 @@ run_rc 4 "a run whose output fails (-o /dev/full)" spoor-files -C "$C" \
 is "$(q "SELECT state || ':' || exit_code FROM runs WHERE id = (SELECT max(id) FROM runs)")" \
 	"discarded:4" "the failed run is discarded (exit 4 recorded)"
 is "$(q 'SELECT count(*) FROM records')" "$n_before" "no record of it visible"
-is "$(q 'SELECT count(*) FROM staged_records')" 0 "nothing of it staged"
+is "$(q "SELECT count(*) FROM record_rows WHERE run_id IN (SELECT id FROM runs WHERE state != 'committed')")" 0 "nothing of it staged"
 is "$(events | tail -n1 | cut -d'|' -f1,3)" "discarded|failed (exit 4)" \
 	"a 'discarded' custody event says why"
 
@@ -154,7 +156,7 @@ SPOOR_FAULT="file=$EV/many/zzz.bin;slow=3000" LD_PRELOAD=$FAULT \
 pid=$!
 staged=0
 for i in $(seq 1 300); do
-	staged=$(q "SELECT count(*) FROM staged_records" 2>/dev/null)
+	staged=$(q "SELECT count(*) FROM record_rows WHERE run_id IN (SELECT id FROM runs WHERE state != 'committed')" 2>/dev/null)
 	[ "${staged:-0}" -gt 0 ] && break
 	sleep 0.1
 done
@@ -193,7 +195,7 @@ run_rc 0 "spoor-verify accepts that bundle" spoor-verify "$T/b2" \
 run_rc 0 "spoor-case discard removes the abandoned run" spoor-case discard "$C"
 is "$(q "SELECT state FROM runs WHERE id = $krun")" discarded \
 	"the run is discarded"
-is "$(q 'SELECT count(*) FROM staged_records')" 0 "its staged records are gone"
+is "$(q "SELECT count(*) FROM record_rows WHERE run_id IN (SELECT id FROM runs WHERE state != 'committed')")" 0 "its staged records are gone"
 is "$(events | grep "^discarded|$krun|" | cut -d'|' -f3 | cut -c1-9)" \
 	abandoned "a 'discarded' custody event: abandoned"
 run_rc 0 "custody --verify: OK again" spoor-case custody --verify "$C"

@@ -31,7 +31,7 @@ wait_open() {
 wait_staged() {
 	local i n
 	for i in $(seq 1 300); do
-		n=$(sqlite3 "$C/case.db" 'SELECT count(*) FROM staged_records' \
+		n=$(sqlite3 "$C/case.db" "SELECT count(*) FROM record_rows WHERE run_id IN (SELECT id FROM runs WHERE state != 'committed')" \
 			2>/dev/null)
 		[ "${n:-0}" -gt 0 ] && return 0
 		sleep 0.1
@@ -100,7 +100,7 @@ is "$(q "SELECT state || ':' || exit_code FROM runs WHERE id = $run")" \
 	"discarded:130" "the interrupted run is discarded, exit 130 recorded"
 is "$(last_event)" "discarded|$run|interrupted by SIGTERM" \
 	"custody: a 'discarded' event, reason 'interrupted by SIGTERM'"
-is "$(q 'SELECT count(*) FROM records') $(q 'SELECT count(*) FROM staged_records')" \
+is "$(q 'SELECT count(*) FROM records') $(q "SELECT count(*) FROM record_rows WHERE run_id IN (SELECT id FROM runs WHERE state != 'committed')")" \
 	"0 0" "no record of it visible, none staged"
 ok "$([ ! -e "$T/out.jsonl" ] && [ ! -e "$T/out.jsonl.tmp" ]; echo $?)" \
 	"no -o file, no temp file"
