@@ -19,7 +19,8 @@ static const char synopsis[] =
 	"                   [--no-magic] [--offset=SECTORS] [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
-	"                   [--no-alert-exit] [-C CASE [--replace]] EVIDENCE...\n";
+	"                   [--no-alert-exit] [-C CASE [--replace]]\n"
+	"                   EVIDENCE...\n";
 
 static const char help_text[] =
 	"\n"
@@ -484,10 +485,11 @@ int main(int argc, char **argv)
 			/* fls -o 63 disk.dd: a TSK offset, not a file name */
 			if (cli_parse_int(optarg, 0, INT64_MAX, &v) == 0 &&
 			    !cli_optarg_long(argv))
-				cli_usage_error("-o takes the output FILE, not a "
-					    "sector offset ('%s'): use "
-					    "--offset=SECTORS, or --output=FILE "
-					    "for a file named so", optarg);
+				cli_usage_error("-o takes the output FILE, "
+					"not a sector offset ('%s'): use "
+					"--offset=SECTORS, or "
+					"--output=FILE for a file named so",
+					optarg);
 			break;
 		case 'q':
 			verbose = -1;

@@ -594,12 +594,13 @@ int spoor_case_exhibit_add(struct spoor_case *c,
 		return rc;
 	}
 	case_now(now);
-	if (sqlite3_prepare_v2(c->db, "INSERT INTO exhibits (exhibit, path, "
-			       "kind, size, md5, sha1, sha256, description, "
-			       "received_from, acquisition_log, acquired_json, "
-			       "added, custody_seq, media_json) VALUES (?1, ?2, "
-			       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-			       "?14)", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(c->db, "INSERT INTO exhibits (exhibit, "
+			       "path, kind, size, md5, sha1, sha256, "
+			       "description, received_from, acquisition_log, "
+			       "acquired_json, added, custody_seq, media_json) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			       "?10, ?11, ?12, ?13, ?14)", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		rc = case_sql_err(c->db, err, "exhibits");
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
@@ -1322,9 +1323,9 @@ static int discard_one(struct spoor_case *c, int64_t id, const char *note,
 	static const char sql[] =
 		"SELECT state, tool, exhibit, CASE WHEN json_valid(exhibits) "
 		"THEN exhibits ELSE '[]' END, (SELECT count(*) FROM "
-		"record_rows s WHERE s.run_id = r.id), 0, (SELECT count(*) FROM "
-		"tags t JOIN record_rows x ON x.id = t.record_id WHERE "
-		"x.run_id = r.id) FROM runs r WHERE id = ?1";
+		"record_rows s WHERE s.run_id = r.id), 0, (SELECT "
+		"count(*) FROM tags t JOIN record_rows x ON x.id = "
+		"t.record_id WHERE x.run_id = r.id) FROM runs r WHERE id = ?1";
 	sqlite3_stmt *st;
 	char *state = NULL, *tool = NULL, *exhibit = NULL, *exhibits = NULL;
 	int64_t staged = 0, kept = 0, tagged = 0;

@@ -21,11 +21,11 @@
 #include "banned.h"
 
 #define CHUNK (1u << 20)
-#define MAX_RANGES 64		/* checksum-error ranges kept in the JSON */
+#define MAX_RANGES 64		/* checksum-error ranges in the JSON */
 #define MEDIA_ALGS (SPOOR_MD5 | SPOOR_SHA1 | SPOOR_SHA256)
 
 struct media {
-	const char *format;		/* "ewf", "split raw", "vmdk", "vhd" */
+	const char *format;	/* "ewf", "split raw", "vmdk", "vhd" */
 	uint64_t size;
 	int nseg;
 	char **seg;			/* segment file names (EWF) */
@@ -33,7 +33,7 @@ struct media {
 	uint64_t errs;			/* checksum-error ranges */
 	struct sbuf ranges;		/* JSON objects, comma separated */
 	uint64_t bad_sectors, first_bad;
-	char error[SPOOR_ERR_MSG_MAX];	/* why the media is not all read */
+	char error[SPOOR_ERR_MSG_MAX];	/* why not all was read */
 	spoor_progress_cb *cb;
 	void *ud;
 	struct spoor_progress *p;

@@ -172,7 +172,8 @@ int spoor_fsync_dir_of(const char *path)
 	if (!slash)
 		sbuf_adds(&dir, ".");
 	else
-		sbuf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+		sbuf_add(&dir, path, slash == path ? 1
+			 : (size_t)(slash - path));
 	if (dir.failed) {
 		sbuf_release(&dir);
 		errno = ENOMEM;

@@ -204,10 +204,10 @@ static int schema_check(struct report *rep, struct spoor_err *err)
 				     SPOOR_CASEDB_VERSION);
 	if (v > 0)
 		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s/case.db' "
-				     "has the old schema version %d: migrate it "
-				     "first with 'spoor-case discard %s' (which "
-				     "also removes runs a killed tool left "
-				     "unfinished)", rep->o->case_dir, v,
+				     "has the old schema version %d: migrate "
+				     "it first with 'spoor-case discard %s' "
+				     "(which also removes runs a killed tool "
+				     "left unfinished)", rep->o->case_dir, v,
 				     rep->o->case_dir);
 	return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s/case.db' is not a "
 			     "spoor case", rep->o->case_dir);
@@ -260,11 +260,12 @@ static int unfinished_runs(struct report *rep, struct spoor_err *err)
 	int n = 0, rc;
 
 	rc = report_prepare(rep, "SELECT id, tool, coalesce((SELECT "
-			    "group_concat(value, ', ') FROM json_each(r.exhibits)), "
-			    "''), started, (SELECT count(*) FROM record_rows s "
-			    "WHERE s.run_id = r.id), json_object('id', id, 'tool', "
-			    "tool, 'exhibits', json(CASE WHEN json_valid(exhibits) "
-			    "THEN exhibits ELSE '[]' END), 'started', started, "
+			    "group_concat(value, ', ') FROM json_each("
+			    "r.exhibits)), ''), started, (SELECT count(*) "
+			    "FROM record_rows s WHERE s.run_id = r.id), "
+			    "json_object('id', id, 'tool', tool, 'exhibits', "
+			    "json(CASE WHEN json_valid(exhibits) THEN exhibits "
+			    "ELSE '[]' END), 'started', started, "
 			    "'staged_records', (SELECT count(*) FROM "
 			    "record_rows s WHERE s.run_id = r.id)) FROM runs r "
 			    "WHERE state = 'running' ORDER BY id", &st, err);
@@ -292,7 +293,8 @@ static int unfinished_runs(struct report *rep, struct spoor_err *err)
 				   "give --exclude-unfinished to leave %s out "
 				   "(the bundle then says so)", n,
 				   n == 1 ? "" : "s", sbuf_str(&text),
-				   n == 1 ? "it" : "them", n == 1 ? "it" : "them",
+				   n == 1 ? "it" : "them",
+				   n == 1 ? "it" : "them",
 				   n == 1 ? "it" : "them");
 	} else if (n) {
 		rep->left_out = strdup(sbuf_str(&text));

@@ -57,10 +57,10 @@ struct report {
 	struct report_sealed *sealed;	/* --seal: nsealed copies */
 	size_t nsealed;
 	char seal_fpr[65];		/* SHA-256 of the --seal-to cert */
-	char *left_out;			/* unfinished runs left out, text:
-					 * "run 3 (spoor-files on E01, ...)";
-					 * NULL when none */
-	char *left_out_json;		/* the same as a JSON array */
+	/* unfinished runs left out, as text ("run 3 (spoor-files on E01,
+	 * ...)") and as a JSON array; NULL when none */
+	char *left_out;
+	char *left_out_json;
 };
 
 /* The string for key in the report's language. */

@@ -1312,7 +1312,7 @@ enum spoor_media_verdict {
 	SPOOR_MEDIA_NONE,	/* not a container: the file is the media */
 	SPOOR_MEDIA_MATCH,	/* every stored hash equals the data's */
 	SPOOR_MEDIA_MISMATCH,	/* a stored hash differs from the data's */
-	SPOOR_MEDIA_NOT_STORED,	/* read whole; no stored hash to compare */
+	SPOOR_MEDIA_NOT_STORED,	/* read whole; no stored hash */
 	SPOOR_MEDIA_DAMAGED,	/* read, but chunks failed their checksum
 				 * (hashed as stored, as ewfverify does;
 				 * media_error says which) */
@@ -1352,7 +1352,7 @@ struct spoor_case_exhibit {
 	struct spoor_digests media_stored;	/* as in media_json */
 	struct spoor_digests media_computed;
 	char media_error[SPOOR_ERR_MSG_MAX];	/* "" when all was read */
-	char *owned[4];			/* set by spoor_case_exhibit_hash */
+	char *owned[4];		/* set by spoor_case_exhibit_hash */
 };
 
 /*

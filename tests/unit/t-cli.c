@@ -25,7 +25,7 @@ static const struct {
 	{ SPOOR_EUNSUPPORTED, 3 },
 	{ SPOOR_ELIMIT, 3 },
 	{ SPOOR_EOUTPUT, 4 },
-	{ SPOOR_ENOMEM, 4 },		/* never 5: the run did not finish */
+	{ SPOOR_ENOMEM, 4 },	/* never 5: the run did not finish */
 	{ SPOOR_EINTERNAL, 4 },
 	{ SPOOR_ESTOPPED, 130 },
 	{ -99, 4 },			/* an unknown code */

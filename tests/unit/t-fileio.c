@@ -182,8 +182,9 @@ static void test_atomic(void)
 
 	/* a temp name that is a symlink is not followed */
 	if (symlink(path("target"), path("sym.tmp")) == 0) {
-		is_int(spoor_atomic_write(AT_FDCWD, path("sym"), "y", 1, 0644,
-					  &err), 0, "leftover symlink replaced");
+		is_int(spoor_atomic_write(AT_FDCWD, path("sym"), "y", 1,
+					  0644, &err), 0,
+		       "leftover symlink replaced");
 		n = slurp("target", buf, sizeof(buf));
 		is_mem(buf, n, "secret", 6, "the link's target untouched");
 	} else {
