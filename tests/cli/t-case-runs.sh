@@ -249,9 +249,11 @@ run_rc 0 "the migrated case verifies" spoor-case custody --verify "$V1"
 cp -r "$V1" "$T/v1dup"
 spoor-files -C "$T/v1dup" --replace --no-progress "$EV/files" > /dev/null 2>&1
 sqlite3 "$T/v1dup/case.db" "UPDATE runs SET state = 'committed', \
-	replaced_by = NULL WHERE id = 1; INSERT INTO records (run_id, \
-	exhibit, rtype, json) SELECT 1, exhibit, rtype, json FROM records \
-	WHERE run_id = 3"
+	replaced_by = NULL WHERE id = 1; INSERT INTO record_rows (run_id, \
+	exhibit, rtype, json) SELECT 1, exhibit, rtype, json FROM \
+	record_rows WHERE run_id = 3"
+is "$(sqlite3 "$T/v1dup/case.db" 'SELECT count(*) FROM records')" \
+	$((2 * nfiles)) "the doubled case: each file twice in records"
 run_rc 2 "spoor-report refuses two committed runs on one exhibit" \
 	spoor-report -C "$T/v1dup" -o "$T/b4" "${SIGN[@]}"
 grep -q "runs 1 and 3 of spoor-files both cover exhibit 'E1'" "$T/err"
