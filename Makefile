@@ -234,6 +234,10 @@ $(O)/tests/%.o: tests/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 
 $(O)/tests/unit/t-%: $(O)/tests/unit/t-%.o $(O)/tests/tap.o $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# t-cli tests the tools' shared exit-code policy (cmd/cli.c)
+$(O)/tests/unit/t-cli: $(O)/tests/unit/t-cli.o $(O)/tests/tap.o $(CLI_OBJ) \
+		$(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 TESTDATA_SCRIPTS := testdata/mkimages.sh $(wildcard testdata/*.pl)
 $(O)/testdata/.stamp: $(TESTDATA_SCRIPTS)

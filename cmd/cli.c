@@ -5,11 +5,15 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -21,11 +25,86 @@ static const char *progname = "spoor";
 static const char *synopsis_text = "";
 static int verbosity;	/* -1 quiet, 0 normal, 1 verbose, 2 debug */
 
+/* -o FILE: written as FILE.tmp, renamed into place when complete */
+static struct spoor_atomic out_file = { .fd = -1 };
+
+/* ---- SIGINT and SIGTERM ---- */
+
+static volatile sig_atomic_t interrupted;
+static void (*interrupt_hook)(void);
+
+/* The end of an interrupted tool, from a signal handler: only
+ * async-signal-safe calls.  The -o temp file goes; nothing else of the
+ * run carries a final name. */
+static _Noreturn void die_interrupted(const char *why)
+{
+	size_t n = strlen(progname);
+
+	if (out_file.tmp)
+		unlink(out_file.tmp);
+	if (write(STDERR_FILENO, progname, n) < 0 ||
+	    write(STDERR_FILENO, ": error: ", 9) < 0 ||
+	    write(STDERR_FILENO, why, strlen(why)) < 0)
+		_exit(EXIT_INTERRUPTED);
+	_exit(EXIT_INTERRUPTED);
+}
+
+static void on_watchdog(int sig)
+{
+	(void)sig;
+	die_interrupted("interrupted (stopped by force: the tool did not "
+			"end within a second)\n");
+}
+
+static void on_stop_signal(int sig)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 800000 } };
+
+	if (interrupted || !interrupt_hook)
+		die_interrupted("interrupted\n");
+	interrupted = sig;
+	/* the tool ends itself, recording the interruption; should it
+	 * not within 0.8 s, the watchdog ends it */
+	setitimer(ITIMER_REAL, &it, NULL);
+	interrupt_hook();
+}
+
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);	/* no SA_RESTART: a blocked read
+					 * returns EINTR */
+}
+
+void cli_on_interrupt(void (*hook)(void))
+{
+	interrupt_hook = hook;
+}
+
+bool cli_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+const char *cli_interrupt_name(void)
+{
+	return interrupted == SIGTERM ? "interrupted by SIGTERM"
+		: interrupted == SIGINT ? "interrupted by SIGINT"
+		: "interrupted";
+}
+
 void cli_init(const char *name)
 {
 	const char *slash = strrchr(name, '/');
 
 	progname = slash ? slash + 1 : name;
+	set_handler(SIGINT, on_stop_signal);
+	set_handler(SIGTERM, on_stop_signal);
+	set_handler(SIGALRM, on_watchdog);
 }
 
 const char *cli_progname(void)
@@ -107,6 +186,9 @@ void cli_die(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
 	va_end(ap);
+	/* a half-written -o file never stays behind */
+	if (out_file.tmp)
+		unlink(out_file.tmp);
 	exit(code);
 }
 
@@ -137,7 +219,7 @@ struct spoor_ctx *cli_ctx_new(void)
 	ctx = spoor_ctx_new();
 
 	if (!ctx)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	spoor_ctx_set_log(ctx, cli_log, NULL,
 			  verbosity >= 2 ? SPOOR_LOG_DEBUG
 			  : verbosity == 1 ? SPOOR_LOG_INFO
@@ -179,12 +261,17 @@ void cli_version(void)
 	exit(EXIT_OK);
 }
 
+/*
+ * The one mapping from a library error to an exit code.  ENOMEM and a
+ * bug (EINTERNAL) mean the run could not produce its output: 4, never 5,
+ * which promises a finished run.  ESTOPPED is a stop on request, which
+ * in the tools is an interruption.
+ */
 int cli_exit_for(int code)
 {
 	switch (code) {
 	case SPOOR_OK: return EXIT_OK;
 	case SPOOR_EINVAL: return EXIT_USAGE;
-	case SPOOR_EOUTPUT: return EXIT_OUTPUT;
 	case SPOOR_EIO:
 	case SPOOR_EFORMAT:
 	case SPOOR_EAMBIGUOUS:
@@ -192,9 +279,41 @@ int cli_exit_for(int code)
 	case SPOOR_EUNSUPPORTED:
 	case SPOOR_ELIMIT:
 		return EXIT_INPUT;
+	case SPOOR_ESTOPPED:
+		return EXIT_INTERRUPTED;
+	case SPOOR_EOUTPUT:
+	case SPOOR_ENOMEM:
+	case SPOOR_EINTERNAL:
 	default:
-		return EXIT_PARTIAL;
+		return EXIT_OUTPUT;
 	}
+}
+
+int cli_exit_named(int code)
+{
+	if (code == SPOOR_ENOTFOUND || code == SPOOR_EINVAL)
+		return EXIT_USAGE;
+	return cli_exit_for(code);
+}
+
+/* How much an exit code weighs when a run has several outcomes. */
+static int exit_rank(int code)
+{
+	switch (code) {
+	case EXIT_OK: return 0;
+	case EXIT_PARTIAL: return 1;
+	case EXIT_INPUT: return 2;
+	case EXIT_NO: return 3;
+	case EXIT_OUTPUT: return 4;
+	case EXIT_USAGE: return 5;
+	case EXIT_INTERRUPTED: return 6;
+	default: return 4;	/* unknown: as bad as a failed output */
+	}
+}
+
+int cli_exit_merge(int a, int b)
+{
+	return exit_rank(b) > exit_rank(a) ? b : a;
 }
 
 void cli_close_stdout(void)
@@ -210,14 +329,12 @@ void cli_close_stdout(void)
 	}
 }
 
-static char *out_path;
-static char *out_tmp;
-
 FILE *cli_output_open(const char *path)
 {
+	struct spoor_err err;
 	struct stat st;
 	FILE *f;
-	size_t n;
+	int fd;
 
 	if (!path || !strcmp(path, "-"))
 		return stdout;
@@ -230,59 +347,68 @@ FILE *cli_output_open(const char *path)
 				strerror(errno));
 		return f;
 	}
-	n = strlen(path) + 5;
-	out_path = strdup(path);
-	out_tmp = malloc(n);
-	if (!out_path || !out_tmp)
-		cli_die(EXIT_OUTPUT, "out of memory");
-	snprintf(out_tmp, n, "%s.tmp", path);
-	f = fopen(out_tmp, "wx");
-	if (!f && errno == EEXIST) {
-		/* a leftover of a killed run: ours to replace */
-		unlink(out_tmp);
-		f = fopen(out_tmp, "wx");
+	if (spoor_atomic_open(&out_file, AT_FDCWD, path, 0666, &err))
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
+	/* the FILE gets a copy of the fd: fclose closes the copy, the
+	 * commit syncs and closes the original */
+	fd = dup(out_file.fd);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		spoor_atomic_abort(&out_file);
+		cli_die(EXIT_OUTPUT, "cannot open '%s': %s", path,
+			strerror(e));
 	}
-	if (!f)
-		cli_die(EXIT_OUTPUT, "cannot create '%s': %s", out_tmp,
-			strerror(errno));
 	return f;
 }
 
 int cli_output_commit(FILE *f, bool ok)
 {
+	struct spoor_err err;
 	int rc = 0;
 
 	if (f == stdout)
 		return 0;
-	if (!out_tmp) {		/* a device, written in place */
+	if (!out_file.tmp) {	/* a device, written in place */
 		if (fclose(f)) {
 			cli_error("write error: %s", strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
-		cli_error("cannot write '%s': %s", out_tmp, strerror(errno));
+	if (fflush(f) || ferror(f)) {
+		cli_error("cannot write '%s': %s", out_file.tmp,
+			  strerror(errno ? errno : EIO));
 		ok = false;
 		rc = -1;
 	}
 	if (fclose(f)) {
-		cli_error("cannot write '%s': %s", out_tmp, strerror(errno));
+		cli_error("cannot write '%s': %s", out_file.tmp,
+			  strerror(errno));
 		ok = false;
 		rc = -1;
 	}
-	if (ok && rename(out_tmp, out_path)) {
-		cli_error("cannot rename '%s' to '%s': %s", out_tmp,
-			  out_path, strerror(errno));
-		rc = -1;
-		ok = false;
+	if (!ok) {
+		spoor_atomic_abort(&out_file);
+		return rc;
 	}
-	if (!ok)
-		unlink(out_tmp);
-	free(out_path);
-	free(out_tmp);
-	out_path = out_tmp = NULL;
-	return rc;
+	if (spoor_atomic_commit(&out_file, &err)) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+bool cli_optarg_long(char *const *argv)
+{
+	int i = optind - 1;
+
+	if (i >= 1 && argv[i] != optarg)	/* -oARG, --name=ARG */
+		return !strncmp(argv[i], "--", 2);
+	return i >= 2 && !strncmp(argv[i - 1], "--", 2);
 }
 
 int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
@@ -465,7 +591,7 @@ struct cli_case *cli_case_open(const char *dir)
 	struct spoor_err err;
 
 	if (!cc || !(cc->dir = strdup(dir)))
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	cc->c = spoor_case_open(dir, true, &err);
 	if (!cc->c)
 		cli_die(EXIT_INPUT, "-C '%s': %s", dir, err.msg);
@@ -480,21 +606,28 @@ const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
 
 	if (spoor_case_exhibit_find(cc->c, evidence, id, &ex, &sha, &err))
 		cli_die(EXIT_USAGE, "-C '%s': %s", cc->dir, err.msg);
-	for (size_t i = 0; i < cc->n; i++)
-		if (!strcmp(cc->ids[i], ex))
-			return cc->ids[i];
+	for (size_t i = 0; i < cc->n; i++) {
+		if (strcmp(cc->ids[i], ex))
+			continue;
+		/* once before the run, once per evidence as it is read:
+		 * the same exhibit twice would be read (and counted) twice */
+		if (!cc->run)
+			cli_die(EXIT_USAGE, "-C '%s': exhibit '%s' is given "
+				"twice", cc->dir, ex);
+		return cc->ids[i];
+	}
 	if (cc->n == CLI_CASE_MAX_EXHIBITS)
 		cli_die(EXIT_USAGE, "-C: at most %d exhibits per run",
 			CLI_CASE_MAX_EXHIBITS);
 	cc->ids[cc->n] = strdup(ex);
 	cc->sha[cc->n] = strdup(sha);
 	if (!cc->ids[cc->n] || !cc->sha[cc->n])
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	return cc->ids[cc->n++];
 }
 
 void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
-		    char **argv, const char *purpose)
+		    char **argv, const char *purpose, bool replace)
 {
 	struct spoor_case_run_opts o = { 0 };
 	struct spoor_err err;
@@ -506,12 +639,17 @@ void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
 	o.exhibit = cc->n == 1 ? cc->ids[0] : NULL;
 	o.input_sha256 = cc->n == 1 ? cc->sha[0] : NULL;
 	o.purpose = purpose;
+	o.exhibits = (const char *const *)cc->ids;
+	o.nexhibits = cc->n;
+	o.replace = replace;
 	cc->run = spoor_case_run_begin(cc->c, &o, &err);
 	if (!cc->run)
-		cli_die(err.code == SPOOR_EIO ? EXIT_INPUT : EXIT_OUTPUT,
-			"-C '%s': %s", cc->dir, err.msg);
-	cli_info("recording into case '%s' (%s)", cc->dir,
-		 spoor_case_get(cc->c, "case_id"));
+		cli_die(err.code == SPOOR_EIO ? EXIT_INPUT
+			: cli_exit_for(err.code), "-C '%s': %s", cc->dir,
+			err.msg);
+	cli_info("recording into case '%s' (%s) as run %lld", cc->dir,
+		 spoor_case_get(cc->c, "case_id"),
+		 (long long)spoor_case_run_id(cc->run));
 }
 
 int cli_case_record(struct cli_case *cc, const char *rtype,
@@ -522,11 +660,14 @@ int cli_case_record(struct cli_case *cc, const char *rtype,
 
 	if (cc->failed)
 		return -1;
-	if (spoor_record_get(r, "byte_runs")) {
-		/* DFXML's byte runs are not part of the JSONL line */
+	if (spoor_record_get(r, "byte_runs") ||
+	    spoor_record_get(r, "file_name")) {
+		/* DFXML's byte runs and the bodyfile's $FILE_NAME times
+		 * are not part of the JSONL line */
 		spoor_record_init(&copy, r->type);
 		for (size_t i = 0; i < r->n; i++)
-			if (strcmp(r->f[i].key, "byte_runs"))
+			if (strcmp(r->f[i].key, "byte_runs") &&
+			    strcmp(r->f[i].key, "file_name"))
 				copy.f[copy.n++] = r->f[i];
 		r = &copy;
 	}
@@ -572,17 +713,48 @@ int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json)
 {
 	struct spoor_err err;
 	uint64_t n = spoor_case_run_count(cc->run);
+	long long id = (long long)spoor_case_run_id(cc->run);
+	char why[64];
 
-	if (spoor_case_run_end(cc->run, cc->failed ? EXIT_OUTPUT : exit_code,
-			       counts_json, &err)) {
-		cli_error("-C '%s': %s", cc->dir, err.msg);
-		cc->failed = true;
-	} else if (verbosity >= 0) {
-		fprintf(stderr, "%s: %llu records recorded into case '%s'\n",
-			progname, (unsigned long long)n, cc->dir);
-	}
 	if (cc->failed)
-		exit_code = EXIT_OUTPUT;
+		exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+	if (interrupted)
+		exit_code = EXIT_INTERRUPTED;
+	switch (exit_code) {
+	case EXIT_OK:
+	case EXIT_NO:
+	case EXIT_PARTIAL:
+		/* a finished run: its records become part of the case */
+		if (spoor_case_run_end(cc->run, exit_code, counts_json,
+				       &err)) {
+			cli_error("-C '%s': %s", cc->dir, err.msg);
+			exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+		} else if (verbosity >= 0) {
+			fprintf(stderr, "%s: run %lld: %llu records recorded "
+				"into case '%s'\n", progname, id,
+				(unsigned long long)n, cc->dir);
+		}
+		break;
+	default:
+		/* interrupted or failed: nothing of it is kept, and the
+		 * case says so */
+		if (exit_code == EXIT_INTERRUPTED)
+			snprintf(why, sizeof(why), "%s", cli_interrupt_name());
+		else
+			snprintf(why, sizeof(why), "failed (exit %d)",
+				 exit_code);
+		if (spoor_case_run_cancel(cc->run, why, exit_code, &err)) {
+			cli_error("-C '%s': %s; run %lld is left unfinished "
+				  "(see spoor-case custody --verify)",
+				  cc->dir, err.msg, id);
+			exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
+		} else if (verbosity >= 0) {
+			fprintf(stderr, "%s: run %lld %s: none of its %llu "
+				"records kept in case '%s'\n", progname, id,
+				why, (unsigned long long)n, cc->dir);
+		}
+	}
+	cc->run = NULL;
 	cli_case_free(cc);
 	return exit_code;
 }
@@ -594,20 +766,22 @@ void cli_case_new_exhibit(struct cli_case *cc, const char *id)
 			"registered", cc->dir, id);
 }
 
-/* The text of a log written by this run (bounded). */
+/* The text of a log written by this run (bounded), or NULL with a
+ * warning. */
 static char *read_text(const char *path)
 {
-	FILE *f = path ? fopen(path, "r") : NULL;
-	size_t max = 4u << 20, n;
+	struct spoor_err err;
 	char *buf;
+	size_t len;
 
-	if (!f)
+	if (!path)
 		return NULL;
-	buf = malloc(max + 1);
-	n = buf ? fread(buf, 1, max, f) : 0;
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
+	if (spoor_read_file(AT_FDCWD, path, 0, (size_t)64 << 20, &buf, &len,
+			    &err)) {
+		cli_warn("the acquisition log is not stored in the case: %s",
+			 err.msg);
+		return NULL;
+	}
 	return buf;
 }
 

@@ -19,10 +19,24 @@ enum {
 	EXIT_INPUT = 3,		/* input unreadable or not recognised */
 	EXIT_OUTPUT = 4,	/* output could not be written */
 	EXIT_PARTIAL = 5,	/* finished, but items were skipped */
+	EXIT_INTERRUPTED = 130,	/* SIGINT or SIGTERM (128 + SIGINT) */
 };
 
-/* Set once by main: the tool's name for messages. */
+/*
+ * Set once by main, first: the tool's name for messages.  It also
+ * handles SIGINT and SIGTERM: by default a signal ends the tool at
+ * once (exit 130, "interrupted", the -o temp file removed).  A tool
+ * that stops by itself registers a hook with cli_on_interrupt (called
+ * from the signal handler: async-signal-safe only, e.g.
+ * spoor_scan_interrupt), checks cli_interrupted() and ends with
+ * EXIT_INTERRUPTED after recording the interruption; a watchdog ends it
+ * 0.8 s after the signal if it has not, and a second signal at once.
+ */
 void cli_init(const char *progname);
+void cli_on_interrupt(void (*hook)(void));
+bool cli_interrupted(void);
+/* "interrupted by SIGTERM" (or SIGINT) for messages and the case. */
+const char *cli_interrupt_name(void);
 const char *cli_progname(void);
 
 /* -q: errors only; default: warnings; -v: info; -vv: debug. */
@@ -57,8 +71,19 @@ struct spoor_tz *cli_tz_arg(const char *option, const char *value);
 /* -V: print "PROG VERSION (libspoor VERSION)" and exit 0. */
 _Noreturn void cli_version(void);
 
-/* Map a library error code to an exit code. */
+/*
+ * The exit-code policy, the same in every tool.  cli_exit_for maps a
+ * library error code: EINVAL 2; EIO, EFORMAT, EAMBIGUOUS, ENOTFOUND,
+ * EUNSUPPORTED, ELIMIT 3; EOUTPUT, ENOMEM, EINTERNAL 4; ESTOPPED 130.
+ * cli_exit_named is for an error about a thing the user named on the
+ * command line (an exhibit or record id): ENOTFOUND and EINVAL are 2.
+ * cli_exit_merge returns the one of two outcomes that must be reported:
+ * 130 > 2 > 4 > 1 > 3 > 5 > 0 (a known-bad hit, 1, is not hidden by an
+ * unreadable input or skipped items, only by a failed output).
+ */
 int cli_exit_for(int spoor_code);
+int cli_exit_named(int spoor_code);
+int cli_exit_merge(int a, int b);
 
 /* Flush and close stdout; on failure print why and exit EXIT_OUTPUT. */
 void cli_close_stdout(void);
@@ -69,6 +94,11 @@ FILE *cli_output_open(const char *path);
 /* Close the output; rename into place when ok, else remove the tmp file.
  * Returns 0 or -1 (with the reason printed). */
 int cli_output_commit(FILE *f, bool ok);
+
+/* Right after getopt_long returned an option with an argument: whether
+ * the option was written long (--name=ARG, --name ARG), not -xARG or
+ * -x ARG. */
+bool cli_optarg_long(char *const *argv);
 
 /* Parse "12", "4k", "2M", "1G" (binary units) into *out. */
 int cli_parse_size(const char *s, uint64_t *out);
@@ -109,19 +139,25 @@ struct cli_case *cli_case_open(const char *dir);
  * The string belongs to cc. */
 const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
 			     const char *id);
-/* Begin the run, after every cli_case_exhibit. */
+/* Begin the run, after every cli_case_exhibit (which refuses an
+ * exhibit given twice).  replace: the run replaces the same tool's
+ * earlier run on these exhibits (--replace); without it such a run is
+ * refused (exit 2).  Dies when the run cannot begin. */
 void cli_case_begin(struct cli_case *cc, const char *tool, int argc,
-		    char **argv, const char *purpose);
+		    char **argv, const char *purpose, bool replace);
 /* Store one record (its JSONL line; a "byte_runs" field is left out).
  * 0, or -1 after printing why. */
 int cli_case_record(struct cli_case *cc, const char *rtype,
 		    const struct spoor_record *r);
 /* Let other writers in during a long stretch without records. */
 void cli_case_tick(struct cli_case *cc);
-/* Finish the run and its custody event; frees cc.  Returns exit_code,
- * or EXIT_OUTPUT when the case could not be written. */
+/* End the run; frees cc.  exit_code 0, 1 or 5 (a finished run): the
+ * run is committed, its records become part of the case.  Any other
+ * (interrupted, failed): the run is discarded with its reason.  Returns
+ * exit_code, merged with EXIT_OUTPUT when the case could not be
+ * written, or EXIT_INTERRUPTED after a signal. */
 int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json);
-/* Close the case without recording anything. */
+/* Close the case; a run begun is left unfinished (abandoned). */
 void cli_case_close(struct cli_case *cc);
 /* spoor-acquire: refuse (exit 2) an exhibit id that is taken. */
 void cli_case_new_exhibit(struct cli_case *cc, const char *id);

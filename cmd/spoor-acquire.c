@@ -130,12 +130,11 @@ struct run {
 };
 
 static struct spoor_acquire *the_acq;
-static volatile sig_atomic_t interrupted;
 
-static void on_signal(int sig)
+/* SIGINT, SIGTERM (cli_on_interrupt): the acquisition stops, writes its
+ * map and logs */
+static void on_interrupt(void)
 {
-	(void)sig;
-	interrupted = 1;
 	if (the_acq)
 		spoor_acquire_interrupt(the_acq);
 }
@@ -449,8 +448,7 @@ int main(int argc, char **argv)
 	}
 	ctx = cli_ctx_new();
 	if (set_ro && spoor_dev_set_readonly(source, &err))
-		cli_die(cli_exit_for(err.code) == EXIT_USAGE ? EXIT_INPUT
-			: cli_exit_for(err.code), "%s", err.msg);
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
 	cmdline = cli_command_line(argc, argv);
 	o.program = "spoor-acquire";
 	o.version = SPOOR_VERSION_STRING;
@@ -465,9 +463,7 @@ int main(int argc, char **argv)
 		free(cmdline);
 		spoor_ctx_free(ctx);
 		cli_case_close(cc);
-		return rc == SPOOR_EOUTPUT ? EXIT_OUTPUT
-		       : rc == SPOOR_EINVAL ? EXIT_USAGE
-		       : rc == SPOOR_ENOMEM ? EXIT_PARTIAL : EXIT_INPUT;
+		return cli_exit_for(rc);
 	}
 	{
 		const struct spoor_devinfo *d = spoor_acquire_source(the_acq);
@@ -479,8 +475,9 @@ int main(int argc, char **argv)
 			cli_warn("'%s' is mounted on '%s': the image will "
 				 "not be consistent", source, d->mountpoint);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	cli_on_interrupt(on_interrupt);
+	if (cli_interrupted())
+		spoor_acquire_interrupt(the_acq);
 	signal(SIGPIPE, SIG_IGN);
 
 	r.start = r.last_t = cli_now();
@@ -511,13 +508,9 @@ int main(int argc, char **argv)
 	if (res->interrupted) {
 		cli_error("interrupted; continue with --resume (map '%s')",
 			  res->map_path);
-		exit_code = 130;
+		exit_code = EXIT_INTERRUPTED;
 	} else if (!res->completed) {
-		exit_code = rc == SPOOR_EIO || rc == SPOOR_EUNSUPPORTED ||
-			    rc == SPOOR_EFORMAT || rc == SPOOR_ENOTFOUND
-			    ? EXIT_INPUT
-			    : rc == SPOOR_EINVAL ? EXIT_USAGE
-			    : rc == SPOOR_EOUTPUT ? EXIT_OUTPUT : EXIT_PARTIAL;
+		exit_code = cli_exit_for(rc ? rc : SPOOR_EINTERNAL);
 	} else if (rc == SPOOR_EOUTPUT) {
 		exit_code = EXIT_OUTPUT;	/* the map, after the image */
 	} else if (res->verify == SPOOR_VERIFY_MISMATCH) {
@@ -529,12 +522,11 @@ int main(int argc, char **argv)
 	}
 	if (spoor_acquire_write_logs(the_acq, &err)) {
 		cli_error("%s", err.msg);
-		exit_code = EXIT_OUTPUT;
+		exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
 	}
 	if (cc && res->completed) {
 		rc = cli_case_acquired(cc, exhibit, res, argc, argv);
-		if (rc && exit_code != EXIT_OUTPUT)
-			exit_code = rc;
+		exit_code = cli_exit_merge(exit_code, rc);
 	} else if (cc) {
 		cli_warn("the image is not complete: not registered in '%s'",
 			 case_dir);

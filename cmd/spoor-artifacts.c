@@ -22,8 +22,9 @@ static const char synopsis[] =
 	"usage: spoor-artifacts [-hqVv] [-o FILE] [--format=jsonl|csv|text]\n"
 	"                       [--plugin=NAME]... [--type=TYPE]...\n"
 	"                       [--exhibit=ID] [--tz=ZONE] [--me=NAME]\n"
-	"                       [--cc=CODE] [-C CASE] [--contacts-graph]\n"
-	"                       [--no-recovery] EVIDENCE...\n"
+	"                       [--cc=CODE] [-C CASE [--replace]]\n"
+	"                       [--contacts-graph] [--no-recovery]\n"
+	"                       EVIDENCE...\n"
 	"       spoor-artifacts --list-plugins\n";
 
 static const char help_text[] =
@@ -49,7 +50,10 @@ static const char help_text[] =
 	"      --cc=CODE          country calling code for national numbers\n"
 	"                         (default 31)\n"
 	"  -C, --case-dir=CASE    also record into CASE (spoor-case): each\n"
-	"                         EVIDENCE must be a registered exhibit\n"
+	"                         EVIDENCE must be a registered exhibit; the\n"
+	"                         records join the case when the run ends\n"
+	"      --replace          with -C: replace the records of an earlier\n"
+	"                         spoor-artifacts run on the same exhibits\n"
 	"      --contacts-graph   write, instead of the records, the phone\n"
 	"                         numbers, WhatsApp/Telegram ids and e-mail\n"
 	"                         addresses seen in 2+ exhibits or sources\n"
@@ -68,11 +72,12 @@ static const char help_text[] =
 	"\n"
 	"Exit: 0 ok; 2 usage; 3 evidence unreadable; 4 output failed; 5\n"
 	"finished, but a file was found and not understood (unknown schema,\n"
-	"not a database) or a plugin failed.  See spoor-artifacts(1).\n";
+	"not a database) or a plugin failed; 130 interrupted (SIGINT,\n"
+	"SIGTERM).  See spoor-artifacts(1).\n";
 
 enum {
 	OPT_FORMAT = 256, OPT_PLUGIN, OPT_TYPE, OPT_EXHIBIT, OPT_TZ, OPT_ME,
-	OPT_CC, OPT_LIST, OPT_GRAPH, OPT_NO_RECOVERY,
+	OPT_CC, OPT_LIST, OPT_GRAPH, OPT_NO_RECOVERY, OPT_REPLACE,
 };
 
 static const struct option long_opts[] = {
@@ -87,6 +92,7 @@ static const struct option long_opts[] = {
 	{ "no-recovery", no_argument, NULL, OPT_NO_RECOVERY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "tz", required_argument, NULL, OPT_TZ },
@@ -133,12 +139,9 @@ static const char *const graph_columns[] = {
 	"rtype", "role", "count", "first", "last", NULL,
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
+/* SIGINT, SIGTERM (cli_on_interrupt): on_record stops the plugin */
+static void on_interrupt(void)
 {
-	(void)sig;
-	interrupted = 1;
 }
 
 static const struct spoor_field *get(const struct spoor_record *r,
@@ -287,7 +290,7 @@ static int on_record(void *ud, const struct spoor_record *r)
 	struct out *o = ud;
 	bool keep = !o->ntypes;
 
-	if (interrupted)
+	if (cli_interrupted())
 		return 1;
 	for (size_t i = 0; i < o->ntypes && !keep; i++)
 		keep = !strcmp(o->types[i], r->type);
@@ -428,7 +431,7 @@ int main(int argc, char **argv)
 	const char *tz = NULL, *me = NULL, *cc = "31", *case_dir = NULL;
 	size_t nplugins = 0, nopt = 0;
 	int verbose = 0, exit_code = EXIT_OK, c;
-	bool list = false, graph = false;
+	bool list = false, graph = false, replace = false;
 	enum spoor_format fmt = SPOOR_FMT_JSONL;
 	char *cmdline;
 
@@ -499,6 +502,9 @@ int main(int argc, char **argv)
 		case OPT_TZ:
 			tz = optarg;
 			break;
+		case OPT_REPLACE:
+			replace = true;
+			break;
 		default:
 			cli_usage_error(NULL, NULL);
 		}
@@ -508,6 +514,8 @@ int main(int argc, char **argv)
 	if (exhibit && argc - optind > 1)
 		cli_usage_error("--exhibit names one exhibit; %s",
 			    "give one EVIDENCE per run");
+	if (replace && !case_dir)
+		cli_usage_error("--replace needs -C CASE%s", "");
 	if (!strcmp(format, "text"))
 		o.text = true;
 	else if (spoor_format_parse(format, &fmt, &err) ||
@@ -541,9 +549,9 @@ int main(int argc, char **argv)
 	ao.userdata = &o;
 	a = spoor_artifacts_new(ctx, &ao, &err);
 	if (!a)
-		cli_die(err.code == SPOOR_ENOTFOUND ||
-			err.code == SPOOR_EUNSUPPORTED ? EXIT_USAGE
-			: EXIT_PARTIAL, "%s", err.msg);
+		cli_die(cli_exit_named(err.code == SPOOR_EUNSUPPORTED
+				       ? SPOOR_EINVAL : err.code), "%s",
+			err.msg);
 	if (list) {
 		for (size_t i = 0; i < spoor_artifacts_nplugins(a); i++) {
 			const struct spoor_plugin_info *p =
@@ -563,11 +571,9 @@ int main(int argc, char **argv)
 		o.cc = cli_case_open(case_dir);
 		for (int i = optind; i < argc; i++)
 			cli_case_exhibit(o.cc, argv[i], exhibit);
-		cli_case_begin(o.cc, "spoor-artifacts", argc, argv,
-			       "chats, contacts, calls and accounts parsed");
 	}
 	if (graph && !(o.graph = spoor_idmap_new(GRAPH_MAX_PLACES)))
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	o.f = cli_output_open(output);
 	cmdline = cli_command_line(argc, argv);
 	info.program = "spoor-artifacts";
@@ -580,11 +586,15 @@ int main(int argc, char **argv)
 		if (!o.writer)
 			cli_die(EXIT_OUTPUT, "%s", err.msg);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* the run begins last: nothing after it dies without ending it */
+	if (o.cc)
+		cli_case_begin(o.cc, "spoor-artifacts", argc, argv,
+			       "chats, contacts, calls and accounts parsed",
+			       replace);
+	cli_on_interrupt(on_interrupt);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (int i = optind; i < argc && !interrupted; i++) {
+	for (int i = optind; i < argc && !cli_interrupted(); i++) {
 		int rc;
 
 		spoor_err_clear(&err);
@@ -599,14 +609,13 @@ int main(int argc, char **argv)
 			exit_code = EXIT_OUTPUT;
 			break;
 		}
-		if (rc == SPOOR_ESTOPPED) {
-			cli_error("interrupted");
-			break;
-		}
+		if (rc == SPOOR_ESTOPPED || cli_interrupted())
+			break;	/* said once, below */
 		cli_error("%s", err.msg);
-		if (exit_code == EXIT_OK)
-			exit_code = cli_exit_for(rc);
+		exit_code = cli_exit_merge(exit_code, cli_exit_for(rc));
 	}
+	if (cli_interrupted())
+		cli_error("%s", cli_interrupt_name());
 	if (o.graph && !o.rc && write_graph(&o))
 		exit_code = EXIT_OUTPUT;
 	if (o.writer && !o.rc && spoor_writer_finish(o.writer, &err)) {
@@ -617,7 +626,8 @@ int main(int argc, char **argv)
 		cli_error("cannot write the output");
 		exit_code = EXIT_OUTPUT;
 	}
-	if (cli_output_commit(o.f, exit_code != EXIT_OUTPUT && !interrupted))
+	if (cli_output_commit(o.f, exit_code != EXIT_OUTPUT &&
+			      !cli_interrupted()))
 		exit_code = EXIT_OUTPUT;
 	if (verbose >= 0)
 		summary(a);
@@ -625,23 +635,20 @@ int main(int argc, char **argv)
 		const struct spoor_artifact_stats *s =
 			spoor_artifacts_stats(a, i);
 
-		if (exit_code == EXIT_OK && (s->not_understood || s->errors ||
-					     s->damaged || s->rows_skipped ||
-					     s->truncated ||
-					     s->recovery_failed))
-			exit_code = EXIT_PARTIAL;
+		if (s->not_understood || s->errors || s->damaged ||
+		    s->rows_skipped || s->truncated || s->recovery_failed)
+			exit_code = cli_exit_merge(exit_code, EXIT_PARTIAL);
 	}
 	/* evidence no plugin read anything of, members not listed */
-	if (exit_code == EXIT_OK && (spoor_artifacts_totals(a)->unread_inputs
-				     || spoor_artifacts_totals(a)->skipped))
-		exit_code = EXIT_PARTIAL;
+	if (spoor_artifacts_totals(a)->unread_inputs ||
+	    spoor_artifacts_totals(a)->skipped)
+		exit_code = cli_exit_merge(exit_code, EXIT_PARTIAL);
 	if (o.graph && spoor_idmap_dropped(o.graph)) {
 		cli_warn("--contacts-graph: %llu identity places over the "
 			 "limit of %d were not counted",
 			 (unsigned long long)spoor_idmap_dropped(o.graph),
 			 GRAPH_MAX_PLACES);
-		if (exit_code == EXIT_OK)
-			exit_code = EXIT_PARTIAL;
+		exit_code = cli_exit_merge(exit_code, EXIT_PARTIAL);
 	}
 	spoor_idmap_free(o.graph);
 	if (o.cc) {
@@ -649,8 +656,7 @@ int main(int argc, char **argv)
 
 		snprintf(counts, sizeof(counts), "{\"records\":%llu}",
 			 (unsigned long long)o.stored);
-		exit_code = cli_case_end(o.cc, interrupted ? 130 : exit_code,
-					 counts);
+		exit_code = cli_case_end(o.cc, exit_code, counts);
 	}
 	spoor_writer_free(o.writer);
 	spoor_artifacts_free(a);
@@ -658,7 +664,7 @@ int main(int argc, char **argv)
 	free(cmdline);
 	if (o.f == stdout)
 		cli_close_stdout();
-	if (interrupted)
-		return 130;
+	if (cli_interrupted())
+		return EXIT_INTERRUPTED;
 	return exit_code;
 }

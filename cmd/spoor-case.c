@@ -23,6 +23,7 @@ static const char synopsis[] =
 	"                  [--grep=TEXT] [--format=text|jsonl]\n"
 	"       spoor-case show CASE\n"
 	"       spoor-case custody CASE [--verify]\n"
+	"       spoor-case discard CASE [RUN-ID...] [--note=TEXT]\n"
 	"       spoor-case identities CASE [--min-exhibits=N]\n"
 	"                  [--format=text|jsonl]\n"
 	"       spoor-case similar CASE [--max-distance=N] [--min-quality=Q]\n"
@@ -40,8 +41,12 @@ static const char help_text[] =
 	"  tag         mark records (ids from 'records') for the report\n"
 	"  records     list stored records: id, type, exhibit, time, summary\n"
 	"  show        exhibits, runs and tags\n"
-	"  custody     print custody.log; --verify checks the chain and\n"
-	"              that case.db and the log agree\n"
+	"  custody     print custody.log; --verify checks the chain, that\n"
+	"              case.db and the log agree, and that no run is left\n"
+	"              unfinished\n"
+	"  discard     remove unfinished runs whose tool was killed (all, or\n"
+	"              the RUN-IDs), or the records of committed RUN-IDs\n"
+	"              (--note says why), each with a custody event\n"
 	"  identities  phone numbers, WhatsApp/Telegram ids and e-mail\n"
 	"              addresses seen in more than one exhibit or source\n"
 	"  similar     pictures whose PDQ hashes are within --max-distance\n"
@@ -52,10 +57,12 @@ static const char help_text[] =
 	"Tools record into a case with -C CASE (spoor-files, spoor-artifacts,\n"
 	"spoor-acquire).\n"
 	"\n"
-	"Exit: 0 ok; 1 custody --verify found the log broken; 2 usage\n"
-	"(also an unknown exhibit or record id); 3 case or evidence\n"
-	"unreadable, locked, or of a newer schema; 4 output failed.  See\n"
-	"spoor-case(1).\n";
+	"Exit: 0 ok; 1 custody --verify found the log broken or a run\n"
+	"unfinished, or add found the media hashes stored in a container\n"
+	"differ from its data; 2 usage (also an unknown exhibit, record or\n"
+	"run id); 3 case or evidence unreadable, locked, or of a newer\n"
+	"schema; 4 output failed; 5 add registered a container whose media\n"
+	"could not all be read; 130 interrupted.  See spoor-case(1).\n";
 
 enum {
 	OPT_CASE_ID = 256, OPT_EXAMINER, OPT_DESCRIPTION, OPT_EXHIBIT,
@@ -290,6 +297,28 @@ static int row_exhibit(void *ud, const struct spoor_record *r)
 	}
 	printf("  acquisition log: %s\n", fld(r, "acquisition_log")
 	       ? "yes" : "none");
+	if (fld(r, "media_format")) {
+		fputs("  media:    ", stdout);
+		put(r, "media_format", 0);
+		fputs(", ", stdout);
+		put(r, "media_verified", 0);
+		fputs("\n    md5     stored ", stdout);
+		put(r, "media_stored_md5", 0);
+		fputs(" computed ", stdout);
+		put(r, "media_md5", 0);
+		fputs("\n    sha1    stored ", stdout);
+		put(r, "media_stored_sha1", 0);
+		fputs(" computed ", stdout);
+		put(r, "media_sha1", 0);
+		fputs("\n    sha256  computed ", stdout);
+		put(r, "media_sha256", 0);
+		fputc('\n', stdout);
+		if (fld(r, "media_error")) {
+			fputs("    ", stdout);
+			put(r, "media_error", 0);
+			fputc('\n', stdout);
+		}
+	}
 	return 0;
 }
 
@@ -310,6 +339,13 @@ static int row_run(void *ud, const struct spoor_record *r)
 	       fld(r, "exit_code") ? "" : "-", fld(r, "exit_code")
 	       ? num(r, "exit_code") : 0, num(r, "records"));
 	put(r, "custody_seq", 0);
+	fputs(", ", stdout);
+	put(r, "state", 0);
+	if (fld(r, "replaced_by"))
+		printf(" by run %" PRId64, num(r, "replaced_by"));
+	if (num(r, "staged") > 0)
+		printf(" (%" PRId64 " records staged, not part of the case)",
+		       num(r, "staged"));
 	fputs("\n  ", stdout);
 	put(r, "parameters", 200);
 	fputc('\n', stdout);
@@ -409,8 +445,8 @@ static int cmd_init(struct args *a)
 	if (!a->case_id || !a->examiner)
 		cli_usage_error("init needs --case-id and --examiner%s", "");
 	if (spoor_case_create(a->pos[0], &o, &err))
-		cli_die(err.code == SPOOR_EINVAL ? EXIT_USAGE : EXIT_OUTPUT,
-			"%s", err.msg);
+		cli_die(cli_exit_for(err.code == SPOOR_EIO ? SPOOR_EOUTPUT
+				     : err.code), "%s", err.msg);
 	if (cli_verbosity() >= 0)
 		fprintf(stderr, "%s: created case '%s' in '%s'\n",
 			cli_progname(), a->case_id, a->pos[0]);
@@ -428,6 +464,59 @@ static void on_progress(void *ud, const struct spoor_progress *p)
 	cli_progress_update(&ap->bar, p);
 }
 
+/* One hash of a container's media: "  md5     stored X computed Y". */
+static void media_line(const struct spoor_case_exhibit *e, unsigned alg)
+{
+	char hex[2 * SPOOR_HASH_MAXLEN + 1];
+
+	printf("  %-7s stored ", spoor_hash_name(alg));
+	if (e->media_stored.mask & alg) {
+		spoor_hex(spoor_digest_get(&e->media_stored, alg),
+			  spoor_hash_len(alg), hex);
+		fputs(hex, stdout);
+	} else {
+		fputs("-", stdout);
+	}
+	fputs(" computed ", stdout);
+	if (e->media_computed.mask & alg) {
+		spoor_hex(spoor_digest_get(&e->media_computed, alg),
+			  spoor_hash_len(alg), hex);
+		fputs(hex, stdout);
+	} else {
+		fputs("-", stdout);
+	}
+	fputc('\n', stdout);
+}
+
+/* A container's media on stdout, as ewfverify puts it: stored and
+ * computed hashes.  Returns the exit code it calls for. */
+static int media_report(const struct spoor_case_exhibit *e,
+			const char *path)
+{
+	int code = EXIT_OK;
+
+	if (!e->media_json)
+		return EXIT_OK;
+	printf("media: %s\n", spoor_media_verdict_name(e->media_verdict));
+	media_line(e, SPOOR_MD5);
+	media_line(e, SPOOR_SHA1);
+	media_line(e, SPOOR_SHA256);
+	if (e->media_error[0]) {
+		cli_warn("'%s': %s", path, e->media_error);
+		code = EXIT_PARTIAL;
+	}
+	if (e->media_verdict == SPOOR_MEDIA_MISMATCH) {
+		cli_error("'%s': a media hash stored in the container differs "
+			  "from the hash of its data (registered as received; "
+			  "see spoor-case show)", path);
+		code = cli_exit_merge(code, EXIT_NO);
+	} else if (e->media_verdict == SPOOR_MEDIA_NOT_STORED) {
+		cli_warn("'%s': the container stores no media hash to check "
+			 "its data against", path);
+	}
+	return code;
+}
+
 static int cmd_add(struct args *a, int argc, char **argv)
 {
 	struct spoor_case_exhibit e;
@@ -436,7 +525,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 	struct spoor_err err;
 	char sha[65];
 	uint64_t seq;
-	int rc;
+	int rc, exit_code;
 
 	if (a->npos != 2)
 		cli_usage_error("add takes CASE and EVIDENCE%s", "");
@@ -455,8 +544,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 	if (rc) {
 		spoor_case_exhibit_release(&e);
 		spoor_case_close(c);
-		cli_die(cli_exit_for(rc) == EXIT_USAGE ? EXIT_INPUT
-			: cli_exit_for(rc), "%s", err.msg);
+		cli_die(cli_exit_for(rc), "%s", err.msg);
 	}
 	e.exhibit = a->exhibit;
 	e.description = a->description;
@@ -468,12 +556,12 @@ static int cmd_add(struct args *a, int argc, char **argv)
 	if (rc) {
 		spoor_case_exhibit_release(&e);
 		spoor_case_close(c);
-		cli_die(rc == SPOOR_EINVAL ? EXIT_USAGE : EXIT_OUTPUT, "%s",
-			err.msg);
+		cli_die(cli_exit_named(rc), "%s", err.msg);
 	}
 	spoor_hex(e.digests.sha256, 32, sha);
 	printf("%s\t%s\t%s\t%" PRIu64 "\t%s\n", a->exhibit, e.kind, sha,
 	       e.size, e.path);
+	exit_code = media_report(&e, a->pos[1]);
 	if (e.skipped)
 		cli_warn("'%s': %" PRIu64 " entries that are not regular files "
 			 "or directories (links, devices) were not hashed",
@@ -483,7 +571,7 @@ static int cmd_add(struct args *a, int argc, char **argv)
 			"exhibit\n", cli_progname(), e.log_path);
 	spoor_case_exhibit_release(&e);
 	spoor_case_close(c);
-	return EXIT_OK;
+	return exit_code;
 }
 
 static int cmd_tag(struct args *a)
@@ -499,7 +587,7 @@ static int cmd_tag(struct args *a)
 		cli_usage_error("tag needs --label%s", "");
 	ids = calloc((size_t)n, sizeof(*ids));
 	if (!ids)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	for (int i = 0; i < n; i++)
 		if (cli_parse_int(a->pos[i + 1], 1, INT64_MAX, &ids[i])) {
 			free(ids);
@@ -511,8 +599,7 @@ static int cmd_tag(struct args *a)
 	free(ids);
 	spoor_case_close(c);
 	if (rc)
-		cli_die(rc == SPOOR_ENOTFOUND || rc == SPOOR_EINVAL
-			? EXIT_USAGE : cli_exit_for(rc), "%s", err.msg);
+		cli_die(cli_exit_named(rc), "%s", err.msg);
 	return EXIT_OK;
 }
 
@@ -577,9 +664,33 @@ static int cmd_show(struct args *a)
 	return EXIT_OK;
 }
 
+/* An unfinished run, for custody --verify. */
+static int row_unfinished(void *ud, const struct spoor_record *r)
+{
+	const struct spoor_field *live = spoor_record_get(r, "live");
+	uint64_t *n = ud;
+
+	(*n)++;
+	printf("unfinished: run %" PRId64 " (", num(r, "id"));
+	put(r, "tool", 0);
+	fputs(" on ", stdout);
+	put(r, "exhibits", 0);
+	fputs(", started ", stdout);
+	put(r, "started", 0);
+	printf(", %" PRId64 " records staged, none part of the case): ",
+	       num(r, "staged"));
+	if (live && live->kind == SPOOR_F_BOOL && live->v.b)
+		fputs("still running\n", stdout);
+	else
+		fputs("abandoned, its tool was killed or crashed (remove it "
+		      "with 'spoor-case discard')\n", stdout);
+	return 0;
+}
+
 static int cmd_custody(struct args *a)
 {
 	struct spoor_custody_check chk;
+	uint64_t unfinished = 0;
 	struct spoor_case *c;
 	struct spoor_err err;
 	int rc;
@@ -593,15 +704,58 @@ static int cmd_custody(struct args *a)
 		return EXIT_OK;
 	}
 	rc = spoor_case_custody_verify(c, &chk, &err);
-	spoor_case_close(c);
 	if (rc == SPOOR_EFORMAT || rc == SPOOR_ELIMIT) {
+		spoor_case_close(c);
 		printf("BROKEN at line %" PRIu64 ": %s\n", chk.bad_line,
 		       err.msg);
 		return EXIT_NO;
 	}
+	if (rc) {
+		spoor_case_close(c);
+		cli_die(cli_exit_for(rc), "%s", err.msg);
+	}
+	/* the chain is whole; a run left unfinished is not a finished
+	 * case either */
+	rc = spoor_case_unfinished(c, row_unfinished, &unfinished, &err);
+	spoor_case_close(c);
 	if (rc)
 		cli_die(cli_exit_for(rc), "%s", err.msg);
+	if (unfinished) {
+		printf("UNFINISHED: %" PRIu64 " run%s (above); the chain of "
+		       "%" PRIu64 " events is intact, head %s\n", unfinished,
+		       unfinished == 1 ? "" : "s", chk.count, chk.head);
+		return EXIT_NO;
+	}
 	printf("OK: %" PRIu64 " events, head %s\n", chk.count, chk.head);
+	return EXIT_OK;
+}
+
+static int cmd_discard(struct args *a)
+{
+	struct spoor_case *c;
+	struct spoor_err err;
+	uint64_t done = 0;
+	int64_t *ids = NULL;
+	int n = a->npos - 1, rc;
+
+	if (a->npos < 1)
+		cli_usage_error("discard takes CASE and RUN-IDs%s", "");
+	if (n > 0 && !(ids = calloc((size_t)n, sizeof(*ids))))
+		cli_die(EXIT_OUTPUT, "out of memory");
+	for (int i = 0; i < n; i++)
+		if (cli_parse_int(a->pos[i + 1], 1, INT64_MAX, &ids[i])) {
+			free(ids);
+			cli_usage_error("'%s' is not a run id", a->pos[i + 1]);
+		}
+	c = open_case(a->pos[0], true);
+	rc = spoor_case_discard(c, ids, (size_t)n, a->note, &done, &err);
+	free(ids);
+	spoor_case_close(c);
+	if (cli_verbosity() >= 0 && (done || !rc))
+		fprintf(stderr, "%s: %" PRIu64 " run%s discarded\n",
+			cli_progname(), done, done == 1 ? "" : "s");
+	if (rc)
+		cli_die(cli_exit_named(rc), "%s", err.msg);
 	return EXIT_OK;
 }
 
@@ -702,6 +856,8 @@ int main(int argc, char **argv)
 		rc = cmd_identities(&a);
 	else if (!strcmp(cmd, "similar"))
 		rc = cmd_similar(&a);
+	else if (!strcmp(cmd, "discard"))
+		rc = cmd_discard(&a);
 	else
 		cli_usage_error("unknown command '%s'", cmd);
 	cli_close_stdout();

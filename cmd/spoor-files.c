@@ -20,8 +20,8 @@ static const char synopsis[] =
 	"                   [--partition=N]\n"
 	"                   [--exhibit=ID] [--progress|--no-progress]\n"
 	"                   [--hashdb=SET.sdb]... [--skip-known] [--triage]\n"
-	"                   [--no-alert-exit] [--fs-tz=ZONE] [-C CASE]\n"
-	"                   EVIDENCE...\n";
+	"                   [--no-alert-exit] [--fs-tz=ZONE]\n"
+	"                   [-C CASE [--replace]] EVIDENCE...\n";
 
 static const char help_text[] =
 	"\n"
@@ -54,10 +54,14 @@ static const char help_text[] =
 	"                         chat databases (alerts only), then the rest\n"
 	"      --no-alert-exit    do not exit 1 on a known-bad hit\n"
 	"  -C, --case-dir=CASE    also record into CASE (spoor-case): each\n"
-	"                         EVIDENCE must be a registered exhibit\n"
+	"                         EVIDENCE must be a registered exhibit; the\n"
+	"                         records join the case when the run ends\n"
+	"      --replace          with -C: replace the records of an earlier\n"
+	"                         spoor-files run on the same exhibits\n"
 	"  -j, --threads=N        hashing threads (default: CPUs, at most 4;\n"
 	"                         1: single-threaded)\n"
-	"  -o, --output=FILE      write records to FILE (default: stdout)\n"
+	"  -o, --output=FILE      write records to FILE (default: stdout; a\n"
+	"                         bare number is refused: see --offset)\n"
 	"      --progress         show a progress bar on stderr (default: when\n"
 	"      --no-progress      stderr is a terminal)\n"
 	"  -q, --quiet            errors only; no summary\n"
@@ -68,12 +72,13 @@ static const char help_text[] =
 	"Exit: 0 ok; 1 a known-bad hit or PDQ near match (see --hashdb); 2\n"
 	"usage; 3 evidence unreadable or not recognised; 4 output failed; 5\n"
 	"finished, but files, directories or partitions could not be read, or\n"
-	"pictures not decoded for PDQ (see the summary).  See spoor-files(1).\n";
+	"pictures not decoded for PDQ (see the summary); 130 interrupted\n"
+	"(SIGINT, SIGTERM).  See spoor-files(1).\n";
 
 enum {
 	OPT_FORMAT = 256, OPT_HASH, OPT_NO_MAGIC, OPT_OFFSET, OPT_PARTITION,
 	OPT_EXHIBIT, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_HASHDB, OPT_SKIP_KNOWN,
-	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_FS_TZ, OPT_NO_PDQ,
+	OPT_NO_ALERT_EXIT, OPT_TRIAGE, OPT_FS_TZ, OPT_NO_PDQ, OPT_REPLACE,
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +100,7 @@ static const struct option long_opts[] = {
 	{ "partition", required_argument, NULL, OPT_PARTITION },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "skip-known", no_argument, NULL, OPT_SKIP_KNOWN },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "triage", no_argument, NULL, OPT_TRIAGE },
@@ -127,12 +133,9 @@ struct run {
 	struct cli_case *cc;	/* -C CASE, or NULL */
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
+/* SIGINT, SIGTERM (cli_on_interrupt): the scan stops at its next file */
+static void on_interrupt(void)
 {
-	(void)sig;
-	interrupted = 1;
 	if (the_scan)
 		spoor_scan_interrupt(the_scan);
 }
@@ -428,7 +431,7 @@ static void triage_pass(struct run *r, const struct spoor_scan_opts *so,
 	}
 	r->hdb->triage_pass = true;
 	the_scan = scan;
-	for (int i = 0; i < n && !interrupted; i++)
+	for (int i = 0; i < n && !cli_interrupted(); i++)
 		spoor_scan_evidence(scan, evidence[i], src, &err);
 	the_scan = main_scan;
 	r->hdb->triage_pass = false;
@@ -440,11 +443,26 @@ static int on_file(void *ud, const struct spoor_file *f)
 {
 	struct run *r = ud;
 	struct spoor_file_recbuf buf;
-	struct spoor_record rec;
+	struct spoor_record rec, fn;
+	char fn_attr[16];
 
 	spoor_file_record(f, &rec, &buf);
 	if (r->fmt == SPOOR_FMT_DFXML && f->nruns)
 		spoor_record_runs(&rec, "byte_runs", f->runs, f->nruns);
+	if (r->fmt == SPOOR_FMT_BODYFILE && f->has_fn) {
+		/* NTFS $FILE_NAME times: a line of their own in the
+		 * bodyfile, as fls -m writes it */
+		snprintf(fn_attr, sizeof(fn_attr), "48-%u",
+			 (unsigned)f->fn_attr_id);
+		spoor_record_init(&fn, "file_name");
+		spoor_record_str(&fn, "attr", fn_attr);
+		spoor_record_uint(&fn, "size", f->fn_size);
+		spoor_record_time(&fn, "atime", &f->fn_atime);
+		spoor_record_time(&fn, "mtime", &f->fn_mtime);
+		spoor_record_time(&fn, "ctime", &f->fn_ctime);
+		spoor_record_time(&fn, "crtime", &f->fn_crtime);
+		spoor_record_list(&rec, "file_name", &fn, 1);
+	}
 	if (r->hdb && hashdb_match(r->hdb, &r->progress, f, &rec))
 		return SPOOR_OK;	/* --skip-known */
 	if (f->error && cli_verbosity() >= 0) {
@@ -545,6 +563,7 @@ int main(int argc, char **argv)
 	const char *hashdb_paths[MAX_HASHDBS];
 	size_t nhashdb = 0;
 	bool skip_known = false, alert_exit = true, triage = false;
+	bool replace = false;
 	char *cmdline;
 	double t0;
 	FILE *out;
@@ -580,6 +599,14 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			/* fls -o 63 disk.dd: a TSK offset, not a file name */
+			if (cli_parse_int(optarg, 0, INT64_MAX, &v) == 0 &&
+			    !cli_optarg_long(argv))
+				cli_usage_error("-o takes the output FILE, "
+					"not a sector offset ('%s'): use "
+					"--offset=SECTORS, or "
+					"--output=FILE for a file named so",
+					optarg);
 			break;
 		case 'q':
 			verbose = -1;
@@ -641,6 +668,9 @@ int main(int argc, char **argv)
 		case OPT_TRIAGE:
 			triage = true;
 			break;
+		case OPT_REPLACE:
+			replace = true;
+			break;
 		default:
 			cli_usage_error(NULL, NULL);
 		}
@@ -663,11 +693,13 @@ int main(int argc, char **argv)
 		cli_usage_error("--skip-known and --triage need --hashdb%s", "");
 	if (nhashdb && !so.hash_mask)
 		cli_usage_error("--hashdb needs digests: not --hash=none%s", "");
+	if (replace && !case_dir)
+		cli_usage_error("--replace needs -C CASE%s", "");
 	cli_set_verbosity(verbose);
 	if (nhashdb) {
 		hdb = calloc(1, sizeof(*hdb));
 		if (!hdb)
-			cli_die(EXIT_PARTIAL, "out of memory");
+			cli_die(EXIT_OUTPUT, "out of memory");
 		for (size_t i = 0; i < nhashdb; i++)
 			hashdbs_open(hdb, hashdb_paths[i], so.hash_mask);
 		hdb->skip_known = skip_known;
@@ -681,8 +713,6 @@ int main(int argc, char **argv)
 		r.cc = cli_case_open(case_dir);
 		for (int i = optind; i < argc; i++)
 			cli_case_exhibit(r.cc, argv[i], exhibit);
-		cli_case_begin(r.cc, "spoor-files", argc, argv,
-			       "file listing, hashing and classification");
 	}
 
 	out = cli_output_open(output);
@@ -702,15 +732,21 @@ int main(int argc, char **argv)
 	so.userdata = &r;
 	the_scan = spoor_scan_new(ctx, &so, &err);
 	if (!the_scan)
-		cli_die(EXIT_PARTIAL, "%s", err.msg);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
+	/* the run begins last: nothing after it dies without ending it */
+	if (r.cc)
+		cli_case_begin(r.cc, "spoor-files", argc, argv,
+			       "file listing, hashing and classification",
+			       replace);
+	cli_on_interrupt(on_interrupt);
+	if (cli_interrupted())
+		spoor_scan_interrupt(the_scan);
 	signal(SIGPIPE, SIG_IGN);
 
 	t0 = cli_now();
 	if (triage)
 		triage_pass(&r, &so, &src, argc - optind, argv + optind);
-	for (int i = optind; i < argc && !interrupted; i++) {
+	for (int i = optind; i < argc && !cli_interrupted(); i++) {
 		int rc;
 
 		spoor_err_clear(&err);
@@ -725,30 +761,29 @@ int main(int argc, char **argv)
 			exit_code = EXIT_OUTPUT;
 			break;
 		}
-		if (rc == SPOOR_ESTOPPED) {
-			cli_error("interrupted");
-			break;
-		}
+		if (rc == SPOOR_ESTOPPED || cli_interrupted())
+			break;	/* said once, below */
 		cli_error("%s", err.msg);
-		if (exit_code != EXIT_OUTPUT)
-			exit_code = cli_exit_for(rc);
+		exit_code = cli_exit_merge(exit_code, cli_exit_for(rc));
 		if (rc == SPOOR_EAMBIGUOUS)
 			cli_error("choose the file system with -f FSTYPE");
 	}
+	if (cli_interrupted())
+		cli_error("%s", cli_interrupt_name());
 	if (!r.write_rc && spoor_writer_finish(r.writer, &err)) {
 		cli_error("%s", err.msg);
 		exit_code = EXIT_OUTPUT;
 	}
-	if (cli_output_commit(out, exit_code != EXIT_OUTPUT && !interrupted))
+	if (cli_output_commit(out, exit_code != EXIT_OUTPUT &&
+			      !cli_interrupted()))
 		exit_code = EXIT_OUTPUT;
 	{
 		const struct spoor_scan_stats *st = spoor_scan_stats(the_scan);
 
 		summary(st, cli_now() - t0);
-		if (exit_code == EXIT_OK &&
-		    (st->unreadable || st->volumes_skipped || st->walk_errors ||
-		     st->pdq_failed))
-			exit_code = EXIT_PARTIAL;
+		if (st->unreadable || st->volumes_skipped || st->walk_errors ||
+		    st->pdq_failed)
+			exit_code = cli_exit_merge(exit_code, EXIT_PARTIAL);
 	}
 	if (hdb) {
 		if (cli_verbosity() >= 0)
@@ -769,11 +804,10 @@ int main(int argc, char **argv)
 				(unsigned long long)hdb->low_quality);
 		/* a known-bad hit or near match must not hide behind a
 		 * lesser failure: only a failed output (4) wins over it */
-		if ((hdb->known_bad || hdb->near_bad) && alert_exit &&
-		    exit_code != EXIT_OUTPUT)
-			exit_code = EXIT_NO;
-		else if (hdb->unusable && exit_code == EXIT_OK)
-			exit_code = EXIT_PARTIAL;
+		if ((hdb->known_bad || hdb->near_bad) && alert_exit)
+			exit_code = cli_exit_merge(exit_code, EXIT_NO);
+		if (hdb->unusable)
+			exit_code = cli_exit_merge(exit_code, EXIT_PARTIAL);
 		hashdbs_close(hdb);
 	}
 	if (r.cc) {
@@ -791,8 +825,7 @@ int main(int argc, char **argv)
 			 (unsigned long long)(hdb ? hdb->near_bad : 0),
 			 (unsigned long long)st->pdq,
 			 (unsigned long long)st->pdq_failed);
-		exit_code = cli_case_end(r.cc, interrupted ? 130 : exit_code,
-					 counts);
+		exit_code = cli_case_end(r.cc, exit_code, counts);
 	}
 	free(hdb);
 	spoor_tz_free(fs_tz);
@@ -802,7 +835,7 @@ int main(int argc, char **argv)
 	free(cmdline);
 	if (out == stdout)
 		cli_close_stdout();
-	if (interrupted)
-		return 130;
+	if (cli_interrupted())
+		return EXIT_INTERRUPTED;
 	return exit_code;
 }

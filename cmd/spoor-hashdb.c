@@ -66,8 +66,9 @@ static const char help_text[] =
 	"  -h, --help             print this help\n"
 	"\n"
 	"Exit: 0 ok; 1 lookup found a known-bad digest; 2 usage; 3 input\n"
-	"unreadable or malformed; 4 output failed; 5 finished, but input\n"
-	"lines could not be parsed (each is reported).  See spoor-hashdb(1).\n";
+	"unreadable or malformed (a FIFO is refused); 4 output failed; 5\n"
+	"finished, but input lines could not be parsed (each is reported);\n"
+	"130 interrupted.  See spoor-hashdb(1).\n";
 
 enum {
 	OPT_NAME = 256, OPT_KIND, OPT_CATEGORY, OPT_FORMAT, OPT_VERIFY,
@@ -376,7 +377,7 @@ static int lookup_bench(struct spoor_hashdb *db, const char *path,
 	keys = malloc(n * len);
 	hit = malloc(n);
 	if (!keys || !hit)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	for (uint64_t i = 0; i < n; i++) {
 		unsigned char *k = keys + i * len;
 
@@ -664,7 +665,7 @@ static int cmd_lookup(const struct opts *o, char **in, int nin)
 	dbs = calloc((size_t)nin, sizeof(*dbs));
 	infos = calloc((size_t)nin, sizeof(*infos));
 	if (!dbs || !infos)
-		cli_die(EXIT_PARTIAL, "out of memory");
+		cli_die(EXIT_OUTPUT, "out of memory");
 	for (int i = 0; i < nin; i++) {
 		dbs[i] = spoor_hashdb_open(in[i], &err);
 		if (!dbs[i])

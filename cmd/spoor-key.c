@@ -73,7 +73,7 @@ static const char help_text[] =
 	"  -h, --help                 print this help\n"
 	"\n"
 	"Keys are never printed.  Exit: 0 ok; 2 usage; 3 input unreadable;\n"
-	"4 output failed.  See spoor-key(1).\n";
+	"4 output failed; 130 interrupted.  See spoor-key(1).\n";
 
 #define DOC_SIGNING "1.3.6.1.5.5.7.3.36"
 #define PASS_MAX 1024
@@ -699,32 +699,11 @@ static int64_t read_crlnumber(const char *path)
 static void save_file(const char *dir, const char *name, const char *text,
 		      size_t len)
 {
-	char *tmp = join(dir, "/.spoor-key.tmp"), *dst = join(dir, name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		      O_CLOEXEC, 0600);
-	bool ok = fd >= 0;
+	char *dst = join(dir, name);
+	struct spoor_err err;
 
-	while (ok && len) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		if (ok) {
-			text += w;
-			len -= (size_t)w;
-		}
-	}
-	if (fd >= 0 && (fsync(fd) || close(fd)))
-		ok = false;
-	if (!ok || rename(tmp, dst)) {
-		int e = errno;
-
-		unlink(tmp);
-		cli_die(EXIT_OUTPUT, "cannot write '%s': %s", dst,
-			strerror(e));
-	}
-	free(tmp);
+	if (spoor_atomic_write(AT_FDCWD, dst, text, len, 0600, &err))
+		cli_die(EXIT_OUTPUT, "%s", err.msg);
 	free(dst);
 }
 

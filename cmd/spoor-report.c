@@ -18,7 +18,8 @@
 static const char synopsis[] =
 	"usage: spoor-report -C CASE -o BUNDLE --key KEY --cert CERT\n"
 	"                    [--chain CHAIN] --recipient UNIT [--lang nl|en]\n"
-	"                    [--tagged-only] [--police-ref REF]\n"
+	"                    [--tagged-only] [--exclude-unfinished]\n"
+	"                    [--police-ref REF]\n"
 	"                    [--passphrase-file F] [--pseudonymise ID]...\n"
 	"                    [--master-key FILE --map-to CERT --map-out FILE]\n"
 	"                    [--cc CODE] [--tz ZONE] [--crl FILE]...\n"
@@ -59,6 +60,9 @@ static const char help_text[] =
 	"      --lang=nl|en       language of report.html (default nl)\n"
 	"      --tagged-only      only tagged records, with the whole\n"
 	"                         conversations of tagged messages\n"
+	"      --exclude-unfinished  build even though a run of the case is\n"
+	"                         unfinished (killed, or still running): the\n"
+	"                         bundle names it as left out\n"
 	"      --pseudonymise=ID  replace this identifier of the reporter\n"
 	"                         (phone number in any format, name, e-mail)\n"
 	"                         everywhere; repeatable, the first names the\n"
@@ -85,13 +89,15 @@ static const char help_text[] =
 	"  -V, --version          print the version\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Exit: 0 ok; 1 check: the content policy is broken; 2 usage; 3 input\n"
-	"unreadable, malformed or refused; 4 output failed.  See\n"
-	"spoor-report(1).\n";
+	"Exit: 0 ok; 1 check: the content policy is broken; 2 usage (also a\n"
+	"case with an unfinished run, without --exclude-unfinished); 3 input\n"
+	"unreadable, malformed or refused; 4 output failed; 130 interrupted.\n"
+	"See spoor-report(1).\n";
 
 enum {
 	OPT_KEY = 256, OPT_CERT, OPT_CHAIN, OPT_PASSFILE, OPT_RECIPIENT,
 	OPT_POLICE_REF, OPT_LANG, OPT_TAGGED, OPT_PSEUDO, OPT_MASTER,
+	OPT_EXCLUDE_UNFINISHED,
 	OPT_MAP_TO, OPT_MAP_OUT, OPT_CC, OPT_REQUEST, OPT_MAP, OPT_MAP_KEY,
 	OPT_MAP_CERT, OPT_MAP_PASSFILE, OPT_CONSENT_REF, OPT_CONSENT_DATE,
 	OPT_CRL, OPT_SEAL_TO, OPT_SEAL, OPT_SEAL_REQUEST, OPT_SEAL_BASIS,
@@ -129,6 +135,7 @@ static const struct option long_opts[] = {
 	{ "seal-to", required_argument, NULL, OPT_SEAL_TO },
 	{ "tagged-only", no_argument, NULL, OPT_TAGGED },
 	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "exclude-unfinished", no_argument, NULL, OPT_EXCLUDE_UNFINISHED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -188,6 +195,9 @@ static void parse(int argc, char **argv, struct args *a)
 		case OPT_POLICE_REF: a->o.police_ref = optarg; break;
 		case OPT_LANG: a->o.lang = optarg; break;
 		case OPT_TAGGED: a->o.tagged_only = true; break;
+		case OPT_EXCLUDE_UNFINISHED:
+			a->o.exclude_unfinished = true;
+			break;
 		case OPT_PSEUDO:
 			a->ids = realloc(a->ids, (a->nids + 1) *
 					 sizeof(*a->ids));

@@ -51,8 +51,8 @@ static const char help_text[] =
 	"  -h, --help             print this help\n"
 	"\n"
 	"Exit: 0 VALID or VALID-WITH-WARNINGS; 1 INVALID; 2 usage; 3 the\n"
-	"bundle could not be read at all; 4 output or --extract failed.\n"
-	"See spoor-verify(1).\n";
+	"bundle could not be read at all; 4 output or --extract failed;\n"
+	"130 interrupted.  See spoor-verify(1).\n";
 
 enum {
 	OPT_TRUST = 256, OPT_TRUST_FPR, OPT_RECIPIENT, OPT_ORG, OPT_TSA,
@@ -84,24 +84,11 @@ static const char *const fact_keys[] = {
 	"disclosure-signer", "consent-ref",
 };
 
+/* A string of the result as JSON (spoor's one escaper: a bundle path
+ * or a reason need not be UTF-8). */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	spoor_json_fputs(stdout, s, strlen(s));
 }
 
 static void print_json(const struct spoor_verification *r, const char *dir)
@@ -110,7 +97,19 @@ static void print_json(const struct spoor_verification *r, const char *dir)
 	bool first = true;
 
 	fputs("{\"bundle\":", stdout);
-	json_str(dir);
+	if (!spoor_json_fputs(stdout, dir, strlen(dir))) {
+		/* the path's own bytes, as the writers keep them */
+		char *hex = malloc(2 * strlen(dir) + 1);
+
+		fputs(",\"bundle_hex\":", stdout);
+		if (hex) {
+			spoor_hex((const unsigned char *)dir, strlen(dir), hex);
+			json_str(hex);
+		} else {
+			fputs("null", stdout);
+		}
+		free(hex);
+	}
 	fputs(",\"verdict\":", stdout);
 	json_str(spoor_verdict_name(spoor_verify_verdict(r)));
 	fputs(",\"facts\":{", stdout);
@@ -239,20 +238,19 @@ int main(int argc, char **argv)
 	o.registry_update = true;
 	if (spoor_verify_bundle(dir, &o, &r, &err)) {
 		free(crls);
-		cli_die(err.code == SPOOR_EINVAL ? EXIT_USAGE : EXIT_INPUT,
-			"%s", err.msg);
+		cli_die(cli_exit_for(err.code), "%s", err.msg);
 	}
 	if (disclosure && spoor_verify_verdict(r) != SPOOR_INVALID) {
 		size_t n = strlen(disclosure);
 		char *text = strdup(disclosure), *sig;
 
 		if (!text)
-			cli_die(EXIT_INPUT, "out of memory");
+			cli_die(EXIT_OUTPUT, "out of memory");
 		if (n > 4 && !strcmp(disclosure + n - 4, ".p7s"))
 			text[n - 4] = '\0';
 		sig = malloc(strlen(text) + 5);
 		if (!sig)
-			cli_die(EXIT_INPUT, "out of memory");
+			cli_die(EXIT_OUTPUT, "out of memory");
 		snprintf(sig, strlen(text) + 5, "%s.p7s", text);
 		if (spoor_verify_disclosure(dir, r, text, sig, &o, &err))
 			cli_error("%s", err.msg);

@@ -224,7 +224,7 @@ static int map_write(struct spoor_acquire *a, uint64_t done, bool finished,
 	if (fclose(f) && !rc)
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot write '%s'", tmp);
-	if (!rc && rename(tmp, a->map_path))
+	if (!rc && spoor_rename(tmp, a->map_path))
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot rename '%s'", tmp);
 	if (rc)
@@ -1344,12 +1344,7 @@ static void hexd(const struct spoor_digests *d, unsigned bit, char *out)
 /* fsync a written temporary file; false when that fails. */
 static bool sync_tmp(const char *tmp)
 {
-	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && !fsync(fd);
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return !spoor_fsync_path(tmp);
 }
 
 static void text_log(struct spoor_acquire *a, FILE *f)
@@ -1684,7 +1679,8 @@ int spoor_acquire_write_logs(struct spoor_acquire *a, struct spoor_err *err)
 				   "cannot write the log '%s'", xtmp);
 		goto out;
 	}
-	if (rename(tmp, a->log_path) || rename(xtmp, a->xml_path)) {
+	if (spoor_rename(tmp, a->log_path) ||
+	    spoor_rename(xtmp, a->xml_path)) {
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot rename the logs into place");
 		unlink(a->log_path);

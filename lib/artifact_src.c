@@ -142,8 +142,6 @@ static int copy_member(struct archive *a, int out, uint64_t *total,
 	*size = 0;
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) ==
 	       ARCHIVE_OK) {
-		const char *p = buf;
-
 		if ((*total += len) > ASRC_MAX_TOTAL)
 			return SPOOR_ELIMIT;
 		/* a zip bomb: far more out than the archive has bytes */
@@ -154,20 +152,10 @@ static int copy_member(struct archive *a, int out, uint64_t *total,
 		/* sparse members: write at the offset libarchive gives */
 		if (lseek(out, off, SEEK_SET) < 0)
 			return SPOOR_EOUTPUT;
-		while (len) {
-			ssize_t w = write(out, p, len);
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				return SPOOR_EOUTPUT;
-			}
-			p += w;
-			len -= (size_t)w;
-		}
-		if ((uint64_t)off + (uint64_t)(p - (const char *)buf) > *size)
-			*size = (uint64_t)off + (uint64_t)(p -
-							   (const char *)buf);
+		if (spoor_write_all(out, buf, len) < 0)
+			return SPOOR_EOUTPUT;
+		if ((uint64_t)off + len > *size)
+			*size = (uint64_t)off + len;
 	}
 	return r == ARCHIVE_EOF ? 0 : SPOOR_EFORMAT;
 }

@@ -129,22 +129,6 @@ static void tsk_release(struct asrc *s)
 	s->priv = NULL;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copy one file's bytes out of the image, through libtsk. */
 static int tsk_materialise(struct asrc *s, struct asrc_entry *e,
 			   struct spoor_err *err)
@@ -205,7 +189,7 @@ static int tsk_materialise(struct asrc *s, struct asrc_entry *e,
 					   s->evidence, e->path, off);
 			break;
 		}
-		if (write_all(fd, buf, (size_t)n)) {
+		if (spoor_write_all(fd, buf, (size_t)n)) {
 			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 					   "cannot write '%s'", local);
 			break;

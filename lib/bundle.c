@@ -291,8 +291,6 @@ int bundle_read_fd(int fd, const char *name, size_t max, char **buf,
 		   size_t *len, struct spoor_err *err)
 {
 	struct stat st;
-	char *b;
-	size_t got = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -302,43 +300,13 @@ int bundle_read_fd(int fd, const char *name, size_t max, char **buf,
 	if ((uint64_t)st.st_size > max)
 		return spoor_err_set(err, SPOOR_ELIMIT, 0,
 				     "'%s' is too large", name);
-	b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(b);
-			return spoor_err_set(err, SPOOR_EIO, n < 0 ? errno : 0,
-					     "cannot read '%s'", name);
-		}
-		got += (size_t)n;
-	}
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
+	return spoor_read_all(fd, name, max, buf, len, err);
 }
 
 int bundle_read_at(int dirfd, const char *name, size_t max, char **buf,
 		   size_t *len, struct spoor_err *err)
 {
-	int fd, rc;
-
-	*buf = NULL;
-	*len = 0;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-		    O_NONBLOCK);
-	if (fd < 0)
-		return spoor_err_set(err, errno == ENOENT ? SPOOR_ENOTFOUND :
-				     SPOOR_EIO, errno, "cannot open '%s'",
-				     name);
-	rc = bundle_read_fd(fd, name, max, buf, len, err);
-	close(fd);
-	return rc;
+	return spoor_read_file(dirfd, name, O_NOFOLLOW, max, buf, len, err);
 }
 
 /* ---- parsing ---- */
@@ -624,53 +592,6 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Write buf to dirfd/name via name.tmp, fsync'd and renamed. */
-static int write_atomic(int dirfd, const char *name, const void *buf,
-			size_t len, struct spoor_err *err)
-{
-	struct sbuf tmp = SBUF_INIT;
-	const char *p = buf;
-	int fd, rc = 0;
-
-	sbuf_addf(&tmp, "%s.tmp", name);
-	fd = openat(dirfd, sbuf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC |
-		    O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot create '%s'", sbuf_str(&tmp));
-		sbuf_release(&tmp);
-		return rc;
-	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-					   "cannot write '%s'", name);
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (!rc && fsync(fd) < 0)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot sync '%s'", name);
-	if (close(fd) < 0 && !rc)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot write '%s'", name);
-	if (!rc && renameat(dirfd, sbuf_str(&tmp), dirfd, name) < 0)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot rename to '%s'", name);
-	if (rc)
-		unlinkat(dirfd, sbuf_str(&tmp), 0);
-	else
-		fsync(dirfd);
-	sbuf_release(&tmp);
-	return rc;
-}
-
 static int hash_entry(int dirfd, const char *path, unsigned char *buf,
 		      struct sbuf *out, struct spoor_err *err)
 {
@@ -750,7 +671,8 @@ int spoor_manifest_write(const char *dir,
 				   "manifest over %u bytes",
 				   SPOOR_MANIFEST_MAX);
 	if (!rc)
-		rc = write_atomic(dfd, "MANIFEST", out.buf, out.len, err);
+		rc = spoor_atomic_write(dfd, "MANIFEST", out.buf, out.len, 0644,
+					 err);
 	for (i = 0; i < w.n; i++)
 		free(w.paths[i]);
 	free(w.paths);
@@ -939,7 +861,8 @@ int spoor_manifest_sign(const char *dir, const struct spoor_signer *s,
 		rc = ossl_err(err, SPOOR_EINTERNAL, "cms encoding failed");
 		goto out;
 	}
-	rc = write_atomic(dfd, "MANIFEST.p7s", der, (size_t)dlen, err);
+	rc = spoor_atomic_write(dfd, "MANIFEST.p7s", der, (size_t)dlen,
+				0644, err);
 out:
 	OPENSSL_free(der);
 	CMS_ContentInfo_free(cms);

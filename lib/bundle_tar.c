@@ -401,9 +401,9 @@ int spoor_bundle_pack(const char *dir, const char *out,
 {
 	struct manifest m;
 	struct names nm = { NULL, 0, 0 };
-	struct sbuf tmp = SBUF_INIT;
+	struct spoor_atomic at = { .fd = -1 };
 	bool tsr = false;
-	int dfd, fd = -1, rc;
+	int dfd, rc;
 
 	memset(&m, 0, sizeof(m));
 	if (!dir || !out)
@@ -426,31 +426,14 @@ int spoor_bundle_pack(const char *dir, const char *out,
 	}
 	if (!rc)
 		rc = member_names(&m, tsr, &nm, err);
-	sbuf_addf(&tmp, "%s.tmp", out);
-	if (!rc && tmp.failed)
-		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	if (!rc) {
-		fd = open(sbuf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC |
-			  O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-					   "cannot create '%s'",
-					   sbuf_str(&tmp));
-	}
 	if (!rc)
-		rc = pack_write(fd, dfd, &m, &nm, err);
-	if (!rc && fsync(fd) < 0)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno, "cannot sync "
-				   "'%s'", sbuf_str(&tmp));
-	if (fd >= 0 && close(fd) < 0 && !rc)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno, "cannot write "
-				   "'%s'", sbuf_str(&tmp));
-	if (!rc && rename(sbuf_str(&tmp), out) < 0)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno, "cannot rename "
-				   "to '%s'", out);
-	if (rc && fd >= 0)
-		unlink(sbuf_str(&tmp));
-	sbuf_release(&tmp);
+		rc = spoor_atomic_open(&at, AT_FDCWD, out, 0644, err);
+	if (!rc)
+		rc = pack_write(at.fd, dfd, &m, &nm, err);
+	if (!rc)
+		rc = spoor_atomic_commit(&at, err);
+	else
+		spoor_atomic_abort(&at);
 	names_release(&nm);
 	manifest_release(&m);
 	close(dfd);

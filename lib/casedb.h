@@ -33,6 +33,12 @@ void ev_tool(struct ev *e, const char *name, const char *version,
 int ev_append(struct spoor_case *c, struct ev *e, uint64_t *seq,
 	      struct spoor_err *err);
 
+/* The media of a container exhibit (casedb_media.c): sets media_json
+ * (owned[3]), media_verdict, media_error; progress in *p. */
+int case_media(const char *path, struct spoor_case_exhibit *e,
+	       spoor_progress_cb *cb, void *ud, struct spoor_progress *p,
+	       struct spoor_err *err);
+
 /* The SQL of the identities view (one parameter: min_exhibits). */
 extern const char case_identities_sql[];
 

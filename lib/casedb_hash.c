@@ -5,6 +5,7 @@
  * very text `sha256sum` prints for those files.  Evidence is only read.
  */
 #include "internal.h"
+#include "casedb.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -372,6 +373,9 @@ int spoor_case_exhibit_hash(const char *path, struct spoor_case_exhibit *e,
 	rc = hash_fd(&hs, fd, path, &e->digests, &e->size, err);
 	close(fd);
 	hs.p.files = 1;
+	/* a container: its media too, beside the file's own hashes */
+	if (!rc && S_ISREG(st.st_mode))
+		rc = case_media(e->path, e, hs.cb, hs.ud, &hs.p, err);
 out:
 	tick(&hs, true);
 	spoor_hash_free(hs.h);

@@ -65,11 +65,23 @@ static const char *view_sql(enum spoor_case_view v, const char **type)
 	switch (v) {
 	case SPOOR_CASE_EXHIBITS:
 		*type = "exhibit";
-		return "SELECT * FROM exhibits ORDER BY id";
+		return "SELECT *, json_extract(media_json, '$.format') AS "
+		       "media_format, json_extract(media_json, '$.verified') "
+		       "AS media_verified, json_extract(media_json, "
+		       "'$.stored.md5') AS media_stored_md5, json_extract("
+		       "media_json, '$.computed.md5') AS media_md5, "
+		       "json_extract(media_json, '$.stored.sha1') AS "
+		       "media_stored_sha1, json_extract(media_json, "
+		       "'$.computed.sha1') AS media_sha1, json_extract("
+		       "media_json, '$.computed.sha256') AS media_sha256, "
+		       "json_extract(media_json, '$.error') AS media_error "
+		       "FROM exhibits ORDER BY id";
 	case SPOOR_CASE_RUNS:
 		*type = "run";
 		return "SELECT r.*, (SELECT count(*) FROM records WHERE "
-		       "run_id = r.id) AS records FROM runs r ORDER BY r.id";
+		       "run_id = r.id) AS records, (SELECT count(*) FROM "
+		       "record_rows WHERE run_id = r.id AND r.state = "
+		       "'running') AS staged FROM runs r ORDER BY r.id";
 	case SPOOR_CASE_TAGS:
 		*type = "tag";
 		return "SELECT t.*, r.rtype AS rtype, r.exhibit AS exhibit "
@@ -319,7 +331,9 @@ static int load_refs(sqlite3 *db, struct refs *rs, struct spoor_err *err)
 	static const char sql[] =
 		"SELECT custody_seq, 'exhibit', id, 'received|acquired', "
 		"exhibit, '$.item_sha256', sha256 FROM exhibits UNION ALL "
-		"SELECT custody_seq, 'run', id, 'analysed|acquired', exhibit, "
+		"SELECT custody_seq, 'run', id, CASE state WHEN 'discarded' "
+		"THEN 'discarded' ELSE 'analysed|acquired' END, CASE state "
+		"WHEN 'discarded' THEN NULL ELSE exhibit END, "
 		"'$.run_id', CAST(id AS TEXT) FROM runs "
 		"WHERE custody_seq IS NOT NULL UNION ALL "
 		"SELECT custody_seq, 'tag', id, 'analysed', NULL, '$.label', "

@@ -224,41 +224,6 @@ static int event_ok(const char *json, struct spoor_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* fsync the directory holding path, so a new log's name is durable. */
-static void sync_parent(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	struct sbuf dir = SBUF_INIT;
-	int fd;
-
-	if (!slash)
-		sbuf_adds(&dir, ".");
-	else
-		sbuf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	fd = dir.failed ? -1 : open(sbuf_str(&dir),
-				    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	sbuf_release(&dir);
-}
-
 static int append_locked(int fd, const char *path, const char *case_id,
 			 const char *event_json, uint64_t *seq, char head[65],
 			 struct spoor_err *err)
@@ -289,7 +254,7 @@ static int append_locked(int fd, const char *path, const char *case_id,
 	if (head)
 		sha256_hex(line.buf, line.len, head);
 	sbuf_addc(&line, '\n');
-	if (line.failed || write_all(fd, line.buf, line.len) < 0 ||
+	if (line.failed || spoor_write_all(fd, line.buf, line.len) < 0 ||
 	    fsync(fd) < 0)
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot append to '%s'", path);
@@ -334,7 +299,9 @@ int spoor_custody_append(const char *path, const char *case_id,
 	if (close(fd) != 0 && !rc)
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot close '%s'", path);
-	if (!rc && created)
-		sync_parent(path);
+	/* a new log's name must be durable */
+	if (!rc && created && spoor_fsync_dir_of(path) < 0)
+		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+				   "cannot sync the folder of '%s'", path);
 	return rc;
 }

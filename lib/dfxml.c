@@ -1,9 +1,13 @@
 /*
- * dfxml.c: DFXML 1.x output as fiwalk writes it, through libxml2's
+ * dfxml.c: DFXML output as fiwalk writes it, valid against the DFXML
+ * schema (2.0.0-beta.0, ../shared/schemas/dfxml), through libxml2's
  * xmlTextWriter (so escaping and well-formedness are libxml2's job).
- * Evidence strings are made XML-safe first: bad UTF-8 and the control
- * bytes XML 1.0 forbids become U+FFFD, and a `<element>_hex` sibling keeps
- * the raw bytes.
+ * DFXML's own elements come in the schema's order; spoor's other facts
+ * (exhibit, NTFS attribute, category, the mode as text, ...) are in a
+ * namespace of its own (SPOOR_NS, prefix "spoor"), after them, where the
+ * schema allows other namespaces.  Evidence strings are made XML-safe
+ * first: bad UTF-8 and the control bytes XML 1.0 forbids become U+FFFD,
+ * and a `spoor:<element>_hex` element keeps the raw bytes.
  */
 #include "internal.h"
 #include "writer.h"
@@ -18,9 +22,18 @@
 
 #include "banned.h"
 
+#define DFXML_NS \
+	"http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
+#define DFXML_VERSION "2.0.0-beta.0"	/* the schema it validates with */
+#define SPOOR_NS "urn:spoor:dfxml:1"
+#define MAX_HEX 8			/* _hex companions of one object */
+
 struct dfxml {
 	xmlTextWriterPtr w;
 	struct sbuf tmp;
+	struct sbuf hex[MAX_HEX];	/* raw bytes of lossy elements */
+	const char *hex_name[MAX_HEX];
+	size_t nhex;
 	bool in_volume;
 	bool vol_known;
 	char vol_exhibit[256];
@@ -57,11 +70,19 @@ static void elem_fmt(struct dfxml *d, const char *name, const char *fmt,
 	check(d, xmlTextWriterWriteFormatElement(d->w, X(name), fmt, v));
 }
 
-/* An element holding evidence bytes, plus <name_hex> when not clean. */
+/* An element of spoor's namespace. */
+static void spoor_elem(struct dfxml *d, const char *name, const char *text)
+{
+	check(d, xmlTextWriterWriteElementNS(d->w, X("spoor"), X(name), NULL,
+					     X(text)));
+}
+
+/* An element holding evidence bytes, sanitised; when bytes were
+ * replaced, their hex is kept for a spoor:<name>_hex element written by
+ * flush_hex (DFXML's elements must stay in the schema's order). */
 static void elem_bytes(struct dfxml *d, const char *name, const char *p,
 		       size_t n)
 {
-	char hexname[64];
 	bool clean;
 
 	sbuf_reset(&d->tmp);
@@ -69,10 +90,39 @@ static void elem_bytes(struct dfxml *d, const char *name, const char *p,
 	elem(d, name, sbuf_str(&d->tmp));
 	if (clean)
 		return;
+	if (d->nhex == MAX_HEX) {
+		d->failed = true;	/* cannot happen: a bug */
+		return;
+	}
+	sbuf_reset(&d->hex[d->nhex]);
+	wr_hex(&d->hex[d->nhex], p, n);
+	d->hex_name[d->nhex++] = name;
+}
+
+/* The spoor:<name>_hex elements kept by elem_bytes. */
+static void flush_hex(struct dfxml *d)
+{
+	char hexname[64];
+
+	for (size_t i = 0; i < d->nhex; i++) {
+		snprintf(hexname, sizeof(hexname), "%s_hex", d->hex_name[i]);
+		spoor_elem(d, hexname, sbuf_str(&d->hex[i]));
+	}
+	d->nhex = 0;
+}
+
+/* spoor:<name>_hex in metadata, when s is not clean UTF-8 XML text. */
+static void meta_hex(struct dfxml *d, const char *name, const char *s)
+{
+	char hexname[64];
+
+	sbuf_reset(&d->tmp);
+	if (wr_sanitize(&d->tmp, s, strlen(s), WR_CTRL_XML))
+		return;
 	snprintf(hexname, sizeof(hexname), "%s_hex", name);
 	sbuf_reset(&d->tmp);
-	wr_hex(&d->tmp, p, n);
-	elem(d, hexname, sbuf_str(&d->tmp));
+	wr_hex(&d->tmp, s, strlen(s));
+	spoor_elem(d, hexname, sbuf_str(&d->tmp));
 }
 
 struct dfxml *dfxml_new(FILE *out, const struct spoor_writer_info *info,
@@ -101,14 +151,21 @@ struct dfxml *dfxml_new(FILE *out, const struct spoor_writer_info *info,
 	xmlTextWriterSetIndentString(d->w, X("  "));
 	check(d, xmlTextWriterStartDocument(d->w, "1.0", "UTF-8", NULL));
 	check(d, xmlTextWriterStartElement(d->w, X("dfxml")));
-	check(d, xmlTextWriterWriteAttribute(d->w, X("xmloutputversion"),
-					     X("1.0")));
-	check(d, xmlTextWriterWriteAttribute(d->w, X("xmlns"),
-		X("http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML")));
+	check(d, xmlTextWriterWriteAttribute(d->w, X("version"),
+					     X(DFXML_VERSION)));
+	check(d, xmlTextWriterWriteAttribute(d->w, X("xmlns"), X(DFXML_NS)));
 	check(d, xmlTextWriterWriteAttribute(d->w, X("xmlns:dc"),
 		X("http://purl.org/dc/elements/1.1/")));
+	check(d, xmlTextWriterWriteAttribute(d->w, X("xmlns:spoor"),
+					     X(SPOOR_NS)));
 	check(d, xmlTextWriterStartElement(d->w, X("metadata")));
 	elem(d, "dc:type", "File System Walk");
+	/* the raw bytes of a command line or source name that is not
+	 * UTF-8: metadata may hold any element, creator and source not */
+	if (info && info->command_line)
+		meta_hex(d, "command_line", info->command_line);
+	for (size_t i = 0; info && info->sources && info->sources[i]; i++)
+		meta_hex(d, "image_filename", info->sources[i]);
 	check(d, xmlTextWriterEndElement(d->w));
 	check(d, xmlTextWriterStartElement(d->w, X("creator")));
 	check(d, xmlTextWriterWriteAttribute(d->w, X("version"), X("1.0")));
@@ -120,6 +177,7 @@ struct dfxml *dfxml_new(FILE *out, const struct spoor_writer_info *info,
 	if (info && info->command_line)
 		elem_bytes(d, "command_line", info->command_line,
 			   strlen(info->command_line));
+	d->nhex = 0;		/* in metadata already */
 	if (spoor_time_iso(&t, now))
 		elem(d, "start_time", now);
 	check(d, xmlTextWriterEndElement(d->w));
@@ -129,6 +187,7 @@ struct dfxml *dfxml_new(FILE *out, const struct spoor_writer_info *info,
 		for (size_t i = 0; info->sources[i]; i++)
 			elem_bytes(d, "image_filename", info->sources[i],
 				   strlen(info->sources[i]));
+		d->nhex = 0;	/* in metadata already */
 		check(d, xmlTextWriterEndElement(d->w));
 	}
 	return d;
@@ -162,14 +221,20 @@ static void volume_for(struct dfxml *d, const struct spoor_record *r)
 	d->vol_known = true;
 	d->vol_offset = o;
 	spoor_strlcpy(d->vol_exhibit, exhibit, sizeof(d->vol_exhibit));
-	if (o < 0)	/* logical evidence: file objects stand alone */
-		return;
+	/* logical evidence too gets a volume (without offset): the schema
+	 * wants every volume before the first file object outside one */
 	check(d, xmlTextWriterStartElement(d->w, X("volume")));
-	check(d, xmlTextWriterWriteFormatAttribute(d->w, X("offset"),
-						   "%" PRId64, o));
-	elem_fmt(d, "partition_offset", "%" PRIu64, (uint64_t)o);
-	if (fs && fs->kind == SPOOR_F_STR)
-		elem_bytes(d, "ftype_str", fs->v.str.ptr, fs->v.str.len);
+	if (o >= 0) {
+		check(d, xmlTextWriterWriteFormatAttribute(d->w, X("offset"),
+							   "%" PRId64, o));
+		elem_fmt(d, "partition_offset", "%" PRIu64, (uint64_t)o);
+	}
+	if (fs && fs->kind == SPOOR_F_STR) {
+		sbuf_reset(&d->tmp);
+		wr_sanitize(&d->tmp, fs->v.str.ptr, fs->v.str.len,
+			    WR_CTRL_XML);
+		elem(d, "ftype_str", sbuf_str(&d->tmp));
+	}
 	d->in_volume = true;
 }
 
@@ -267,9 +332,10 @@ static const char *name_type(const struct spoor_record *r)
 	} map[] = {
 		{ "file", "r" }, { "dir", "d" }, { "link", "l" },
 		{ "fifo", "p" }, { "socket", "s" }, { "chardev", "c" },
-		{ "blockdev", "b" }, { "virtual", "v" },
-		{ "virtual-dir", "V" }, { "whiteout", "w" },
-		{ "shadow", "h" },
+		{ "blockdev", "b" }, { "virtual-dir", "V" },
+		{ "whiteout", "w" }, { "shadow", "h" },
+		/* a virtual file (TSK's "v") has no letter in the schema:
+		 * "-", and spoor:type says "virtual" */
 	};
 	const struct spoor_field *f = get(r, "type");
 
@@ -281,20 +347,93 @@ static const char *name_type(const struct spoor_record *r)
 	return "-";
 }
 
+/* A field as an element of spoor's namespace (strings sanitised, with
+ * a spoor:<name>_hex companion when bytes were replaced). */
+static void spoor_field(struct dfxml *d, const struct spoor_record *r,
+			const char *key, const char *name)
+{
+	const struct spoor_field *f = get(r, key);
+	char buf[SPOOR_TIME_STR_MAX + 32], hexname[64];
+
+	if (!f)
+		return;
+	switch (f->kind) {
+	case SPOOR_F_STR:
+		sbuf_reset(&d->tmp);
+		if (wr_sanitize(&d->tmp, f->v.str.ptr, f->v.str.len,
+				WR_CTRL_XML)) {
+			spoor_elem(d, name, sbuf_str(&d->tmp));
+			return;
+		}
+		spoor_elem(d, name, sbuf_str(&d->tmp));
+		snprintf(hexname, sizeof(hexname), "%s_hex", name);
+		sbuf_reset(&d->tmp);
+		wr_hex(&d->tmp, f->v.str.ptr, f->v.str.len);
+		spoor_elem(d, hexname, sbuf_str(&d->tmp));
+		return;
+	case SPOOR_F_INT:
+		snprintf(buf, sizeof(buf), "%" PRId64, f->v.i);
+		break;
+	case SPOOR_F_UINT:
+		snprintf(buf, sizeof(buf), "%" PRIu64, f->v.u);
+		break;
+	case SPOOR_F_BOOL:
+		snprintf(buf, sizeof(buf), "%s", f->v.b ? "1" : "0");
+		break;
+	default:
+		return;
+	}
+	spoor_elem(d, name, buf);
+}
+
+/* The permission bits of "r/rrwxr-x--t" as a number, as fiwalk writes
+ * <mode> (DFXML: an integer).  -1 when the text is not such a mode. */
+static int64_t mode_bits(const struct spoor_record *r)
+{
+	static const char want[9] = "rwxrwxrwx";
+	const struct spoor_field *f = get(r, "mode");
+	const char *p;
+	int64_t m = 0;
+
+	if (!f || f->kind != SPOOR_F_STR || f->v.str.len != 12 ||
+	    f->v.str.ptr[1] != '/')
+		return -1;
+	p = f->v.str.ptr + 3;
+	for (int i = 0; i < 9; i++) {
+		char c = p[i];
+		bool x = i % 3 == 2;
+
+		if (c == want[i])
+			m |= 1 << (8 - i);
+		else if (x && (c == 's' || c == 't'))
+			m |= (1 << (8 - i)) | (i == 2 ? 04000 : i == 5 ?
+					       02000 : 01000);
+		else if (x && (c == 'S' || c == 'T'))
+			m |= i == 2 ? 04000 : i == 5 ? 02000 : 01000;
+		else if (c != '-')
+			return -1;
+	}
+	return m;
+}
+
 int dfxml_write(struct dfxml *d, const struct spoor_record *r,
 		struct spoor_err *err)
 {
+	int64_t mode = mode_bits(r);
+
 	volume_for(d, r);
+	d->nhex = 0;
 	check(d, xmlTextWriterStartElement(d->w, X("fileobject")));
+	/* DFXML's elements, in the schema's order */
 	field_elem(d, r, "path", "filename");
-	field_elem(d, r, "exhibit", "exhibit");
-	field_elem(d, r, "partition", "partition");
+	field_elem(d, r, "error", "error");
 	elem(d, "name_type", name_type(r));
 	field_elem(d, r, "size", "filesize");
 	field_elem(d, r, "allocated", "alloc");
+	field_elem(d, r, "orphan", "orphan");
 	field_elem(d, r, "inode", "inode");
-	field_elem(d, r, "attr", "attr");
-	field_elem(d, r, "mode", "mode");
+	if (mode >= 0)
+		elem_fmt(d, "mode", "%" PRIu64, (uint64_t)mode);
 	field_elem(d, r, "uid", "uid");
 	field_elem(d, r, "gid", "gid");
 	field_elem(d, r, "mtime", "mtime");
@@ -302,15 +441,22 @@ int dfxml_write(struct dfxml *d, const struct spoor_record *r,
 	field_elem(d, r, "atime", "atime");
 	field_elem(d, r, "crtime", "crtime");
 	field_elem(d, r, "link_target", "link_target");
-	field_elem(d, r, "orphan", "orphan");
-	field_elem(d, r, "recovery", "recovery");
 	field_elem(d, r, "magic", "libmagic");
-	field_elem(d, r, "mime", "mime_type");
-	field_elem(d, r, "category", "category");
-	field_elem(d, r, "ext_mismatch", "ext_mismatch");
-	field_elem(d, r, "error", "error");
 	byte_runs(d, r);
 	hashdigests(d, r);
+	/* spoor's own facts, in its namespace */
+	flush_hex(d);
+	spoor_field(d, r, "exhibit", "exhibit");
+	spoor_field(d, r, "partition", "partition");
+	spoor_field(d, r, "fstype", "fstype");
+	spoor_field(d, r, "type", "type");
+	spoor_field(d, r, "attr", "attr");
+	spoor_field(d, r, "stream", "stream");
+	spoor_field(d, r, "mode", "mode");
+	spoor_field(d, r, "recovery", "recovery");
+	spoor_field(d, r, "mime", "mime_type");
+	spoor_field(d, r, "category", "category");
+	spoor_field(d, r, "ext_mismatch", "ext_mismatch");
 	check(d, xmlTextWriterEndElement(d->w));
 	if (d->failed)
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno, "write error");
@@ -332,5 +478,7 @@ void dfxml_free(struct dfxml *d)
 		return;
 	xmlFreeTextWriter(d->w);
 	sbuf_release(&d->tmp);
+	for (size_t i = 0; i < MAX_HEX; i++)
+		sbuf_release(&d->hex[i]);
 	free(d);
 }

@@ -296,11 +296,9 @@ struct spoor_hashdb *spoor_hashdb_open(const char *path,
 	const unsigned char *h;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'", path);
+	fd = spoor_open_input(path, 0, err);
+	if (fd < 0)
 		return NULL;
-	}
 	if (fstat(fd, &st)) {
 		spoor_err_set(err, SPOOR_EIO, errno, "cannot stat '%s'", path);
 		close(fd);
@@ -1020,23 +1018,6 @@ static int sort_records(const unsigned char *src, unsigned char *dst,
 	return 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int temp_file(struct spoor_hashdb_builder *b, struct spoor_err *err)
 {
 	size_t n = strlen(b->dir) + 32;
@@ -1087,7 +1068,7 @@ static int spill(struct spoor_hashdb_builder *b, struct spoor_err *err)
 			free(sorted);
 			return err ? err->code : SPOOR_EOUTPUT;
 		}
-		rc = write_all(fd, sorted, n * rl);
+		rc = spoor_write_all(fd, sorted, n * rl);
 		free(sorted);
 		if (rc) {
 			close(fd);
@@ -1224,7 +1205,7 @@ static int file_sha256(const char *path, unsigned char out[32],
 	struct spoor_hash *h = spoor_hash_new(SPOOR_SHA256, err);
 	struct spoor_digests d = { 0 };
 	unsigned char *buf = malloc(1 << 20);
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = SPOOR_OK;
+	int fd = spoor_open_input(path, 0, NULL), rc = SPOOR_OK;
 	ssize_t n;
 
 	if (!h || !buf || fd < 0) {
@@ -1313,11 +1294,10 @@ int spoor_hashdb_detect(const char *path, enum spoor_hashdb_format *f,
 	char head[512];
 	ssize_t n;
 	size_t i = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = spoor_open_input(path, 0, err);
 
 	if (fd < 0)
-		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
-				     "'%s'", path);
+		return fd;
 	n = read(fd, head, sizeof(head) - 1);
 	close(fd);
 	if (n < 0)
@@ -1427,7 +1407,7 @@ struct out {
 
 static void out_flush(struct out *o)
 {
-	if (o->len && !o->failed && write_all(o->fd, o->buf, o->len)) {
+	if (o->len && !o->failed && spoor_write_all(o->fd, o->buf, o->len)) {
 		o->failed = true;
 		o->sys_errno = errno;
 	}
@@ -1683,17 +1663,6 @@ out:
 	return rc;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 				struct spoor_hashdb_build_stats *st,
 				struct spoor_err *err)
@@ -1702,7 +1671,6 @@ int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 	unsigned char hdr[HDR_SIZE] = { 0 };
 	struct out o = { -1, NULL, 0, 0, 0, false, 0 };
 	int rc;
-	char *copy;
 
 	if (!st)
 		st = &local;
@@ -1780,16 +1748,12 @@ int spoor_hashdb_builder_finish(struct spoor_hashdb_builder *b,
 		goto fail;
 	}
 	o.fd = -1;
-	if (rename(b->tmp, b->out)) {
+	if (spoor_rename(b->tmp, b->out)) {
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno, "cannot rename "
 				   "'%s' to '%s'", b->tmp, b->out);
 		goto fail;
 	}
 	b->finished = true;
-	copy = strdup(b->out);
-	if (copy)
-		fsync_dir(dirname(copy));
-	free(copy);
 	free(o.buf);
 	return SPOOR_OK;
 fail:

@@ -121,10 +121,9 @@ static int reader_open(struct reader *r, const char *path,
 {
 	memset(r, 0, sizeof(*r));
 	r->path = path;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	r->fd = spoor_open_input(path, 0, err);
 	if (r->fd < 0)
-		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
-				     "'%s'", path);
+		return r->fd;
 	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	r->h = spoor_hash_new(SPOOR_SHA256, err);
 	r->buf = malloc(CHUNK + 1);

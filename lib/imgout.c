@@ -734,19 +734,9 @@ int imgout_set_digests(struct imgout *w, const struct spoor_digests *d,
  * any descriptor of the file). */
 static int sync_path(const char *path, struct spoor_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
+	if (spoor_fsync_path(path))
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				     "cannot open '%s'", path);
-	if (fsync(fd) && errno != EINVAL) {
-		int e = errno;
-
-		close(fd);
-		return spoor_err_set(err, SPOOR_EOUTPUT, e,
 				     "cannot write '%s'", path);
-	}
-	close(fd);
 	return 0;
 }
 
@@ -830,23 +820,11 @@ int imgout_finish(struct imgout *w, bool ok, bool keep,
 				rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 						   "cannot rename '%s'",
 						   w->tmp[i]);
-		/* make the renames durable */
-		if (!rc) {
-			char *d = strdup(w->final[0]), *s;
-			int fd;
-
-			if (d) {
-				s = strrchr(d, '/');
-				if (s)
-					s[s == d] = '\0';
-				fd = open(s ? d : ".", O_RDONLY | O_DIRECTORY);
-				if (fd >= 0) {
-					fsync(fd);
-					close(fd);
-				}
-				free(d);
-			}
-		}
+		/* make the renames durable (the segments share a folder) */
+		if (!rc && spoor_fsync_dir_of(w->final[0]))
+			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+					   "cannot sync the folder of '%s'",
+					   w->final[0]);
 	}
 	if ((!ok || rc) && !keep && !w->in_place)
 		for (size_t i = 0; i < w->nseg; i++)

@@ -58,89 +58,14 @@ int report_prepare(struct report *rep, const char *sql, sqlite3_stmt **st,
 int report_write_file(const char *path, const void *buf, size_t len,
 		      int mode, struct spoor_err *err)
 {
-	struct sbuf tmp = SBUF_INIT;
-	const char *p = buf;
-	int fd, rc = 0;
-
-	sbuf_addf(&tmp, "%s.tmp", path);
-	if (tmp.failed)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	fd = open(sbuf_str(&tmp), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		  mode);
-	if (fd < 0) {
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot create '%s'", sbuf_str(&tmp));
-		goto out;
-	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-					   "cannot write '%s'", path);
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (!rc && fsync(fd))
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot sync '%s'", path);
-	if (close(fd) && !rc)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot write '%s'", path);
-	if (!rc && rename(sbuf_str(&tmp), path))
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-				   "cannot rename to '%s'", path);
-	if (rc)
-		unlink(sbuf_str(&tmp));
-out:
-	sbuf_release(&tmp);
-	return rc;
+	return spoor_atomic_write(AT_FDCWD, path, buf, len, mode, err);
 }
 
 int report_read_file(const char *path, size_t max, char **buf, size_t *len,
 		     struct spoor_err *err)
 {
-	struct sbuf b = SBUF_INIT;
-	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	*buf = NULL;
-	*len = 0;
-	if (fd < 0)
-		return spoor_err_set(err, SPOOR_EIO, errno,
-				     "cannot open '%s'", path);
-	b.max = max;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			sbuf_release(&b);
-			return spoor_err_set(err, SPOOR_EIO, errno,
-					     "cannot read '%s'", path);
-		}
-		if (n == 0)
-			break;
-		sbuf_add(&b, chunk, (size_t)n);
-		if (b.failed)
-			break;
-	}
-	close(fd);
-	if (b.failed) {
-		sbuf_release(&b);
-		return spoor_err_set(err, SPOOR_ELIMIT, 0,
-				     "'%s' is too large", path);
-	}
-	sbuf_str(&b);
-	*len = b.len;
-	*buf = b.buf ? b.buf : strdup("");
-	if (!*buf)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	return 0;
+	return spoor_read_file(AT_FDCWD, path, O_NOFOLLOW, max, buf, len,
+			       err);
 }
 
 /* ---- escaping ---- */
@@ -155,25 +80,7 @@ void report_json_str(FILE *f, const struct report *rep, const char *s)
 	}
 	r = report_redact(rep, s);
 	s = r ? r : "";
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
+	spoor_json_fputs(f, s, strlen(s));
 	free(r);
 }
 
@@ -246,6 +153,133 @@ void report_local_time(const struct report *rep, const char *utc, char *out,
 
 /* ---- the case ---- */
 
+/* case.db's schema version: this spoor's (older cases are migrated by
+ * any spoor-case command that writes; spoor-report only reads). */
+static int schema_check(struct report *rep, struct spoor_err *err)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(rep->db, "PRAGMA user_version", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (v == SPOOR_CASEDB_VERSION)
+		return 0;
+	if (v > SPOOR_CASEDB_VERSION)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s/case.db' "
+				     "has schema version %d, newer than this "
+				     "spoor knows (%d): use a newer spoor",
+				     rep->o->case_dir, v,
+				     SPOOR_CASEDB_VERSION);
+	if (v > 0)
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s/case.db' "
+				     "has the old schema version %d: migrate "
+				     "it first with 'spoor-case discard %s' "
+				     "(which also removes runs a killed tool "
+				     "left unfinished)", rep->o->case_dir, v,
+				     rep->o->case_dir);
+	return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s/case.db' is not a "
+			     "spoor case", rep->o->case_dir);
+}
+
+/*
+ * Two committed runs of one tool on one exhibit would count its files,
+ * messages, contacts and calls twice.  A case of this spoor cannot get
+ * them (a re-run is refused or replaces), a case migrated from version 1
+ * can: refused, naming them.
+ */
+static int overlapping_runs(struct report *rep, struct spoor_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = report_prepare(rep, "SELECT a.id, b.id, a.tool, x.value FROM "
+			    "runs a JOIN runs b ON b.tool = a.tool AND b.id > "
+			    "a.id, json_each(CASE WHEN json_valid(a.exhibits) "
+			    "THEN a.exhibits ELSE '[]' END) x WHERE a.state = "
+			    "'committed' AND b.state = 'committed' AND "
+			    "EXISTS (SELECT 1 FROM json_each(CASE WHEN "
+			    "json_valid(b.exhibits) THEN b.exhibits ELSE '[]' "
+			    "END) y WHERE y.value = x.value) LIMIT 1", &st,
+			    err);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "runs %lld and %lld "
+				   "of %s both cover exhibit '%s': its records "
+				   "would be counted twice; discard one with "
+				   "'spoor-case discard %s RUN-ID --note=...'",
+				   (long long)sqlite3_column_int64(st, 0),
+				   (long long)sqlite3_column_int64(st, 1),
+				   report_col(st, 2), report_col(st, 3),
+				   rep->o->case_dir);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Runs that never ended: their records are staged, not findings, and
+ * the case is not finished.  Refused unless o->exclude_unfinished, which
+ * keeps their description for the bundle.
+ */
+static int unfinished_runs(struct report *rep, struct spoor_err *err)
+{
+	struct sbuf text = SBUF_INIT, json = SBUF_INIT;
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	rc = report_prepare(rep, "SELECT id, tool, coalesce((SELECT "
+			    "group_concat(value, ', ') FROM json_each("
+			    "r.exhibits)), ''), started, (SELECT count(*) "
+			    "FROM record_rows s WHERE s.run_id = r.id), "
+			    "json_object('id', id, 'tool', tool, 'exhibits', "
+			    "json(CASE WHEN json_valid(exhibits) THEN exhibits "
+			    "ELSE '[]' END), 'started', started, "
+			    "'staged_records', (SELECT count(*) FROM "
+			    "record_rows s WHERE s.run_id = r.id)) FROM runs r "
+			    "WHERE state = 'running' ORDER BY id", &st, err);
+	if (rc)
+		return rc;
+	sbuf_addc(&json, '[');
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sbuf_addf(&text, "%srun %lld (%s on %s, started %s, %lld "
+			  "records)", n ? "; " : "",
+			  (long long)sqlite3_column_int64(st, 0),
+			  report_col(st, 1), report_col(st, 2),
+			  report_col(st, 3) ? report_col(st, 3) : "?",
+			  (long long)sqlite3_column_int64(st, 4));
+		sbuf_addf(&json, "%s%s", n ? "," : "", report_col(st, 5));
+		n++;
+	}
+	sqlite3_finalize(st);
+	sbuf_addc(&json, ']');
+	if (text.failed || json.failed) {
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	} else if (n && !rep->o->exclude_unfinished) {
+		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "the case has %d "
+				   "unfinished run%s: %s; remove %s with "
+				   "'spoor-case discard' (or let %s end), or "
+				   "give --exclude-unfinished to leave %s out "
+				   "(the bundle then says so)", n,
+				   n == 1 ? "" : "s", sbuf_str(&text),
+				   n == 1 ? "it" : "them",
+				   n == 1 ? "it" : "them",
+				   n == 1 ? "it" : "them");
+	} else if (n) {
+		rep->left_out = strdup(sbuf_str(&text));
+		rep->left_out_json = strdup(sbuf_str(&json));
+		if (!rep->left_out || !rep->left_out_json)
+			rc = spoor_err_set(err, SPOOR_ENOMEM, 0,
+					   "out of memory");
+	}
+	sbuf_release(&text);
+	sbuf_release(&json);
+	return rc;
+}
+
 static int open_case(struct report *rep, struct spoor_err *err)
 {
 	struct sbuf uri = SBUF_INIT;
@@ -264,6 +298,9 @@ static int open_case(struct report *rep, struct spoor_err *err)
 				     rep->o->case_dir,
 				     sqlite3_errmsg(rep->db));
 	sqlite3_busy_timeout(rep->db, 5000);
+	rc = schema_check(rep, err);
+	if (rc)
+		return rc;
 	rc = report_prepare(rep, "SELECT key, value FROM case_info", &st,
 			    err);
 	if (rc)
@@ -369,7 +406,7 @@ static void findings_exhibits(FILE *f, struct report *rep,
 			"exhibit", "path", "kind", "size", "md5", "sha1",
 			"sha256", "description", "received_from",
 			"acquisition_log", "acquired_json", "added",
-			"custody_seq",
+			"custody_seq", "media_json",
 		};
 		fputs(first ? "\n {" : ",\n {", f);
 		first = false;
@@ -395,7 +432,8 @@ static void findings_runs(FILE *f, struct report *rep, sqlite3_stmt *st)
 		static const char *const keys[] = {
 			"id", "tool", "version", "parameters", "exhibit",
 			"input_sha256", "examiner", "started", "finished",
-			"exit_code", "counts", "custody_seq",
+			"exit_code", "counts", "custody_seq", "state",
+			"replaced_by",
 		};
 		fputs(first ? "\n {" : ",\n {", f);
 		first = false;
@@ -473,12 +511,12 @@ static int findings_records(FILE *f, struct report *rep,
 
 static const char exhibit_sql[] =
 	"SELECT exhibit, path, kind, size, md5, sha1, sha256, description, "
-	"received_from, acquisition_log, acquired_json, added, custody_seq "
-	"FROM exhibits ORDER BY exhibit";
+	"received_from, acquisition_log, acquired_json, added, custody_seq, "
+	"media_json FROM exhibits ORDER BY exhibit";
 static const char run_sql[] =
 	"SELECT id, tool, version, parameters, exhibit, input_sha256, "
-	"examiner, started, finished, exit_code, counts, custody_seq "
-	"FROM runs ORDER BY id";
+	"examiner, started, finished, exit_code, counts, custody_seq, "
+	"state, replaced_by FROM runs WHERE state != 'running' ORDER BY id";
 
 static int write_findings(struct report *rep, const char *path,
 			  struct spoor_report_result *res,
@@ -501,6 +539,9 @@ static int write_findings(struct report *rep, const char *path,
 	report_json_str(f, rep, rep->o->recipient);
 	fprintf(f, ", \"selection\": \"%s\"",
 		rep->o->tagged_only ? "tagged-only" : "tagged-first");
+	/* runs that never ended: not findings, named as left out */
+	fprintf(f, ", \"unfinished_runs_left_out\": %s",
+		rep->left_out_json ? rep->left_out_json : "[]");
 	report_seal_findings(f, rep);
 	fputs(",\n\"pseudonyms\": [", f);
 	if (rep->pseudo)
@@ -698,6 +739,17 @@ static int write_readme(struct report *rep, const char *path,
 	      f);
 	if (rep->nsealed)
 		readme_sealed(f, rep);
+	if (rep->left_out) {
+		char *t = report_redact(rep, rep->left_out);
+
+		fprintf(f, "\nLEFT OUT: runs of the case that never ended (a "
+			"tool stopped or was killed\nbefore it finished, or "
+			"was still running): %s.\nTheir records were never "
+			"part of the case's findings and are not in this\n"
+			"bundle (data/findings.json: unfinished_runs_left_out)."
+			"\n", t ? t : "");
+		free(t);
+	}
 	if (rep->pseudo)
 		fprintf(f, "\nThe reporter appears only as %s; the commitment "
 			"in data/findings.json\nlets a later signed "
@@ -1168,18 +1220,29 @@ out:
 
 /* ---- the build ---- */
 
-static void make_uuid4(char out[37])
+/* A random (version 4) UUID; SPOOR_EINTERNAL when OpenSSL has no
+ * random bytes to give: a fixed id would make every bundle the same. */
+static int make_uuid4(char out[37], struct spoor_err *err)
 {
 	unsigned char b[16];
+	unsigned long e;
+	const char *why;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		memset(b, 0, sizeof(b));	/* refused later: not v4 */
+	out[0] = '\0';
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		e = ERR_get_error();
+		why = e ? ERR_reason_error_string(e) : NULL;
+		return spoor_err_set(err, SPOOR_EINTERNAL, 0, "cannot make a "
+				     "bundle id: OpenSSL's RAND_bytes failed "
+				     "(%s)", why ? why : "no reason given");
+	}
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 		 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
 		 b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
 		 b[14], b[15]);
+	return SPOOR_OK;
 }
 
 static void now_utc(char out[21])
@@ -1455,7 +1518,7 @@ static int build(struct report *rep, const char *tmp,
 		rc = sha256_file_hex(sbuf_str(&p), msha, err);
 	if (!rc && rep->pseudo)
 		rc = report_pseudo_write_map(rep, err);
-	if (!rc && rename(tmp, rep->o->bundle))
+	if (!rc && spoor_rename(tmp, rep->o->bundle))
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot rename to '%s'", rep->o->bundle);
 	if (rc) {
@@ -1481,6 +1544,8 @@ static void report_release(struct report *rep)
 	report_pseudo_release(&rep->ps);
 	report_seal_release(rep);
 	spoor_tz_free(rep->zone);
+	free(rep->left_out);
+	free(rep->left_out_json);
 }
 
 int spoor_report_build(struct spoor_ctx *ctx,
@@ -1497,13 +1562,19 @@ int spoor_report_build(struct spoor_ctx *ctx,
 	if (rc)
 		return rc;
 	rep.lang = o->lang && !strcmp(o->lang, "en");
+	rc = make_uuid4(rep.bundle_id, err);
+	if (rc)
+		return rc;
 	rc = spoor_tz_new(o->local_tz ? o->local_tz : "Europe/Amsterdam",
 			  &rep.zone, err);
 	if (rc)
 		return rc;
-	make_uuid4(rep.bundle_id);
 	now_utc(rep.created);
 	rc = open_case(&rep, err);
+	if (!rc)
+		rc = unfinished_runs(&rep, err);
+	if (!rc)
+		rc = overlapping_runs(&rep, err);
 	if (!rc)
 		rc = previous_export(&rep, err);
 	if (!rc && o->npseudonymise) {

@@ -95,6 +95,10 @@ struct report {
 	size_t nsealed;
 	char seal_fpr[65];		/* SHA-256 of the --seal-to cert */
 	struct spoor_tz *zone;		/* local times beside UTC */
+	/* unfinished runs left out, as text ("run 3 (spoor-files on E01,
+	 * ...)") and as a JSON array; NULL when none */
+	char *left_out;
+	char *left_out_json;
 };
 
 /* The string for key in the report's language. */

@@ -110,6 +110,11 @@ static void summary(FILE *f, struct report *rep)
 	}
 	fprintf(f, "</table>\n<p>%s</p>\n", rep->o->tagged_only ?
 		S(SELECTION_TAGGED) : S(SELECTION_ALL));
+	if (rep->left_out) {
+		fprintf(f, "<p class=\"left-out\">%s ", S(LEFT_OUT));
+		report_html_str(f, rep, rep->left_out);
+		fputs("</p>\n", f);
+	}
 }
 
 static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
@@ -121,8 +126,25 @@ static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
 	sqlite3_stmt *st;
 	int rc = report_prepare(rep, "SELECT exhibit, kind, size, "
 				"description, received_from, added, sha256, "
-				"sha1, md5, acquisition_log, acquired_json "
-				"FROM exhibits ORDER BY exhibit", &st, err);
+				"sha1, md5, acquisition_log, acquired_json, "
+				"CASE WHEN media_json IS NOT NULL THEN "
+				"json_extract(media_json, '$.format') || "
+				"': ' || json_extract(media_json, "
+				"'$.verified') || char(10) || 'MD5 stored ' "
+				"|| coalesce(json_extract(media_json, "
+				"'$.stored.md5'), '-') || ', computed ' || "
+				"coalesce(json_extract(media_json, "
+				"'$.computed.md5'), '-') || char(10) || "
+				"'SHA-1 stored ' || coalesce(json_extract("
+				"media_json, '$.stored.sha1'), '-') || ', "
+				"computed ' || coalesce(json_extract("
+				"media_json, '$.computed.sha1'), '-') || "
+				"char(10) || 'SHA-256 computed ' || "
+				"coalesce(json_extract(media_json, "
+				"'$.computed.sha256'), '-') || coalesce("
+				"char(10) || json_extract(media_json, "
+				"'$.error'), '') END FROM exhibits ORDER BY "
+				"exhibit", &st, err);
 
 	if (rc)
 		return rc;
@@ -152,6 +174,12 @@ static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
 			report_html_str(f, rep, report_col(st, 9));
 			fputs("</pre></td></tr>\n", f);
 		}
+		if (report_col(st, 11)) {
+			fprintf(f, "<tr><th>%s</th><td colspan=\"5\"><pre>",
+				S(MEDIA));
+			report_html_str(f, rep, report_col(st, 11));
+			fputs("</pre></td></tr>\n", f);
+		}
 		fputs("</table>\n", f);
 	}
 	sqlite3_finalize(st);
@@ -169,7 +197,8 @@ static int method(FILE *f, struct report *rep, struct spoor_err *err)
 			 (1u << 3) | (1u << 8),
 			 "SELECT tool, version, exhibit, "
 			 "parameters, examiner, started, finished, "
-			 "exit_code, counts FROM runs ORDER BY id",
+			 "exit_code, counts FROM runs WHERE state = "
+			 "'committed' ORDER BY id",
 			 err);
 }
 

@@ -63,8 +63,6 @@ static int copy_to(struct asrc *s, struct asrc_entry *e, const char *dst,
 				     "cannot create '%s'", dst);
 	}
 	while (!rc && (n = read(in, buf, sizeof(buf))) != 0) {
-		char *p = buf;
-
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -72,19 +70,9 @@ static int copy_to(struct asrc *s, struct asrc_entry *e, const char *dst,
 					   "cannot read '%s'", e->path);
 			break;
 		}
-		while (n > 0) {
-			ssize_t w = write(out, p, (size_t)n);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-						   "cannot write '%s'", dst);
-				break;
-			}
-			p += w;
-			n -= w;
-		}
+		if (spoor_write_all(out, buf, (size_t)n) < 0)
+			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+					   "cannot write '%s'", dst);
 	}
 	close(in);
 	if (close(out) && !rc)

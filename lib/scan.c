@@ -825,6 +825,16 @@ int spoor_scan_evidence(struct spoor_scan *s, const char *path,
 	if (stat(path, &st))
 		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",
 				     path);
+	/* a FIFO or socket is refused, not opened: an open would wait
+	 * for a writer, and its bytes could not be read twice */
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
+	    !S_ISBLK(st.st_mode))
+		return spoor_err_set(err, SPOOR_EUNSUPPORTED, 0, "'%s' is not "
+				     "a file, directory or block device (%s)",
+				     path, S_ISFIFO(st.st_mode) ? "a FIFO"
+				     : S_ISSOCK(st.st_mode) ? "a socket"
+				     : S_ISCHR(st.st_mode) ? "a character "
+				     "device" : "of another type");
 	memset(&w, 0, sizeof(w));
 	w.ctx = s->ctx;
 	w.opts = src;

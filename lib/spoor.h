@@ -172,6 +172,79 @@ SPOOR_API int spoor_hash_final(struct spoor_hash *h, struct spoor_digests *out,
 			       struct spoor_err *err);
 
 /* ------------------------------------------------------------------ */
+/* Files: whole writes, capped reads, atomic replacement               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write all n bytes of buf to fd, again after EINTR and short writes.
+ * 0, or -1 with errno set (ENOSPC when write() wrote nothing).
+ */
+SPOOR_API int spoor_write_all(int fd, const void *buf, size_t n);
+
+/*
+ * Read fd from its offset to EOF into *buf (malloc'ed, a NUL after the
+ * *len bytes; free() it).  More than max bytes: SPOOR_ELIMIT and nothing
+ * returned; a read error: SPOOR_EIO.  name is for messages only.
+ */
+SPOOR_API int spoor_read_all(int fd, const char *name, size_t max,
+			     char **buf, size_t *len, struct spoor_err *err);
+
+/*
+ * Open path relative to dirfd (AT_FDCWD: the working directory) with
+ * O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags (e.g. O_NOFOLLOW) and read
+ * it as spoor_read_all.  Anything but a regular file (a FIFO, which
+ * would block, a device) is SPOOR_EFORMAT, unread; a missing file is
+ * SPOOR_ENOTFOUND; a file larger than max SPOOR_ELIMIT.
+ */
+SPOOR_API int spoor_read_file(int dirfd, const char *path, int flags,
+			      size_t max, char **buf, size_t *len,
+			      struct spoor_err *err);
+
+/*
+ * Open an input file read-only (O_CLOEXEC | O_NOCTTY | flags): a regular
+ * file or a block device.  Anything else is refused without waiting (a
+ * FIFO would block until a writer comes): SPOOR_EUNSUPPORTED naming
+ * what it is.  Returns the fd, or a negative enum spoor_code.
+ */
+SPOOR_API int spoor_open_input(const char *path, int flags,
+			       struct spoor_err *err);
+
+/* fsync the file or folder at path (EINVAL, a file system that cannot
+ * sync, counts as done).  0, or -1 with errno set. */
+SPOOR_API int spoor_fsync_path(const char *path);
+/* fsync the folder holding path, so that a name made or renamed there
+ * is durable.  0, or -1 with errno set. */
+SPOOR_API int spoor_fsync_dir_of(const char *path);
+/* rename(from, to), then fsync the folder(s) of both names.  0, or -1
+ * with errno set. */
+SPOOR_API int spoor_rename(const char *from, const char *to);
+
+/*
+ * A file written under a temporary name and renamed into place only
+ * when complete: open creates NAME.tmp (mode, O_EXCL; a leftover of a
+ * killed run is replaced) relative to dirfd (or AT_FDCWD); write to
+ * `fd`; commit fsyncs and closes it, renames it to NAME and fsyncs the
+ * folder; abort closes and removes the temporary file.  After commit or
+ * abort the struct holds nothing (abort again is a no-op).
+ */
+struct spoor_atomic {
+	int fd;			/* write here; commit closes it */
+	int dirfd;
+	char *name, *tmp;
+};
+
+SPOOR_API int spoor_atomic_open(struct spoor_atomic *a, int dirfd,
+				const char *name, int mode,
+				struct spoor_err *err);
+SPOOR_API int spoor_atomic_commit(struct spoor_atomic *a,
+				  struct spoor_err *err);
+SPOOR_API void spoor_atomic_abort(struct spoor_atomic *a);
+/* The whole of buf as NAME, atomically (open, write, commit). */
+SPOOR_API int spoor_atomic_write(int dirfd, const char *name,
+				 const void *buf, size_t len, int mode,
+				 struct spoor_err *err);
+
+/* ------------------------------------------------------------------ */
 /* Text: UTF-8 validation and time formatting                          */
 /* ------------------------------------------------------------------ */
 
@@ -363,6 +436,15 @@ enum spoor_format {
 	SPOOR_FMT_DFXML,
 	SPOOR_FMT_BODYFILE,
 };
+
+/*
+ * Write s[0..len) to f as one quoted JSON string with the JSONL
+ * writer's escaper (the one escaper of spoor's JSON): bytes that are
+ * not UTF-8 become U+FFFD, so the output stays valid JSON.  Returns
+ * true when nothing was replaced (false: write a "<key>_hex" companion
+ * if the bytes matter).
+ */
+SPOOR_API bool spoor_json_fputs(FILE *f, const char *s, size_t len);
 
 /* Parse "jsonl", "csv", "dfxml", "bodyfile" (also "json" for jsonl). */
 SPOOR_API int spoor_format_parse(const char *name, enum spoor_format *fmt,
@@ -710,6 +792,13 @@ struct spoor_file {
 	int pdq_code;			/* its enum spoor_code:
 					 * SPOOR_EUNSUPPORTED for a picture
 					 * type that is not decoded */
+	/* NTFS, on the first entry of a file: the times of the
+	 * $FILE_NAME attribute libtsk took them from (fls -m prints them
+	 * as "NAME ($FILE_NAME)"), its id and size */
+	bool has_fn;
+	struct spoor_time fn_mtime, fn_atime, fn_ctime, fn_crtime;
+	uint16_t fn_attr_id;
+	uint64_t fn_size;
 };
 
 /*
@@ -1699,7 +1788,7 @@ SPOOR_API int spoor_custody_verify_fd(int fd, const char *case_id,
  * event, then stores the event's seq with the row it made.  Times are
  * ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ".
  */
-#define SPOOR_CASEDB_VERSION 1
+#define SPOOR_CASEDB_VERSION 2
 
 /* The JSONL writer's line for r, without the LF, as a malloc'ed NUL-
  * terminated string (free() it); *len (may be NULL) gets its length.
@@ -1741,6 +1830,24 @@ SPOOR_API const char *spoor_case_get(const struct spoor_case *c,
 /* The path of the case's custody.log. */
 SPOOR_API const char *spoor_case_custody_path(const struct spoor_case *c);
 
+/* What the media inside a container exhibit showed (spoor-case add). */
+enum spoor_media_verdict {
+	SPOOR_MEDIA_NONE,	/* not a container: the file is the media */
+	SPOOR_MEDIA_MATCH,	/* every stored hash equals the data's */
+	SPOOR_MEDIA_MISMATCH,	/* a stored hash differs from the data's */
+	SPOOR_MEDIA_NOT_STORED,	/* read whole; no stored hash */
+	SPOOR_MEDIA_DAMAGED,	/* read, but chunks failed their checksum
+				 * (hashed as stored, as ewfverify does;
+				 * media_error says which) */
+	SPOOR_MEDIA_UNREADABLE,	/* cannot be opened or read to the end
+				 * (media_error: libewf's or libtsk's
+				 * message) */
+};
+
+/* "match", "mismatch", "no stored hash", "damaged", "unreadable", "not
+ * a container". */
+SPOOR_API const char *spoor_media_verdict_name(enum spoor_media_verdict v);
+
 /* An exhibit: filled by spoor_case_exhibit_hash, or by the caller
  * (spoor-acquire) from an acquisition. */
 struct spoor_case_exhibit {
@@ -1758,7 +1865,17 @@ struct spoor_case_exhibit {
 	const char *event;		/* "received" (NULL) or "acquired" */
 	const char *tool;		/* for the event; NULL: none */
 	const char *const *parameters;	/* argv for the event, or NULL */
-	char *owned[3];			/* set by spoor_case_exhibit_hash */
+	/* A container (EWF; split raw, VMDK, VHD): its media, as JSON:
+	 * format, media_size, segments, stored and computed {md5, sha1,
+	 * sha256}, verified (a verdict name), checksum_error_ranges,
+	 * checksum_errors [{sector, count}], bad_sectors, error.  NULL for
+	 * anything else. */
+	const char *media_json;
+	enum spoor_media_verdict media_verdict;
+	struct spoor_digests media_stored;	/* as in media_json */
+	struct spoor_digests media_computed;
+	char media_error[SPOOR_ERR_MSG_MAX];	/* "" when all was read */
+	char *owned[4];		/* set by spoor_case_exhibit_hash */
 };
 
 /*
@@ -1769,8 +1886,13 @@ struct spoor_case_exhibit {
  * relpath, as `sha256sum` prints it; symlinks are not followed and,
  * like other non-regular entries, counted in `skipped`).  A spoor-
  * acquire log next to an image (PATH.log, or the image's name without
- * its extension + ".log") is read into acquisition_log.  Fills every
- * member but the caller's (exhibit, description, received_from,
+ * its extension + ".log") is read into acquisition_log.  A container
+ * is read a second time, through libewf (EWF: the hashes stored in it
+ * are compared with its data's, as ewfverify does) or libtsk (split
+ * raw, VMDK, VHD): media_json, media_verdict and media_error; a damaged
+ * or unreadable media is not an error here (0 is returned, the verdict
+ * says it), so that what was received can still be registered.  Fills
+ * every member but the caller's (exhibit, description, received_from,
  * event, tool, parameters), which it leaves alone: zero *e first.
  * Release with spoor_case_exhibit_release.
  * progress (may be NULL) is called every ~100 ms.
@@ -1801,12 +1923,34 @@ SPOOR_API int spoor_case_exhibit_find(struct spoor_case *c, const char *path,
 				      struct spoor_err *err);
 
 /*
- * A run of a tool recorded into the case: begin inserts the run row
- * (finished NULL); add stores records in batched transactions; end
- * commits, appends the 'analysed' custody event (tool, version,
- * parameters, exhibit, item_sha256, counts, exit code) and finishes the
- * row.  A run that is never ended stays unfinished (and unlisted in
- * custody); free it with spoor_case_run_end or spoor_case_run_abort.
+ * A run of a tool recorded into the case.  Its records become part of
+ * the case only when it ends well, all at once:
+ * - begin inserts the run row (state 'running') and holds a lock on it
+ *   (CASE/runs.lock) for as long as the run object lives.  It refuses
+ *   (SPOOR_EINVAL, nothing written) a run of a tool on an exhibit that
+ *   a committed run of the same tool covers, unless `replace`; a
+ *   replaced run must lie within this run's exhibits and have no tagged
+ *   records; and a run while another of the same tool on the same
+ *   exhibit is still running.
+ * - add writes records to the table record_rows in short transactions;
+ *   they are not findings: the view `records` (every reader's) shows
+ *   only committed runs' rows.
+ * - end commits in one transaction: the replaced runs become
+ *   'replaced' (replaced_by), the 'analysed' custody event is appended
+ *   (run_id, exhibits, counts, exit code, replaces_runs) and the row is
+ *   finished ('committed'): its records become findings at once, the
+ *   replaced runs' stop being findings (a state change, however many
+ *   rows: the write lock is held briefly).  If that fails before the
+ *   event, the run is discarded instead (reason "not committed: ...").
+ *   The rows of replaced and discarded runs are deleted afterwards in
+ *   small transactions.
+ * - cancel ends a run that was interrupted or failed: a 'discarded'
+ *   custody event (reason, records dropped, exit code), state
+ *   'discarded', no records kept.
+ * - abort only frees: the run stays 'running' without its lock, as if
+ *   its tool had been killed.  Such runs are "abandoned": listed by
+ *   spoor_case_unfinished, removed by spoor_case_discard.
+ * end, cancel and abort free the run.
  */
 struct spoor_case_run;
 
@@ -1818,6 +1962,10 @@ struct spoor_case_run_opts {
 	const char *input_sha256;	/* the exhibit's, or NULL */
 	const char *event;		/* NULL: "analysed" */
 	const char *purpose;		/* may be NULL */
+	const char *const *exhibits;	/* every exhibit the run covers */
+	size_t nexhibits;		/* 0: just `exhibit` (if any) */
+	bool replace;			/* replace the same tool's runs on
+					 * these exhibits */
 };
 
 SPOOR_API struct spoor_case_run *
@@ -1829,14 +1977,46 @@ SPOOR_API int spoor_case_run_add(struct spoor_case_run *run,
 				 const char *rtype,
 				 const struct spoor_record *r, int64_t *id,
 				 struct spoor_err *err);
-/* counts_json: a JSON object (NULL: {"records":N}).  Frees run. */
+/* Commit the run.  counts_json: a JSON object (NULL: {"records":N}).
+ * Frees run. */
 SPOOR_API int spoor_case_run_end(struct spoor_case_run *run, int exit_code,
 				 const char *counts_json,
 				 struct spoor_err *err);
-/* Commit what was added and free the run, leaving it unfinished. */
+/* Discard the run: reason (e.g. "interrupted by SIGTERM") goes into the
+ * custody event.  Frees run. */
+SPOOR_API int spoor_case_run_cancel(struct spoor_case_run *run,
+				    const char *reason, int exit_code,
+				    struct spoor_err *err);
+/* Free the run, leaving it unfinished (abandoned). */
 SPOOR_API void spoor_case_run_abort(struct spoor_case_run *run);
 /* Records added so far. */
 SPOOR_API uint64_t spoor_case_run_count(const struct spoor_case_run *run);
+/* The run's id (runs.id). */
+SPOOR_API int64_t spoor_case_run_id(const struct spoor_case_run *run);
+
+/*
+ * The unfinished runs (state 'running'), as records of type "run": id,
+ * tool, exhibits ("E01, E02"), started, staged (its rows, no findings), live
+ * (true while its tool still runs and holds the run's lock; false: the
+ * tool was killed or crashed, the run is abandoned).  Non-zero from cb
+ * stops (SPOOR_ESTOPPED).
+ */
+SPOOR_API int spoor_case_unfinished(struct spoor_case *c,
+				    spoor_artifact_cb *cb, void *userdata,
+				    struct spoor_err *err);
+
+/*
+ * Discard runs, each in its own transaction with its 'discarded'
+ * custody event (run_id, reason, records dropped, note): n == 0, every
+ * abandoned run; else the runs ids[0..n), which may be abandoned or
+ * committed (whose records are then removed: needs a note saying why,
+ * and is refused while a record of it is tagged).  A live run is
+ * refused (SPOOR_EINVAL).  *discarded (may be NULL) counts the runs
+ * discarded before any error.
+ */
+SPOOR_API int spoor_case_discard(struct spoor_case *c, const int64_t *ids,
+				 size_t n, const char *note,
+				 uint64_t *discarded, struct spoor_err *err);
 /* Commit a batch that has held the case's write lock for a second or
  * more, so that other tools can record meanwhile: call it while the
  * tool works between records (e.g. from a progress callback). */
@@ -1883,10 +2063,13 @@ SPOOR_API int spoor_case_list(struct spoor_case *c, enum spoor_case_view v,
 /*
  * Check the case's custody.log (spoor_custody_verify_fd) and that every
  * custody_seq of case.db names an event of the log with the right
- * event name, exhibit and item_sha256 (exhibits), run_id (runs) or
- * label (tags): so a deleted or edited last line, which the chain alone
- * cannot show, is found when a row refers to it.  SPOOR_EFORMAT
- * with c->bad_line (1-based) and a message naming the line.
+ * event name, exhibit and item_sha256 (exhibits), run_id (runs:
+ * 'analysed' for committed and replaced runs, 'discarded' for discarded
+ * ones) or label (tags): so a deleted or edited last line, which the
+ * chain alone cannot show, is found when a row refers to it.
+ * SPOOR_EFORMAT with c->bad_line (1-based) and a message naming the
+ * line.  Unfinished runs are not judged here: see
+ * spoor_case_unfinished.
  */
 SPOOR_API int spoor_case_custody_verify(struct spoor_case *c,
 					struct spoor_custody_check *chk,
@@ -2187,6 +2370,11 @@ struct spoor_report_opts {
 	const char *lang;		/* "nl" (default, NULL) or "en" */
 	bool tagged_only;		/* only tagged records (and the whole
 					 * conversations of tagged messages) */
+	/* A case with an unfinished run (staged, or abandoned by a killed
+	 * tool) is refused (SPOOR_EINVAL) unless this is set: then its
+	 * runs are named as left out in findings.json, readme.txt and
+	 * report.html (their records never are in a bundle). */
+	bool exclude_unfinished;
 	const struct spoor_signer *signer;
 	/* Pseudonymisation: identifiers of the reporter (phone numbers in
 	 * any format, names); the first one is the identifier the

@@ -1628,13 +1628,14 @@ static void registry_add(struct spoor_verification *res, int fd,
 	if (known)
 		return;
 	if (lseek(fd, 0, SEEK_END) == 0 &&
-	    write(fd, "spoor-verify-registry 1\n", 24) != 24)
+	    spoor_write_all(fd, "spoor-verify-registry 1\n", 24) < 0)
 		goto bad;
 	n = snprintf(line, sizeof(line), "%s %llu %s %s %llu\n",
 		     h->bundle_id, (unsigned long long)h->bundle_version,
 		     msha, h->custody_head,
 		     (unsigned long long)h->custody_count);
-	if (n <= 0 || write(fd, line, (size_t)n) != n || fsync(fd) < 0)
+	if (n <= 0 || spoor_write_all(fd, line, (size_t)n) < 0 ||
+	    fsync(fd) < 0)
 		goto bad;
 	return;
 bad:
@@ -1671,23 +1672,16 @@ static int src_load(const struct bsrc *src, const char *name, size_t max,
 static int src_open(const struct bsrc *src, const char *name)
 {
 	const char *kb;
-	size_t len, off = 0;
+	size_t len;
 	int fd;
 
 	if (!src->tar)
 		return open_beneath(src->dirfd, name);
 	kb = tar_bundle_get(src->tar, name, &len);
 	fd = kb ? memfd_create("spoor-verify", MFD_CLOEXEC) : -1;
-	while (fd >= 0 && off < len) {
-		ssize_t n = write(fd, kb + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		off += (size_t)n;
+	if (fd >= 0 && spoor_write_all(fd, kb, len) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
 		close(fd);
@@ -1974,7 +1968,7 @@ static int copy_one(int src, int dst, const struct manifest_entry *e,
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot create '%s'", e->path);
 	while (!rc) {
-		ssize_t n = read(in, buf, BUNDLE_READ_BUF), w = 0;
+		ssize_t n = read(in, buf, BUNDLE_READ_BUF);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1983,18 +1977,9 @@ static int copy_one(int src, int dst, const struct manifest_entry *e,
 					   "cannot read '%s'", e->path);
 		if (n <= 0)
 			break;
-		while (!rc && w < n) {
-			ssize_t k = write(out, buf + w, (size_t)(n - w));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
-						   "cannot write '%s'",
-						   e->path);
-			else
-				w += k;
-		}
+		if (spoor_write_all(out, buf, (size_t)n) < 0)
+			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
+					   "cannot write '%s'", e->path);
 	}
 	close(in);
 	if (out >= 0) {

@@ -707,7 +707,7 @@ static int write_member(struct archive *a, int out,
 
 	for (;;) {
 		const void *p;
-		size_t n, w = 0;
+		size_t n;
 		la_int64_t off;
 		int r = archive_read_data_block(a, &p, &n, &off);
 
@@ -721,17 +721,9 @@ static int write_member(struct archive *a, int out,
 			return spoor_err_set(err, SPOOR_EIO, 0, "'%s' changed "
 					     "since it was verified",
 					     e->path);
-		while (w < n) {
-			ssize_t k = write(out, (const char *)p + w, n - w);
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				return spoor_err_set(err, SPOOR_EOUTPUT,
-						     errno, "cannot write "
-						     "'%s'", e->path);
-			w += (size_t)k;
-		}
+		if (spoor_write_all(out, p, n) < 0)
+			return spoor_err_set(err, SPOOR_EOUTPUT, errno,
+					     "cannot write '%s'", e->path);
 		total += n;
 	}
 	if (fsync(out) < 0)

@@ -235,9 +235,10 @@ static enum spoor_recovery recovery_of(struct fs_walk *fw,
 	return SPOOR_REC_NONE;
 }
 
-/* Build and hand over the entry for one name (and NTFS attribute). */
+/* Build and hand over the entry for one name (and NTFS attribute);
+ * fn: the $FILE_NAME attribute whose times go with it, or NULL. */
 static int emit(struct fs_walk *fw, TSK_FS_FILE *file, const char *a_path,
-		const TSK_FS_ATTR *attr)
+		const TSK_FS_ATTR *attr, const TSK_FS_ATTR *fn)
 {
 	struct walk *w = fw->w;
 	struct walk_entry e;
@@ -307,6 +308,19 @@ static int emit(struct fs_walk *fw, TSK_FS_FILE *file, const char *a_path,
 		if (meta->type == TSK_FS_META_TYPE_LNK && meta->link)
 			f->link_target = meta->link;
 	}
+	if (meta && fn) {
+		f->has_fn = true;
+		set_time(&f->fn_mtime, meta->time2.ntfs.fn_mtime,
+			 meta->time2.ntfs.fn_mtime_nano);
+		set_time(&f->fn_atime, meta->time2.ntfs.fn_atime,
+			 meta->time2.ntfs.fn_atime_nano);
+		set_time(&f->fn_ctime, meta->time2.ntfs.fn_ctime,
+			 meta->time2.ntfs.fn_ctime_nano);
+		set_time(&f->fn_crtime, meta->time2.ntfs.fn_crtime,
+			 meta->time2.ntfs.fn_crtime_nano);
+		f->fn_attr_id = fn->id;
+		f->fn_size = (uint64_t)fn->size;
+	}
 	f->recovery = recovery_of(fw, file, f->size);
 
 	e.has_content = (f->type == SPOOR_FT_FILE ||
@@ -358,6 +372,7 @@ static TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE *file, const char *a_path,
 				void *ptr)
 {
 	struct fs_walk *fw = ptr;
+	const TSK_FS_ATTR *fn = NULL;
 	int printed = 0, cnt, rc = 0;
 
 	if (atomic_load(fw->w->interrupted)) {
@@ -367,11 +382,20 @@ static TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE *file, const char *a_path,
 	if (!file->name || TSK_FS_ISDOT(file->name->name))
 		return TSK_WALK_CONT;
 	if (!fw->is_ntfs || !file->meta) {
-		rc = emit(fw, file, a_path, NULL);
+		rc = emit(fw, file, a_path, NULL, NULL);
 		goto out;
 	}
-	/* NTFS: one entry per data stream, one for a directory's index */
+	/* NTFS: one entry per data stream, one for a directory's index;
+	 * the $FILE_NAME times libtsk took (as fls -m: the attribute with
+	 * id fn_id) go with the first */
 	cnt = tsk_fs_file_attr_getsize(file);
+	for (int i = 0; i < cnt && !fn; i++) {
+		const TSK_FS_ATTR *attr = tsk_fs_file_attr_get_idx(file, i);
+
+		if (attr && attr->type == TSK_FS_ATTR_TYPE_NTFS_FNAME &&
+		    attr->id == file->meta->time2.ntfs.fn_id)
+			fn = attr;
+	}
 	for (int i = 0; i < cnt && !rc; i++) {
 		const TSK_FS_ATTR *attr = tsk_fs_file_attr_get_idx(file, i);
 
@@ -379,12 +403,13 @@ static TSK_WALK_RET_ENUM dir_cb(TSK_FS_FILE *file, const char *a_path,
 			continue;
 		if (attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA ||
 		    attr->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT) {
+			rc = emit(fw, file, a_path, attr,
+				  printed ? NULL : fn);
 			printed = 1;
-			rc = emit(fw, file, a_path, attr);
 		}
 	}
 	if (!printed && !rc)
-		rc = emit(fw, file, a_path, NULL);
+		rc = emit(fw, file, a_path, NULL, fn);
 out:
 	if (rc) {
 		fw->rc = rc;

@@ -256,6 +256,25 @@ void wr_json_string(struct sbuf *b, const char *p, size_t n)
 	sbuf_addc(b, '"');
 }
 
+bool spoor_json_fputs(FILE *f, const char *s, size_t len)
+{
+	struct sbuf b = SBUF_INIT;
+	bool valid;
+
+	b.max = len < SIZE_MAX / 8 ? len * 6 + 16 : SIZE_MAX;
+	sbuf_addc(&b, '"');
+	valid = json_str_body(&b, s, len);
+	sbuf_addc(&b, '"');
+	if (b.failed) {
+		fputs("null", f);	/* still valid JSON */
+		valid = false;
+	} else {
+		fwrite(b.buf, 1, b.len, f);
+	}
+	sbuf_release(&b);
+	return valid;
+}
+
 /* The JSONL writer's line without its LF: the same json_record. */
 char *spoor_record_json(const struct spoor_record *r, size_t *len,
 			struct spoor_err *err)
@@ -399,20 +418,30 @@ static void rec_num(struct sbuf *b, const struct spoor_record *r,
 		sbuf_addc(b, '0');
 }
 
-static void body_record(struct sbuf *b, const struct spoor_record *r)
+/* The name part of a bodyfile line: "/[pSLOT/]path[ ($FILE_NAME)]
+ * [-> target][ (deleted...)]".  A file of a partition of a volume
+ * system gets the prefix "/pSLOT" (the slot mmls prints), as fls -m
+ * /pSLOT prints it: the file systems of one image never share a path in
+ * a timeline.  fn: the $FILE_NAME line, which names the file without
+ * its stream. */
+static void body_name(struct sbuf *b, const struct spoor_record *r, bool fn)
 {
-	const char *s;
-	size_t n;
+	const struct spoor_field *part = spoor_record_get(r, "partition");
+	const char *s, *stream;
+	size_t n, sn;
 
-	s = rec_str(r, "md5", &n);
-	if (s)
-		sbuf_add(b, s, n);
-	else
-		sbuf_addc(b, '0');
-	sbuf_add(b, "|/", 2);
+	sbuf_addc(b, '/');
+	if (part && part->kind == SPOOR_F_INT && part->v.i >= 0)
+		sbuf_addf(b, "p%" PRId64 "/", part->v.i);
 	s = rec_str(r, "path", &n);
+	stream = rec_str(r, "stream", &sn);
+	if (s && fn && stream && n > sn && s[n - sn - 1] == ':' &&
+	    !memcmp(s + n - sn, stream, sn))
+		n -= sn + 1;
 	if (s)
 		wr_sanitize(b, s, n, WR_CTRL_CARET);
+	if (fn)
+		sbuf_adds(b, " ($FILE_NAME)");
 	s = rec_str(r, "link_target", &n);
 	if (s) {
 		sbuf_add(b, " -> ", 4);
@@ -423,14 +452,13 @@ static void body_record(struct sbuf *b, const struct spoor_record *r)
 		sbuf_adds(b, s && n == 7 && !memcmp(s, "realloc", 7)
 				     ? " (deleted-realloc)" : " (deleted)");
 	}
-	sbuf_addc(b, '|');
-	rec_num(b, r, "inode");
-	s = rec_str(r, "attr", &n);
-	if (s) {
-		sbuf_addc(b, '-');
-		sbuf_add(b, s, n);
-	}
-	sbuf_addc(b, '|');
+}
+
+static void body_mode_ids(struct sbuf *b, const struct spoor_record *r)
+{
+	const char *s;
+	size_t n;
+
 	s = rec_str(r, "mode", &n);
 	if (s)
 		sbuf_add(b, s, n);
@@ -441,8 +469,11 @@ static void body_record(struct sbuf *b, const struct spoor_record *r)
 	sbuf_addc(b, '|');
 	rec_num(b, r, "gid");
 	sbuf_addc(b, '|');
-	rec_num(b, r, "size");
-	sbuf_addc(b, '|');
+}
+
+/* The times in bodyfile order: atime|mtime|ctime|crtime. */
+static void body_times(struct sbuf *b, const struct spoor_record *r)
+{
 	rec_num(b, r, "atime");
 	sbuf_addc(b, '|');
 	rec_num(b, r, "mtime");
@@ -451,6 +482,51 @@ static void body_record(struct sbuf *b, const struct spoor_record *r)
 	sbuf_addc(b, '|');
 	rec_num(b, r, "crtime");
 	sbuf_addc(b, '\n');
+}
+
+static void body_record(struct sbuf *b, const struct spoor_record *r)
+{
+	const struct spoor_field *fn = spoor_record_get(r, "file_name");
+	const char *s;
+	size_t n;
+
+	s = rec_str(r, "md5", &n);
+	if (s)
+		sbuf_add(b, s, n);
+	else
+		sbuf_addc(b, '0');
+	sbuf_addc(b, '|');
+	body_name(b, r, false);
+	sbuf_addc(b, '|');
+	rec_num(b, r, "inode");
+	s = rec_str(r, "attr", &n);
+	if (s) {
+		sbuf_addc(b, '-');
+		sbuf_add(b, s, n);
+	}
+	sbuf_addc(b, '|');
+	body_mode_ids(b, r);
+	rec_num(b, r, "size");
+	sbuf_addc(b, '|');
+	body_times(b, r);
+	/* NTFS: the $FILE_NAME times as their own line, as fls -m (they
+	 * are how timestomped $STANDARD_INFORMATION times show) */
+	if (!fn || fn->kind != SPOOR_F_LIST || fn->v.list.n != 1)
+		return;
+	sbuf_adds(b, "0|");
+	body_name(b, r, true);
+	sbuf_addc(b, '|');
+	rec_num(b, r, "inode");
+	s = rec_str(&fn->v.list.items[0], "attr", &n);
+	if (s) {
+		sbuf_addc(b, '-');
+		sbuf_add(b, s, n);
+	}
+	sbuf_addc(b, '|');
+	body_mode_ids(b, r);
+	rec_num(b, &fn->v.list.items[0], "size");
+	sbuf_addc(b, '|');
+	body_times(b, &fn->v.list.items[0]);
 }
 
 /* ---- the writer ---- */

@@ -55,6 +55,25 @@ run_rc() {
 	if [ "$_rc" != "$_want" ]; then
 		sed 's/^/#   stderr: /' "$T/err" | head -20
 	fi
+	# DFXML on stdout is checked at once (the next run overwrites it)
+	if head -c 4096 "$T/out" | grep -q '<dfxml[ >]' && dfxml_ns "$T/out"
+	then
+		dfxml_valid "$T/out" "$_desc"
+	fi
+}
+
+# dfxml_valid FILE DESC: FILE validates against the DFXML schema.
+dfxml_valid() {
+	command -v xmllint >/dev/null 2>&1 || { skip "no xmllint"; return; }
+	if ! dfxml_ns "$1"; then
+		skip "$2: DFXML-style XML outside the DFXML namespace (not checked)"
+		return
+	fi
+	xmllint --noout --nonet --schema \
+		"$SPOOR_SRC/tests/schemas/dfxml/dfxml.xsd" "$1" \
+		> "$T/.dfxml-err" 2>&1
+	ok $? "$2: DFXML valid against the DFXML schema (xmllint)"
+	grep -v ' validates$' "$T/.dfxml-err" | head -5 | sed 's/^/#   /'
 }
 
 # diff_ok GOT_FILE WANT_FILE DESC: pass when the files are identical.
@@ -71,7 +90,36 @@ skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # skip $1"; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 diag() { echo "# $*"; }
 
+# Every DFXML document a test leaves under $T is checked against the DFXML
+# schema (tests/schemas/dfxml, a copy of the public-domain schema of
+# ../shared/schemas/dfxml) by xmllint, one TAP line per file, before the
+# plan is printed: no test can write DFXML that its consumers refuse.
+dfxml_validate_all() {
+	local f
+	[ -n "$_tap_planned" ] && return 0
+	command -v xmllint >/dev/null 2>&1 || return 0
+	find "$T" -type f -size +0 -print0 2>/dev/null | sort -z |
+		while IFS= read -r -d '' f; do
+			head -c 4096 "$f" 2>/dev/null | grep -q '<dfxml[ >]' ||
+				continue
+			printf '%s\n' "$f"
+		done > "$T/.dfxml-list"
+	while IFS= read -r f; do
+		[ "$f" = "$T/out" ] && continue	# checked by run_rc
+		dfxml_valid "$f" "${f#"$T"/}"
+	done < "$T/.dfxml-list"
+}
+
+# Only a document in the DFXML namespace claims to be DFXML (spoor-
+# acquire's XML log is DFXML-style, in no namespace: reported, not
+# checked).
+dfxml_ns() {
+	head -c 4096 "$1" | grep -q \
+		'xmlns="http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"'
+}
+
 done_testing() {
+	dfxml_validate_all
 	[ -n "$_tap_planned" ] || echo "1..$_tap_n"
 	[ "$_tap_fail" -eq 0 ]
 }

@@ -133,14 +133,14 @@ mk_case() {
 	perl -e '
 		sub sqlq { my $s = shift; $s =~ s/\x27/\x27\x27/g; "\x27$s\x27" }
 		print "INSERT INTO case_info VALUES (\x27case_id\x27, \x27TDH-2026-0042\x27), (\x27examiner\x27, \x27Examiner A\x27), (\x27created\x27, \x272026-11-01T09:00:00Z\x27), (\x27spoor_version\x27, \x270.1.0\x27), (\x27description\x27, \x27Grooming report via helpline\x27);\n";
-		print "INSERT INTO exhibits VALUES (1, \x27E01\x27, \x27/evidence/files\x27, \x27directory\x27, 3026, NULL, NULL, \x27$ARGV[0]\x27, \x27USB stick\x27, \x27helpline\x27, NULL, NULL, \x272026-11-01T09:10:00Z\x27, 1);\n";
-		print "INSERT INTO exhibits VALUES (2, \x27E02\x27, \x27/evidence/phone\x27, \x27directory\x27, 1000, NULL, NULL, \x27", "b" x 64, "\x27, \x27phone extraction\x27, \x27helpline\x27, \x27acquired with <b>tool</b>\x27, NULL, \x272026-11-01T09:20:00Z\x27, 2);\n";
-		print "INSERT INTO runs VALUES (1, \x27spoor-files\x27, \x270.1.0\x27, \x27[\"spoor-files\",\"--exhibit=E01\"]\x27, \x27E01\x27, \x27$ARGV[0]\x27, \x27Examiner A\x27, \x272026-11-01T10:00:00Z\x27, \x272026-11-01T10:01:00Z\x27, 1, \x27{\"files\":2,\"hits\":1}\x27, 3);\n";
-		print "INSERT INTO runs VALUES (2, \x27spoor-artifacts\x27, \x270.1.0\x27, \x27[\"spoor-artifacts\",\"--exhibit=E02\"]\x27, \x27E02\x27, NULL, \x27Examiner A\x27, \x272026-11-01T10:05:00Z\x27, \x272026-11-01T10:06:00Z\x27, 0, \x27{\"messages\":12}\x27, 4);\n";
-		open my $f, "<", $ARGV[1] or die; while (<$f>) { chomp; print "INSERT INTO records (run_id, exhibit, rtype, json) VALUES (1, \x27E01\x27, \x27file\x27, ", sqlq($_), ");\n"; }
-		open $f, "<", $ARGV[2] or die; while (<$f>) { chomp; /"type":"(\w+)"/ or die; print "INSERT INTO records (run_id, exhibit, rtype, json) VALUES (2, \x27E02\x27, \x27$1\x27, ", sqlq($_), ");\n"; }
+		print "INSERT INTO exhibits VALUES (1, \x27E01\x27, \x27/evidence/files\x27, \x27directory\x27, 3026, NULL, NULL, \x27$ARGV[0]\x27, \x27USB stick\x27, \x27helpline\x27, NULL, NULL, \x272026-11-01T09:10:00Z\x27, 1, NULL);\n";
+		print "INSERT INTO exhibits VALUES (2, \x27E02\x27, \x27/evidence/phone\x27, \x27directory\x27, 1000, NULL, NULL, \x27", "b" x 64, "\x27, \x27phone extraction\x27, \x27helpline\x27, \x27acquired with <b>tool</b>\x27, NULL, \x272026-11-01T09:20:00Z\x27, 2, NULL);\n";
+		print "INSERT INTO runs (id, tool, version, parameters, exhibit, input_sha256, examiner, started, finished, exit_code, counts, custody_seq, state, exhibits) VALUES (1, \x27spoor-files\x27, \x270.1.0\x27, \x27[\"spoor-files\",\"--exhibit=E01\"]\x27, \x27E01\x27, \x27$ARGV[0]\x27, \x27Examiner A\x27, \x272026-11-01T10:00:00Z\x27, \x272026-11-01T10:01:00Z\x27, 1, \x27{\"files\":2,\"hits\":1}\x27, 3, \x27committed\x27, \x27[\"E01\"]\x27);\n";
+		print "INSERT INTO runs (id, tool, version, parameters, exhibit, input_sha256, examiner, started, finished, exit_code, counts, custody_seq, state, exhibits) VALUES (2, \x27spoor-artifacts\x27, \x270.1.0\x27, \x27[\"spoor-artifacts\",\"--exhibit=E02\"]\x27, \x27E02\x27, NULL, \x27Examiner A\x27, \x272026-11-01T10:05:00Z\x27, \x272026-11-01T10:06:00Z\x27, 0, \x27{\"messages\":12}\x27, 4, \x27committed\x27, \x27[\"E02\"]\x27);\n";
+		open my $f, "<", $ARGV[1] or die; while (<$f>) { chomp; print "INSERT INTO record_rows (run_id, exhibit, rtype, json) VALUES (1, \x27E01\x27, \x27file\x27, ", sqlq($_), ");\n"; }
+		open $f, "<", $ARGV[2] or die; while (<$f>) { chomp; /"type":"(\w+)"/ or die; print "INSERT INTO record_rows (run_id, exhibit, rtype, json) VALUES (2, \x27E02\x27, \x27$1\x27, ", sqlq($_), ");\n"; }
 	' "$_e1" "$_w/files.jsonl" "$_w/art.jsonl" | sqlite3 "$_c/case.db"
-	sqlite3 "$_c/case.db" "PRAGMA user_version = 1;"
+	sqlite3 "$_c/case.db" "PRAGMA user_version = 2;"
 	_jpg_id=$(sqlite3 "$_c/case.db" "SELECT id FROM records WHERE rtype='file' AND json_extract(json,'$.name')='img001.jpg'")
 	_msg_id=$(sqlite3 "$_c/case.db" "SELECT id FROM records WHERE rtype='message' AND json_extract(json,'$.rowid')=1")
 	_bad_id=$(sqlite3 "$_c/case.db" "SELECT id FROM records WHERE rtype='message' AND json_extract(json,'$.rowid')=999")

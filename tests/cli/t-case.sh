@@ -45,7 +45,7 @@ hash_all > "$T/before"
 C=$T/case
 run_rc 0 "init" spoor-case init "$C" --case-id NGO-2026-017 \
 	--examiner "Eva de Wit" --description "melding 17"
-is "$(q 'PRAGMA user_version')" 1 "schema version 1"
+is "$(q 'PRAGMA user_version')" 2 "schema version 2"
 is "$(q "SELECT group_concat(key || '=' || value, ';') FROM (SELECT * FROM case_info ORDER BY key)" |
 	sed 's/created=[0-9T:-]*Z/created=T/; s/spoor_version=[0-9.]*/spoor_version=V/')" \
 	"case_id=NGO-2026-017;created=T;description=melding 17;examiner=Eva de Wit;spoor_version=V" \
@@ -96,8 +96,8 @@ is "$(jsonl_fields "$T/files.jsonl" exhibit | sort -u)" IMG1 \
 is "$(q "SELECT tool, exhibit, input_sha256, finished IS NOT NULL, exit_code, json_extract(counts, '\$.files') FROM runs WHERE id = $run")" \
 	"spoor-files|IMG1|$(sha256 "$EV/fat.img")|1|0|$(wc -l < "$T/files.jsonl")" \
 	"files: the run row (tool, exhibit, input hash, finished, counts)"
-run_rc 0 "spoor-files -C --format=dfxml" \
-	spoor-files -C "$C" --no-progress --format=dfxml "$EV/fat.img"
+run_rc 0 "spoor-files -C --format=dfxml (a re-run: --replace)" \
+	spoor-files -C "$C" --replace --no-progress --format=dfxml "$EV/fat.img"
 run=$(q "SELECT max(id) FROM runs")
 is "$(q "SELECT count(*) FROM records WHERE run_id = $run AND json LIKE '%byte_runs%'")" \
 	0 "files: dfxml byte runs are not stored (the JSONL line is)"
@@ -113,7 +113,7 @@ run_rc 3 "spoor-files -C on a missing case" \
 grep -q "no case in" "$T/err"
 ok $? "the message says there is no case"
 run_rc 0 "spoor-files -C --exhibit names the exhibit" \
-	spoor-files -C "$C" --exhibit IMG1 --no-progress "$EV/fat.img"
+	spoor-files -C "$C" --replace --exhibit IMG1 --no-progress "$EV/fat.img"
 run_rc 2 "spoor-files -C --exhibit of an unknown id" \
 	spoor-files -C "$C" --exhibit NOPE --no-progress "$EV/fat.img"
 
@@ -243,7 +243,7 @@ ok $? "text form names the identity and its counts"
 
 # ---- a newer schema is refused; the case is not touched ----
 cp -r "$C" "$T/newer"
-sqlite3 "$T/newer/case.db" 'PRAGMA user_version = 2'
+sqlite3 "$T/newer/case.db" 'PRAGMA user_version = 3'
 sha256sum "$T/newer/case.db" > "$T/newer.sha"
 run_rc 3 "show refuses a newer schema" spoor-case show "$T/newer"
 grep -q "newer than this spoor" "$T/err"

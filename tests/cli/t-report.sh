@@ -27,6 +27,26 @@ run_rc 0 "build a bundle" spoor-report -C "$T/case" -o "$B" "${SIGN[@]}" \
 ok "$([ -d "$B" ]; echo $?)" "bundle directory exists"
 is "$(ls "$T/bundles" | wc -l)" 1 "no temp directory left next to it"
 
+# ---- no random bytes: no bundle id, so no bundle ----
+# (OpenSSL's RAND_bytes failing must not give the fixed id
+# 00000000-0000-4000-8000-000000000000)
+NORAND=$T/norand.so
+if cc -shared -fPIC -O2 -o "$NORAND" "$SPOOR_SRC/tests/fault/norand.c" \
+	2>/dev/null; then
+	log_n=$(wc -l < "$T/case/custody.log")
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	LD_PRELOAD=$NORAND run_rc 4 "RAND_bytes failing: refused" \
+		spoor-report -C "$T/case" -o "$T/bundles/norand" "${SIGN[@]}" \
+		--recipient NL-POL-ZEDEN
+	grep -q "cannot make a bundle id: OpenSSL's RAND_bytes failed" "$T/err"
+	ok $? "RAND_bytes failing: the message says why"
+	is "$(ls "$T/bundles")" b1 "RAND_bytes failing: no bundle, no temp dir"
+	is "$(wc -l < "$T/case/custody.log")" "$log_n" \
+		"RAND_bytes failing: no custody event"
+else
+	for i in 1 2 3 4; do skip "cannot build the RAND_bytes shim"; done
+fi
+
 # ---- the signature, by stock openssl ----
 openssl cms -verify -binary -inform DER -in "$B/MANIFEST.p7s" \
 	-content "$B/MANIFEST" -CAfile "$P/root.crt" -purpose any -cades \

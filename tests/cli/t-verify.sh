@@ -65,6 +65,19 @@ is "$(perl -MJSON::PP -0777 -ne 'my $j = decode_json($_);
 	scalar @{$j->{reasons}}' "$T/out")" "VALID $CASE_ID 0" \
 	"--json: verdict, facts, no reasons (JSON::PP)"
 
+# a bundle path that is not UTF-8 (a 0xff byte): still valid JSON, the
+# path's bytes in bundle_hex
+ffdir=$T/$(printf 'b\377dir')
+cp -a "$T/b" "$ffdir"
+run_rc 0 "json, a path with a 0xff byte" spoor-verify "$ffdir" "${ARGS[@]}" \
+	--tsa-trust "$P/root.crt" --json
+is "$(D=$ffdir perl -MJSON::PP -0777 -ne '
+	my $j = JSON::PP->new->utf8->decode($_);
+	print $j->{verdict}, " ", pack("H*", $j->{bundle_hex}) eq $ENV{D}
+	? "bytes-kept" : "bytes-lost"' "$T/out" 2>&1)" \
+	"VALID bytes-kept" "--json with a 0xff in the path: valid JSON (JSON::PP), bundle_hex holds the path's bytes"
+rm -rf "$ffdir"
+
 rm -f "$T/b/MANIFEST.p7s.tsr"
 run_rc 0 "no timestamp" spoor-verify "$T/b" "${ARGS[@]}"
 is "$(head -n1 "$T/out")" VALID-WITH-WARNINGS "no timestamp: VALID-WITH-WARNINGS"
@@ -151,6 +164,19 @@ openssl cms -sign -binary -nosmimecap -cades -md sha1 -in "$T/b/MANIFEST" \
 	-certfile "$P/ica.crt" -outform DER -out "$T/b/MANIFEST.p7s" 2>/dev/null
 rm -f "$T/b/MANIFEST.p7s.tsr"
 invalid "a SHA-1 signature" algorithm
+# an empty digestAlgorithms SET: OpenSSL 3.0's CMS_verify fails in
+# CMS_dataInit and leaks a BIO of its own there (tests/lsan.supp); the
+# slow unwinder sees through libcrypto to the CMS_verify frame that the
+# suppression names
+fresh
+python3 "$SPOOR_SRC/testdata/cms-empty-digalgs.py" "$T/b/MANIFEST.p7s" \
+	"$T/e.p7s" && mv "$T/e.p7s" "$T/b/MANIFEST.p7s"
+rm -f "$T/b/MANIFEST.p7s.tsr"
+openssl cms -cmsout -print -inform DER -in "$T/b/MANIFEST.p7s" |
+	grep -A1 'digestAlgorithms:' | grep -q '<EMPTY>'
+ok $? "the signature's digestAlgorithms is empty (openssl cms -cmsout)"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0" \
+	invalid "a signature with empty digestAlgorithms" signature
 fresh
 openssl cms -sign -binary -nosmimecap -md sha256 -in "$T/b/MANIFEST" \
 	-signer "$P/examiner.crt" -inkey "$P/examiner.key" \

@@ -140,15 +140,45 @@ static void file_record(struct spoor_record *r, const char *path,
 
 static void bodyfile_cases(void)
 {
-	struct spoor_record r;
+	static struct spoor_time fm = { 1500000000, 0, true };
+	static struct spoor_time fa = { 1500000001, 0, true };
+	struct spoor_record r, fn;
 	char *out;
 
 	file_record(&r, "dir/a|b\tc.txt", 13);
 	out = render(SPOOR_FMT_BODYFILE, NULL, &r, 1);
-	/* MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime */
-	is_str(out, "0123456789abcdef0123456789abcdef|/dir/a^b^c.txt "
+	/* MD5|name|inode|mode|UID|GID|size|atime|mtime|ctime|crtime; a
+	 * file of partition 2 of a volume system: /p2 (fls -m /p2) */
+	is_str(out, "0123456789abcdef0123456789abcdef|/p2/dir/a^b^c.txt "
 		    "(deleted)|12|r/rrw-r--r--|1000|100|5|1717243201|"
-		    "1717243200|0|0\n", "bodyfile line");
+		    "1717243200|0|0\n", "bodyfile line, partition prefix");
+	free(out);
+	/* no volume system: no prefix */
+	file_record(&r, "x.txt", 5);
+	r.f[1].kind = SPOOR_F_NULL;
+	out = render(SPOOR_FMT_BODYFILE, NULL, &r, 1);
+	ok(strncmp(out, "0123456789abcdef0123456789abcdef|/x.txt (deleted)|",
+		   50) == 0, "no partition: no prefix");
+	free(out);
+	/* NTFS: the $FILE_NAME times as a line of their own, as fls -m */
+	file_record(&r, "y.txt:ads", 9);
+	spoor_record_str(&r, "stream", "ads");
+	spoor_record_str(&r, "attr", "128-4");
+	spoor_record_init(&fn, "file_name");
+	spoor_record_str(&fn, "attr", "48-2");
+	spoor_record_uint(&fn, "size", 82);
+	spoor_record_time(&fn, "atime", &fa);
+	spoor_record_time(&fn, "mtime", &fm);
+	spoor_record_time(&fn, "ctime", &fm);
+	spoor_record_time(&fn, "crtime", &fm);
+	spoor_record_list(&r, "file_name", &fn, 1);
+	out = render(SPOOR_FMT_BODYFILE, NULL, &r, 1);
+	is_str(out, "0123456789abcdef0123456789abcdef|/p2/y.txt:ads "
+		    "(deleted)|12-128-4|r/rrw-r--r--|1000|100|5|1717243201|"
+		    "1717243200|0|0\n"
+		    "0|/p2/y.txt ($FILE_NAME) (deleted)|12-48-2|r/rrw-r--r--|"
+		    "1000|100|82|1500000001|1500000000|1500000000|"
+		    "1500000000\n", "NTFS: the ($FILE_NAME) line, no stream");
 	free(out);
 }
 
@@ -167,8 +197,16 @@ static void dfxml_cases(void)
 			    XML_PARSE_NONET | XML_PARSE_NOERROR |
 				    XML_PARSE_NOWARNING);
 	ok(doc != NULL, "dfxml with hostile names is well-formed XML");
-	ok(strstr(out, "<filename_hex>6101") != NULL,
-	   "raw bytes of a bad name kept in filename_hex");
+	ok(strstr(out, "<spoor:filename_hex>6101") != NULL,
+	   "raw bytes of a bad name kept in spoor:filename_hex");
+	ok(strstr(out, "<mode>420</mode>") != NULL &&
+	   strstr(out, "<spoor:mode>r/rrw-r--r--</spoor:mode>") != NULL,
+	   "mode: 0644 as an integer, the text in spoor's namespace");
+	ok(strstr(out, "<dfxml version=\"2.0.0-beta.0\"") != NULL &&
+	   !strstr(out, "xmloutputversion"), "root: version, not "
+	   "xmloutputversion");
+	ok(strstr(out, "<spoor:exhibit>ex1</spoor:exhibit>") != NULL &&
+	   !strstr(out, "<exhibit>"), "exhibit in spoor's namespace");
 	ok(strstr(out, "img_offset=\"1052672\"") != NULL &&
 	   strstr(out, "fs_offset=\"4096\"") != NULL, "byte_run offsets");
 	ok(strstr(out, "<hashdigest type=\"md5\">0123456789abcdef") != NULL,
