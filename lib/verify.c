@@ -1346,27 +1346,6 @@ out:
 		close(fd);
 }
 
-/* A directory member of the tar with nothing below it? */
-static bool tar_empty_dir(const struct tar_bundle *t, size_t i)
-{
-	const struct tar_member *d = tar_bundle_member(t, i);
-	size_t lo = i + 1, hi = tar_bundle_nmembers(t), n = strlen(d->path);
-
-	while (lo < hi) {	/* the first path after d->path + "/" */
-		size_t mid = lo + (hi - lo) / 2;
-		const char *p = tar_bundle_member(t, mid)->path;
-		int c = strncmp(p, d->path, n);
-
-		if (c < 0 || (c == 0 && (unsigned char)p[n] < '/'))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo == tar_bundle_nmembers(t) ||
-	       strncmp(tar_bundle_member(t, lo)->path, d->path, n) ||
-	       tar_bundle_member(t, lo)->path[n] != '/';
-}
-
 /* walk() for a tar: its sorted members, with the same reasons. */
 static void tar_walk(struct spoor_verification *res,
 		     const struct tar_bundle *t, struct found *f,
@@ -1382,11 +1361,7 @@ static void tar_walk(struct spoor_verification *res,
 		if (!spoor_bundle_path_ok(m->path)) {
 			reason(res, true, "extra", "'%.200s': name outside "
 			       "the bundle grammar", m->path);
-		} else if (m->dir) {
-			if (tar_empty_dir(t, i))
-				reason(res, false, "empty-dir", "empty "
-				       "directory '%.200s'", m->path);
-		} else {
+		} else if (!m->dir) {
 			tm[MIN(f->n, (size_t)MAX_ENTRIES)] = m;
 			found_add(res, f, m->path);
 		}
@@ -1850,19 +1825,23 @@ static void tar_reason(void *u, bool fatal, const char *code,
 static int verify_tar(struct spoor_verification *res, int fd,
 		      const char *name, const struct spoor_verify_opts *o)
 {
-	struct spoor_magic *mg = o->magic ? o->magic : spoor_magic_new(NULL);
-	struct bsrc src = { -1, NULL, mg != NULL };
+	struct bsrc src = { -1, NULL, false };
 	int rc;
 
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	rc = tar_bundle_scan(fd, name, mg, tar_reason, res, &res->tar);
-	if (mg != o->magic)
-		spoor_magic_free(mg);
+	rc = tar_bundle_scan(fd, name, o->magic, true, tar_reason, res,
+			     &res->tar);
 	if (rc)
 		return rc;
+	src.magic = tar_bundle_typed(res->tar);
 	src.tar = res->tar;
 	verify_body(res, &src, o, o->now ? o->now : (int64_t)time(NULL));
 	tar_bundle_drop_members(res->tar);
+	if (res->have_manifest &&
+	    tar_bundle_mtime(res->tar) != bundle_time_epoch(res->m.h.created))
+		reason(res, true, "tar", "the members' modification time is "
+		       "not the signed created time %s, as spoor-report pack "
+		       "writes it", res->m.h.created);
 	return 0;
 }
 
