@@ -68,7 +68,6 @@ struct tar_rd {
 	uint64_t size;			/* of the archive file */
 	uint64_t next;			/* offset of the next header */
 	uint64_t data, left;		/* the member's data, bytes to read */
-	uint64_t pad;			/* zero bytes after the data */
 	bool first;
 	char path[TAR_PATH_MAX + 1];
 	char prev[TAR_PATH_MAX + 1];
@@ -329,7 +328,8 @@ static int rd_parse(struct tar_rd *r, const unsigned char *h)
 			bad);
 		return SPOOR_EFORMAT;
 	}
-	if (!len || len > TAR_PATH_MAX || !octal_field(h + 124, 12, &r->msize) ||
+	if (!len || len > TAR_PATH_MAX ||
+	    !octal_field(h + 124, 12, &r->msize) ||
 	    !octal_field(h + 136, 12, &r->cur_mtime)) {
 		rd_fail(r, "tar", "'%.200s' at offset %llu: the %s field is "
 			"not as spoor-report pack writes it", shown,
