@@ -92,6 +92,7 @@ struct spoor_acquire {
 	const char **segments;
 	double t0;
 	struct timespec src_mtime;	/* a regular file's, at the start */
+	int resume_same, resume_tried;	/* --resume: samples re-read */
 };
 
 static double now_mono(void)
@@ -1175,6 +1176,8 @@ static int resume_check(struct spoor_acquire *a, uint64_t done,
 				     "of %d samples of '%s' to show it is the "
 				     "source of the interrupted run", tried,
 				     a->source);
+	a->resume_same = same;
+	a->resume_tried = tried;
 	spoor_log(a->ctx, SPOOR_LOG_INFO, "resume: the source matches the "
 		  "partial image in %d of %d samples (the others unreadable "
 		  "or in bad ranges)", same, tried);
@@ -1645,8 +1648,12 @@ static void text_log(struct spoor_acquire *a, FILE *f)
 	clean(a->map_path, buf, sizeof(buf));
 	fprintf(f, "map:              %s\n", buf);
 	if (r->resumed_from)
-		fprintf(f, "resumed at byte:  %llu\n",
-			(unsigned long long)r->resumed_from);
+		fprintf(f, "resumed at byte:  %llu\n"
+			"resume check:     the source's facts as in the map; "
+			"%d of %d samples of\n                  the finished "
+			"part re-read from the source equal the image\n",
+			(unsigned long long)r->resumed_from, a->resume_same,
+			a->resume_tried);
 	fprintf(f, "bytes read:       %llu\n",
 		(unsigned long long)r->bytes_read);
 	fprintf(f, "bytes written:    %llu\n",
@@ -1839,6 +1846,16 @@ static int xml_body(struct spoor_acquire *a, xmlTextWriterPtr w)
 		EL("image_file", r->segments[i]);
 	EL("map", a->map_path);
 	ELF("resumed_from", "%llu", (unsigned long long)r->resumed_from);
+	if (r->resumed_from) {
+		C(xmlTextWriterStartElement(w, X("resume_check")));
+		C(xmlTextWriterWriteAttribute(w, X("source_facts"),
+					      X("equal")));
+		C(xmlTextWriterWriteFormatAttribute(w, X("samples"), "%d",
+						    a->resume_tried));
+		C(xmlTextWriterWriteFormatAttribute(w, X("equal"), "%d",
+						    a->resume_same));
+		C(xmlTextWriterEndElement(w));
+	}
 	ELF("bytes_read", "%llu", (unsigned long long)r->bytes_read);
 	ELF("bytes_written", "%llu", (unsigned long long)r->bytes_written);
 	ELF("seconds", "%.3f", r->seconds);

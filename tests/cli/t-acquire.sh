@@ -331,6 +331,8 @@ run_rc 0 "--resume with the right source" $ACQ --no-progress --resume \
 	"$src" "$T/d.dd"
 cmp -s "$src" "$T/d.dd"
 ok $? "... the image is the source's alone (cmp)"
+grep -q "^resume check: .* \([1-9][0-9]*\) of \1 samples of" "$T/d.dd.log"
+ok $? "... and the log says the samples re-read equal the image"
 # the same file, changed where it was already imaged (its mtime put
 # back, so only the re-read finds it): refused
 cp "$src" "$T/chg.bin"
