@@ -1,8 +1,9 @@
 #!/bin/bash
 # bench/verify.sh: spoor-verify against sha256sum over the same files, on a
 # generated bundle with 2 GiB of data files; then the same bundle as one
-# tar (GNU tar, pax format): spoor-verify on the tar, read without
-# extracting, against sha256sum of the tar.
+# tar (`spoor-report pack`, the only tar form spoor-verify accepts):
+# spoor-verify on the tar, read without extracting, against sha256sum of
+# the tar.
 #
 # usage: bench/verify.sh BUILD_DIR
 #
@@ -32,6 +33,7 @@ spoor=$build/bin/spoor-verify
 die() { echo "bench: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
 [ -x "$spoor" ] || die "$spoor not built"
+[ -x "$build/bin/spoor-report" ] || die "$build/bin/spoor-report not built"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (package time)"
 command -v openssl >/dev/null || die "openssl not found"
 
@@ -72,7 +74,7 @@ read -r tv mv < <(best "$spoor" "$b" --trust "$tmp/fx/pki/root.crt" \
 	--recipient nl-pol-zeden-oost --org "Stichting Veilig Kind" -q)
 [ "$(cat "$tmp/out")" = VALID-WITH-WARNINGS ] || die "bundle not valid: $(cat "$tmp/out")"
 
-tar --format=pax -C "$b" -cf "$tmp/bundle.tar" . || die "tar failed"
+"$build/bin/spoor-report" pack "$b" -o "$tmp/bundle.tar" || die "pack failed"
 cat "$tmp/bundle.tar" > /dev/null			# warm the page cache
 read -r tts tms < <(best sha256sum "$tmp/bundle.tar")
 read -r ttv tmv < <(best "$spoor" "$tmp/bundle.tar" --trust \

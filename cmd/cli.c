@@ -598,6 +598,11 @@ struct cli_case *cli_case_open(const char *dir)
 	return cc;
 }
 
+const char *cli_case_info(struct cli_case *cc, const char *key)
+{
+	return spoor_case_get(cc->c, key);
+}
+
 const char *cli_case_exhibit(struct cli_case *cc, const char *evidence,
 			     const char *id)
 {

@@ -159,6 +159,9 @@ void cli_case_tick(struct cli_case *cc);
 int cli_case_end(struct cli_case *cc, int exit_code, const char *counts_json);
 /* Close the case; a run begun is left unfinished (abandoned). */
 void cli_case_close(struct cli_case *cc);
+/* A case_info value of the case ("case_id", "examiner", ...) or NULL;
+ * the string belongs to cc. */
+const char *cli_case_info(struct cli_case *cc, const char *key);
 /* spoor-acquire: refuse (exit 2) an exhibit id that is taken. */
 void cli_case_new_exhibit(struct cli_case *cc, const char *id);
 /* spoor-acquire: register the finished image as exhibit `id` with an

@@ -36,6 +36,7 @@ static const char help_text[] =
 	"OUTPUT.map.\n"
 	"\n"
 	"      --format=FORMAT    raw (default), split (OUTPUT.001, ...), e01\n"
+	"                         (MD5 and SHA-1 always computed and stored)\n"
 	"      --split=SIZE       segment size (split raw, or E01 segments;\n"
 	"                         E01 default 1400M)\n"
 	"      --compression=C    E01 compression: none (default), fast, best\n"
@@ -50,6 +51,8 @@ static const char help_text[] =
 	"      --fill=HEX         pattern for unreadable sectors (default 00)\n"
 	"      --map=FILE         ddrescue map (default OUTPUT.map)\n"
 	"      --resume           continue an interrupted run from its map\n"
+	"                         (the same source: its facts and a re-read\n"
+	"                         of samples are checked first)\n"
 	"      --log=BASE         write BASE.log, BASE.xml (default OUTPUT)\n"
 	"      --direct           O_DIRECT reads (default: for block devices)\n"
 	"      --no-direct        never O_DIRECT for the bulk reads\n"
@@ -60,7 +63,9 @@ static const char help_text[] =
 	"      --length=BYTES     image this many bytes (default: to the end)\n"
 	"      --case, --evidence, --examiner, --description, --notes=TEXT\n"
 	"                         case metadata for the logs and E01 headers\n"
-	"  -C, --case-dir=CASE    register the image in CASE (spoor-case)\n"
+	"  -C, --case-dir=CASE    register the image in CASE (spoor-case);\n"
+	"                         its id and examiner go into the logs and\n"
+	"                         the E01 headers\n"
 	"      --exhibit=ID       its exhibit id there (default: --evidence)\n"
 	"      --progress[=bar|json]\n"
 	"                         progress on stderr (default: a bar when\n"
@@ -240,6 +245,24 @@ static void summary(const struct spoor_acquire_result *res)
 			cli_progname(), res->verify_seconds);
 }
 
+/* -C: the case number and examiner of the E01 headers and the logs
+ * come from the case (--examiner may name who images; a --case that is
+ * not the case's id is refused). */
+static void case_meta(struct cli_case *cc, const char *dir,
+		      struct spoor_case_meta *m)
+{
+	const char *id = cli_case_info(cc, "case_id");
+	const char *ex = cli_case_info(cc, "examiner");
+
+	if (m->case_number && id && strcmp(m->case_number, id))
+		cli_die(EXIT_USAGE, "--case '%s' is not the case of -C '%s' "
+			"('%s')", m->case_number, dir, id);
+	if (!m->case_number)
+		m->case_number = id;
+	if (!m->examiner)
+		m->examiner = ex;
+}
+
 int main(int argc, char **argv)
 {
 	struct spoor_acquire_opts o = { 0 };
@@ -253,7 +276,7 @@ int main(int argc, char **argv)
 	const char *source, *output;
 	unsigned char fill[64];
 	int verbose = 0, c, rc, exit_code;
-	bool set_ro = false, split_given = false;
+	bool set_ro = false, split_given = false, logs_ok;
 	uint64_t sz;
 	int64_t v;
 	char *cmdline;
@@ -445,6 +468,7 @@ int main(int argc, char **argv)
 			cli_usage_error("-C needs sha256 in --hash%s", "");
 		cc = cli_case_open(case_dir);
 		cli_case_new_exhibit(cc, exhibit);
+		case_meta(cc, case_dir, &o.meta);
 	}
 	ctx = cli_ctx_new();
 	if (set_ro && spoor_dev_set_readonly(source, &err))
@@ -520,11 +544,16 @@ int main(int argc, char **argv)
 	} else if (res->bad_sectors) {
 		exit_code = EXIT_PARTIAL;
 	}
-	if (spoor_acquire_write_logs(the_acq, &err)) {
+	logs_ok = !spoor_acquire_write_logs(the_acq, &err);
+	if (!logs_ok) {
 		cli_error("%s", err.msg);
 		exit_code = cli_exit_merge(exit_code, EXIT_OUTPUT);
 	}
-	if (cc && res->completed) {
+	if (cc && res->completed && !logs_ok) {
+		cli_warn("the acquisition log could not be written: not "
+			 "registered in '%s'", case_dir);
+		cli_case_close(cc);
+	} else if (cc && res->completed) {
 		rc = cli_case_acquired(cc, exhibit, res, argc, argv);
 		exit_code = cli_exit_merge(exit_code, rc);
 	} else if (cc) {

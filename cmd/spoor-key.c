@@ -40,7 +40,8 @@ static const char help_text[] =
 	"\n"
 	"  init-ca      DIR/root.{key,crt} (offline root, 20 years) and\n"
 	"               DIR/ica.{key,crt} (issuing CA, 10 years): ECDSA P-256,\n"
-	"               keys encrypted with the passphrase\n"
+	"               keys encrypted with the passphrase; DIR/chain.pem\n"
+	"               (issuing CA and root) for spoor-report --chain\n"
 	"  new          PREFIX.key (ECDSA P-256, PKCS#8, AES-256-CBC, scrypt)\n"
 	"               and PREFIX.csr for an examiner\n"
 	"  issue        an examiner certificate from the CSR, signed by the\n"
@@ -344,6 +345,15 @@ static int cmd_init_ca(struct opts *o, const char *dir)
 	free(p);
 	write_cert(p = join(dir, "/ica.crt"), ic);
 	free(p);
+	{
+		/* for spoor-report --chain: the root must travel in the
+		 * signature for spoor-verify --trust-fingerprint */
+		BIO *b = create(p = join(dir, "/chain.pem"), 0644);
+
+		finish(b, p, PEM_write_bio_X509(b, ic) &&
+		       PEM_write_bio_X509(b, rc));
+		free(p);
+	}
 	wipe(o);
 	{
 		unsigned char md[32];

@@ -33,13 +33,16 @@ static const char help_text[] =
 	"      --trust=FILE       the pinned root certificate(s), PEM\n"
 	"      --trust-fingerprint=SHA256\n"
 	"                         or: pin the root in the bundle whose DER has\n"
-	"                         this SHA-256 (from the NGO, out of band)\n"
+	"                         this SHA-256 (from the NGO, out of band):\n"
+	"                         64 hex digits, in groups of four as\n"
+	"                         spoor-key prints it, or with colons\n"
 	"      --recipient=UNIT   our unit id; the bundle must be for it\n"
 	"      --org=NAME         the NGO; the signer's O= must be NAME\n"
 	"      --tsa-trust=FILE   the TSA root(s), PEM, to check the timestamp\n"
 	"      --crl=FILE         an extra CRL (PEM or DER); repeatable\n"
-	"      --registry=FILE    the bundles seen before (replay, rollback,\n"
-	"                         equivocation, custody prefix); a VALID\n"
+	"      --registry=FILE    the bundles seen before, per case and\n"
+	"                         recipient (replay, rollback, equivocation,\n"
+	"                         supersedes chain, custody prefix); a VALID\n"
 	"                         bundle is recorded in it\n"
 	"      --json             print the result as one JSON object\n"
 	"      --disclosure=FILE  also check a disclosure statement (FILE and\n"
@@ -50,9 +53,11 @@ static const char help_text[] =
 	"  -V, --version          print the version\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Exit: 0 VALID or VALID-WITH-WARNINGS; 1 INVALID; 2 usage; 3 the\n"
-	"bundle could not be read at all; 4 output or --extract failed;\n"
-	"130 interrupted.  See spoor-verify(1).\n";
+	"Exit: 0 VALID or VALID-WITH-WARNINGS; 1 INVALID; 2 usage (also a\n"
+	"bad fingerprint); 3 the bundle or a file given (--trust,\n"
+	"--tsa-trust, --crl, --registry, --disclosure) could not be read:\n"
+	"nothing verified; 4 output or --extract failed; 130 interrupted.\n"
+	"See spoor-verify(1).\n";
 
 enum {
 	OPT_TRUST = 256, OPT_TRUST_FPR, OPT_RECIPIENT, OPT_ORG, OPT_TSA,
@@ -253,7 +258,8 @@ int main(int argc, char **argv)
 			cli_die(EXIT_OUTPUT, "out of memory");
 		snprintf(sig, strlen(text) + 5, "%s.p7s", text);
 		if (spoor_verify_disclosure(dir, r, text, sig, &o, &err))
-			cli_error("%s", err.msg);
+			cli_die(err.code == SPOOR_EINVAL ? EXIT_USAGE :
+				EXIT_INPUT, "%s", err.msg);
 		free(text);
 		free(sig);
 	}

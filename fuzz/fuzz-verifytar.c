@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		abort();
-	if (tar_bundle_scan(fd, path, NULL, report, &acc, &t) == 0) {
+	if (tar_bundle_scan(fd, path, NULL, false, report, &acc,
+			    &t) == 0) {
 		for (i = 0; i < tar_bundle_nmembers(t); i++) {
 			const struct tar_member *m = tar_bundle_member(t, i);
 

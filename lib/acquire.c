@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +91,8 @@ struct spoor_acquire {
 	struct imgout *out;
 	const char **segments;
 	double t0;
+	struct timespec src_mtime;	/* a regular file's, at the start */
+	int resume_same, resume_tried;	/* --resume: samples re-read */
 };
 
 static double now_mono(void)
@@ -154,6 +157,78 @@ static int bad_add(struct spoor_acquire *a, uint64_t sector, uint64_t count,
 
 /* ---- the ddrescue map ---- */
 
+static void clean(const char *s, char *out, size_t size);
+
+/*
+ * What identifies the source, one "source-KEY: value" line each, kept
+ * in the map as "# spoor-acquire source-..." comments (ddrescue skips
+ * them), so that --resume can tell whether it reads the same source:
+ * kind, size and sectors; for a file its device, inode and modification
+ * time (a changed file has another), for a device its model, serial
+ * and firmware.
+ */
+static void source_facts(const struct spoor_acquire *a, struct sbuf *b)
+{
+	const struct spoor_devinfo *d = &a->r.source;
+	char buf[256];
+
+	sbuf_addf(b, "source-kind: %s\n", d->is_blockdev ? "device" : "file");
+	sbuf_addf(b, "source-size: %llu\n", (unsigned long long)d->size);
+	sbuf_addf(b, "source-sectors: %u %u\n", d->logical_sector,
+		  d->physical_sector);
+	if (!d->is_blockdev) {
+		sbuf_addf(b, "source-file: device %llu inode %llu mtime "
+			  "%lld.%09ld\n", (unsigned long long)d->st_dev,
+			  (unsigned long long)d->st_ino,
+			  (long long)a->src_mtime.tv_sec,
+			  (long)a->src_mtime.tv_nsec);
+		return;
+	}
+	clean(d->model, buf, sizeof(buf));
+	sbuf_addf(b, "source-model: %s\n", buf);
+	clean(d->serial, buf, sizeof(buf));
+	sbuf_addf(b, "source-serial: %s\n", buf);
+	clean(d->firmware, buf, sizeof(buf));
+	sbuf_addf(b, "source-firmware: %s\n", buf);
+}
+
+/* The first line that differs between the map's facts and ours. */
+static int facts_compare(struct spoor_acquire *a, const char *mapped,
+			 struct spoor_err *err)
+{
+	struct sbuf now = SBUF_INIT;
+	const char *p = mapped, *q;
+	int rc = 0;
+
+	source_facts(a, &now);
+	if (now.failed) {
+		sbuf_release(&now);
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	}
+	q = sbuf_str(&now);
+	if (!*p)
+		rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "the map '%s' does "
+				   "not describe its source (made by another "
+				   "program?): cannot show that '%s' is the "
+				   "source of the interrupted run", a->map_path,
+				   a->source);
+	while (!rc && (*p || *q)) {
+		size_t lp = strcspn(p, "\n"), lq = strcspn(q, "\n");
+
+		if (lp != lq || memcmp(p, q, lp))
+			rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not "
+					   "the source of the interrupted run: "
+					   "the map has '%.*s', the source now "
+					   "'%.*s'", a->source, (int)MIN(lp,
+					   (size_t)100), p, (int)MIN(lq,
+					   (size_t)100), q);
+		p += lp + (p[lp] == '\n');
+		q += lq + (q[lq] == '\n');
+	}
+	sbuf_release(&now);
+	return rc;
+}
+
 /*
  * Write the map atomically.  Up to `done` bytes of the image the image
  * holds what the source gave ('+') or the fill of a bad range ('-'); the
@@ -186,6 +261,18 @@ static int map_write(struct spoor_acquire *a, uint64_t done, bool finished,
 		fprintf(f, "# Command line: %s\n", a->o.command_line);
 	fprintf(f, "# Domain: 0x%08llX  0x%08llX\n", (unsigned long long)base,
 		(unsigned long long)a->r.length);
+	{
+		struct sbuf facts = SBUF_INIT;
+		const char *p, *nl;
+
+		source_facts(a, &facts);
+		for (p = sbuf_str(&facts); (nl = strchr(p, '\n')); p = nl + 1)
+			fprintf(f, "# spoor-acquire %.*s\n", (int)(nl - p), p);
+		if (facts.failed)
+			rc = spoor_err_set(err, SPOOR_ENOMEM, 0,
+					   "out of memory");
+		sbuf_release(&facts);
+	}
 	fprintf(f, "# current_pos  current_status  current_pass\n");
 	done += base;
 	fprintf(f, "0x%08llX     %c               1\n",
@@ -240,11 +327,13 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 		    struct spoor_err *err)
 {
 	FILE *f = fopen(a->map_path, "re");
-	char line[512];
+	char line[1024];
 	bool status_seen = false;
 	uint64_t expect = 0, base = a->r.offset;
 	uint64_t end = base + a->r.length;
 	bool prefix = true;
+	struct sbuf facts = SBUF_INIT;
+	int rc;
 
 	*resume = 0;
 	if (!f)
@@ -254,6 +343,11 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long pos, size;
 		char st;
+
+		if (!strncmp(line, "# spoor-acquire source-", 23)) {
+			sbuf_adds(&facts, line + 16);
+			continue;
+		}
 
 		if (!strncmp(line, "# Domain:", 9)) {
 			unsigned long long db, dl;
@@ -288,6 +382,7 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 
 			if (bad_add(a, s, e - s, 0)) {
 				fclose(f);
+				sbuf_release(&facts);
 				return spoor_err_set(err, SPOOR_ENOMEM, 0,
 						     "out of memory");
 			}
@@ -297,10 +392,15 @@ static int map_read(struct spoor_acquire *a, uint64_t *resume,
 	fclose(f);
 	if (!status_seen || expect != a->r.source.size)
 		goto bad2;
-	return 0;
+	rc = facts.failed ? spoor_err_set(err, SPOOR_ENOMEM, 0, "out of "
+					  "memory") :
+	     facts_compare(a, sbuf_str(&facts), err);
+	sbuf_release(&facts);
+	return rc;
 bad:
 	fclose(f);
 bad2:
+	sbuf_release(&facts);
 	return spoor_err_set(err, SPOOR_EFORMAT, 0,
 			     "'%s' is not a map of this source", a->map_path);
 }
@@ -802,6 +902,8 @@ struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 	a->fd = a->dfd = -1;
 	if (!a->o.hash_mask)
 		a->o.hash_mask = SPOOR_MD5 | SPOOR_SHA256;
+	if (a->o.format == SPOOR_IMG_E01)	/* the digests an E01 holds */
+		a->o.hash_mask |= SPOOR_MD5 | SPOOR_SHA1;
 	a->o.hash_mask &= SPOOR_HASH_ALL;
 	if (a->o.retries < 0)
 		a->o.retries = 0;
@@ -836,6 +938,12 @@ struct spoor_acquire *spoor_acquire_new(struct spoor_ctx *ctx,
 		base[strlen(base) - 4] = '\0';
 	if (spoor_devinfo_get(source, &a->r.source, err))
 		goto fail;
+	if (!a->r.source.is_blockdev) {
+		struct stat st;
+
+		if (stat(source, &st) == 0)
+			a->src_mtime = st.st_mtim;
+	}
 	a->sector = a->r.source.logical_sector ? a->r.source.logical_sector
 					       : 512;
 	if (a->o.buffer_size % a->sector)
@@ -971,6 +1079,111 @@ int spoor_acquire_piece(const struct spoor_acquire *a, uint64_t i,
 
 /* ---- running ---- */
 
+#define SAMPLES 62
+#define SAMPLE_LEN ((size_t)64 << 10)
+#define SAMPLE_EDGE ((size_t)1 << 20)
+
+/* Does [off, off+len) of the image touch a bad range of the map? */
+static bool sample_bad(const struct spoor_acquire *a, uint64_t off,
+		       uint64_t len)
+{
+	uint64_t s = (a->r.offset + off) / a->sector;
+	uint64_t e = (a->r.offset + off + len + a->sector - 1) / a->sector;
+
+	for (size_t i = 0; i < a->nbad; i++)
+		if (a->bad[i].sector < e &&
+		    a->bad[i].sector + a->bad[i].count > s)
+			return true;
+	return false;
+}
+
+enum { SAMPLE_SKIPPED = 1, SAMPLE_SAME, SAMPLE_DIFFERS };
+
+/* One sample: SAMPLE_SAME, SAMPLE_SKIPPED (unreadable now, or in a bad
+ * range), SAMPLE_DIFFERS (*at: the first differing byte), or an error
+ * code (negative). */
+static int sample_one(struct spoor_acquire *a, uint64_t off, size_t len,
+		      unsigned char *sb, unsigned char *ib, uint64_t *at,
+		      struct spoor_err *err)
+{
+	size_t i;
+	int e = 0;
+
+	if (!len || sample_bad(a, off, len))
+		return SAMPLE_SKIPPED;
+	if (imgout_pread(a->out, off, ib, len, err))
+		return err && err->code ? err->code : SPOOR_EIO;
+	if (reread(a, sb, a->r.offset + off, len, &e) != len)
+		return SAMPLE_SKIPPED;
+	for (i = 0; i < len && sb[i] == ib[i]; i++)
+		;
+	*at = off + i;
+	return i == len ? SAMPLE_SAME : SAMPLE_DIFFERS;
+}
+
+/*
+ * --resume: the finished part of the image must read back from the
+ * source as it is in the partial image: its first and last MiB and 62
+ * random 64 KiB blocks between (bad ranges left out), read past the
+ * page cache.  With the facts the map keeps (size, device or file
+ * identity), a different source or one changed in between fails.
+ */
+static int resume_check(struct spoor_acquire *a, uint64_t done,
+			struct spoor_err *err)
+{
+	unsigned char *sb = NULL, *ib = NULL;
+	uint64_t at = 0, ss = a->sector;
+	int same = 0, tried = 0, rc = 0;
+
+	if (!done)
+		return 0;
+	if (posix_memalign((void **)&sb, 4096, SAMPLE_EDGE) ||
+	    posix_memalign((void **)&ib, 4096, SAMPLE_EDGE)) {
+		free(sb);
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	}
+	for (int i = 0; i < SAMPLES + 2 && rc >= 0 &&
+	     rc != SAMPLE_DIFFERS; i++) {
+		uint64_t off, r = 0;
+		size_t len;
+
+		if (i < 2) {
+			len = (size_t)MIN((uint64_t)SAMPLE_EDGE, done);
+			off = i == 0 ? 0 : (done - len) / ss * ss;
+			len = (size_t)MIN((uint64_t)len, done - off);
+		} else {
+			if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+				r = (uint64_t)rand();
+			off = r % ((done + ss - 1) / ss) * ss;
+			len = (size_t)MIN((uint64_t)SAMPLE_LEN, done - off);
+		}
+		rc = sample_one(a, off, len, sb, ib, &at, err);
+		tried++;
+		same += rc == SAMPLE_SAME;
+	}
+	free(sb);
+	free(ib);
+	if (rc == SAMPLE_DIFFERS)
+		return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not the "
+				     "source of the interrupted run: byte %llu "
+				     "differs from the partial image; image it "
+				     "again without --resume", a->source,
+				     (unsigned long long)at);
+	if (rc < 0)
+		return rc;
+	if (!same)
+		return spoor_err_set(err, SPOOR_EIO, 0, "cannot read back any "
+				     "of %d samples of '%s' to show it is the "
+				     "source of the interrupted run", tried,
+				     a->source);
+	a->resume_same = same;
+	a->resume_tried = tried;
+	spoor_log(a->ctx, SPOOR_LOG_INFO, "resume: the source matches the "
+		  "partial image in %d of %d samples (the others unreadable "
+		  "or in bad ranges)", same, tried);
+	return 0;
+}
+
 static int open_source(struct spoor_acquire *a, struct spoor_err *err)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOATIME;
@@ -1045,6 +1258,18 @@ static int acquire_pass(struct spoor_acquire *a, struct spoor_err *err)
 	if (!a->out) {
 		free(sbuf);
 		return err ? err->code : SPOOR_EOUTPUT;
+	}
+	/* a source that is not the one of the map: refused, the partial
+	 * image and the map kept as they are; else the map is written
+	 * now, so that a run killed at once can be resumed */
+	rc = a->o.resume ? resume_check(a, resume, err) : 0;
+	if (!rc)
+		rc = map_write(a, resume, false, err);
+	if (rc) {
+		free(sbuf);
+		imgout_finish(a->out, false, a->o.format != SPOOR_IMG_E01,
+			      NULL);
+		return rc;
 	}
 	rc = pump_init(&p, a, bs, a->o.hash_mask, true,
 		       a->o.piece_size != 0, args, err);
@@ -1418,8 +1643,12 @@ static void text_log(struct spoor_acquire *a, FILE *f)
 	clean(a->map_path, buf, sizeof(buf));
 	fprintf(f, "map:              %s\n", buf);
 	if (r->resumed_from)
-		fprintf(f, "resumed at byte:  %llu\n",
-			(unsigned long long)r->resumed_from);
+		fprintf(f, "resumed at byte:  %llu\n"
+			"resume check:     the source's facts as in the map; "
+			"%d of %d samples of\n                  the finished "
+			"part re-read from the source equal the image\n",
+			(unsigned long long)r->resumed_from, a->resume_same,
+			a->resume_tried);
 	fprintf(f, "bytes read:       %llu\n",
 		(unsigned long long)r->bytes_read);
 	fprintf(f, "bytes written:    %llu\n",
@@ -1491,17 +1720,75 @@ static void text_log(struct spoor_acquire *a, FILE *f)
 
 #define X(s) ((const xmlChar *)(s))
 
+/* libxml2's output into our own fd: its file writer drops a failed
+ * write at close (a 0-byte log on a full disk), this one records it. */
+struct xml_out {
+	int fd;
+	int err;			/* errno of the first failure */
+};
+
+static int xml_write(void *ctx, const char *buf, int len)
+{
+	struct xml_out *o = ctx;
+	int done = 0;
+
+	while (!o->err && done < len) {
+		ssize_t n = write(o->fd, buf + done, (size_t)(len - done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			o->err = n < 0 ? errno : EIO;
+		else
+			done += (int)n;
+	}
+	return len;	/* a failure is in o->err (libxml2 would print it) */
+}
+
+static int xml_body(struct spoor_acquire *a, xmlTextWriterPtr w);
+
+/* The XML log into path: 0, or -1 with errno set. */
 static int xml_log(struct spoor_acquire *a, const char *path)
+{
+	struct xml_out o = { -1, 0 };
+	xmlOutputBufferPtr ob;
+	xmlTextWriterPtr w;
+	int bad;
+
+	o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+	if (o.fd < 0)
+		return -1;
+	ob = xmlOutputBufferCreateIO(xml_write, NULL, &o, NULL);
+	w = ob ? xmlNewTextWriter(ob) : NULL;
+	if (!w) {
+		if (ob)
+			xmlOutputBufferClose(ob);
+		close(o.fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	bad = xml_body(a, w);
+	xmlFreeTextWriter(w);		/* flushes through xml_write */
+	if (!bad && !o.err && fsync(o.fd) < 0)
+		o.err = errno;
+	if (close(o.fd) < 0 && !o.err)
+		o.err = errno;
+	if (bad || o.err) {
+		errno = o.err ? o.err : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int xml_body(struct spoor_acquire *a, xmlTextWriterPtr w)
 {
 	const struct spoor_acquire_result *r = &a->r;
 	const struct spoor_devinfo *d = &r->source;
 	const struct spoor_case_meta *m = &a->o.meta;
-	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
 	char buf[1024], t[SPOOR_TIME_STR_MAX];
 	int bad = 0;
 
-	if (!w)
-		return -1;
 	xmlTextWriterSetIndent(w, 1);
 #define C(call) do { if ((call) < 0) bad = 1; } while (0)
 #define EL(n, v) do { clean((v), buf, sizeof(buf)); \
@@ -1554,6 +1841,16 @@ static int xml_log(struct spoor_acquire *a, const char *path)
 		EL("image_file", r->segments[i]);
 	EL("map", a->map_path);
 	ELF("resumed_from", "%llu", (unsigned long long)r->resumed_from);
+	if (r->resumed_from) {
+		C(xmlTextWriterStartElement(w, X("resume_check")));
+		C(xmlTextWriterWriteAttribute(w, X("source_facts"),
+					      X("equal")));
+		C(xmlTextWriterWriteFormatAttribute(w, X("samples"), "%d",
+						    a->resume_tried));
+		C(xmlTextWriterWriteFormatAttribute(w, X("equal"), "%d",
+						    a->resume_same));
+		C(xmlTextWriterEndElement(w));
+	}
 	ELF("bytes_read", "%llu", (unsigned long long)r->bytes_read);
 	ELF("bytes_written", "%llu", (unsigned long long)r->bytes_written);
 	ELF("seconds", "%.3f", r->seconds);
@@ -1642,7 +1939,6 @@ static int xml_log(struct spoor_acquire *a, const char *path)
 #undef C
 #undef EL
 #undef ELF
-	xmlFreeTextWriter(w);
 	return bad ? -1 : 0;
 }
 
@@ -1674,7 +1970,8 @@ int spoor_acquire_write_logs(struct spoor_acquire *a, struct spoor_err *err)
 		goto out;
 	}
 	/* both logs or neither: one must never stand without the other */
-	if (xml_log(a, xtmp) || !sync_tmp(xtmp)) {
+	errno = 0;
+	if (xml_log(a, xtmp)) {
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno ? errno : EIO,
 				   "cannot write the log '%s'", xtmp);
 		goto out;

@@ -801,6 +801,54 @@ static int load_certs(const char *path, STACK_OF(X509) *sk,
 	return 0;
 }
 
+/*
+ * The chain must hold the organisation's self-signed root, and the
+ * examiner's certificate must chain to it: the root then travels in
+ * the signature, where spoor-verify --trust-fingerprint finds it (the
+ * police pin it by the fingerprint given out of band; a root in the
+ * bundle is never trusted by itself).  Times are not checked here.
+ */
+static int chain_to_root(X509 *ee, STACK_OF(X509) *chain, const char *cert,
+			 const char *path, struct spoor_err *err)
+{
+	X509_STORE *st = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	int i, roots = 0, rc = 0;
+
+	for (i = 0; st && i < sk_X509_num(chain); i++) {
+		X509 *x = sk_X509_value(chain, i);
+
+		if (X509_self_signed(x, 1) == 1 && X509_STORE_add_cert(st, x))
+			roots++;
+	}
+	if (!st || !ctx) {
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	} else if (!roots) {
+		rc = spoor_err_set(err, SPOOR_EINVAL, 0, "the chain '%s' holds "
+				   "no self-signed root: give the issuing CA "
+				   "and the organisation's root (spoor-key "
+				   "init-ca writes them as chain.pem), so that "
+				   "the police can pin the root by its "
+				   "fingerprint", path);
+	} else {
+		X509_VERIFY_PARAM *vp = X509_STORE_get0_param(st);
+
+		X509_VERIFY_PARAM_set_purpose(vp, X509_PURPOSE_ANY);
+		X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_NO_CHECK_TIME);
+		if (!X509_STORE_CTX_init(ctx, st, ee, chain) ||
+		    X509_verify_cert(ctx) != 1)
+			rc = spoor_err_set(err, SPOOR_EINVAL, 0, "'%s' does "
+					   "not chain to the root in '%s': %s",
+					   cert, path,
+					   X509_verify_cert_error_string(
+					   X509_STORE_CTX_get_error(ctx)));
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	ERR_clear_error();
+	return rc;
+}
+
 int spoor_manifest_sign(const char *dir, const struct spoor_signer *s,
 			struct spoor_err *err)
 {
@@ -823,8 +871,6 @@ int spoor_manifest_sign(const char *dir, const struct spoor_signer *s,
 		goto out;
 	}
 	rc = load_certs(s->cert, certs, err);
-	if (!rc && s->chain)
-		rc = load_certs(s->chain, chain, err);
 	if (rc)
 		goto out;
 	pk = bundle_load_key(s->key, s->passphrase, err);
@@ -838,6 +884,14 @@ int spoor_manifest_sign(const char *dir, const struct spoor_signer *s,
 			"certificate '%s' does not match the key", s->cert);
 		goto out;
 	}
+	rc = s->chain ? load_certs(s->chain, chain, err) :
+	     spoor_err_set(err, SPOOR_EINVAL, 0, "no chain: give the issuing "
+			   "CA and the organisation's root");
+	if (!rc)
+		rc = chain_to_root(sk_X509_value(certs, 0), chain, s->cert,
+				   s->chain, err);
+	if (rc)
+		goto out;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		rc = spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",

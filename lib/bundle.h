@@ -80,6 +80,31 @@ int bundle_read_fd(int fd, const char *name, size_t max, char **buf,
 		   size_t *len, struct spoor_err *err);
 
 /*
+ * The bundle tar (bundle.md section 4; spoor-report pack writes it,
+ * spoor-verify accepts nothing else): one ustar header per member,
+ * regular files and directories only, sorted by path, the data, zero
+ * padding to 512 bytes, two zero blocks at the end.
+ */
+#define BUNDLE_TAR_BLOCK 512
+/* ustar's size and mtime fields: 11 octal digits. */
+#define BUNDLE_TAR_SIZE_MAX 077777777777ULL
+
+/*
+ * The one header of a member: path (without a trailing '/'), dir or a
+ * regular file of size bytes, mtime.  Mode 0644 or 0755, owner 0/0
+ * without names, numbers in octal with the terminators libarchive
+ * writes, a path longer than 100 bytes split at the first '/' that
+ * leaves at most 100 bytes for the name.  false when it does not fit
+ * (path, size or mtime).
+ */
+bool bundle_tar_header(const char *path, bool dir, uint64_t size,
+		       int64_t mtime, unsigned char h[BUNDLE_TAR_BLOCK]);
+
+/* A MANIFEST `created:` value (YYYY-MM-DDTHH:MM:SSZ) as seconds since
+ * the epoch; -1 when malformed. */
+int64_t bundle_time_epoch(const char *s);
+
+/*
  * Load a private key from a PEM file or an OpenSSL store URI
  * ("pkcs11:..."), decrypting with pass (NULL: never prompt).
  */

@@ -1,9 +1,16 @@
 /*
  * bundle_tar.c: spoor_bundle_pack, a bundle directory as the
- * uncompressed pax tar of bundle.md section 4.  Deterministic: the
- * same bundle gives the same bytes (names sorted, fixed modes, owner
- * 0/0 without names, mtime from the signed `created:`), so a tar can be
- * re-made and compared.
+ * uncompressed ustar tar of bundle.md section 4, and the one header
+ * form it writes (bundle_tar_header), which spoor-verify also uses as
+ * the only form it accepts.  Deterministic: the same bundle gives the
+ * same bytes (names sorted, fixed modes, owner 0/0 without names, mtime
+ * from the signed `created:`), so a tar can be re-made and compared.
+ *
+ * Written here, not through libarchive: the verifier compares every
+ * header byte with bundle_tar_header's, so packer and verifier must
+ * share one definition of the form, whatever libarchive version either
+ * side runs.  Its bytes are those libarchive's ustar writer makes, so
+ * tars packed before stay valid.
  */
 #include "bundle.h"
 
@@ -16,9 +23,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include "banned.h"
 
@@ -179,22 +183,111 @@ static int member_names(const struct manifest *m, bool tsr,
 	return 0;
 }
 
-static int64_t created_time(const char *s)
+int64_t bundle_time_epoch(const char *s)
 {
 	struct tm tm;
 
+	if (!s || !bundle_time_ok(s))
+		return -1;
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
 		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
+		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	return (int64_t)timegm(&tm);
 }
 
-/* One file member: copied and hashed against its entry (if listed). */
-static int pack_file(struct archive *a, struct archive_entry *ae, int dfd,
-		     const char *name, const struct manifest_entry *e,
+/* digits octal digits of v, then the terminator bytes term[0..tn). */
+static void tar_octal(unsigned char *p, int digits, uint64_t v,
+		      const char *term, size_t tn)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%0*llo", digits, (unsigned long long)v);
+	memcpy(p, buf, (size_t)digits);
+	memcpy(p + digits, term, tn);
+}
+
+bool bundle_tar_header(const char *path, bool dir, uint64_t size,
+		       int64_t mtime, unsigned char h[BUNDLE_TAR_BLOCK])
+{
+	size_t n = path ? strlen(path) : 0, i;
+	char name[258];
+	unsigned long sum = 0;
+
+	memset(h, 0, BUNDLE_TAR_BLOCK);
+	if (!n || n > 255 || (dir && size) || size > BUNDLE_TAR_SIZE_MAX ||
+	    mtime < 0 || (uint64_t)mtime > BUNDLE_TAR_SIZE_MAX)
+		return false;
+	memcpy(name, path, n);
+	if (dir)
+		name[n++] = '/';
+	name[n] = '\0';
+	if (n > 100) {			/* ustar: prefix '/' name */
+		const char *sl = strchr(name + n - 101, '/');
+
+		if (sl == name)
+			sl = strchr(sl + 1, '/');
+		if (!sl || !sl[1] || sl - name > 155)
+			return false;
+		memcpy(h + 345, name, (size_t)(sl - name));
+		memcpy(h, sl + 1, n - (size_t)(sl - name) - 1);
+	} else {
+		memcpy(h, name, n);
+	}
+	tar_octal(h + 100, 6, dir ? 0755 : 0644, " ", 2);
+	tar_octal(h + 108, 6, 0, " ", 2);
+	tar_octal(h + 116, 6, 0, " ", 2);
+	tar_octal(h + 124, 11, size, " ", 1);
+	tar_octal(h + 136, 11, (uint64_t)mtime, " ", 1);
+	h[156] = dir ? '5' : '0';
+	memcpy(h + 257, "ustar\0" "00", 8);
+	tar_octal(h + 329, 6, 0, " ", 2);
+	tar_octal(h + 337, 6, 0, " ", 2);
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < BUNDLE_TAR_BLOCK; i++)
+		sum += h[i];
+	tar_octal(h + 148, 6, sum, "\0 ", 2);
+	return true;
+}
+
+static int write_all(int fd, const void *buf, size_t n,
+		     struct spoor_err *err)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return spoor_err_set(err, SPOOR_EOUTPUT, k < 0 ? errno
+					     : EIO, "cannot write the tar");
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int write_header(int out, const char *name, bool dir, uint64_t size,
+			int64_t mtime, struct spoor_err *err)
+{
+	unsigned char h[BUNDLE_TAR_BLOCK];
+
+	if (!bundle_tar_header(name, dir, size, mtime, h))
+		return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' does not fit "
+				     "a ustar header (name over 100 bytes "
+				     "without a '/' to split at, or 8 GiB "
+				     "or more)", name);
+	return write_all(out, h, sizeof(h), err);
+}
+
+/* One file member: header, data hashed against its entry (if listed),
+ * zero padding. */
+static int pack_file(int out, int dfd, const char *name,
+		     const struct manifest_entry *e, int64_t mtime,
 		     unsigned char *buf, struct spoor_err *err)
 {
 	EVP_MD_CTX *md = NULL;
@@ -219,12 +312,7 @@ static int pack_file(struct archive *a, struct archive_entry *ae, int dfd,
 		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "cannot hash");
 		goto out;
 	}
-	archive_entry_set_size(ae, st.st_size);
-	if (archive_write_header(a, ae) != ARCHIVE_OK) {
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, 0, "'%s': %s", name,
-				   archive_error_string(a));
-		goto out;
-	}
+	rc = write_header(out, name, false, (uint64_t)st.st_size, mtime, err);
 	while (!rc) {
 		ssize_t n = read(fd, buf, BUNDLE_READ_BUF);
 
@@ -239,14 +327,18 @@ static int pack_file(struct archive *a, struct archive_entry *ae, int dfd,
 		if (total > (uint64_t)st.st_size)
 			rc = spoor_err_set(err, SPOOR_EIO, 0, "'%s' grew "
 					   "while read", name);
-		else if (archive_write_data(a, buf, (size_t)n) != n)
-			rc = spoor_err_set(err, SPOOR_EOUTPUT, 0, "'%s': %s",
-					   name, archive_error_string(a));
+		else
+			rc = write_all(out, buf, (size_t)n, err);
 		EVP_DigestUpdate(md, buf, (size_t)n);
 	}
 	if (!rc && total != (uint64_t)st.st_size)
 		rc = spoor_err_set(err, SPOOR_EIO, 0, "'%s' shrank while "
 				   "read", name);
+	if (!rc && total % BUNDLE_TAR_BLOCK) {
+		memset(buf, 0, BUNDLE_TAR_BLOCK);
+		rc = write_all(out, buf, BUNDLE_TAR_BLOCK -
+			       total % BUNDLE_TAR_BLOCK, err);
+	}
 	if (!rc && e) {
 		EVP_DigestFinal_ex(md, dg, NULL);
 		bundle_hex(dg, 32, hex);
@@ -262,17 +354,20 @@ out:
 	return rc;
 }
 
-static int pack_members(struct archive *a, int dfd, const struct manifest *m,
-			const struct names *nm, struct spoor_err *err)
+/* The tar itself into the open file out: the members, the end blocks. */
+static int pack_write(int out, int dfd, const struct manifest *m,
+		      const struct names *nm, struct spoor_err *err)
 {
-	struct archive_entry *ae = archive_entry_new();
 	unsigned char *buf = malloc(BUNDLE_READ_BUF);
-	int64_t mtime = created_time(m->h.created);
+	int64_t mtime = bundle_time_epoch(m->h.created);
 	size_t i;
 	int rc = 0;
 
-	if (!ae || !buf)
-		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (!buf)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (mtime < 0)
+		rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "bad created time "
+				   "'%s'", m->h.created);
 	for (i = 0; !rc && i < nm->n; i++) {
 		const char *name = nm->p[i];
 		const struct manifest_entry *e;
@@ -280,50 +375,16 @@ static int pack_members(struct archive *a, int dfd, const struct manifest *m,
 		if (!name)
 			continue;
 		e = bsearch(name, m->e, m->n, sizeof(*m->e), cmp_entry);
-		archive_entry_clear(ae);
-		archive_entry_set_pathname(ae, name);
-		archive_entry_set_uid(ae, 0);
-		archive_entry_set_gid(ae, 0);
-		archive_entry_set_mtime(ae, (time_t)mtime, 0);
-		if (e || bundle_manifest_name(name)) {
-			archive_entry_set_filetype(ae, AE_IFREG);
-			archive_entry_set_perm(ae, 0644);
-			rc = pack_file(a, ae, dfd, name, e, buf, err);
-		} else {
-			archive_entry_set_filetype(ae, AE_IFDIR);
-			archive_entry_set_perm(ae, 0755);
-			archive_entry_set_size(ae, 0);
-			if (archive_write_header(a, ae) != ARCHIVE_OK)
-				rc = spoor_err_set(err, SPOOR_EOUTPUT, 0,
-						   "'%s': %s", name,
-						   archive_error_string(a));
-		}
+		if (e || bundle_manifest_name(name))
+			rc = pack_file(out, dfd, name, e, mtime, buf, err);
+		else
+			rc = write_header(out, name, true, 0, mtime, err);
 	}
-	archive_entry_free(ae);
+	if (!rc) {
+		memset(buf, 0, 2 * BUNDLE_TAR_BLOCK);
+		rc = write_all(out, buf, 2 * BUNDLE_TAR_BLOCK, err);
+	}
 	free(buf);
-	return rc;
-}
-
-/* The tar itself into the open file fd. */
-static int pack_write(int fd, int dfd, const struct manifest *m,
-		      const struct names *nm, struct spoor_err *err)
-{
-	struct archive *a = archive_write_new();
-	int rc = 0;
-
-	if (!a)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
-	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, 0, "cannot write the "
-				   "tar: %s", archive_error_string(a));
-	if (!rc)
-		rc = pack_members(a, dfd, m, nm, err);
-	if (!rc && archive_write_close(a) != ARCHIVE_OK)
-		rc = spoor_err_set(err, SPOOR_EOUTPUT, 0, "cannot write the "
-				   "tar: %s", archive_error_string(a));
-	archive_write_free(a);
 	return rc;
 }
 

@@ -727,6 +727,21 @@ int imgout_set_digests(struct imgout *w, const struct spoor_digests *d,
 	if ((d->mask & SPOOR_SHA1) &&
 	    libewf_handle_set_sha1_hash(w->ewf, sha1, 20, &e) != 1)
 		return ewf_fail(err, SPOOR_EOUTPUT, &e, "E01 SHA-1");
+	/* the same as hash values (the table ewfinfo and ewfverify also
+	 * read), as ewfacquire stores them */
+	for (unsigned bit = SPOOR_MD5; bit <= SPOOR_SHA1; bit <<= 1) {
+		const char *name = bit == SPOOR_MD5 ? "MD5" : "SHA1";
+		char hex[2 * SPOOR_HASH_MAXLEN + 1];
+
+		if (!(d->mask & bit))
+			continue;
+		spoor_hex(spoor_digest_get(d, bit), spoor_hash_len(bit), hex);
+		if (libewf_handle_set_utf8_hash_value(w->ewf,
+			    (const uint8_t *)name, strlen(name),
+			    (const uint8_t *)hex, strlen(hex), &e) != 1)
+			return ewf_fail(err, SPOOR_EOUTPUT, &e, "E01 hash "
+					"value");
+	}
 	return 0;
 }
 

@@ -2192,16 +2192,19 @@ struct spoor_signer {
 				 * provider URI such as "pkcs11:..." */
 	const char *passphrase;	/* for an encrypted key; may be NULL */
 	const char *cert;	/* examiner certificate, PEM */
-	const char *chain;	/* issuing CA certificate(s), PEM; may be
-				 * NULL */
+	const char *chain;	/* issuing CA certificate(s) and the
+				 * organisation's self-signed root, PEM;
+				 * required */
 };
 
 /*
  * Sign dir/MANIFEST into dir/MANIFEST.p7s: detached CMS SignedData,
  * DER, SHA-256, CAdES-BES (signingTime, signingCertificateV2), no
  * S/MIME capabilities; the examiner and chain certificates included.
- * The certificate must match the key.  Written to a temp file and
- * renamed.
+ * The certificate must match the key, and chain through the chain to
+ * a self-signed root in it (SPOOR_EINVAL otherwise): the root travels
+ * in the signature for spoor-verify --trust-fingerprint.  Written to a
+ * temp file and renamed.
  */
 SPOOR_API int spoor_manifest_sign(const char *dir,
 				  const struct spoor_signer *s,
@@ -2209,12 +2212,15 @@ SPOOR_API int spoor_manifest_sign(const char *dir,
 
 /*
  * Pack the signed bundle directory dir into the tar file out, the
- * transport form of bundle.md section 4: an uncompressed pax tar of
- * exactly MANIFEST, MANIFEST.p7s, MANIFEST.p7s.tsr (if present) and
- * the files the MANIFEST lists, with the directories they need, sorted
- * bytewise at the archive root; files 0644, directories 0755, owner
- * 0/0 without user or group names, mtime the manifest's created time,
- * no extended attributes.  The same bundle always gives the same bytes.
+ * transport form of bundle.md section 4: an uncompressed POSIX ustar
+ * tar of exactly MANIFEST, MANIFEST.p7s, MANIFEST.p7s.tsr (if present)
+ * and the files the MANIFEST lists, with the directories they need,
+ * sorted bytewise at the archive root; files 0644, directories 0755,
+ * owner 0/0 without user or group names, mtime the manifest's created
+ * time, no extension header; the only tar form spoor_verify_bundle
+ * accepts.  A file of 8 GiB or more, or a path over 100 bytes that
+ * cannot be split into ustar prefix and name, is SPOOR_EFORMAT.  The
+ * same bundle always gives the same bytes.
  * Every file is re-hashed against the MANIFEST while copied.  Refuses
  * (SPOOR_EFORMAT) a directory without MANIFEST or MANIFEST.p7s, a
  * malformed MANIFEST, an unlisted file, a symlink or other special
@@ -2242,9 +2248,10 @@ struct spoor_magic;
 
 struct spoor_verify_opts {
 	const char *trust;	/* pinned root(s), PEM; or NULL */
-	const char *trust_fpr;	/* or: SHA-256 hex of the DER of a
+	const char *trust_fpr;	/* or: SHA-256 of the DER of a
 				 * self-signed root among the bundle's
-				 * certificates */
+				 * certificates: 64 hex digits, any case,
+				 * in groups or with colons */
 	const char *recipient;	/* our unit; NULL: not checked (warning) */
 	const char *org;	/* the NGO's O=; NULL: not checked
 				 * (warning) */
@@ -2253,7 +2260,8 @@ struct spoor_verify_opts {
 	const char *const *crls;	/* extra CRL files (PEM or DER) */
 	size_t ncrls;
 	const char *registry;	/* registry file (created if missing),
-				 * or NULL */
+				 * keyed by case-id and recipient, or
+				 * NULL */
 	bool registry_update;	/* record a VALID bundle in the registry */
 	struct spoor_magic *magic;	/* for the content policy; NULL:
 					 * opened per call */
@@ -2265,23 +2273,28 @@ struct spoor_verification;
 
 /*
  * Verify the bundle at dir, a directory or tar file, against every rule
- * of bundle.md section 7.  A tar (ustar, pax or GNU; not compressed) is
- * read in one streaming pass without extracting it: every member is
- * hashed, the small control members (MANIFEST*, certs/crl/ CRLs,
- * custody/custody.log, data/findings.json) are kept under size caps
- * ("limit"), members below one common top-level directory or named
- * "./..." are accepted, and links, devices, FIFOs, sparse members
- * ("special"), absolute or ".." names ("path"), duplicate names
- * ("duplicate"), a truncated tar or bytes after its end ("input") are
- * INVALID.  Then, for both: the CMS signature over the raw MANIFEST
- * first, the chain to the pinned root only, algorithm allowlist,
- * signer key usage, EKU documentSigning and organisation, RFC 3161
- * time, CRLs, the strict manifest grammar, every file (size, then
- * streamed SHA-256), no extra or special file, recipient, registry
- * (replay, rollback, equivocation, custody prefix), the custody chain
+ * of bundle.md section 7.  A tar is read in one streaming pass without
+ * extracting it, and only in the form spoor_bundle_pack writes (every
+ * header byte, order, padding and end; any other header, pax or GNU
+ * extensions included, is "tar", links, devices, FIFOs and sparse
+ * members "special", absolute or ".." names "path", duplicate names
+ * "duplicate", a truncated tar or a non-zero byte outside the members
+ * "input"): every member is hashed, the small control members
+ * (MANIFEST*, certs/crl/ CRLs, custody/custody.log, data/findings.json)
+ * are kept under size caps ("limit").  Then, for both: the CMS
+ * signature over the raw MANIFEST first, the chain to the pinned root
+ * only, algorithm allowlist, signer key usage, EKU documentSigning and
+ * organisation, RFC 3161 time, CRLs, the strict manifest grammar, every
+ * file (size, then streamed SHA-256), no extra or special file,
+ * recipient, registry per case-id and recipient (rollback,
+ * equivocation, supersedes chain, custody prefix), the custody chain
  * and head, content policy.  *out gets the result (verdict, reasons,
  * signed facts) even when the bundle is INVALID; the return value is 0
- * then.  A negative code only for a caller error or out of memory.
+ * then.  Otherwise *out is NULL: SPOOR_EINVAL for a caller error (a
+ * malformed trust_fpr: the message shows it whole), SPOOR_EIO or
+ * SPOOR_EFORMAT when dir, a trust file (or one without a certificate),
+ * a CRL file or the registry cannot be read or used (nothing verified),
+ * SPOOR_ENOMEM.
  */
 SPOOR_API int spoor_verify_bundle(const char *dir,
 				  const struct spoor_verify_opts *o,
@@ -2334,7 +2347,9 @@ SPOOR_API int spoor_verify_extract(const char *dir,
  * bundle's data/findings.json must list that commitment for that
  * pseudonym.  Failures are added to r as "disclosure" reasons (making it
  * INVALID); on success the facts "disclosed-pseudonym", "disclosed-id",
- * "disclosure-signer" and "consent-ref" are added.
+ * "disclosure-signer" and "consent-ref" are added.  A statement or
+ * signature that cannot be read is not a reason: SPOOR_EIO (or the
+ * read's code), r unchanged.
  */
 SPOOR_API int spoor_verify_disclosure(const char *dir,
 				      struct spoor_verification *r,

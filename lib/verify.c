@@ -1364,27 +1364,6 @@ out:
 		close(fd);
 }
 
-/* A directory member of the tar with nothing below it? */
-static bool tar_empty_dir(const struct tar_bundle *t, size_t i)
-{
-	const struct tar_member *d = tar_bundle_member(t, i);
-	size_t lo = i + 1, hi = tar_bundle_nmembers(t), n = strlen(d->path);
-
-	while (lo < hi) {	/* the first path after d->path + "/" */
-		size_t mid = lo + (hi - lo) / 2;
-		const char *p = tar_bundle_member(t, mid)->path;
-		int c = strncmp(p, d->path, n);
-
-		if (c < 0 || (c == 0 && (unsigned char)p[n] < '/'))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo == tar_bundle_nmembers(t) ||
-	       strncmp(tar_bundle_member(t, lo)->path, d->path, n) ||
-	       tar_bundle_member(t, lo)->path[n] != '/';
-}
-
 /* walk() for a tar: its sorted members, with the same reasons. */
 static void tar_walk(struct spoor_verification *res,
 		     const struct tar_bundle *t, struct found *f,
@@ -1400,11 +1379,7 @@ static void tar_walk(struct spoor_verification *res,
 		if (!spoor_bundle_path_ok(m->path)) {
 			reason(res, true, "extra", "'%.200s': name outside "
 			       "the bundle grammar", m->path);
-		} else if (m->dir) {
-			if (tar_empty_dir(t, i))
-				reason(res, false, "empty-dir", "empty "
-				       "directory '%.200s'", m->path);
-		} else {
+		} else if (!m->dir) {
 			tm[MIN(f->n, (size_t)MAX_ENTRIES)] = m;
 			found_add(res, f, m->path);
 		}
@@ -1506,22 +1481,48 @@ static void check_files(struct spoor_verification *res,
 
 /* ---- registry ---- */
 
-struct reg_prev {
-	bool any;
-	uint64_t max_version;
-	bool have_prev;			/* highest version below ours */
-	uint64_t prev_version, prev_count;
-	char prev_head[65];
-	bool supersedes_known;
+/*
+ * The bundles seen before, one line each, keyed by case and recipient:
+ * every export of spoor-report gets a new bundle-id, so only the case
+ * ties version 1 to version 2 (and a rollback to the version it rolls
+ * back).  Read whole and checked when opened; the lock is held until
+ * the verification ends.
+ */
+#define REG_MAGIC "spoor-verify-registry 2"
+#define REG_MAX (256u << 20)
+
+struct reg_entry {
+	const char *case_id, *recipient, *bundle_id, *msha, *head;
+	uint64_t version, count;
 };
 
-static bool reg_line(char *line, char **f, int nf)
+struct registry {
+	const char *path;
+	int fd;				/* locked; -1 when not used */
+	char *text;
+	struct reg_entry *e;
+	size_t n, cap;
+};
+
+/* What this bundle's header finds in the registry. */
+struct reg_prev {
+	bool any;			/* its case and recipient seen */
+	bool known;			/* this very manifest recorded */
+	const struct reg_entry *max;	/* the highest version seen */
+	const struct reg_entry *prev;	/* the version the custody log must
+					 * extend: the superseded one, else
+					 * the highest below ours */
+	const struct reg_entry *superseded;
+};
+
+/* Split line into nf TAB-separated fields; false if not exactly nf. */
+static bool reg_split(char *line, char **f, int nf)
 {
 	int i;
 
 	for (i = 0; i < nf; i++) {
 		f[i] = line;
-		line = strchr(line, ' ');
+		line = strchr(line, '\t');
 		if (!line)
 			return i == nf - 1;
 		*line++ = '\0';
@@ -1529,117 +1530,222 @@ static bool reg_line(char *line, char **f, int nf)
 	return false;
 }
 
-/* Read the registry under a lock held on fd. */
-static void registry_check(struct spoor_verification *res, int fd,
-			   const char *msha, struct reg_prev *rp)
+static bool reg_u64(const char *s, uint64_t *v)
 {
-	const struct spoor_manifest_header *h = &res->m.h;
-	char *text = NULL, *p, *nl;
-	size_t lineno = 0;
+	char *end;
 
-	memset(rp, 0, sizeof(*rp));
-	{
-		struct sbuf b = SBUF_INIT;
-		char tmp[65536];
-		ssize_t n;
-
-		lseek(fd, 0, SEEK_SET);
-		while ((n = read(fd, tmp, sizeof(tmp))) > 0)
-			sbuf_add(&b, tmp, (size_t)n);
-		if (b.failed) {
-			reason(res, true, "registry", "registry too large");
-			sbuf_release(&b);
-			return;
-		}
-		text = b.buf ? b.buf : strdup("");
-	}
-	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
-		char *f[5];
-		uint64_t ver, cnt;
-
-		nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		if (lineno == 1) {
-			if (strcmp(p, "spoor-verify-registry 1")) {
-				reason(res, true, "registry", "registry is "
-				       "not a spoor-verify registry");
-				break;
-			}
-			continue;
-		}
-		if (!reg_line(p, f, 5) || !bundle_uuid4_ok(f[0]) ||
-		    sscanf(f[1], "%" SCNu64, &ver) != 1 ||
-		    !bundle_hex64_ok(f[2]) || !bundle_hex64_ok(f[3]) ||
-		    sscanf(f[4], "%" SCNu64, &cnt) != 1) {
-			reason(res, true, "registry", "registry line %zu "
-			       "malformed", lineno);
-			break;
-		}
-		if (strcmp(f[0], h->bundle_id))
-			continue;
-		rp->any = true;
-		if (!strcmp(f[2], h->supersedes))
-			rp->supersedes_known = true;
-		if (ver == h->bundle_version && strcmp(f[2], msha))
-			reason(res, true, "equivocation", "bundle '%s' "
-			       "version %llu was seen with another manifest "
-			       "(%.16s...)", h->bundle_id,
-			       (unsigned long long)ver, f[2]);
-		if (ver != h->bundle_version && !strcmp(f[2], msha))
-			reason(res, true, "equivocation", "the same manifest "
-			       "was seen as version %llu",
-			       (unsigned long long)ver);
-		if (ver > rp->max_version)
-			rp->max_version = ver;
-		if (ver < h->bundle_version &&
-		    (!rp->have_prev || ver > rp->prev_version)) {
-			rp->have_prev = true;
-			rp->prev_version = ver;
-			rp->prev_count = cnt;
-			spoor_strlcpy(rp->prev_head, f[3],
-				      sizeof(rp->prev_head));
-		}
-	}
-	free(text);
-	if (rp->max_version > h->bundle_version)
-		reason(res, true, "superseded", "bundle version %llu is "
-		       "older than version %llu already seen (rollback)",
-		       (unsigned long long)h->bundle_version,
-		       (unsigned long long)rp->max_version);
-	if (strcmp(h->supersedes, "-") && !rp->supersedes_known)
-		reason(res, !rp->any ? false : true, "supersedes",
-		       "supersedes %.16s... which the registry does not "
-		       "know", h->supersedes);
-	if (rp->any && !rp->have_prev && rp->max_version <=
-	    h->bundle_version && !strcmp(h->supersedes, "-") &&
-	    h->bundle_version > 1)
-		reason(res, false, "supersedes", "no supersedes link");
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !*end && !errno;
 }
 
-static void registry_add(struct spoor_verification *res, int fd,
-			 const char *msha, bool known)
+static int reg_parse(struct registry *g, struct spoor_err *err)
+{
+	char *p, *nl;
+	size_t lineno = 0;
+
+	for (p = g->text; *p; p = nl + 1) {
+		char *f[7];
+		struct reg_entry *e;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			return spoor_err_set(err, SPOOR_EFORMAT, 0, "registry "
+					     "'%s': the last line is cut off",
+					     g->path);
+		*nl = '\0';
+		if (++lineno == 1) {
+			if (!strcmp(p, "spoor-verify-registry 1"))
+				return spoor_err_set(err, SPOOR_EFORMAT, 0,
+					"registry '%s' is of format 1 (keyed "
+					"by bundle-id, which every export "
+					"renews, so it cannot see a "
+					"rollback): keep it, and give a new "
+					"file", g->path);
+			if (strcmp(p, REG_MAGIC))
+				return spoor_err_set(err, SPOOR_EFORMAT, 0,
+					"'%s' is not a spoor-verify registry",
+					g->path);
+			continue;
+		}
+		if (spoor_grow(&g->e, &g->cap, g->n, sizeof(*g->e)))
+			return spoor_err_set(err, SPOOR_ENOMEM, 0,
+					     "out of memory");
+		e = &g->e[g->n];
+		if (!reg_split(p, f, 7) || !bundle_value_ok(f[0]) ||
+		    !bundle_value_ok(f[1]) || !bundle_uuid4_ok(f[2]) ||
+		    !reg_u64(f[3], &e->version) || !bundle_hex64_ok(f[4]) ||
+		    !bundle_hex64_ok(f[5]) || !reg_u64(f[6], &e->count))
+			return spoor_err_set(err, SPOOR_EFORMAT, 0, "registry "
+					     "'%s' line %zu is malformed",
+					     g->path, lineno);
+		e->case_id = f[0];
+		e->recipient = f[1];
+		e->bundle_id = f[2];
+		e->msha = f[4];
+		e->head = f[5];
+		g->n++;
+	}
+	return 0;
+}
+
+static void registry_close(struct registry *g)
+{
+	if (g->fd >= 0)
+		close(g->fd);	/* and the lock with it */
+	free(g->text);
+	free(g->e);
+	memset(g, 0, sizeof(*g));
+	g->fd = -1;
+}
+
+/*
+ * Open, lock and read the registry: SPOOR_EIO or SPOOR_EFORMAT when it
+ * cannot be used (the bundle is not at fault: the caller exits 3).
+ * Without update a missing registry is an empty one.
+ */
+static int registry_open(struct registry *g, const char *path, bool update,
+			 struct spoor_err *err)
+{
+	struct sbuf b = SBUF_INIT;
+	char tmp[65536];
+	ssize_t n;
+
+	memset(g, 0, sizeof(*g));
+	g->fd = -1;
+	g->path = path;
+	if (!path)
+		return 0;
+	g->fd = open(path, (update ? O_RDWR | O_CREAT : O_RDONLY) |
+		     O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (g->fd < 0 && !update && errno == ENOENT)
+		return 0;
+	if (g->fd < 0 || flock(g->fd, update ? LOCK_EX : LOCK_SH) < 0)
+		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open the "
+				     "registry '%s'", path);
+	b.max = REG_MAX;
+	while ((n = read(g->fd, tmp, sizeof(tmp))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sbuf_release(&b);
+			return spoor_err_set(err, SPOOR_EIO, errno, "cannot "
+					     "read the registry '%s'", path);
+		}
+		sbuf_add(&b, tmp, (size_t)n);
+	}
+	if (b.failed) {
+		sbuf_release(&b);
+		return spoor_err_set(err, SPOOR_ELIMIT, 0, "registry '%s' is "
+				     "larger than %u MiB", path,
+				     REG_MAX >> 20);
+	}
+	g->text = b.buf ? b.buf : strdup("");
+	if (!g->text)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (b.len && strlen(g->text) != b.len)
+		return spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s' is not a "
+				     "spoor-verify registry", path);
+	return reg_parse(g, err);
+}
+
+static void registry_check(struct spoor_verification *res,
+			   const struct registry *g, const char *msha,
+			   struct reg_prev *rp)
 {
 	const struct spoor_manifest_header *h = &res->m.h;
-	char line[300];
-	int n;
+	const struct reg_entry *below = NULL;
+	size_t i;
 
-	if (known)
-		return;
-	if (lseek(fd, 0, SEEK_END) == 0 &&
-	    spoor_write_all(fd, "spoor-verify-registry 1\n", 24) < 0)
-		goto bad;
-	n = snprintf(line, sizeof(line), "%s %llu %s %s %llu\n",
-		     h->bundle_id, (unsigned long long)h->bundle_version,
-		     msha, h->custody_head,
-		     (unsigned long long)h->custody_count);
-	if (n <= 0 || spoor_write_all(fd, line, (size_t)n) < 0 ||
-	    fsync(fd) < 0)
-		goto bad;
-	return;
-bad:
-	reason(res, false, "registry", "cannot update the registry");
+	memset(rp, 0, sizeof(*rp));
+	for (i = 0; i < g->n; i++) {
+		const struct reg_entry *e = &g->e[i];
+		bool same = !strcmp(e->msha, msha);
+
+		if (strcmp(e->case_id, h->case_id) ||
+		    strcmp(e->recipient, h->recipient)) {
+			if (!strcmp(e->bundle_id, h->bundle_id) && !same)
+				reason(res, true, "equivocation", "bundle "
+				       "'%s' was seen for case '%s' with "
+				       "another manifest (%.16s...)",
+				       h->bundle_id, e->case_id, e->msha);
+			continue;
+		}
+		rp->any = true;
+		if (same)
+			rp->known = true;
+		else if (e->version == h->bundle_version)
+			reason(res, true, "equivocation", "version %llu of "
+			       "case '%s' for '%s' was seen with another "
+			       "manifest (%.16s..., bundle %s)",
+			       (unsigned long long)e->version, h->case_id,
+			       h->recipient, e->msha, e->bundle_id);
+		if (!rp->max || e->version > rp->max->version)
+			rp->max = e;
+		if (e->version < h->bundle_version &&
+		    (!below || e->version > below->version))
+			below = e;
+		if (!strcmp(e->msha, h->supersedes))
+			rp->superseded = e;
+	}
+	if (rp->max && rp->max->version > h->bundle_version)
+		reason(res, true, "superseded", "bundle version %llu of case "
+		       "'%s' is older than version %llu verified here "
+		       "before (bundle %s): a rollback",
+		       (unsigned long long)h->bundle_version, h->case_id,
+		       (unsigned long long)rp->max->version,
+		       rp->max->bundle_id);
+	rp->prev = rp->superseded ? rp->superseded : below;
+	if (rp->superseded &&
+	    rp->superseded->version >= h->bundle_version)
+		reason(res, true, "supersedes", "supersedes version %llu, "
+		       "which is not older than this version %llu",
+		       (unsigned long long)rp->superseded->version,
+		       (unsigned long long)h->bundle_version);
+	else if (rp->superseded && below &&
+		 below->version > rp->superseded->version)
+		reason(res, true, "supersedes", "supersedes version %llu, "
+		       "but version %llu (bundle %s) was verified here in "
+		       "between: two versions superseding one",
+		       (unsigned long long)rp->superseded->version,
+		       (unsigned long long)below->version, below->bundle_id);
+	else if (!rp->superseded && strcmp(h->supersedes, "-") && below &&
+		 below->version + 1 == h->bundle_version)
+		reason(res, true, "supersedes", "supersedes %.16s..., but "
+		       "version %llu verified here is %.16s... (bundle %s)",
+		       h->supersedes, (unsigned long long)below->version,
+		       below->msha, below->bundle_id);
+	else if (!rp->superseded && strcmp(h->supersedes, "-"))
+		reason(res, false, "supersedes", "supersedes %.16s..., a "
+		       "version of case '%s' not verified here",
+		       h->supersedes, h->case_id);
+	else if (!strcmp(h->supersedes, "-") && rp->any &&
+		 h->bundle_version > 1)
+		reason(res, false, "supersedes", "no supersedes link to the "
+		       "versions of case '%s' verified here", h->case_id);
+}
+
+static void registry_add(struct spoor_verification *res,
+			 const struct registry *g, const char *msha)
+{
+	const struct spoor_manifest_header *h = &res->m.h;
+	struct sbuf line = SBUF_INIT;
+	bool ok;
+
+	if (lseek(g->fd, 0, SEEK_END) == 0)
+		sbuf_adds(&line, REG_MAGIC "\n");
+	sbuf_addf(&line, "%s\t%s\t%s\t%llu\t%s\t%s\t%llu\n", h->case_id,
+		  h->recipient, h->bundle_id,
+		  (unsigned long long)h->bundle_version, msha,
+		  h->custody_head, (unsigned long long)h->custody_count);
+	ok = !line.failed && spoor_write_all(g->fd, line.buf, line.len) >= 0 &&
+	     fsync(g->fd) == 0;
+	sbuf_release(&line);
+	if (!ok)
+		reason(res, false, "registry", "cannot update the registry "
+		       "'%s'", g->path);
 }
 
 /* ---- reading from the source ---- */
@@ -1714,8 +1820,8 @@ static void check_custody(struct spoor_verification *res,
 	if (fd < 0)
 		return;		/* reported as missing already */
 	memset(&c, 0, sizeof(c));
-	c.at_seq = rp && rp->have_prev && rp->prev_count ? rp->prev_count - 1
-							 : UINT64_MAX;
+	c.at_seq = rp && rp->prev && rp->prev->count ? rp->prev->count - 1
+						     : UINT64_MAX;
 	spoor_err_clear(&e);
 	if (spoor_custody_verify_fd(fd, h->case_id, &c, &e))
 		reason(res, true, "custody", "custody log: %s", e.msg);
@@ -1728,11 +1834,11 @@ static void check_custody(struct spoor_verification *res,
 		       (unsigned long long)c.count,
 		       (unsigned long long)h->custody_count);
 	close(fd);
-	if (rp && rp->have_prev && rp->prev_count &&
-	    strcmp(c.at_hash, rp->prev_head))
+	if (rp && rp->prev && rp->prev->count &&
+	    strcmp(c.at_hash, rp->prev->head))
 		reason(res, true, "custody", "custody log does not extend "
 		       "the log of version %llu",
-		       (unsigned long long)rp->prev_version);
+		       (unsigned long long)rp->prev->version);
 }
 
 /* ---- the whole check ---- */
@@ -1755,7 +1861,8 @@ static bool load(struct spoor_verification *res, const struct bsrc *src,
 
 static void verify_body(struct spoor_verification *res,
 			const struct bsrc *src,
-			const struct spoor_verify_opts *o, int64_t now)
+			const struct spoor_verify_opts *o,
+			const struct registry *reg, int64_t now)
 {
 	struct sigctx s;
 	char *man = NULL, *p7s = NULL, *tsr = NULL;
@@ -1765,8 +1872,6 @@ static void verify_body(struct spoor_verification *res,
 	unsigned char md[32];
 	char msha[65];
 	uint64_t bytes = 0;
-	int rfd = -1;
-	bool reg_known = false;
 
 	memset(&rp, 0, sizeof(rp));
 	if (!load(res, src, "MANIFEST", SPOOR_MANIFEST_MAX, false, &man,
@@ -1820,29 +1925,16 @@ static void verify_body(struct spoor_verification *res,
 		reason(res, true, "recipient", "bundle is for '%s', not for "
 		       "'%s' (misdelivery)", res->m.h.recipient,
 		       o->recipient);
-	if (o->registry) {
-		rfd = open(o->registry, O_RDWR | O_CREAT | O_CLOEXEC |
-			   O_NOFOLLOW, 0644);
-		if (rfd < 0 || flock(rfd, LOCK_EX) < 0) {
-			reason(res, true, "registry", "cannot open registry "
-			       "'%s'", o->registry);
-		} else {
-			registry_check(res, rfd, msha, &rp);
-			reg_known = rp.any && rp.max_version ==
-				    res->m.h.bundle_version && !res->fatal;
-		}
-	}
+	if (reg->path)
+		registry_check(res, reg, msha, &rp);
 	check_files(res, src, o, &bytes);
-	check_custody(res, src, o->registry ? &rp : NULL);
+	check_custody(res, src, reg->path ? &rp : NULL);
 	fact(res, "files", "%zu", res->m.n);
 	fact(res, "bytes", "%llu", (unsigned long long)bytes);
-	if (rfd >= 0 && o->registry_update && !res->fatal) {
-		/* known: the exact manifest is recorded already */
-		registry_add(res, rfd, msha, reg_known);
-	}
+	/* known: the exact manifest is recorded already */
+	if (reg->fd >= 0 && o->registry_update && !res->fatal && !rp.known)
+		registry_add(res, reg, msha);
 out:
-	if (rfd >= 0)
-		close(rfd);
 	free(man);
 	free(p7s);
 	free(tsr);
@@ -1860,66 +1952,172 @@ static void tar_reason(void *u, bool fatal, const char *code,
  * spoor_verify_disclosure and spoor_verify_extract.
  */
 static int verify_tar(struct spoor_verification *res, int fd,
-		      const char *name, const struct spoor_verify_opts *o)
+		      const char *name, const struct spoor_verify_opts *o,
+		      const struct registry *reg)
 {
-	struct spoor_magic *mg = o->magic ? o->magic : spoor_magic_new(NULL);
-	struct bsrc src = { -1, NULL, mg != NULL };
+	struct bsrc src = { -1, NULL, false };
 	int rc;
 
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	rc = tar_bundle_scan(fd, name, mg, tar_reason, res, &res->tar);
-	if (mg != o->magic)
-		spoor_magic_free(mg);
+	rc = tar_bundle_scan(fd, name, o->magic, true, tar_reason, res,
+			     &res->tar);
 	if (rc)
 		return rc;
+	src.magic = tar_bundle_typed(res->tar);
 	src.tar = res->tar;
-	verify_body(res, &src, o, o->now ? o->now : (int64_t)time(NULL));
+	verify_body(res, &src, o, reg, o->now ? o->now :
+		    (int64_t)time(NULL));
 	tar_bundle_drop_members(res->tar);
+	if (res->have_manifest &&
+	    tar_bundle_mtime(res->tar) != bundle_time_epoch(res->m.h.created))
+		reason(res, true, "tar", "the members' modification time is "
+		       "not the signed created time %s, as spoor-report pack "
+		       "writes it", res->m.h.created);
 	return 0;
+}
+
+/*
+ * The fingerprint as given: 64 hex digits, alone, in groups (as
+ * spoor-key prints it to read aloud: "CC48 54D8 ...") or in OpenSSL's
+ * colon form, optionally after "sha256 Fingerprint=" (openssl x509
+ * -fingerprint); lower case into out[65].  NULL, or what is wrong.
+ */
+static const char *fpr_parse(const char *in, char out[65])
+{
+	static const char pre[] = "sha256 fingerprint=";
+	size_t n = 0;
+
+	if (!strncasecmp(in, pre, sizeof(pre) - 1))
+		in += sizeof(pre) - 1;
+	for (; *in; in++) {
+		char c = *in;
+
+		if (c == ' ' || c == ':' || c == '\t')
+			continue;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return "a character other than hex digits, spaces "
+			       "and colons";
+		if (n == 64)
+			return "more than 64 hex digits";
+		out[n++] = (char)(c | 0x20);
+	}
+	out[n] = '\0';
+	return n == 64 ? NULL : "fewer than 64 hex digits";
+}
+
+/* A PEM file the caller named must give at least one certificate. */
+static int pem_certs_ok(const char *path, const char *opt,
+			struct spoor_err *err)
+{
+	X509_STORE *st;
+	int n;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return spoor_err_set(err, SPOOR_EIO, errno, "cannot read %s "
+				     "'%s'", opt, path);
+	fclose(f);
+	st = X509_STORE_new();
+	if (!st)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	n = store_add_pem(st, path);
+	X509_STORE_free(st);
+	if (n <= 0)
+		return spoor_err_set(err, SPOOR_EFORMAT, 0, "%s '%s' holds no "
+				     "PEM certificate", opt, path);
+	return 0;
+}
+
+/*
+ * The caller's inputs, before the bundle: the options (fingerprint
+ * parsed into fpr, used through oc), the trust files and CRLs readable.
+ * A failure is the caller's (SPOOR_EINVAL) or an unreadable input
+ * (SPOOR_EIO, SPOOR_EFORMAT), never a verdict about the bundle.
+ */
+static int opts_check(const struct spoor_verify_opts *o,
+		      struct spoor_verify_opts *oc, char fpr[65],
+		      struct spoor_err *err)
+{
+	const char *bad;
+	size_t i;
+	int rc;
+
+	if (!o || (!o->trust == !o->trust_fpr))
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "give exactly one "
+				     "of trust and trust_fpr");
+	*oc = *o;
+	if (o->trust_fpr) {
+		bad = fpr_parse(o->trust_fpr, fpr);
+		if (bad)
+			return spoor_err_set(err, SPOOR_EINVAL, 0, "bad root "
+					     "fingerprint '%.200s': %s (want "
+					     "the SHA-256: 64 hex digits, in "
+					     "groups or with colons)",
+					     o->trust_fpr, bad);
+		oc->trust_fpr = fpr;
+	}
+	rc = o->trust ? pem_certs_ok(o->trust, "--trust", err) : 0;
+	if (!rc && o->tsa_trust)
+		rc = pem_certs_ok(o->tsa_trust, "--tsa-trust", err);
+	for (i = 0; !rc && i < o->ncrls; i++) {
+		FILE *f = fopen(o->crls[i], "re");
+
+		if (!f)
+			rc = spoor_err_set(err, SPOOR_EIO, errno, "cannot "
+					   "read --crl '%s'", o->crls[i]);
+		else
+			fclose(f);
+	}
+	return rc;
 }
 
 int spoor_verify_bundle(const char *dir, const struct spoor_verify_opts *o,
 			struct spoor_verification **out,
 			struct spoor_err *err)
 {
+	struct spoor_verify_opts oc;
 	struct spoor_verification *res;
+	struct registry reg;
+	char fpr[65];
 	struct stat st;
-	int dfd;
+	int dfd, rc;
 
 	*out = NULL;
-	if (!dir || !o || (!o->trust == !o->trust_fpr))
-		return spoor_err_set(err, SPOOR_EINVAL, 0, "give exactly one "
-				     "of trust and trust_fpr");
-	if (o->trust_fpr && !bundle_hex64_ok(o->trust_fpr)) {
-		char low[65];
-		size_t i;
-
-		for (i = 0; i < 64 && o->trust_fpr[i]; i++)
-			low[i] = (char)(o->trust_fpr[i] | 0x20);
-		low[i] = '\0';
-		if (o->trust_fpr[i] || !bundle_hex64_ok(low))
-			return spoor_err_set(err, SPOOR_EINVAL, 0, "bad "
-					     "fingerprint '%.80s'",
-					     o->trust_fpr);
-	}
-	res = calloc(1, sizeof(*res));
-	if (!res)
-		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (!dir)
+		return spoor_err_set(err, SPOOR_EINVAL, 0, "no bundle given");
+	rc = opts_check(o, &oc, fpr, err);
+	if (rc)
+		return rc;
 	dfd = open(dir, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (dfd < 0 || fstat(dfd, &st) < 0 ||
-	    (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
-		reason(res, true, "input", "'%s' is not a readable directory "
-		       "or tar file", dir);
-	} else if (S_ISDIR(st.st_mode)) {
+	if (dfd < 0)
+		return spoor_err_set(err, SPOOR_EIO, errno, "cannot open "
+				     "'%s'", dir);
+	if (fstat(dfd, &st) < 0 || (!S_ISDIR(st.st_mode) &&
+				    !S_ISREG(st.st_mode))) {
+		close(dfd);
+		return spoor_err_set(err, SPOOR_EIO, 0, "'%s' is neither a "
+				     "directory nor a regular file", dir);
+	}
+	rc = registry_open(&reg, o->registry, o->registry_update, err);
+	res = rc ? NULL : calloc(1, sizeof(*res));
+	if (!rc && !res)
+		rc = spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (rc) {
+		registry_close(&reg);
+		close(dfd);
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		struct bsrc src = { dfd, NULL, false };
 
-		verify_body(res, &src, o, o->now ? o->now :
+		verify_body(res, &src, &oc, &reg, o->now ? o->now :
 			    (int64_t)time(NULL));
-	} else if (verify_tar(res, dfd, dir, o) == SPOOR_ENOMEM) {
+	} else if (verify_tar(res, dfd, dir, &oc, &reg) == SPOOR_ENOMEM) {
 		reason(res, true, "internal", "out of memory");
 	}
-	if (dfd >= 0)
-		close(dfd);
+	registry_close(&reg);
+	close(dfd);
 	if (res->dropped)
 		reason(res, true, "limit", "%zu more reasons not shown",
 		       res->dropped);
@@ -2137,17 +2335,22 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 			    struct spoor_err *err)
 {
 	struct spoor_verification tmp;
+	struct spoor_verify_opts oc;
 	struct sigctx s;
-	char *t = NULL, *p7s = NULL, *copy = NULL, *v[9];
+	char *t = NULL, *p7s = NULL, *copy = NULL, *v[9], fpr[65];
 	size_t tl = 0, pl = 0, i;
 	unsigned char md[32];
 	char hex[65];
-	int dfd = -1;
+	int dfd = -1, rc;
 	struct bsrc src = { -1, NULL, false };
 
 	if (!r || r->fatal || !r->have_manifest)
 		return spoor_err_set(err, SPOOR_EINVAL, 0, "bundle not "
 				     "verified: disclosure not checked");
+	rc = opts_check(o, &oc, fpr, err);
+	if (rc)
+		return rc;
+	o = &oc;
 	if (!r->tar)
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!r->tar && dfd < 0)
@@ -2158,16 +2361,26 @@ int spoor_verify_disclosure(const char *dir, struct spoor_verification *r,
 	memset(&tmp, 0, sizeof(tmp));
 	{
 		int a = open(text, O_RDONLY | O_CLOEXEC);
-		int b = open(sig, O_RDONLY | O_CLOEXEC);
+		int b = a < 0 ? -1 : open(sig, O_RDONLY | O_CLOEXEC);
 
-		if (a < 0 || bundle_read_fd(a, text, 1u << 20, &t, &tl, err) ||
-		    b < 0 || bundle_read_fd(b, sig, P7S_MAX, &p7s, &pl, err))
-			reason(r, true, "disclosure", "cannot read the "
-			       "disclosure '%s' and its signature", text);
+		if (a < 0 || b < 0)
+			rc = spoor_err_set(err, SPOOR_EIO, errno, "cannot "
+					   "read the disclosure '%s'",
+					   a < 0 ? text : sig);
+		else if (bundle_read_fd(a, text, 1u << 20, &t, &tl, err) ||
+			 bundle_read_fd(b, sig, P7S_MAX, &p7s, &pl, err))
+			rc = err ? err->code : SPOOR_EIO;
 		if (a >= 0)
 			close(a);
 		if (b >= 0)
 			close(b);
+		if (rc) {
+			free(t);
+			free(p7s);
+			if (dfd >= 0)
+				close(dfd);
+			return rc;
+		}
 	}
 	if (!r->fatal) {
 		memset(&s, 0, sizeof(s));

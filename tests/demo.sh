@@ -180,7 +180,7 @@ run spoor-case custody "$case" --verify; want 0
 step "7. The signed report bundle, the parent pseudonymised"
 run spoor-report -C "$case" -o "$out/bundle" --lang nl \
 	--key "$pki/examiner.key" --cert "$pki/examiner.crt" \
-	--chain "$pki/ca/ica.crt" --recipient politie-demo \
+	--chain "$pki/ca/chain.pem" --recipient politie-demo \
 	--master-key "$pki/master.key" \
 	--map-to "$pki/dpo.crt" --map-out "$out/pseudonym-map.p7m" \
 	--pseudonymise "$parent_phone" --pseudonymise "$parent_name" \
@@ -215,7 +215,9 @@ run openssl verify -crl_check -CRLfile "$out/bundle/certs/crl/1.crl" \
 	"$out/signer.pem"; want 0
 say "As it travels: one tar, verified as is (nothing extracted):"
 run spoor-report pack "$out/bundle" -o "$out/bundle.tar"; want 0
-run_out spoor-verify "$out/bundle.tar" --trust "$pki/ca/root.crt" \
+say "(the root pinned by the fingerprint read out, as spoor-key prints it)"
+run_out spoor-verify "$out/bundle.tar" --trust-fingerprint \
+	"$(spoor-key fingerprint "$pki/ca/root.crt" | sed -n 2p)" \
 	--tsa-trust "$tsa/tsa-root.crt" --org "Stichting Demo" \
 	--recipient politie-demo -q; want 0
 grep -qx VALID "$out/last.out" ||

@@ -114,8 +114,48 @@ if command -v ewfverify >/dev/null && command -v ewfinfo >/dev/null; then
 		--compression fast "$src" "$T/c.E01"
 	ewfverify -q "$T/c.E01" > /dev/null 2>&1
 	ok $? "ewfverify of the compressed E01"
+	# the default --hash (md5,sha256): the E01 still holds MD5 and
+	# SHA-1, the digests the format has room for
+	src_sha1=$(sha1sum < "$src" | cut -d' ' -f1)
+	is "$(digest sha1 "$T/out")" "$src_sha1" \
+		"E01, default --hash: SHA-1 computed too (sha1sum)"
+	ewfinfo "$T/c.E01" > "$T/ewfi" 2>&1
+	grep -q "SHA1:[[:space:]]*$src_sha1" "$T/ewfi" &&
+		grep -q "MD5:[[:space:]]*$src_md5" "$T/ewfi"
+	ok $? "ewfinfo: the E01 stores MD5 and SHA-1"
+	ewfverify -q -d sha1 "$T/c.E01" > "$T/ewfv" 2>&1
+	grep -q "SHA1 hash stored in file:[[:space:]]*$src_sha1" "$T/ewfv" &&
+		grep -q "SHA1 hash calculated over data:[[:space:]]*$src_sha1" \
+		"$T/ewfv"
+	ok $? "ewfverify -d sha1: stored = calculated = sha1sum"
+	# -C: the case number and examiner come from the case
+	spoor-case init "$T/ecase" --case-id NGO-2026-042 \
+		--examiner "B. de Vries" > /dev/null 2>&1
+	run_rc 0 "E01 with -C" $ACQ --no-progress --format e01 -C "$T/ecase" \
+		--exhibit E07 "$src" "$T/ce.E01"
+	ewfinfo "$T/ce.E01" > "$T/ewfi" 2>&1
+	grep -q "Case number:[[:space:]]*NGO-2026-042" "$T/ewfi" &&
+		grep -q "Examiner name:[[:space:]]*B. de Vries" "$T/ewfi"
+	ok $? "-C: ewfinfo shows the case's number and examiner"
+	is "$(logline 'case number' "$T/ce.log") / $(logline examiner "$T/ce.log")" \
+		"NGO-2026-042 / B. de Vries" "-C: the text log too"
+	if command -v xmllint >/dev/null; then
+		is "$(xmllint --xpath 'string(//case/case_number)' "$T/ce.xml") / $(xmllint --xpath 'string(//case/examiner)' "$T/ce.xml")" \
+			"NGO-2026-042 / B. de Vries" "-C: and the XML log"
+	else
+		skip "xmllint not installed"
+	fi
+	run_rc 0 "-C with --examiner: who images" $ACQ --no-progress \
+		--format e01 -C "$T/ecase" --exhibit E08 --examiner "C. Jansen" \
+		"$src" "$T/ce2.E01"
+	ewfinfo "$T/ce2.E01" 2>&1 | grep -q "Examiner name:[[:space:]]*C. Jansen"
+	ok $? "-C --examiner: the examiner given"
+	run_rc 2 "-C with another --case" $ACQ --no-progress -C "$T/ecase" \
+		--exhibit E09 --case K-1 "$src" "$T/ce3.dd"
+	grep -q "'K-1' is not the case of -C" "$T/err" && [ ! -e "$T/ce3.dd" ]
+	ok $? "-C with another --case: refused before imaging"
 else
-	for i in 1 2 3 4 5 6 7 8; do skip "ewf-tools not installed"; done
+	for i in $(seq 20); do skip "ewf-tools not installed"; done
 fi
 
 # ---- E01 compressed by spoor's own threads (lib/imgout.c) ----
@@ -243,6 +283,79 @@ ok $? "resumed image is exact"
 grep -q '^resumed at byte: *[1-9]' "$T/r.dd.log"
 ok $? "log records where it resumed"
 
+# a kill at once: the map is there from the start, so --resume works
+SPOOR_FAULT="file=$src;slow=300" LD_PRELOAD="$FAULT" \
+	$ACQ --no-progress --buffer-size 1M "$src" "$T/k0.dd" \
+	> /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 400); do [ -e "$T/k0.dd.tmp" ] && break; sleep 0.01; done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+test -e "$T/k0.dd.tmp" && test -e "$T/k0.dd.map"
+ok $? "killed as soon as the image exists: the map is there"
+run_rc 0 "... and --resume completes it" $ACQ --no-progress --resume "$src" \
+	"$T/k0.dd"
+cmp -s "$src" "$T/k0.dd"
+ok $? "... exactly (cmp)"
+
+# --resume with another source: refused (exit 3), the reason in the log,
+# the partial image and the map untouched; then the right one finishes
+interrupt() { # SOURCE OUTPUT: stop a run part-way with SIGINT
+	SPOOR_FAULT="file=$1;slow=60" LD_PRELOAD="$FAULT" \
+		$ACQ --no-progress --buffer-size 1M "$1" "$2" > /dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 200); do [ -e "$2.tmp" ] && break; sleep 0.05; done
+	sleep 0.4
+	kill -INT $pid
+	wait $pid
+}
+src2=$T/src2.bin
+head -c "$(stat -c %s "$src")" /dev/urandom > "$src2"
+interrupt "$src" "$T/d.dd"
+grep -q '^0x[0-9A-F]* *0x[0-9A-F]* *+$' "$T/d.dd.map"
+ok $? "interrupted part-way: the map has a finished part"
+before=$(cat "$T/d.dd.tmp" "$T/d.dd.map" | sha256sum)
+run_rc 3 "--resume with another file of the same size" $ACQ --no-progress \
+	--resume "$src2" "$T/d.dd"
+grep -q "is not the source of the interrupted run" "$T/err"
+ok $? "another source: says it is not the source of the interrupted run"
+is "$(logline result "$T/d.dd.log")" FAILED "another source: the log says FAILED"
+grep -q "^error: *'$src2' is not the source of the interrupted run" \
+	"$T/d.dd.log"
+ok $? "another source: the log gives the reason"
+is "$(cat "$T/d.dd.tmp" "$T/d.dd.map" | sha256sum)" "$before" \
+	"another source: the partial image and the map are untouched"
+test ! -e "$T/d.dd"
+ok $? "another source: no image under the final name"
+run_rc 0 "--resume with the right source" $ACQ --no-progress --resume \
+	"$src" "$T/d.dd"
+cmp -s "$src" "$T/d.dd"
+ok $? "... the image is the source's alone (cmp)"
+grep -q "^resume check: .* \([1-9][0-9]*\) of \1 samples of" "$T/d.dd.log"
+ok $? "... and the log says the samples re-read equal the image"
+# the same file, changed where it was already imaged (its mtime put
+# back, so only the re-read finds it): refused
+cp "$src" "$T/chg.bin"
+interrupt "$T/chg.bin" "$T/g.dd"
+mt=$(stat -c %y "$T/chg.bin")
+printf 'changed' | dd of="$T/chg.bin" bs=1 seek=1000 conv=notrunc status=none
+touch -d "$mt" "$T/chg.bin"
+run_rc 3 "--resume after the imaged part changed (mtime put back)" \
+	$ACQ --no-progress --resume "$T/chg.bin" "$T/g.dd"
+grep -q "byte 1000 differs from the partial image" "$T/err"
+ok $? "changed source: the first differing byte is named"
+
+# a failed write of the XML log (a full disk, through LD_PRELOAD): exit
+# 4, and neither log under its final name
+SPOOR_FAULT="nospc=.xml.tmp" LD_PRELOAD="$FAULT" \
+	$ACQ --no-progress "$src" "$T/x.dd" > /dev/null 2> "$T/err"
+is "$?" 4 "XML log write fails (ENOSPC): exit 4"
+grep -q "cannot write the log '$T/x.dd.xml.tmp': No space left on device" "$T/err"
+ok $? "... saying which and why"
+test ! -e "$T/x.dd.xml" && test ! -e "$T/x.dd.log" &&
+	test ! -e "$T/x.dd.xml.tmp" && test ! -e "$T/x.dd.log.tmp"
+ok $? "... no log under a final name, no temporary left"
+
 # SIGINT: clean stop, "interrupted", exit 130, then resume
 SPOOR_FAULT="file=$src;slow=60" LD_PRELOAD="$FAULT" \
 	$ACQ --no-progress --buffer-size 1M "$src" "$T/i.dd" > /dev/null 2>&1 &
@@ -329,6 +442,24 @@ if [ -n "$loop" ] && [ -b "$loop" ]; then
 		grep -q '^sector size: *512 logical, [0-9]* physical$' "$T/l.dd.log"
 	ok $? "log: block device facts"
 	run_rc 2 "output onto the source device" $ACQ "$loop" "$loop"
+	# two devices alike in every fact (loop: no model or serial):
+	# only the re-read of the finished part tells them apart
+	loop2=$(losetup -f --show "$src2" 2>/dev/null)
+	if [ -n "$loop2" ]; then
+		interrupt "$loop" "$T/ld.dd"
+		run_rc 3 "--resume from another device of the same size" \
+			$ACQ --no-progress --resume "$loop2" "$T/ld.dd"
+		grep -q "is not the source of the interrupted run: byte" \
+			"$T/err"
+		ok $? "another device: found by the re-read samples"
+		run_rc 0 "--resume from the right device" $ACQ --no-progress \
+			--resume "$loop" "$T/ld.dd"
+		cmp -s "$T/ld.dd" "$src"
+		ok $? "... the image is exact"
+		losetup -d "$loop2"
+	else
+		for i in 1 2 3 4 5; do skip "no second loop device"; done
+	fi
 	SPOOR_FAULT="file=$loop;eio=777+5" LD_PRELOAD="$FAULT" \
 		$ACQ --no-progress "$loop" "$T/lf.dd" > /dev/null 2>&1
 	is "$?" 5 "loop device with 5 failing sectors: exit 5"
@@ -359,7 +490,7 @@ if [ -n "$loop" ] && [ -b "$loop" ]; then
 	cmp -s "$T/dev.img" "$src"
 	ok $? "the loop device's backing file is unchanged"
 else
-	for i in $(seq 12); do skip "no root or losetup: no loop device"; done
+	for i in $(seq 17); do skip "no root or losetup: no loop device"; done
 fi
 
 is "$(sha256 "$src")" "$src_sha" "the source is unchanged (sha256 before and after)"

@@ -12,7 +12,7 @@ cd "$T" || exit 1
 
 run_rc 0 "init-ca" spoor-key init-ca ca --org "$ORG"
 cp "$T/out" init.out
-for f in root.key root.crt ica.key ica.crt; do
+for f in root.key root.crt ica.key ica.crt chain.pem; do
 	test -s "ca/$f"
 	ok $? "init-ca wrote $f"
 done
@@ -36,6 +36,8 @@ fpr=$(openssl x509 -in ca/root.crt -outform DER | sha256sum | cut -c1-64)
 is "$(spoor-key fingerprint ca/root.crt | head -n1)" "$fpr" \
 	"fingerprint = sha256sum of the DER"
 is "$(sed -n 's/^sha256: //p' init.out)" "$fpr" "init-ca prints the root fingerprint"
+is "$(cat ca/ica.crt ca/root.crt | sha256sum)" "$(sha256sum < ca/chain.pem)" \
+	"chain.pem is ica.crt then root.crt"
 grouped=$(openssl x509 -in ca/root.crt -outform DER | sha256sum | cut -c1-64 |
 	tr a-f A-F | sed 's/..../& /g; s/ $//')
 is "$(spoor-key fingerprint ca/root.crt | sed -n 2p | tr -s ' ')" "$grouped" \

@@ -92,6 +92,25 @@ fp=$(openssl x509 -in "$P/root.crt" -noout -fingerprint -sha256 | sed 's/.*=//')
 grep -q "$fp" "$B/readme.txt" && grep -q 'openssl cms -verify' "$B/readme.txt" && grep -q 'spoor-verify' "$B/readme.txt"
 ok $? "readme.txt: both ways to verify and the root fingerprint (openssl x509)"
 
+# ---- the root travels in the signature: --trust-fingerprint works ----
+openssl pkcs7 -inform DER -in "$B/MANIFEST.p7s" -print_certs -noout |
+	grep -c '^subject=' > "$T/ncerts"
+is "$(cat "$T/ncerts")" 3 "MANIFEST.p7s holds examiner, issuing CA and root (openssl)"
+grouped=$(openssl x509 -in "$P/root.crt" -outform DER | sha256sum |
+	cut -c1-64 | tr a-f A-F | sed 's/..../& /g; s/ $//')
+run_rc 0 "spoor-verify --trust-fingerprint in groups of four" spoor-verify \
+	"$B" --trust-fingerprint "$grouped" --recipient NL-POL-ZEDEN
+run_rc 0 "spoor-verify --trust-fingerprint, colon form of readme.txt" \
+	spoor-verify "$B" --trust-fingerprint "$fp" --recipient NL-POL-ZEDEN
+run_rc 2 "a chain without the root: refused" spoor-report -C "$T/case" \
+	-o "$T/bundles/noroot" --key "$P/examiner.enc.key" \
+	--passphrase-file "$P/pass.txt" --cert "$P/examiner.crt" \
+	--chain "$P/ca.crt" --recipient NL-POL-ZEDEN
+grep -q "holds no self-signed root" "$T/err"
+ok $? "... saying why"
+[ ! -e "$T/bundles/noroot" ] && [ "$(ls "$T/bundles" | wc -l)" = 1 ]
+ok $? "... and nothing written"
+
 # ---- custody ----
 is "$(wc -l < "$T/case/custody.log")" $((lines_before + 1)) "one event appended to the case log"
 cmp -s "$T/case/custody.log" "$B/custody/custody.log"

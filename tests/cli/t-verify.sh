@@ -256,6 +256,146 @@ run_rc 1 "registry: v2 with rewritten history" spoor-verify "$T/b" \
 grep -q '^error: custody: custody log does not extend' "$T/out"
 ok $? "rewritten history: reason 'custody' (prefix check)"
 
+# ---- registry per case: every export has its own bundle-id ----
+# spoor-report gives each export a new bundle-id; the versions of one
+# case are tied by case-id, recipient, bundle-version and supersedes.
+# ex DIR BASE VERSION SUPERSEDES [RECIPIENT]: a copy of fx/BASE under a
+# fresh bundle-id (uuidgen-free: a fixed v4 id per DIR), re-signed, with
+# a timestamp
+ex() {
+	local d=$T/$1 base=$2 ver=$3 sup=$4 rcp=${5:-$RECIPIENT} id
+	id=$(printf '%s' "$1" | sha256sum |
+		sed 's/^\(.\{8\}\)\(.\{4\}\).\(.\{3\}\).\(.\{3\}\)\(.\{12\}\).*/\1-\2-4\3-a\4-\5/')
+	rm -rf "$d"; cp -a "$T/fx/$base" "$d"
+	sed -e "s/^bundle-id: .*/bundle-id: $id/" \
+		-e "s/^bundle-version: .*/bundle-version: $ver/" \
+		-e "s/^supersedes: .*/supersedes: $sup/" \
+		-e "s/^recipient: .*/recipient: $rcp/" \
+		"$T/fx/$base.hdr" > "$d.hdr"
+	bash "$MK" manifest "$d" "$d.hdr"
+	bash "$MK" sign "$P" "$d" examiner
+	bash "$MK" tsr "$P" "$d"
+}
+msha() { sha256sum < "$T/$1/MANIFEST" | cut -c1-64; }
+VARGS=("${ARGS[@]}" --tsa-trust "$P/root.crt")
+ex e1 v1 1 -
+ex e2 v2 2 "$(msha e1)"
+ex e3 v2 3 "$(msha e2)"		# same files as v2: its log extends v2's
+ex e3b v2 3 "$(msha e2)"; echo x >> "$T/e3b/readme.txt"
+bash "$MK" manifest "$T/e3b" "$T/e3b.hdr"; bash "$MK" sign "$P" "$T/e3b" examiner
+bash "$MK" tsr "$P" "$T/e3b"
+ex e3c v2 3 "$(msha e1)"	# skips the v2 seen here: a fork
+R3=$T/registry3
+run_rc 0 "per case: v1 (its own bundle-id)" spoor-verify "$T/e1" \
+	"${VARGS[@]}" --registry "$R3"
+is "$(head -n1 "$T/out")" VALID "per case: v1 VALID"
+run_rc 0 "per case: v2 (another bundle-id) supersedes v1" spoor-verify \
+	"$T/e2" "${VARGS[@]}" --registry "$R3"
+is "$(head -n1 "$T/out")" VALID \
+	"per case: a correct v1 -> v2 chain is VALID, no warning"
+run_rc 0 "per case: v3" spoor-verify "$T/e3" "${VARGS[@]}" --registry "$R3"
+is "$(head -n1 "$T/out")" VALID "per case: v1 -> v2 -> v3 VALID"
+run_rc 1 "per case: v2 after v3 (a rollback)" spoor-verify "$T/e2" \
+	"${VARGS[@]}" --registry "$R3"
+grep -q "^error: superseded: bundle version 2 of case '$CASE_ID' is older than version 3" "$T/out"
+ok $? "rollback: reason 'superseded', the versions named"
+run_rc 1 "per case: v1 after v3" spoor-verify "$T/e1" "${VARGS[@]}" \
+	--registry "$R3"
+run_rc 1 "per case: another v3 (other manifest)" spoor-verify "$T/e3b" \
+	"${VARGS[@]}" --registry "$R3"
+grep -q "^error: equivocation: version 3 of case '$CASE_ID'" "$T/out"
+ok $? "two different version 3: reason 'equivocation'"
+run_rc 0 "per case: v3 again (the same manifest)" spoor-verify "$T/e3" \
+	"${VARGS[@]}" --registry "$R3"
+is "$(head -n1 "$T/out")" VALID "re-verifying the newest version: VALID"
+is "$(grep -c . "$R3")" 4 "registry: header + three versions, none twice"
+is "$(tail -n +2 "$R3" | cut -f1,2,4 | tr '\t\n' ' ;')" \
+	"$CASE_ID $RECIPIENT 1;$CASE_ID $RECIPIENT 2;$CASE_ID $RECIPIENT 3;" \
+	"registry lines: case-id, recipient, version"
+R4=$T/registry4
+spoor-verify "$T/e1" "${VARGS[@]}" --registry "$R4" > /dev/null
+spoor-verify "$T/e2" "${VARGS[@]}" --registry "$R4" > /dev/null
+run_rc 1 "a v3 that supersedes v1 while v2 was seen (a fork)" \
+	spoor-verify "$T/e3c" "${VARGS[@]}" --registry "$R4"
+grep -q '^error: supersedes: ' "$T/out"
+ok $? "fork: reason 'supersedes'"
+R5=$T/registry5
+run_rc 0 "first sight of a case at v2" spoor-verify "$T/e2" "${VARGS[@]}" \
+	--registry "$R5"
+grep -q "^warning: supersedes: .*not verified here" "$T/out"
+ok $? "first sight at v2: warns that v1 was not verified here"
+# another recipient of the same case is another chain
+ex o1 v1 1 - other-unit
+run_rc 0 "the same case for another unit: not a rollback" spoor-verify \
+	"$T/o1" --trust "$P/root.crt" --tsa-trust "$P/root.crt" \
+	--org "$ORG" --recipient other-unit --registry "$R3"
+is "$(head -n1 "$T/out")" VALID "another unit's v1 after our v3: VALID"
+
+# ---- inputs that cannot be read: exit 3, the cause, no verdict ----
+nover() { # DESC WANT-IN-STDERR ARGS...
+	local desc=$1 want=$2
+	shift 2
+	run_rc 3 "$desc: exit 3" spoor-verify "$@"
+	[ ! -s "$T/out" ]
+	ok $? "$desc: no verdict printed"
+	grep -q -- "$want" "$T/err"
+	ok $? "$desc: says why"
+	grep -q -- "$want" "$T/err" || sed 's/^/#   /' "$T/err" | head -3
+}
+nover "a bundle that does not exist" \
+	"cannot open '$T/nonexistent': No such file or directory" \
+	"$T/nonexistent" "${ARGS[@]}"
+nover "--trust that does not exist" \
+	"cannot read --trust '$T/nonexistent.pem': No such file" \
+	"$T/fx/v1" --trust "$T/nonexistent.pem"
+nover "--trust without a certificate" \
+	"--trust '$T/fx/v1/readme.txt' holds no PEM certificate" \
+	"$T/fx/v1" --trust "$T/fx/v1/readme.txt"
+nover "--tsa-trust that does not exist" "cannot read --tsa-trust" \
+	"$T/fx/v1" "${ARGS[@]}" --tsa-trust "$T/nonexistent.pem"
+nover "--crl that does not exist" "cannot read --crl" \
+	"$T/fx/v1" "${ARGS[@]}" --crl "$T/nonexistent.crl"
+nover "--disclosure that does not exist" "cannot read the disclosure" \
+	"$T/fx/v1" "${ARGS[@]}" --disclosure "$T/nonexistent.txt"
+mkdir "$T/regdir"
+nover "--registry that is a directory" "cannot open the registry" \
+	"$T/fx/v1" "${ARGS[@]}" --registry "$T/regdir"
+printf 'spoor-verify-registry 1\n%s 1 %s %s 3\n' "$BUNDLE_ID" \
+	"$(msha e1)" "$(msha e1)" > "$T/reg1"
+nover "a registry of format 1" "registry '$T/reg1' is of format 1" \
+	"$T/fx/v1" "${ARGS[@]}" --registry "$T/reg1"
+printf 'spoor-verify-registry 2\nnot a line\n' > "$T/regbad"
+nover "a malformed registry" "registry '$T/regbad' line 2 is malformed" \
+	"$T/fx/v1" "${ARGS[@]}" --registry "$T/regbad"
+is "$(cat "$T/regbad")" "spoor-verify-registry 2
+not a line" "the malformed registry is left as it was"
+
+# ---- root fingerprints as people pass them on ----
+fresh
+cat "$P/ica.crt" "$P/root.crt" > "$T/chain.pem"
+openssl cms -sign -binary -nosmimecap -cades -md sha256 -in "$T/b/MANIFEST" \
+	-signer "$P/examiner.crt" -inkey "$P/examiner.key" \
+	-certfile "$T/chain.pem" -outform DER -out "$T/b/MANIFEST.p7s"
+rm -f "$T/b/MANIFEST.p7s.tsr"
+grouped=$(spoor-key fingerprint "$P/root.crt" | sed -n 2p)
+colon=$(openssl x509 -in "$P/root.crt" -noout -fingerprint -sha256)
+is "$(printf '%s' "$grouped" | tr -d ' ' | tr A-F a-f)" "$ROOT_FPR" \
+	"spoor-key's grouped form is the root's SHA-256 (openssl)"
+for form in "$grouped" "${colon#*=}" "$colon" \
+	"$(printf '%s' "$ROOT_FPR" | tr a-f A-F)"; do
+	run_rc 0 "--trust-fingerprint '$form'" spoor-verify "$T/b" \
+		--trust-fingerprint "$form" --recipient "$RECIPIENT" --org "$ORG"
+done
+run_rc 2 "a fingerprint one digit short" spoor-verify "$T/b" \
+	--trust-fingerprint "${grouped%?}"
+grep -qF "bad root fingerprint '${grouped%?}': fewer than 64 hex digits" \
+	"$T/err"
+ok $? "... the error shows the whole input ($((${#grouped} - 1)) characters)"
+run_rc 2 "a fingerprint with a letter O for a zero" spoor-verify "$T/b" \
+	--trust-fingerprint "${colon#*=}O"
+grep -qF "'${colon#*=}O': a character other than" "$T/err"
+ok $? "... the error shows the whole input"
+
 # ---- extract ----
 fresh
 run_rc 0 "extract" spoor-verify "$T/b" "${ARGS[@]}" --tsa-trust \

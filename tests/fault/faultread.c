@@ -13,6 +13,9 @@
  *   short  a read that starts before sector S and reaches past it
  *          returns only the bytes before S (a legal short read)
  *   slow   sleep MS milliseconds before each read (to interrupt runs)
+ *   nospc  writes to a file whose path ends with this suffix fail with
+ *          ENOSPC, as on a full disk: write() and fwrite() (libxml2's
+ *          own file writer uses fwrite); every other file is written
  *
  * Build: cc -shared -fPIC -o faultread.so faultread.c -ldl
  */
@@ -47,12 +50,15 @@ static int neio, nflaky;
 static uint64_t shorts[MAXR];
 static int nshort;
 static long slow_ms;
+static char nospc[256];
 
 static ssize_t (*real_read)(int, void *, size_t);
 static ssize_t (*real_pread)(int, void *, size_t, off_t);
 static ssize_t (*real_pread64)(int, void *, size_t, off_t);
 static ssize_t (*real_preadv)(int, const struct iovec *, int, off_t);
 static ssize_t (*real_preadv64)(int, const struct iovec *, int, off_t);
+static ssize_t (*real_write)(int, const void *, size_t);
+static size_t (*real_fwrite)(const void *, size_t, size_t, FILE *);
 
 static int parse_ranges(const char *v, struct range *r, int *n)
 {
@@ -86,6 +92,8 @@ static void init(void)
 	real_pread64 = dlsym(RTLD_NEXT, "pread64");
 	real_preadv = dlsym(RTLD_NEXT, "preadv");
 	real_preadv64 = dlsym(RTLD_NEXT, "preadv64");
+	real_write = dlsym(RTLD_NEXT, "write");
+	real_fwrite = dlsym(RTLD_NEXT, "fwrite");
 	env = getenv("SPOOR_FAULT");
 	if (!env)
 		return;
@@ -115,6 +123,8 @@ static void init(void)
 			}
 		} else if (!strncmp(tok, "slow=", 5)) {
 			slow_ms = strtol(tok + 5, NULL, 10);
+		} else if (!strncmp(tok, "nospc=", 6)) {
+			snprintf(nospc, sizeof(nospc), "%s", tok + 6);
 		}
 	}
 	free(spec);
@@ -242,4 +252,41 @@ ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	init();
 	return do_preadv(real_preadv64, fd, iov, cnt, off);
+}
+
+/* Is fd a file whose path ends with the nospc suffix? */
+static int full(int fd)
+{
+	char link[64], path[4096];
+	ssize_t n;
+	size_t k = strlen(nospc);
+
+	if (!k || fd < 0)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < (ssize_t)k)
+		return 0;
+	path[n] = '\0';
+	return !strcmp(path + n - k, nospc);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	init();
+	if (full(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return real_write(fd, buf, len);
+}
+
+size_t fwrite(const void *buf, size_t size, size_t n, FILE *f)
+{
+	init();
+	if (full(fileno(f))) {
+		errno = ENOSPC;
+		return 0;
+	}
+	return real_fwrite(buf, size, n, f);
 }

@@ -146,7 +146,26 @@ static void roundtrip(struct spoor_magic *m)
 	s.key = key;
 	s.passphrase = NULL;
 	s.cert = cert;
+	s.chain = NULL;
+	ok(spoor_manifest_sign(dir, &s, &err) == SPOOR_EINVAL,
+	   "spoor_manifest_sign without a chain: refused");
 	s.chain = chain;
+	ok(spoor_manifest_sign(dir, &s, &err) == SPOOR_EINVAL &&
+	   strstr(err.msg, "no self-signed root"),
+	   "spoor_manifest_sign with a chain without the root: refused "
+	   "(%s)", err.msg);
+	snprintf(chain, sizeof(chain), "%s/rogue.crt", pki);
+	ok(spoor_manifest_sign(dir, &s, &err) == SPOOR_EINVAL &&
+	   strstr(err.msg, "does not chain"),
+	   "spoor_manifest_sign with another root: refused (%s)", err.msg);
+	snprintf(chain, sizeof(chain), "%s/chain.pem", tmp);
+	{
+		char cmd[1400];
+
+		snprintf(cmd, sizeof(cmd), "cat %s/ica.crt %s/root.crt > %s",
+			 pki, pki, chain);
+		is_int(system(cmd), 0, "chain.pem: issuing CA and root");
+	}
 	rc = spoor_manifest_sign(dir, &s, &err);
 	is_int(rc, 0, "spoor_manifest_sign");
 	if (rc)
