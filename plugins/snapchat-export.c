@@ -430,12 +430,12 @@ static int hist_got(void *ctx, struct xj *j, json_object *v, const char *why)
 	const char *list = xj_key(j, 0);
 
 	xj_pointer(j, ptr, sizeof(ptr));
-	if (!v) {
+	if (why) {
 		s->h->log(s->h, SPOOR_LOG_WARN, "%s: %s skipped", ptr, why);
 		s->skipped++;
 		return 0;
 	}
-	if (!json_object_is_type(v, json_type_object) ||
+	if (!v || !json_object_is_type(v, json_type_object) ||
 	    (!xj_get(v, "From") && !xj_get(v, "To") &&
 	     !xj_get(v, "Created"))) {
 		s->bad_shape = true;
@@ -578,7 +578,7 @@ static int friends_got(void *ctx, struct xj *j, json_object *v,
 	size_t tl;
 
 	xj_pointer(j, ptr, sizeof(ptr));
-	if (!v) {
+	if (why) {
 		s->h->log(s->h, SPOOR_LOG_WARN, "%s: %s skipped", ptr, why);
 		s->skipped++;
 		return 0;

@@ -51,9 +51,10 @@ struct xj_ops {
 	/* A value starts: its container is lv[depth - 1] (none at the
 	 * root), and its key or index is there.  enum xj_want. */
 	int (*want)(void *ctx, struct xj *j);
-	/* A captured value (the plugin owns v and puts it), or v NULL and
-	 * why: it could not be read (larger than cap_max, nested too
-	 * deep).  Non-zero: stop the scan. */
+	/* A captured value (the plugin owns v and puts it; NULL for a
+	 * JSON null), or why set (and v NULL): it could not be read
+	 * (larger than cap_max, nested too deep).  Non-zero: stop the
+	 * scan. */
 	int (*got)(void *ctx, struct xj *j, json_object *v, const char *why);
 	/* A container walked into ends (lv[depth - 1] is it); may be
 	 * NULL. */
@@ -247,29 +248,28 @@ static inline void xj_deliver(struct xj *j)
 	json_object *v = NULL;
 	const char *why = NULL;
 
-	if (j->cap_over) {
+	/* a space ends a number json-c would otherwise wait on */
+	if (j->cap_over || !pu_buf_add(&j->cap, " ", 1)) {
 		why = "a value larger than the limit";
 	} else {
 		enum json_tokener_error e;
 
 		json_tokener_reset(j->tok);
-		v = json_tokener_parse_ex(j->tok, j->cap.p ? j->cap.p : "",
-					  (int)j->cap.len);
+		v = json_tokener_parse_ex(j->tok, j->cap.p, (int)j->cap.len);
 		e = json_tokener_get_error(j->tok);
-		if (v && (e != json_tokener_success ||
-			  json_tokener_get_parse_end(j->tok) != j->cap.len)) {
+		if (e != json_tokener_success ||
+		    json_tokener_get_parse_end(j->tok) + 1 < j->cap.len) {
 			json_object_put(v);
 			v = NULL;
-		}
-		if (!v)
 			why = e == json_tokener_error_depth ?
 				"a value nested deeper than the limit" :
 				"a value json-c could not read";
+		}
 	}
-	if (v)
-		j->captured++;
-	else
+	if (why)
 		j->unreadable++;
+	else
+		j->captured++;
 	j->cap.len = 0;
 	j->cap.full = false;
 	j->cap_over = false;
