@@ -235,24 +235,27 @@ static void pkg_time(struct dc *d, struct spoor_record *r, const char *ts,
 	struct spoor_field *f;
 	const char *rest;
 	uint32_t ns;
-	int64_t ms = 0, t;
-	int off;
+	int64_t ms = 0, t = 0;
+	int off = 0, z = -1;
 	bool have_id = snowflake_ms(id, &ms);
 
-	if (ts && xu_parse_wall(ts, tl, &w, &ns, &rest) &&
-	    xu_parse_zone(rest, ts + tl, &off) == 0 && have_id &&
-	    (t = xu_wall_utc(&w)) - ms / 1000 <= 1 && ms / 1000 - t <= 1) {
+	if (ts && xu_parse_wall(ts, tl, &w, &ns, &rest))
+		z = xu_parse_zone(rest, ts + tl, &off);
+	if (z >= 0)
+		t = xu_wall_utc(&w) - off;
+	if (z == 0 && have_id && t - ms / 1000 <= 1 && ms / 1000 - t <= 1) {
+		/* no zone, and UTC is what the ID says: UTC */
 		if ((f = spoor_p_add(r, "time", SPOOR_F_TIME)))
 			f->v.t = (struct spoor_time){ t, ns, true };
 		spoor_p_bytes(r, "time_raw", ts, tl);
 		spoor_p_str(r, "time_unit", "utc_text");
 		spoor_p_bool(r, "time_checked_by_id", true);
 	} else {
-		bool zoned = xu_time_text(d->h, r, "time", "time_raw",
-					  "time_unit", ts, tl, lt, NULL);
-
-		if (have_id && !zoned)
-			spoor_p_bool(r, "time_checked_by_id", false);
+		xu_time_text(d->h, r, "time", "time_raw", "time_unit", ts, tl,
+			     lt, NULL);
+		if (have_id && z >= 0)
+			spoor_p_bool(r, "time_checked_by_id", z > 0 &&
+				     t - ms / 1000 <= 1 && ms / 1000 - t <= 1);
 		else
 			spoor_p_null(r, "time_checked_by_id");
 	}

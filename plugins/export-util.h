@@ -594,6 +594,15 @@ static inline void xu_att_add(const struct spoor_host *h, struct xu_atts *a,
 	struct spoor_resolved *res;
 	bool found = false;
 
+	for (size_t i = 0; i < a->n; i++)	/* named twice: once */
+		for (size_t k = 0; k < a->item[i].n; k++) {
+			const struct spoor_field *f = &a->item[i].f[k];
+
+			if (!strcmp(f->key, "ref") && f->kind == SPOOR_F_STR &&
+			    f->v.str.len == ref_len &&
+			    !memcmp(f->v.str.ptr, ref, ref_len))
+				return;
+		}
 	a->total++;
 	if (a->n == XU_ATT_MAX)
 		return;

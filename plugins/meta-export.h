@@ -824,7 +824,10 @@ struct meta_html {
 	xmlNode *title;
 };
 
-static void meta_html_media(struct meta *m, xmlNode *n, int depth)
+/* Media the block links to: img, video, audio, source first (they say
+ * what the file is), then a (a file); one file named twice is listed
+ * once. */
+static void meta_html_media(struct meta *m, xmlNode *n, int depth, bool links)
 {
 	static const char *const tags[][3] = {
 		{ "img", "src", "photo" }, { "video", "src", "video" },
@@ -838,21 +841,23 @@ static void meta_html_media(struct meta *m, xmlNode *n, int depth)
 		for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 			char *u;
 
-			if (!xh_is(n, tags[i][0]) ||
+			if ((i == 4) != links || !xh_is(n, tags[i][0]) ||
 			    !(u = xh_attr(n, tags[i][1])))
 				continue;
+			/* a path in the export is looked for; a URL of a
+			 * picture is listed, a link to a page is not media */
 			if (*u && !strstr(u, "://") && strncmp(u, "mailto:", 7)
 			    && u[0] != '#')
 				xu_att_add(m->h, m->atts, &m->mem, tags[i][2],
 					   u, strlen(u),
 					   xu_keep(&m->mem, u, strlen(u)),
 					   m->root);
-			else if (*u && !strcmp(tags[i][0], "img"))
-				xu_att_add(m->h, m->atts, &m->mem, "photo", u,
-					   strlen(u), NULL, m->root);
+			else if (*u && i < 4)
+				xu_att_add(m->h, m->atts, &m->mem, tags[i][2],
+					   u, strlen(u), NULL, m->root);
 			xmlFree(u);
 		}
-		meta_html_media(m, n->children, depth + 1);
+		meta_html_media(m, n->children, depth + 1, links);
 	}
 }
 
@@ -883,7 +888,8 @@ static void meta_html_block(struct meta_html *x, xmlNode *b)
 			pu_buf_add(&text, part.p, part.len);
 		}
 		pu_buf_free(&part);
-		meta_html_media(m, c->children, 0);
+		meta_html_media(m, c->children, 0, false);
+		meta_html_media(m, c->children, 0, true);
 	}
 	timed = when.p && meta_html_time(when.p, &w);
 	spoor_p_init(&r, "message");

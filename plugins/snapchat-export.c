@@ -295,7 +295,8 @@ static void emit_message(struct sc *s, json_object *m, const char *list,
 	spoor_p_str(&r, "chat_name", title ? title : chat);
 	spoor_p_str(&r, "chat_type", dir ? "direct" : title ? "group"
 		    : "direct");
-	spoor_p_int(&r, "sort_key", idx);
+	/* the old layout's lists give no order between them: the file's */
+	spoor_p_int(&r, "sort_key", dir ? (int64_t)s->msgs : idx);
 	xu_direction(&r, mine);
 	spoor_p_str(&r, "sender_name", from ? from : mine == 1 && s->owner[0]
 		    ? s->owner : NULL);
@@ -495,7 +496,7 @@ static void emit_old_convs(struct sc *s)
 	for (size_t i = 0; i < n; i++) {
 		conv_reset(s);
 		emit_conversation(s, v[i]->name, v[i]->name, false, v[i]->n,
-				  v[i]->ptr[0] ? v[i]->ptr : NULL, -1);
+				  NULL, -1);
 	}
 	free(v);
 	if (s->convs_full)
