@@ -6,6 +6,8 @@
  * input, emit checks every record it is given (every string readable
  * over its whole length, field count bounded), and the SQLite
  * callbacks say "not a database".  Options: me=Daan, cc=31, tz unset.
+ * ABI 1.1/1.2: open_file gives the fuzz input as a memfd; local_time
+ * keeps every reading local (no --tz); phone is spoor_phone_parse.
  */
 #ifndef SPOOR_FUZZ_FAKEHOST_H
 #define SPOOR_FUZZ_FAKEHOST_H
@@ -14,6 +16,7 @@
 #include "spoor-plugin.h"
 
 #include <stdarg.h>
+#include <sys/mman.h>
 
 struct fz_host {
 	const uint8_t *data;
@@ -180,6 +183,52 @@ static int fz_h_local_to_utc(const struct spoor_host *h, const char *tz,
 	return 0;
 }
 
+/* The input as a file descriptor (a memfd the plugin closes). */
+static int fz_h_open_file(const struct spoor_host *h, const char *path)
+{
+	struct fz_host *fh = h->priv;
+	size_t off = 0;
+	int fd;
+
+	if (strcmp(path, fh->path))
+		return -1;
+	fd = memfd_create("fuzz", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	while (off < fh->size) {
+		ssize_t w = write(fd, fh->data + off, fh->size - off);
+
+		if (w <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	return fd;
+}
+
+/* No --tz: a reading stays local (zone-unknown), as the host does. */
+static int fz_h_local_time(const struct spoor_host *h, const char *tz,
+			   const struct spoor_wallclock *w,
+			   struct spoor_local_time *out)
+{
+	(void)h;
+	(void)tz;
+	memset(out, 0, sizeof(*out));
+	if (!spoor_wallclock_iso(w, out->local))
+		return SPOOR_EINVAL;
+	out->quality = SPOOR_TIME_ZONE_UNKNOWN;
+	out->quality_name = spoor_time_quality_name(out->quality);
+	return 0;
+}
+
+static int fz_h_phone_parse(const struct spoor_host *h, const char *raw,
+			    const char *default_cc, struct spoor_phone *out)
+{
+	(void)h;
+	return spoor_phone_parse(raw, default_cc, out);
+}
+
 static struct spoor_db *fz_h_db_open(const struct spoor_host *h,
 				     const char *path)
 {
@@ -216,6 +265,9 @@ static inline uint64_t fz_plugin_run(const struct spoor_plugin *p,
 		.local_to_utc = fz_h_local_to_utc,
 		.db_open = fz_h_db_open,
 		.db_close = fz_h_db_close,
+		.open_file = fz_h_open_file,
+		.local_time = fz_h_local_time,
+		.phone = fz_h_phone_parse,
 	};
 
 	(void)p->run(&h, path);
