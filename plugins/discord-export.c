@@ -823,7 +823,7 @@ static void dce_message(struct dc *d, struct xj *j, json_object *m)
 		a = xj_get(m, "attachments");
 		n = xj_len(a);
 		for (size_t i = 0; i < n; i++) {
-			json_object *e = json_object_array_get_idx(a, i);
+			json_object *e = xj_idx(a, i);
 			size_t ul;
 			const char *u = xj_str(e, "url", &ul);
 
@@ -837,7 +837,7 @@ static void dce_message(struct dc *d, struct xj *j, json_object *m)
 		size_t nr = 0;
 
 		for (size_t i = 0; i < n && nr < XU_ATT_MAX; i++) {
-			json_object *e = json_object_array_get_idx(a, i);
+			json_object *e = xj_idx(a, i);
 			int64_t cnt;
 
 			spoor_p_init(&reac[nr], "reaction");

@@ -243,8 +243,7 @@ static int owner_got(void *ctx, struct xj *j, json_object *v, const char *why)
 	(void)j;
 	(void)why;
 	if (o->kind == 1) {
-		json_object *smd = xj_get(json_object_array_get_idx(
-			xj_len(v) ? v : NULL, 0), "string_map_data");
+		json_object *smd = xj_get(xj_idx(v, 0), "string_map_data");
 
 		if ((s = meta_smd(smd, "Name", &n)))
 			meta_set_owner(m, m->owner_name,
@@ -262,7 +261,7 @@ static int owner_got(void *ctx, struct xj *j, json_object *v, const char *why)
 	} else {
 		json_object *fn = xj_get(v, "FULL_NAME");
 
-		if ((s = xj_sval(xj_len(fn) ? json_object_array_get_idx(fn, 0)
+		if ((s = xj_sval(xj_len(fn) ? xj_idx(fn, 0)
 				 : fn, &n)))
 			meta_set_owner(m, m->owner_name,
 				       sizeof(m->owner_name), s, n);
@@ -372,7 +371,7 @@ static int head_got(void *ctx, struct xj *j, json_object *v, const char *why)
 		size_t n = xj_len(v);
 
 		for (size_t i = 0; i < n; i++) {
-			json_object *p = json_object_array_get_idx(v, i);
+			json_object *p = xj_idx(v, i);
 			size_t sl, l;
 			const char *s = xj_str(p, "name", &sl);
 			const char *r;
@@ -432,7 +431,7 @@ static void meta_media(struct meta *m, json_object *msg, const char *key,
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t l;
-		const char *u = xj_str(json_object_array_get_idx(a, i), "uri",
+		const char *u = xj_str(xj_idx(a, i), "uri",
 				       &l);
 
 		/* a uri is a path in the export; a URL is only listed */
@@ -480,7 +479,7 @@ static void meta_reactions(struct meta *m, json_object *msg,
 
 	*n = 0;
 	for (size_t i = 0; i < len && *n < XU_ATT_MAX; i++) {
-		json_object *e = json_object_array_get_idx(a, i);
+		json_object *e = xj_idx(a, i);
 		size_t l;
 		const char *s;
 		int64_t t;
@@ -1003,8 +1002,7 @@ static int acct_got(void *ctx, struct xj *j, json_object *v, const char *why)
 	if (!v)
 		return 1;
 	if (o->kind == 1) {
-		smd = xj_get(json_object_array_get_idx(xj_len(v) ? v : NULL,
-						       0), "string_map_data");
+		smd = xj_get(xj_idx(v, 0), "string_map_data");
 		name = meta_smd(smd, "Name", &nl);
 		user = meta_smd(smd, "Username", &ul);
 		email = meta_smd(smd, "Email", &el);
@@ -1017,21 +1015,21 @@ static int acct_got(void *ctx, struct xj *j, json_object *v, const char *why)
 
 		name = xj_str(xj_get(v, "name"), "full_name", &nl);
 		user = xj_str(v, "username", &ul);
-		email = xj_sval(xj_len(em) ? json_object_array_get_idx(em, 0)
+		email = xj_sval(xj_len(em) ? xj_idx(em, 0)
 				: NULL, &el);
-		phone = xj_str(xj_len(pn) ? json_object_array_get_idx(pn, 0)
+		phone = xj_str(xj_len(pn) ? xj_idx(pn, 0)
 			       : NULL, "phone_number", &pl);
 	} else {
 		json_object *a;
 
 		a = xj_get(v, "FULL_NAME");
-		name = xj_sval(xj_len(a) ? json_object_array_get_idx(a, 0)
+		name = xj_sval(xj_len(a) ? xj_idx(a, 0)
 			       : a, &nl);
 		a = xj_get(v, "EMAIL");
-		email = xj_sval(xj_len(a) ? json_object_array_get_idx(a, 0)
+		email = xj_sval(xj_len(a) ? xj_idx(a, 0)
 				: a, &el);
 		a = xj_get(v, "PHONE");
-		phone = xj_sval(xj_len(a) ? json_object_array_get_idx(a, 0)
+		phone = xj_sval(xj_len(a) ? xj_idx(a, 0)
 				: a, &pl);
 	}
 	if (!name && !user) {

@@ -740,6 +740,16 @@ static inline int xj_bool(json_object *o, const char *key)
 	return json_object_get_boolean(v) ? 1 : 0;
 }
 
+/* Element i of an array; NULL for anything that is no array, or past
+ * its end (json-c asserts on those). */
+static inline json_object *xj_idx(json_object *a, size_t i)
+{
+	if (!a || !json_object_is_type(a, json_type_array) ||
+	    i >= json_object_array_length(a))
+		return NULL;
+	return json_object_array_get_idx(a, i);
+}
+
 /* Array length (0 for anything that is no array). */
 static inline size_t xj_len(json_object *a)
 {
