@@ -420,7 +420,8 @@ static void meta_media(struct meta *m, json_object *msg, const char *key,
 	json_object *a = xj_get(msg, key);
 	size_t n = xj_len(a);
 
-	if (a && json_object_is_type(a, json_type_object)) {	/* sticker */
+	/* a sticker is one object */
+	if (a && json_object_is_type(a, json_type_object)) {
 		size_t l;
 		const char *u = xj_str(a, "uri", &l);
 

@@ -61,7 +61,8 @@ static inline bool xh_class(const xmlNode *n, const char *token)
 static inline void xh_text_r(const xmlNode *n, struct pu_buf *b, int depth)
 {
 	for (; n && !b->full; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		if (n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content)
 				pu_buf_add(b, (const char *)n->content,
 					   strlen((const char *)n->content));

@@ -30,7 +30,7 @@
 
 #define XJ_PATH_MAX 12		/* levels whose keys are kept */
 #define XJ_NEST_MAX 512		/* containers open at once */
-#define XJ_KEY_MAX 512		/* bytes of a key kept (more: key_trunc) */
+#define XJ_KEY_MAX 512		/* bytes of a key kept (more: truncated) */
 #define XJ_LIT_MAX 64		/* bytes of a number or literal */
 #define XJ_DEPTH 64		/* json-c nesting of a captured value */
 #define XJ_CHUNK ((size_t)256 << 10)
@@ -138,7 +138,8 @@ static inline const char *xj_key(const struct xj *j, int i)
 }
 
 /* Whether the key of level i is one of the NULL-ended names. */
-static inline bool xj_key_in(const struct xj *j, int i, const char *const *names)
+static inline bool xj_key_in(const struct xj *j, int i,
+			     const char *const *names)
 {
 	const char *k = xj_key(j, i);
 
