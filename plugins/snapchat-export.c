@@ -192,7 +192,7 @@ static void media_ids(struct sc *s, const char *ids, size_t n, int64_t t,
 			e--;
 		if (e > p && memchr(p, '/', (size_t)(e - p)) == NULL)
 			media_one(s, p, (size_t)(e - p), t, have_t);
-		else if (e > p)	/* no file name: listed, not looked for */
+		else if (e > p)	/* no file name: listed, not sought */
 			xu_att_add(s->h, s->atts, &s->mem, "media", p,
 				   (size_t)(e - p), NULL, s->root);
 		p = q ? q + 1 : end;

@@ -30,7 +30,7 @@
 
 #define XJ_PATH_MAX 12		/* levels whose keys are kept */
 #define XJ_NEST_MAX 512		/* containers open at once */
-#define XJ_KEY_MAX 512		/* bytes of a key kept (more: truncated) */
+#define XJ_KEY_MAX 512		/* bytes of a key kept (more: cut) */
 #define XJ_LIT_MAX 64		/* bytes of a number or literal */
 #define XJ_DEPTH 64		/* json-c nesting of a captured value */
 #define XJ_CHUNK ((size_t)256 << 10)
