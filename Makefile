@@ -218,6 +218,13 @@ PLUGIN_PKGS :=
 $(O)/plugins/telegram-export.so: PLUGIN_PKGS := json-c
 $(O)/plugins/sms-backup-restore.so: PLUGIN_PKGS := libxml-2.0 libcrypto
 $(O)/plugins/vcard.so: PLUGIN_PKGS := libcrypto
+# data-download archives (issue 16): JSON streamed through json-c, HTML
+# through libxml2, media typed by libmagic; shared headers in plugins/
+$(O)/plugins/snapchat-export.so: PLUGIN_PKGS := json-c libxml-2.0 libmagic
+$(O)/plugins/instagram-export.so: PLUGIN_PKGS := json-c libxml-2.0 libmagic
+$(O)/plugins/messenger-export.so: PLUGIN_PKGS := json-c libxml-2.0 libmagic
+$(O)/plugins/tiktok-export.so: PLUGIN_PKGS := json-c libmagic
+$(O)/plugins/discord-export.so: PLUGIN_PKGS := json-c libmagic
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)

@@ -39,7 +39,7 @@ static const char help_text[] =
 	"      --plugin=NAME      run only this plugin (repeatable)\n"
 	"      --type=TYPE        write only records of TYPE: message,\n"
 	"                         contact, call, account, participant,\n"
-	"                         attachment (repeatable)\n"
+	"                         attachment, conversation (repeatable)\n"
 	"      --format=FORMAT    jsonl (default), csv, text (conversations)\n"
 	"      --exhibit=ID       exhibit id in records (default: file name)\n"
 	"      --tz=ZONE          zone of local times in chat exports: +HH:MM\n"
@@ -495,7 +495,8 @@ int main(int argc, char **argv)
 			    strcmp(optarg, "account") &&
 			    strcmp(optarg, "participant") &&
 			    strcmp(optarg, "attachment") &&
-			    strcmp(optarg, "note"))
+			    strcmp(optarg, "note") &&
+			    strcmp(optarg, "conversation"))
 				cli_usage_error("unknown --type '%s'", optarg);
 			o.types[o.ntypes++] = optarg;
 			break;

@@ -6,6 +6,9 @@
  * input, emit checks every record it is given (every string readable
  * over its whole length, field count bounded), and the SQLite
  * callbacks say "not a database".  Options: me=Daan, cc=31, tz unset.
+ * ABI 1.1/1.2: open_file gives the fuzz input as a memfd; local_time
+ * reads every wall clock in the fixed zone +01:00; phone is
+ * spoor_phone_parse.
  */
 #ifndef SPOOR_FUZZ_FAKEHOST_H
 #define SPOOR_FUZZ_FAKEHOST_H
@@ -14,6 +17,7 @@
 #include "spoor-plugin.h"
 
 #include <stdarg.h>
+#include <sys/mman.h>
 
 struct fz_host {
 	const uint8_t *data;
@@ -180,6 +184,30 @@ static int fz_h_local_to_utc(const struct spoor_host *h, const char *tz,
 	return 0;
 }
 
+/* The input as a file descriptor (a memfd the plugin closes). */
+static int fz_h_open_file(const struct spoor_host *h, const char *path)
+{
+	struct fz_host *fh = h->priv;
+	size_t off = 0;
+	int fd;
+
+	if (strcmp(path, fh->path))
+		return -1;
+	fd = memfd_create("fuzz", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	while (off < fh->size) {
+		ssize_t w = write(fd, fh->data + off, fh->size - off);
+
+		if (w <= 0)
+			abort();
+		off += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	return fd;
+}
+
 static int fz_h_phone_parse(const struct spoor_host *h, const char *raw,
 			    const char *default_cc, struct spoor_phone *out)
 {
@@ -253,6 +281,7 @@ static inline uint64_t fz_plugin_run(const struct spoor_plugin *p,
 		.phone = fz_h_phone_parse,
 		.db_open = fz_h_db_open,
 		.db_close = fz_h_db_close,
+		.open_file = fz_h_open_file,
 	};
 
 	(void)p->run(&h, path);

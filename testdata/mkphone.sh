@@ -10,6 +10,10 @@
 #   export/WhatsApp-chat met Mark.zip
 #                 a WhatsApp "Export chat" (Dutch, Android layout) handed
 #                 in by the reporting parent, Ingrid Bakker, with a picture
+#   export/snapchat-mydata.zip
+#                 the daughter's Snapchat "My Data" download (newer layout:
+#                 json/chat_history.json with "mark_2009", a picture in
+#                 chat_media/, friends.json, account.json)
 #   demo-known-bad.sha256
 #                 a sha256sum list holding the harmless picture's hash
 #                 (stands in for a Project VIC set; no real material)
@@ -123,6 +127,46 @@ perl -MIO::Compress::Zip=zip,:zip_method -e '
 	zip [ "WhatsApp-chat met Mark.txt", "IMG-20240314-WA0007.jpg" ]
 		=> $ARGV[1], Method => ZIP_CM_DEFLATE, Time => 1710446400
 		or die "zip failed\n";' "$ex" "$out/export/WhatsApp-chat met Mark.zip"
+
+# ---- the daughter's Snapchat download ----
+sc=$work/snapchat
+mkdir -p "$sc/json" "$sc/chat_media"
+snap() {	# FROM TYPE "YYYY-MM-DD HH:MM:SS" EPOCH-MS IS-SENDER TEXT [IDS]
+	printf '    {"From": "%s", "Media Type": "%s", "Created": "%s UTC", ' \
+		"$1" "$2" "$3"
+	printf '"Content": "%s", "Conversation Title": null, "IsSender": %s, ' \
+		"$6" "$5"
+	printf '"Created(microseconds)": %s, "IsSaved": true, "Media IDs": "%s"}' \
+		"$4" "${7:-}"
+}
+{
+	echo '{'
+	echo '  "mark_2009": ['
+	snap mark_2009 TEXT "2024-03-13 19:30:00" 1710358200000 false \
+		"Hoi Lieve, je bent echt mooi. Hoe oud ben je?"; echo ,
+	snap lieve_b13 TEXT "2024-03-13 19:31:10" 1710358270000 true \
+		"13, hoezo?"; echo ,
+	snap mark_2009 TEXT "2024-03-13 19:33:00" 1710358380000 false \
+		"Niet aan je ouders vertellen dat we praten ok?"; echo ,
+	snap mark_2009 MEDIA "2024-03-13 19:35:00" 1710358500000 false "" \
+		"b~DemoMark0001"; echo
+	echo '  ]'
+	echo '}'
+} > "$sc/json/chat_history.json"
+cat > "$sc/json/account.json" <<'EOF2'
+{"Basic Information": {"Username": "lieve_b13", "Name": "Lieve", "Creation Date": "2023-09-01 15:00:00 UTC"}}
+EOF2
+cat > "$sc/json/friends.json" <<'EOF2'
+{"Friends": [{"Username": "mark_2009", "Display Name": "Mark", "Creation Timestamp": "2024-03-10 18:00:00 UTC", "Last Modified Timestamp": "2024-03-10 18:00:00 UTC", "Source": "Added by Quick Add"}]}
+EOF2
+picture "$work/s/sample.jpg" "snap-1" "$sc/chat_media/2024-03-13_b~DemoMark0001.jpg"
+touch -d @1710446400 "$sc"/json/* "$sc"/chat_media/*
+perl -MIO::Compress::Zip=zip,:zip_method -e '
+	chdir $ARGV[0] or die;
+	zip [ "json/account.json", "json/chat_history.json", "json/friends.json",
+	      "chat_media/2024-03-13_b~DemoMark0001.jpg" ]
+		=> $ARGV[1], Method => ZIP_CM_DEFLATE, Time => 1710446400
+		or die "zip failed\n";' "$sc" "$out/export/snapchat-mydata.zip"
 
 printf 'name\t%s\nphone\t%s\nsuspect\t%s\n' "$PARENT_NAME" "$PARENT_PHONE" \
 	"$SUSPECT_PHONE" > "$out/reporter.txt"

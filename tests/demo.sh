@@ -4,13 +4,14 @@
 #
 #   evidence  testdata/mkphone.sh: a phone-like GPT disk (ext4 userdata with
 #             WhatsApp, SMS/MMS, contacts, calls; FAT sdcard with pictures)
-#             and a WhatsApp export zip handed in by the reporting parent
+#             and a WhatsApp export zip handed in by the reporting parent,
+#             and the daughter's Snapchat "My Data" download
 #   keys      spoor-key: a demo CA, an examiner, a police recipient, a
 #             CRL of the issuing CA; a demo TSA made with the openssl CLI
 #   case      spoor-case init; spoor-acquire to E01 with verify (registers
-#             the image); spoor-case add for the export
+#             the image); spoor-case add for the exports
 #   analysis  spoor-files --hashdb (a demo known-bad set: ALERT), and
-#             spoor-artifacts on the image and the export, into the case
+#             spoor-artifacts on the image and the exports, into the case
 #   findings  spoor-case tag
 #   report    spoor-report --lang nl --pseudonymise <the parent> --crl,
 #             then an RFC 3161 timestamp from the demo TSA (openssl ts)
@@ -51,7 +52,7 @@ run_out() {
 }
 
 ev=$out/evidence
-step "1. The evidence (fictional): a phone image and a parent's WhatsApp export"
+step "1. The evidence (fictional): a phone image, a parent's WhatsApp export, the child's Snapchat download"
 bash "$here/testdata/mkphone.sh" "$ev"
 mmls "$ev/phone.img" | sed -n '/userdata\|sdcard/p'
 (cd "$ev" && sha256sum phone.img export/*.zip) | tee "$out/evidence.sha256"
@@ -142,6 +143,9 @@ run spoor-acquire -q --format e01 --verify -C "$case" --exhibit E01 \
 run spoor-case add "$case" "$ev/export/WhatsApp-chat met Mark.zip" \
 	--exhibit E02 --description "WhatsApp-export" \
 	--received-from "melder (ouder)"; want 0
+run spoor-case add "$case" "$ev/export/snapchat-mydata.zip" \
+	--exhibit E03 --description "Snapchat-download van het kind" \
+	--received-from "melder (ouder)"; want 0
 
 step "4. Files: every file hashed and typed; the demo known-bad set raises an ALERT"
 run spoor-hashdb build -q -o "$out/demo-known-bad.sdb" --kind=known-bad \
@@ -156,7 +160,7 @@ say "Extension does not fit the content:"
 grep '"ext_mismatch":true' "$out/files.jsonl" | perl -MJSON::PP -ne \
 	'$r = decode_json($_); print "  $r->{path} is $r->{mime}\n"'
 
-step "5. Artifacts: chats, contacts and calls from the image and the export"
+step "5. Artifacts: chats, contacts and calls from the image and the exports"
 run spoor-artifacts -q -C "$case" --exhibit E01 -o "$out/phone.jsonl" \
 	"$out/acquired/phone.E01"; want 0
 run spoor-artifacts -q -C "$case" --exhibit E02 --tz=Europe/Amsterdam \
@@ -164,6 +168,11 @@ run spoor-artifacts -q -C "$case" --exhibit E02 --tz=Europe/Amsterdam \
 	"$ev/export/WhatsApp-chat met Mark.zip"; want 0
 run spoor-artifacts --format=text "$ev/export/WhatsApp-chat met Mark.zip" \
 	--tz=Europe/Amsterdam --me="$parent_name"; want 0
+say "The daughter's Snapchat download (times are UTC in it; the picture is hashed, not copied):"
+run spoor-artifacts -q -C "$case" --exhibit E03 -o "$out/snapchat.jsonl" \
+	"$ev/export/snapchat-mydata.zip"; want 0
+run spoor-artifacts -q --format=text --type=message \
+	"$ev/export/snapchat-mydata.zip"; want 0
 
 step "6. Findings: tag the grooming conversation and the parent's export"
 ids=$(spoor-case records "$case" --type message --format jsonl |
