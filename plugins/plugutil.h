@@ -317,4 +317,119 @@ static inline void pu_buf_free(struct pu_buf *b)
 	b->full = false;
 }
 
+/* ---- one table, row by row: the shape of every SQL plugin ---- */
+
+/*
+ * What pu_select_each reads: the query
+ *
+ *	SELECT a.ROWID, a.COL..., EXTRA FROM "TABLE" a JOIN
+ *	[WHERE a.ROWID >= ?1 AND] [WHERE] ORDER BY a.ROWID
+ *
+ * (a the alias, ROWID the table's rowid column).  A column of cols that
+ * the table lacks is selected as NULL: schema drift is normal, and a
+ * missing column is a null value, not a failed query.
+ */
+struct pu_select {
+	const char *table;	/* the table read: each row's provenance */
+	const char *alias;	/* its alias in the query ("m") */
+	const char *rowid;	/* its rowid column ("_id", "Z_PK", "ROWID") */
+	const char *const *cols;	/* columns of table, NULL-ended, or
+					 * NULL for none */
+	const char *extra;	/* select expressions after cols (joined
+				 * tables, subqueries), or NULL */
+	const char *join;	/* joins after the table, or NULL */
+	const char *where;	/* a condition on the rows, or NULL */
+	bool rows;		/* read on past rows SQLite cannot read
+				 * (pu_prepare_rows, ABI 1.2) */
+};
+
+/*
+ * Called for each row.  Column 0 is the rowid, cols[i] is column i + 1,
+ * the expressions of extra follow.  prov holds the table and rowid, and
+ * recovered_from "wal" when only the WAL has the row (the plugin may
+ * change it).  Non-zero: stop reading (emit said stop).
+ */
+typedef int (*pu_row_fn)(const struct spoor_host *h, struct spoor_stmt *st,
+			 struct spoor_prov *prov, void *ctx);
+
+#define PU_SQL_MAX 16384	/* bytes of a query pu_select_each builds */
+
+/* The query of q into b; false when it does not fit. */
+static inline bool pu_select_sql(const struct spoor_host *h,
+				 struct spoor_db *db,
+				 const struct pu_select *q, struct pu_buf *b)
+{
+	char part[512];
+
+	b->max = PU_SQL_MAX;
+	snprintf(part, sizeof(part), "SELECT %s.%s", q->alias, q->rowid);
+	pu_buf_add(b, part, strlen(part));
+	for (const char *const *c = q->cols; c && *c; c++) {
+		if (h->db_has_column(db, q->table, *c))
+			snprintf(part, sizeof(part), ", %s.%s", q->alias, *c);
+		else
+			snprintf(part, sizeof(part), ", NULL");
+		pu_buf_add(b, part, strlen(part));
+	}
+	if (q->extra) {
+		pu_buf_add(b, ", ", 2);
+		pu_buf_add(b, q->extra, strlen(q->extra));
+	}
+	snprintf(part, sizeof(part), " FROM \"%s\" %s ", q->table, q->alias);
+	pu_buf_add(b, part, strlen(part));
+	if (q->join)
+		pu_buf_add(b, q->join, strlen(q->join));
+	if (q->rows) {
+		snprintf(part, sizeof(part), " WHERE %s.%s >= ?1", q->alias,
+			 q->rowid);
+		pu_buf_add(b, part, strlen(part));
+	}
+	if (q->where) {
+		pu_buf_add(b, q->rows ? " AND (" : " WHERE (", q->rows ? 6 : 8);
+		pu_buf_add(b, q->where, strlen(q->where));
+		pu_buf_add(b, ")", 1);
+	}
+	snprintf(part, sizeof(part), " ORDER BY %s.%s", q->alias, q->rowid);
+	pu_buf_add(b, part, strlen(part));
+	return !b->full && b->p;
+}
+
+/*
+ * Read q's rows in rowid order and call fn on each: 0 when the rows were
+ * read (or fn said stop), -1 when the query could not be prepared (the
+ * host logged why), -2 when reading failed after some rows.  The caller
+ * says "not understood".
+ */
+static inline int pu_select_each(const struct spoor_host *h,
+				 struct spoor_db *db,
+				 const struct pu_select *q, pu_row_fn fn,
+				 void *ctx)
+{
+	struct pu_buf b = { 0 };
+	struct spoor_stmt *st;
+	int rc;
+
+	if (!pu_select_sql(h, db, q, &b)) {
+		h->log(h, SPOOR_LOG_ERROR, "query on '%s' too long", q->table);
+		pu_buf_free(&b);
+		return -1;
+	}
+	st = q->rows ? pu_prepare_rows(h, db, q->table, b.p)
+		: h->prepare(db, b.p);
+	pu_buf_free(&b);
+	if (!st)
+		return -1;
+	while ((rc = h->step(st)) == 1) {
+		struct spoor_prov prov = { NULL, q->table, h->col_int(st, 0),
+					   -1, NULL };
+
+		if (h->db_wal_only(db, q->table, prov.rowid))
+			prov.recovered_from = "wal";
+		if (fn(h, st, &prov, ctx))
+			break;
+	}
+	h->finalize(st);
+	return rc < 0 ? -2 : 0;
+}
+
 #endif
