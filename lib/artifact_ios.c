@@ -16,6 +16,7 @@
  * backups (iOS 9 and older) are recognised and reported, not read.
  */
 #include "artifact.h"
+#include "nskeyed.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -255,206 +256,12 @@ static bool file_exists(const char *dir, const char *name, bool want_dir)
 	return ok;
 }
 
-/*
- * libplist parses nesting by recursion: a hostile plist nested a few
- * hundred thousand levels deep overflows the stack.  Both formats are
- * checked for depth (and a binary one for cycles and bounds) before
- * libplist sees them.
- */
-#define IOS_PLIST_DEPTH 64
-
-static uint64_t be_uint(const unsigned char *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-struct bp {
-	const unsigned char *b;
-	size_t len, rs, os;
-	uint64_t nobj, table;
-};
-
-/* The child references of object o: 0 with (*refs, *n), -1 on damage. */
-static int bp_children(const struct bp *bp, uint64_t o,
-		       const unsigned char **refs, uint64_t *n)
-{
-	uint64_t off, cnt;
-	unsigned char m;
-	size_t at;
-
-	*n = 0;
-	off = be_uint(bp->b + bp->table + o * bp->os, bp->os);
-	if (off < 8 || off >= bp->len)
-		return -1;
-	m = bp->b[off];
-	if ((m >> 4) != 0xa && (m >> 4) != 0xc && (m >> 4) != 0xd)
-		return 0;
-	at = (size_t)off + 1;
-	cnt = m & 0xf;
-	if (cnt == 0xf) {
-		size_t w;
-
-		if (at >= bp->len || (bp->b[at] >> 4) != 1)
-			return -1;
-		w = (size_t)1 << (bp->b[at] & 0xf);
-		if (w > 8 || at + 1 + w > bp->len)
-			return -1;
-		cnt = be_uint(bp->b + at + 1, w);
-		at += 1 + w;
-	}
-	if ((m >> 4) == 0xd) {
-		if (cnt > bp->len)
-			return -1;
-		cnt *= 2;
-	}
-	if (cnt > (bp->len - at) / bp->rs)
-		return -1;
-	*refs = bp->b + at;
-	*n = cnt;
-	return 0;
-}
-
-static bool bplist_shallow(const unsigned char *b, size_t len)
-{
-	struct {
-		uint64_t obj, next, n;
-		const unsigned char *refs;
-	} st[IOS_PLIST_DEPTH + 1];
-	struct bp bp = { b, len, 0, 0, 0, 0 };
-	const unsigned char *t = b + len - 32;
-	unsigned char *state, *below;
-	uint64_t top;
-	size_t sp = 0;
-	bool ok = true;
-
-	if (len < 8 + 32)
-		return false;
-	bp.os = t[6];
-	bp.rs = t[7];
-	bp.nobj = be_uint(t + 8, 8);
-	top = be_uint(t + 16, 8);
-	bp.table = be_uint(t + 24, 8);
-	if (!bp.os || bp.os > 8 || !bp.rs || bp.rs > 8 || !bp.nobj ||
-	    bp.nobj > len || top >= bp.nobj || bp.table < 8 ||
-	    bp.table > len - 32 ||	/* the offset table ends before the
-					 * trailer (else the next line wraps) */
-	    bp.nobj > (len - 32 - bp.table) / bp.os)
-		return false;
-	state = calloc((size_t)bp.nobj, 1);
-	below = calloc((size_t)bp.nobj, 1);
-	if (!state || !below) {
-		free(state);
-		free(below);
-		return false;
-	}
-	st[0].obj = top;
-	st[0].next = 0;
-	ok = !bp_children(&bp, top, &st[0].refs, &st[0].n);
-	state[top] = 1;
-	sp = 1;
-	while (ok && sp) {
-		uint64_t c;
-
-		if (st[sp - 1].next == st[sp - 1].n) {
-			uint64_t o = st[sp - 1].obj;
-
-			state[o] = 2;
-			if (--sp && below[st[sp - 1].obj] < below[o] + 1)
-				below[st[sp - 1].obj] = below[o] + 1;
-			continue;
-		}
-		c = be_uint(st[sp - 1].refs + st[sp - 1].next++ * bp.rs,
-			    bp.rs);
-		if (c >= bp.nobj || state[c] == 1) {	/* a cycle */
-			ok = false;
-		} else if (state[c] == 2) {
-			if (sp + below[c] > IOS_PLIST_DEPTH)
-				ok = false;
-			else if (below[st[sp - 1].obj] < below[c] + 1)
-				below[st[sp - 1].obj] = below[c] + 1;
-		} else if (sp == IOS_PLIST_DEPTH) {
-			ok = false;
-		} else {
-			state[c] = 1;
-			st[sp].obj = c;
-			st[sp].next = 0;
-			ok = !bp_children(&bp, c, &st[sp].refs, &st[sp].n);
-			sp++;
-		}
-	}
-	free(state);
-	free(below);
-	return ok;
-}
-
-/* XML: <array> and <dict> never nested deeper than the limit (a
- * comment that looks like a tag only makes us stricter). */
-static bool xml_shallow(const char *p, size_t len)
-{
-	int depth = 0;
-
-	for (size_t i = 0; i + 1 < len; i++) {
-		const char *q = p + i + 1;
-		size_t left = len - i - 1;
-
-		if (p[i] != '<')
-			continue;
-		/* a closing tag in a comment or CDATA is no closing tag
-		 * to the parser: skip them (unterminated: nothing after
-		 * it counts, the parser fails there too) */
-		if (left >= 3 && !memcmp(q, "!--", 3)) {
-			const char *e = memmem(q + 3, left - 3, "-->", 3);
-
-			if (!e)
-				break;
-			i = (size_t)(e - p) + 2;
-			continue;
-		}
-		if (left >= 8 && !memcmp(q, "![CDATA[", 8)) {
-			const char *e = memmem(q + 8, left - 8, "]]>", 3);
-
-			if (!e)
-				break;
-			i = (size_t)(e - p) + 2;
-			continue;
-		}
-		if ((left >= 5 && !memcmp(q, "array", 5)) ||
-		    (left >= 4 && !memcmp(q, "dict", 4))) {
-			size_t j = i + 1;
-
-			/* to the tag's end, never past the next tag:
-			 * linear however hostile the text */
-			while (j < len && p[j] != '>' && p[j] != '<')
-				j++;
-			if (j < len && p[j] == '>' && p[j - 1] == '/')
-				continue;	/* <array/> */
-			if (++depth > IOS_PLIST_DEPTH)
-				return false;
-		} else if (left >= 6 && (!memcmp(q, "/array", 6) ||
-					 !memcmp(q, "/dict", 5))) {
-			depth--;
-		}
-	}
-	return true;
-}
-
-static bool plist_shallow(const char *buf, size_t len)
-{
-	if (len >= 8 && !memcmp(buf, "bplist00", 8))
-		return bplist_shallow((const unsigned char *)buf, len);
-	return xml_shallow(buf, len);
-}
-
 static plist_t parse_plist(const char *buf, size_t len)
 {
 	plist_t pl = NULL;
 
 	if (!buf || len < 8 || len > IOS_PLIST_MAX ||
-	    !plist_shallow(buf, len))
+	    !nsk_plist_shallow(buf, len))
 		return NULL;
 	plist_from_memory(buf, (uint32_t)len, &pl);
 	return pl;
@@ -566,7 +373,7 @@ static int64_t blob_size(const char *p, size_t len)
 	int64_t size = -1;
 
 	if (!p || len < 8 || len > IOS_BLOB_MAX || memcmp(p, "bplist00", 8) ||
-	    !bplist_shallow((const unsigned char *)p, len))
+	    !nsk_bplist_shallow((const unsigned char *)p, len))
 		return -1;
 	plist_from_bin(p, (uint32_t)len, &pl);
 	if (!pl)
