@@ -203,6 +203,14 @@ PLUGIN_PKGS :=
 $(O)/plugins/telegram-export.so: PLUGIN_PKGS := json-c
 $(O)/plugins/sms-backup-restore.so: PLUGIN_PKGS := libxml-2.0 libcrypto
 $(O)/plugins/vcard.so: PLUGIN_PKGS := libcrypto
+# phone apps (issue 17): JSON values, plists of iOS apps
+$(O)/plugins/snapchat-ios.so: PLUGIN_PKGS := libplist-2.0
+$(O)/plugins/instagram-ios.so: PLUGIN_PKGS := libplist-2.0
+$(O)/plugins/instagram-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/tiktok-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/tiktok-ios.so: PLUGIN_PKGS := json-c
+$(O)/plugins/discord-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/discord-ios.so: PLUGIN_PKGS := json-c
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)

@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""mkapps.py OUTDIR: fixtures of phone apps for spoor-artifacts (issue 17).
+
+Databases are written with python3's sqlite3 from the table and column
+names of the public parsers (ALEAPP, iLEAPP, plaso; see each maker), the
+blobs byte by byte in their wire formats: protobuf (Snapchat
+message_content), TL (Telegram messages_v2.data, users.data), binary
+NSKeyedArchiver plists (Instagram iOS).  Nothing here is spoor's code:
+the tests compute what they expect from these files with their own
+readers (tests/cli/oracle/apps.py).
+
+    OUTDIR/android/data/data/<package>/...   an Android file system
+    OUTDIR/ios/tree/private/var/mobile/...   an iOS file system
+    OUTDIR/ios/backup/                       the iOS apps as an iTunes
+                                             backup (Manifest.db,
+                                             xx/<fileID>, AppDomain-*)
+    OUTDIR/folders/<app>/                    an app's folder handed in
+    OUTDIR/variants/<name>/                  schema generations and
+                                             damaged or unknown content
+
+Personas are fictional: Lotte Bakker (the phone's owner), Daan de Vries,
+Sanne Jansen.  Times are fixed (March 2024).
+"""
+import hashlib
+import os
+import plistlib
+import shutil
+import sqlite3
+import struct
+import sys
+
+OUT = None
+
+# ---- helpers ----
+
+
+def mkdirs(path):
+    os.makedirs(path, exist_ok=True)
+
+
+def write(path, data):
+    mkdirs(os.path.dirname(path))
+    with open(path, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def jpeg(tag):
+    """A tiny JPEG-looking file whose bytes differ per tag."""
+    return (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01"
+            b"\x00\x00" + tag.encode() + b"\xff\xd9")
+
+
+def build_db(path, ddl, rows, wal_rows=(), wal_deletes=()):
+    """Write a database at path: ddl, rows (sql, params) in the main
+    file, then, when wal_rows or wal_deletes are given, a WAL holding
+    them that is never checkpointed (the files are copied while the
+    connection is open)."""
+    mkdirs(os.path.dirname(path))
+    work = path + ".work"
+    for sfx in ("", "-wal", "-shm"):
+        for p in (path + sfx, work + sfx):
+            if os.path.exists(p):
+                os.remove(p)
+    con = sqlite3.connect(work, isolation_level=None)
+    wal = bool(wal_rows or wal_deletes)
+    if wal:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA wal_autocheckpoint=0")
+    con.executescript(ddl)
+    con.execute("BEGIN")
+    for sql, params in rows:
+        con.execute(sql, params)
+    con.execute("COMMIT")
+    if wal:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("BEGIN")
+        for sql, params in wal_rows:
+            con.execute(sql, params)
+        for sql, params in wal_deletes:
+            con.execute(sql, params)
+        con.execute("COMMIT")
+        shutil.copyfile(work, path)
+        shutil.copyfile(work + "-wal", path + "-wal")
+    con.close()
+    if not wal:
+        shutil.copyfile(work, path)
+    for sfx in ("", "-wal", "-shm"):
+        if os.path.exists(work + sfx):
+            os.remove(work + sfx)
+
+
+def prefs_xml(values):
+    """An Android SharedPreferences file."""
+    out = ["<?xml version='1.0' encoding='utf-8' standalone='yes' ?>",
+           "<map>"]
+    for k, v in values:
+        if isinstance(v, bool):
+            out.append('    <boolean name="%s" value="%s" />'
+                       % (k, "true" if v else "false"))
+        elif isinstance(v, int):
+            out.append('    <long name="%s" value="%d" />' % (k, v))
+        else:
+            esc = (v.replace("&", "&amp;").replace("<", "&lt;")
+                   .replace(">", "&gt;").replace('"', "&quot;"))
+            out.append('    <string name="%s">%s</string>' % (k, esc))
+    out.append("</map>")
+    return "\n".join(out) + "\n"
+
+
+# ---- protobuf (wire format, by hand) ----
+
+
+def pb_varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb(fields):
+    """fields: list of (number, value); int -> varint, bytes/str ->
+    length-delimited, list -> nested message."""
+    out = bytearray()
+    for num, val in fields:
+        if isinstance(val, int):
+            out += pb_varint(num << 3 | 0) + pb_varint(val)
+        else:
+            if isinstance(val, list):
+                val = pb(val)
+            elif isinstance(val, str):
+                val = val.encode()
+            out += pb_varint(num << 3 | 2) + pb_varint(len(val)) + val
+    return bytes(out)
+
+
+# ---- Snapchat (ALEAPP snapchat.py) ----
+
+SNAP_T0 = 1710446861000          # 2024-03-14T20:07:41Z, Unix ms
+SC_OWNER = "0a1b2c3d-0000-4000-8000-00000000000a"   # lotte.b
+SC_DAAN = "0a1b2c3d-0000-4000-8000-00000000000d"
+SC_SANNE = "0a1b2c3d-0000-4000-8000-000000000005"
+SC_CONV_1 = "11111111-2222-4333-8444-555555555501"
+SC_CONV_G = "11111111-2222-4333-8444-5555555555a2"
+SC_MEDIA_KEY = "b2ZmbGluZS1zbmFwLWtleS0x"
+SC_CACHE_KEY = "cache_7f3a91"
+
+SC_ARROYO_DDL = """
+CREATE TABLE conversation (client_conversation_id TEXT PRIMARY KEY,
+  conversation_metadata BLOB, creation_timestamp INTEGER,
+  tombstoned_at_timestamp INTEGER, send_state_type INTEGER);
+CREATE TABLE feed_entry (client_conversation_id TEXT PRIMARY KEY,
+  last_updated_timestamp INTEGER, display_timestamp INTEGER,
+  conversation_title TEXT, conversation_type INTEGER,
+  participants BLOB, feedItemCreator TEXT, last_chat_sender TEXT,
+  tombstoned INTEGER);
+CREATE TABLE conversation_message (client_conversation_id TEXT,
+  client_message_id INTEGER, server_message_id INTEGER,
+  sender_id TEXT, creation_timestamp INTEGER, read_timestamp INTEGER,
+  content_type INTEGER, message_content BLOB, message_state_type TEXT,
+  is_saved INTEGER, is_viewed_by_user INTEGER, created_on_device INTEGER,
+  remote_media_count INTEGER, replies_count INTEGER,
+  quoted_server_message_id INTEGER,
+  PRIMARY KEY (client_conversation_id, client_message_id));
+"""
+
+
+def uuid_bytes(u):
+    return bytes.fromhex(u.replace("-", ""))
+
+
+def sc_meta(uuids):
+    return pb([(1, 7)] + [(3, [(1, [(1, uuid_bytes(u))])]) for u in uuids])
+
+
+def sc_content(sender, conv, ctype, text=None, media_key=None):
+    body = [(2, ctype)]
+    if text is not None:
+        body.append((4, [(2, [(1, text)])]))
+    if media_key is not None:
+        body.append((5, [(3, [(1, media_key), (2, 1)])]))
+    return pb([(2, [(1, sender)]), (3, [(1, [(1, [(1, conv)])])]),
+               (4, body), (6, [(1, 1), (2, 2)])])
+
+
+def sc_msg(conv, mid, sender, ts, ctype, text=None, media_key=None,
+           read=None, saved=0, quoted=None):
+    return ("INSERT INTO conversation_message VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (conv, mid, 9000 + mid, sender, ts, read, ctype,
+             sc_content(sender, conv, ctype, text, media_key),
+             "COMMITTED", saved, 1 if read else 0,
+             1 if sender == SC_OWNER else 0, 1 if media_key else 0, 0,
+             quoted))
+
+
+def mk_snapchat_arroyo(path, wal=True):
+    rows = [
+        ("INSERT INTO conversation VALUES (?,?,?,?,?)",
+         (SC_CONV_1, sc_meta([SC_OWNER, SC_DAAN]), SNAP_T0 - 86400000,
+          None, 1)),
+        ("INSERT INTO conversation VALUES (?,?,?,?,?)",
+         (SC_CONV_G, sc_meta([SC_OWNER, SC_DAAN, SC_SANNE]),
+          SNAP_T0 - 3600000, None, 1)),
+        ("INSERT INTO feed_entry VALUES (?,?,?,?,?,?,?,?,?)",
+         (SC_CONV_1, SNAP_T0 + 600000, SNAP_T0 + 600000, None, 0,
+          uuid_bytes(SC_OWNER) + uuid_bytes(SC_DAAN), SC_DAAN, SC_DAAN,
+          0)),
+        ("INSERT INTO feed_entry VALUES (?,?,?,?,?,?,?,?,?)",
+         (SC_CONV_G, SNAP_T0 + 900000, SNAP_T0 + 900000, "Zaterdag", 1,
+          uuid_bytes(SC_OWNER) + uuid_bytes(SC_DAAN) +
+          uuid_bytes(SC_SANNE), SC_SANNE, SC_SANNE, 0)),
+        sc_msg(SC_CONV_1, 1, SC_DAAN, SNAP_T0, 1, "Hoi Lotte, ben je er?",
+               read=SNAP_T0 + 30000),
+        sc_msg(SC_CONV_1, 2, SC_OWNER, SNAP_T0 + 60000, 1,
+               "Ja, wat is er? \U0001f60a"),
+        sc_msg(SC_CONV_1, 3, SC_DAAN, SNAP_T0 + 120000, 2,
+               media_key=SC_MEDIA_KEY),
+        sc_msg(SC_CONV_G, 1, SC_SANNE, SNAP_T0 + 300000, 1,
+               "Wie komt er zaterdag?", saved=1),
+        sc_msg(SC_CONV_1, 4, SC_OWNER, SNAP_T0 + 180000, 1,
+               "dit bericht wordt gewist"),
+    ]
+    wal_rows = [sc_msg(SC_CONV_1, 5, SC_DAAN, SNAP_T0 + 240000, 1,
+                       "Stuur je een foto?", quoted=9001)] if wal else []
+    wal_del = [("DELETE FROM conversation_message WHERE "
+                "client_conversation_id = ? AND client_message_id = ?",
+                (SC_CONV_1, 4))] if wal else []
+    build_db(path, SC_ARROYO_DDL, rows, wal_rows, wal_del)
+
+
+def mk_snapchat_android(root):
+    app = os.path.join(root, "com.snapchat.android")
+    mk_snapchat_arroyo(os.path.join(app, "databases/arroyo.db"))
+    build_db(os.path.join(app, "databases/main.db"), """
+CREATE TABLE Friend (_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  userId TEXT UNIQUE, username TEXT, displayName TEXT, phone TEXT,
+  birthday INTEGER, addedTimestamp INTEGER, reverseAddedTimestamp INTEGER,
+  friendLinkType INTEGER);
+""", [
+        ("INSERT INTO Friend (userId, username, displayName, phone, "
+         "birthday, addedTimestamp, reverseAddedTimestamp, friendLinkType) "
+         "VALUES (?,?,?,?,?,?,?,?)", r) for r in [
+             (SC_OWNER, "lotte.b", "Lotte", None, None, 0, 0, 0),
+             (SC_DAAN, "daan.dv", "Daan de Vries", "06-12345001", 1214,
+              SNAP_T0 - 864000000, SNAP_T0 - 863000000, 0),
+             (SC_SANNE, "sanne_j", "Sanne", None, None,
+              SNAP_T0 - 500000000, SNAP_T0 - 400000000, 0)]])
+    build_db(os.path.join(app, "databases/native_content_manager/"
+                          "cache_controller.db"), """
+CREATE TABLE CACHE_FILE_CLAIM (CACHE_KEY TEXT, EXTERNAL_KEY TEXT,
+  CREATION_TIMESTAMP_MILLIS INTEGER, DELETED_TIMESTAMP_MILLIS INTEGER);
+CREATE TABLE CACHE_FILE_METADATA (CACHE_KEY TEXT PRIMARY KEY,
+  FILE_SIZE_BYTES INTEGER);
+""", [("INSERT INTO CACHE_FILE_CLAIM VALUES (?,?,?,?)",
+       (SC_CACHE_KEY, "chat_snap.chat_snap-" + SC_MEDIA_KEY,
+        SNAP_T0 + 120500, None)),
+      ("INSERT INTO CACHE_FILE_CLAIM VALUES (?,?,?,?)",
+       ("cache_lens01", "lens.lens-abc", SNAP_T0, None))])
+    write(os.path.join(app, "files/native_content_manager/"
+                       "com.snap.file_manager_3_SCContent_9a7f/"
+                       + SC_CACHE_KEY), jpeg("snap-from-daan"))
+    write(os.path.join(app, "shared_prefs/user_session_shared_pref.xml"),
+          prefs_xml([("key_user_id", SC_OWNER),
+                     ("INSTALL_ON_DEVICE_TIMESTAMP_SEC", 1700000000)]))
+
+
+def mk_snapchat_ios(container):
+    docs = os.path.join(container, "Documents")
+    mk_snapchat_arroyo(os.path.join(
+        docs, "user_scoped/5f2a9c01e4/arroyo/arroyo.db"))
+    write(os.path.join(docs, "user.plist"), plistlib.dumps(
+        {"user_id": SC_OWNER, "username": "lotte.b"},
+        fmt=plistlib.FMT_BINARY))
+
+
+def mk_snapchat_newer(path):
+    """A newer app version that keeps no conversation_message table."""
+    build_db(path, """
+CREATE TABLE conversation (client_conversation_id TEXT PRIMARY KEY);
+CREATE TABLE message_v2 (id INTEGER PRIMARY KEY, payload BLOB);
+""", [("INSERT INTO message_v2 VALUES (1, x'0a0568616c6c6f')", ())])
+
+
+# ---- iTunes backup (from an iOS tree) ----
+
+IOS_APPS = "private/var/mobile/Containers/Data/Application"
+
+
+def mk_backup(tree, backup, containers):
+    """containers: {uuid: bundle id}.  Every file below each container
+    becomes a Files row of AppDomain-<bundle id>."""
+    mkdirs(backup)
+    rows = []
+    for uuid, bundle in containers.items():
+        base = os.path.join(tree, IOS_APPS, uuid)
+        for dirpath, _, files in os.walk(base):
+            for name in sorted(files):
+                full = os.path.join(dirpath, name)
+                rel = os.path.relpath(full, base)
+                domain = "AppDomain-" + bundle
+                fid = hashlib.sha1(
+                    (domain + "-" + rel).encode()).hexdigest()
+                dst = os.path.join(backup, fid[:2], fid)
+                mkdirs(os.path.dirname(dst))
+                shutil.copyfile(full, dst)
+                blob = plistlib.dumps({
+                    "$archiver": "NSKeyedArchiver", "$version": 100000,
+                    "$top": {"root": plistlib.UID(1)},
+                    "$objects": ["$null", {
+                        "Size": os.path.getsize(full),
+                        "$class": plistlib.UID(2)},
+                        {"$classname": "MBFile",
+                         "$classes": ["MBFile", "NSObject"]}]},
+                    fmt=plistlib.FMT_BINARY)
+                rows.append((fid, domain, rel, 1, blob))
+    con = sqlite3.connect(os.path.join(backup, "Manifest.db"))
+    con.executescript("""
+CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT,
+  relativePath TEXT, flags INTEGER, file BLOB);
+CREATE TABLE Properties (key TEXT PRIMARY KEY, value BLOB);
+""")
+    con.executemany("INSERT INTO Files VALUES (?,?,?,?,?)", rows)
+    con.commit()
+    con.close()
+    write(os.path.join(backup, "Info.plist"), plistlib.dumps({
+        "Device Name": "iPhone van Lotte", "Product Type": "iPhone12,1",
+        "Product Version": "17.4"}, fmt=plistlib.FMT_BINARY))
+    write(os.path.join(backup, "Manifest.plist"), plistlib.dumps({
+        "IsEncrypted": False, "Version": "10.0"},
+        fmt=plistlib.FMT_BINARY))
+
+
+def main():
+    global OUT
+    if len(sys.argv) != 2:
+        sys.exit("usage: mkapps.py OUTDIR")
+    OUT = sys.argv[1]
+    if os.path.exists(OUT):
+        shutil.rmtree(OUT)
+    android = os.path.join(OUT, "android/data/data")
+    tree = os.path.join(OUT, "ios/tree")
+    ios = {
+        "5C3D1A20-7F3B-4E1B-9C55-0A1B2C3D4E01": "com.toyopagroup.picaboo",
+    }
+    by_bundle = {b: u for u, b in ios.items()}
+
+    def container(bundle):
+        return os.path.join(tree, IOS_APPS, by_bundle[bundle])
+
+    mk_snapchat_android(android)
+    mk_snapchat_ios(container("com.toyopagroup.picaboo"))
+    mk_backup(tree, os.path.join(OUT, "ios/backup"), ios)
+    # folders handed in: an app's data folder alone
+    shutil.copytree(os.path.join(android, "com.snapchat.android"),
+                    os.path.join(OUT, "folders/snapchat-android"))
+    shutil.copytree(container("com.toyopagroup.picaboo"),
+                    os.path.join(OUT, "folders/snapchat-ios"))
+    mk_snapchat_newer(os.path.join(
+        OUT, "variants/snapchat-newer/com.snapchat.android/databases/"
+        "arroyo.db"))
+
+
+if __name__ == "__main__":
+    main()
