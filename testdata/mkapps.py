@@ -286,6 +286,213 @@ CREATE TABLE message_v2 (id INTEGER PRIMARY KEY, payload BLOB);
 """, [("INSERT INTO message_v2 VALUES (1, x'0a0568616c6c6f')", ())])
 
 
+# ---- Telegram Android (ALEAPP telegramAndroid.py; TL layouts from the
+# public API schema: message#94345242 and #38116ee0,
+# messageService#2b085862, user#83314fca, peers, forward and reply
+# headers) ----
+
+TG_T0 = 1710446861                # Unix s
+TG_OWNER = 5012345678
+TG_DAAN = 6023456789
+TG_SANNE = 7034567890
+TG_GROUP = 4012345              # a basic group: dialog id -4012345
+
+
+def tl_int(v):
+    return struct.pack("<i", v)
+
+
+def tl_uint(v):
+    return struct.pack("<I", v)
+
+
+def tl_long(v):
+    return struct.pack("<q", v)
+
+
+def tl_str(s):
+    b = s.encode() if isinstance(s, str) else s
+    if len(b) < 254:
+        head = bytes([len(b)])
+    else:
+        head = bytes([254]) + struct.pack("<I", len(b))[:3]
+    body = head + b
+    return body + b"\0" * ((4 - len(body) % 4) % 4)
+
+
+def tl_peer_user(uid):
+    return tl_uint(0x59511722) + tl_long(uid)
+
+
+def tl_peer_chat(cid):
+    return tl_uint(0x36c6019a) + tl_long(cid)
+
+
+def tl_fwd(from_uid, date):
+    return tl_uint(0x4e4df4bb) + tl_int(1) + tl_peer_user(from_uid) + \
+        tl_int(date)
+
+
+def tl_reply(msg_id):
+    return tl_uint(0xafbc09db) + tl_int(16) + tl_int(msg_id)
+
+
+def tl_msg(mid, peer, date, text, out=False, from_uid=None, fwd=None,
+           reply=None, media=None, layer=177):
+    """message#94345242 (layer 177) or #38116ee0 (layer 135)."""
+    flags = 0
+    if out:
+        flags |= 2
+    if from_uid is not None:
+        flags |= 256
+    if fwd is not None:
+        flags |= 4
+    if reply is not None:
+        flags |= 8
+    if media is not None:
+        flags |= 512
+    b = tl_uint(0x94345242 if layer == 177 else 0x38116ee0) + \
+        tl_int(flags)
+    if layer == 177:
+        b += tl_int(0)                           # flags2
+    b += tl_int(mid)
+    if from_uid is not None:
+        b += tl_peer_user(from_uid)
+    b += peer
+    if fwd is not None:
+        b += fwd
+    if reply is not None:
+        b += reply
+    b += tl_int(date) + tl_str(text)
+    if media is not None:
+        b += tl_uint(media) + b"\0" * 24        # the media body: not read
+    return b
+
+
+def tl_service_create(mid, from_uid, chat, date, title, users):
+    return (tl_uint(0x2b085862) + tl_int(256 | 2) + tl_int(mid) +
+            tl_peer_user(from_uid) + tl_peer_chat(chat) + tl_int(date) +
+            tl_uint(0xbd47cbad) + tl_str(title) + tl_uint(0x1cb5c415) +
+            tl_int(len(users)) + b"".join(tl_long(u) for u in users))
+
+
+def tl_user(uid, first, last, username, phone, self_=False, contact=False):
+    flags = 1 | 2 | (4 if last else 0) | (8 if username else 0) | \
+        (16 if phone else 0) | (1024 if self_ else 0) | \
+        (2048 if contact else 0)
+    b = tl_uint(0x83314fca) + tl_int(flags) + tl_int(0) + tl_long(uid) + \
+        tl_long(0x1122334455667788) + tl_str(first)
+    if last:
+        b += tl_str(last)
+    if username:
+        b += tl_str(username)
+    if phone:
+        b += tl_str(phone)
+    return b + tl_uint(0x4f11bae1)               # photo: empty, not read
+
+
+TG_DDL = """
+CREATE TABLE users (uid INTEGER PRIMARY KEY, name TEXT, status INTEGER,
+  data BLOB);
+CREATE TABLE chats (uid INTEGER PRIMARY KEY, name TEXT, data BLOB);
+CREATE TABLE dialogs (did INTEGER PRIMARY KEY, date INTEGER,
+  unread_count INTEGER, last_mid INTEGER, inbox_max INTEGER,
+  outbox_max INTEGER, last_mid_i INTEGER, unread_count_i INTEGER,
+  pts INTEGER, date_i INTEGER, pinned INTEGER, flags INTEGER,
+  folder_id INTEGER, data BLOB);
+CREATE TABLE messages_v2 (mid INTEGER, uid INTEGER, read_state INTEGER,
+  send_state INTEGER, date INTEGER, data BLOB, out INTEGER, ttl INTEGER,
+  media INTEGER, replydata BLOB, imp INTEGER, mention INTEGER,
+  forwards INTEGER, replies_data BLOB, thread_reply_id INTEGER,
+  is_channel INTEGER, reply_to_message_id INTEGER, custom_params BLOB,
+  group_id INTEGER, reply_to_story_id INTEGER,
+  PRIMARY KEY(mid, uid));
+CREATE TABLE user_contacts_v7 (key TEXT PRIMARY KEY, uid INTEGER,
+  fname TEXT, sname TEXT, imported INTEGER);
+CREATE TABLE user_phones_v7 (key TEXT, phone TEXT, sphone TEXT,
+  deleted INTEGER, PRIMARY KEY (key, phone));
+"""
+
+
+def tg_row(mid, uid, date, data, out):
+    return ("INSERT INTO messages_v2 (mid, uid, read_state, send_state, "
+            "date, data, out) VALUES (?,?,?,?,?,?,?)",
+            (mid, uid, 1, 0, date, data, out))
+
+
+def mk_telegram(root):
+    app = os.path.join(root, "org.telegram.messenger")
+    pd = tl_peer_user(TG_DAAN)
+    pg = tl_peer_chat(TG_GROUP)
+    rows = [
+        ("INSERT INTO users VALUES (?,?,?,?)",
+         (TG_OWNER, "lotte bakker;;;lotteb", 0,
+          tl_user(TG_OWNER, "Lotte", "Bakker", "lotteb", "31612345003",
+                  self_=True))),
+        ("INSERT INTO users VALUES (?,?,?,?)",
+         (TG_DAAN, "daan de vries;;;daandv", 0,
+          tl_user(TG_DAAN, "Daan", "de Vries", "daandv", "31612345001",
+                  contact=True))),
+        ("INSERT INTO users VALUES (?,?,?,?)",
+         (TG_SANNE, "sanne;;;", 0,
+          tl_user(TG_SANNE, "Sanne", None, None, None))),
+        ("INSERT INTO users VALUES (?,?,?,?)",      # an older layer
+         (8045678901, "oud account;;;", 0,
+          tl_uint(0x2e13f4c3) + b"\0" * 40)),
+        ("INSERT INTO chats VALUES (?,?,?)",
+         (TG_GROUP, "klas 3b", b"\0\0\0\0")),
+        ("INSERT INTO dialogs (did, date, unread_count) VALUES (?,?,?)",
+         (TG_DAAN, TG_T0 + 600, 0)),
+        ("INSERT INTO dialogs (did, date, unread_count) VALUES (?,?,?)",
+         (-TG_GROUP, TG_T0 + 900, 2)),
+        ("INSERT INTO user_contacts_v7 VALUES (?,?,?,?,?)",
+         ("k1", TG_DAAN, "Daan", "de Vries", 1)),
+        ("INSERT INTO user_phones_v7 VALUES (?,?,?,?)",
+         ("k1", "+31 6 12345001", "31612345001", 0)),
+        tg_row(1, TG_DAAN, TG_T0, tl_msg(
+            1, pd, TG_T0, "Hoi Lotte", from_uid=TG_DAAN), 0),
+        tg_row(2, TG_DAAN, TG_T0 + 60, tl_msg(
+            2, pd, TG_T0 + 60, "Hallo Daan \u2013 alles goed?", out=True,
+            from_uid=TG_OWNER), 1),
+        tg_row(3, TG_DAAN, TG_T0 + 120, tl_msg(
+            3, pd, TG_T0 + 120, "kijk wat Sanne stuurde",
+            fwd=tl_fwd(TG_SANNE, TG_T0 - 3600)), 0),
+        tg_row(4, TG_DAAN, TG_T0 + 180, tl_msg(
+            4, pd, TG_T0 + 180, "antwoord op je eerste bericht", out=True,
+            from_uid=TG_OWNER, reply=tl_reply(1)), 1),
+        tg_row(5, TG_DAAN, TG_T0 + 240, tl_msg(
+            5, pd, TG_T0 + 240, "foto van vandaag", from_uid=TG_DAAN,
+            media=0x695150d7, layer=135), 0),
+        tg_row(6, -TG_GROUP, TG_T0 + 300, tl_service_create(
+            6, TG_SANNE, TG_GROUP, TG_T0 + 300, "Klas 3B",
+            [TG_SANNE, TG_OWNER, TG_DAAN]), 0),
+        tg_row(7, -TG_GROUP, TG_T0 + 360, tl_msg(
+            7, pg, TG_T0 + 360, "Wie heeft het huiswerk?",
+            from_uid=TG_SANNE), 0),
+        tg_row(8, TG_DAAN, TG_T0 + 420, tl_uint(0x12345678) +
+               b"\0" * 32, 0),
+        tg_row(9, TG_DAAN, TG_T0 + 480, tl_msg(
+            9, pd, TG_T0 + 480, "een sticker", from_uid=TG_DAAN,
+            media=0xdeadbeef), 0),
+    ]
+    wal = [tg_row(10, TG_DAAN, TG_T0 + 540, tl_msg(
+        10, pd, TG_T0 + 540, "alleen in de WAL", from_uid=TG_DAAN), 0)]
+    build_db(os.path.join(app, "files/cache4.db"), TG_DDL, rows, wal)
+    import base64
+    write(os.path.join(app, "shared_prefs/userconfing.xml"), prefs_xml([
+        ("user", base64.b64encode(tl_user(
+            TG_OWNER, "Lotte", "Bakker", "lotteb", "31612345003",
+            self_=True)).decode()),
+        ("registeredForPush", True)]))
+
+
+def mk_telegram_old(path):
+    """An app version without messages_v2."""
+    build_db(path, """
+CREATE TABLE messages (mid INTEGER PRIMARY KEY, uid INTEGER, data BLOB);
+""", [("INSERT INTO messages VALUES (1, 1, x'00')", ())])
+
+
 # ---- iTunes backup (from an iOS tree) ----
 
 IOS_APPS = "private/var/mobile/Containers/Data/Application"
@@ -353,6 +560,7 @@ def main():
         return os.path.join(tree, IOS_APPS, by_bundle[bundle])
 
     mk_snapchat_android(android)
+    mk_telegram(android)
     mk_snapchat_ios(container("com.toyopagroup.picaboo"))
     mk_backup(tree, os.path.join(OUT, "ios/backup"), ios)
     # folders handed in: an app's data folder alone
@@ -360,6 +568,11 @@ def main():
                     os.path.join(OUT, "folders/snapchat-android"))
     shutil.copytree(container("com.toyopagroup.picaboo"),
                     os.path.join(OUT, "folders/snapchat-ios"))
+    shutil.copytree(os.path.join(android, "org.telegram.messenger"),
+                    os.path.join(OUT, "folders/telegram-android"))
+    mk_telegram_old(os.path.join(
+        OUT, "variants/telegram-old/org.telegram.messenger/files/"
+        "cache4.db"))
     mk_snapchat_newer(os.path.join(
         OUT, "variants/snapchat-newer/com.snapchat.android/databases/"
         "arroyo.db"))

@@ -288,12 +288,213 @@ def snapchat(kind, root, evpath):
                     r["client_message_id"]) not in live:
                 msg(r, "main")
 
+# ---- Telegram (TL, from the public API schema) ----
+
+
+class TL:
+    def __init__(self, b):
+        self.b, self.i = b, 0
+
+    def u32(self):
+        v = struct.unpack_from("<I", self.b, self.i)[0]
+        self.i += 4
+        return v
+
+    def i64(self):
+        v = struct.unpack_from("<q", self.b, self.i)[0]
+        self.i += 8
+        return v
+
+    def string(self):
+        n = self.b[self.i]
+        h = 1
+        if n == 254:
+            n = int.from_bytes(self.b[self.i + 1:self.i + 4], "little")
+            h = 4
+        s = self.b[self.i + h:self.i + h + n]
+        if len(s) != n:
+            raise ValueError("cut")
+        self.i += h + n
+        self.i += (4 - (h + n) % 4) % 4
+        return s.decode("utf-8", "replace")
+
+    def peer(self):
+        c = self.u32()
+        if c not in (0x59511722, 0x36c6019a, 0xa2a5371e):
+            raise KeyError(c)
+        return ({0x59511722: "user", 0x36c6019a: "chat",
+                 0xa2a5371e: "channel"}[c], self.i64())
+
+
+MEDIA = {0x3ded6320: "empty", 0x695150d7: "photo", 0x9cb070d7: "document",
+         0x56e0d474: "geo", 0xb940c666: "live_location", 0x2ec0533f: "venue",
+         0x70322949: "contact", 0x4bd6e798: "poll", 0x3f7ee58b: "dice",
+         0xfdb19008: "game", 0x84551347: "invoice", 0xa32dd600: "webpage",
+         0x9f84f49e: "unsupported"}
+
+
+def tl_message(b):
+    """A dict of what spoor reads of a Message, or {"stopped": c}."""
+    t = TL(b)
+    c = t.u32()
+    if c not in (0x94345242, 0x38116ee0, 0x2b085862):
+        return {"stopped": c}
+    m = {"c": c}
+    fl = t.u32()
+    if c == 0x94345242:
+        t.u32()
+    m["out"] = bool(fl & 2)
+    m["id"] = t.u32()
+    m["from"] = t.peer() if fl & 256 else None
+    if c == 0x94345242 and fl & (1 << 29):
+        t.u32()
+    m["peer"] = t.peer()
+    if c != 0x2b085862:
+        if c == 0x94345242 and fl & (1 << 28):
+            t.peer()
+        if fl & 4:
+            fc = t.u32()
+            ff = t.u32()
+            m["fwd_from"] = t.peer() if ff & 1 else None
+            m["fwd_name"] = t.string() if ff & 32 else None
+            m["fwd_date"] = t.u32()
+        if fl & 2048:
+            t.i64()
+    if fl & 8:
+        rc = t.u32()
+        rf = t.u32()
+        m["reply"] = t.u32() if rc == 0xa6d57763 or rf & 16 else None
+    m["date"] = t.u32()
+    if c == 0x2b085862:
+        m["action"] = t.u32()
+        if m["action"] in (0xbd47cbad, 0xb5a1ce5a):
+            m["title"] = t.string()
+        return m
+    m["text"] = t.string()
+    if fl & 512:
+        m["media"] = t.u32()
+    return m
+
+
+def tl_user(b):
+    t = TL(b)
+    if t.u32() != 0x83314fca:
+        return None
+    fl = t.u32()
+    t.u32()
+    u = {"id": t.i64()}
+    if fl & 1:
+        t.i64()
+    for bit, k in ((2, "first"), (4, "last"), (8, "username"),
+                   (16, "phone")):
+        u[k] = t.string() if fl & bit else None
+    u["contact"] = bool(fl & 2048)
+    return u
+
+
+def telegram(root):
+    import base64
+    b64 = prefs(os.path.join(root, "shared_prefs/userconfing.xml"), "user")
+    me = tl_user(base64.b64decode(b64))
+    owner = me["id"]
+
+    def name(u):
+        return " ".join(x for x in (u["first"], u["last"]) if x) or None
+
+    out(type="account", app="telegram", user_id=str(owner),
+        first_name=me["first"], last_name=me["last"],
+        username=me["username"], phone="+" + me["phone"])
+    db = os.path.join(root, "files/cache4.db")
+    con = copy_db(db)
+    users = {owner: me}
+    for r in con.execute("SELECT uid, name, data FROM users ORDER BY uid"):
+        u = tl_user(r["data"])
+        rec = dict(type="contact", table="users", rowid=r["uid"],
+                   app="telegram", user_id=str(r["uid"]),
+                   search_name=r["name"], owner=r["uid"] == owner)
+        if u:
+            users[u["id"]] = u
+            rec.update(first_name=u["first"], last_name=u["last"],
+                       username=u["username"], contact=u["contact"])
+        else:
+            rec["tl_not_understood"] = "0x%08x" % struct.unpack(
+                "<I", r["data"][:4])[0]
+        out(**rec)
+    chats = {-r["uid"]: r["name"] for r in
+             con.execute("SELECT uid, name FROM chats")}
+    for r in con.execute("SELECT c.rowid AS rid, c.*, (SELECT "
+                         "group_concat(phone, ', ') FROM user_phones_v7 p "
+                         "WHERE p.key = c.key AND coalesce(p.deleted, 0) "
+                         "= 0) AS phones FROM user_contacts_v7 c "
+                         "ORDER BY c.rowid"):
+        out(type="contact", table="user_contacts_v7", rowid=r["rid"],
+            first_name=r["fname"], last_name=r["sname"],
+            phone_raw=r["phones"], user_id=str(r["uid"]))
+    for r in con.execute("SELECT * FROM dialogs ORDER BY did"):
+        did = r["did"]
+        out(type="conversation", chat_id=str(did),
+            chat_name=chats.get(did) or (name(users[did]) if did in users
+                                         else None),
+            last_time=iso(r["date"]), unread_count=r["unread_count"])
+    main = main_rowids(db, "messages_v2")
+    for r in con.execute("SELECT rowid AS rid, * FROM messages_v2 "
+                         "ORDER BY rowid"):
+        try:
+            m = tl_message(r["data"])
+        except (KeyError, ValueError, struct.error, IndexError):
+            m = {"stopped": 0}
+        ok = "stopped" not in m
+        mine = bool(r["out"])
+        sender = None
+        if ok and m["from"] and m["from"][0] == "user":
+            sender = m["from"][1]
+        elif ok and not mine and m["peer"][0] == "user":
+            sender = m["peer"][1]
+        elif mine:
+            sender = owner
+        su = users.get(sender)
+        rec = dict(type="message", table="messages_v2", rowid=r["rid"],
+                   recovered_from="wal" if main is not None and
+                   r["rid"] not in main else None, app="telegram",
+                   chat_id=str(r["uid"]),
+                   chat_type={"user": "private", "chat": "group",
+                              "channel": "channel"}[m["peer"][0]]
+                   if ok else None,
+                   direction="outgoing" if mine else "incoming",
+                   from_me=mine, sender_id=str(sender) if sender else None,
+                   sender_name=name(su) if su else None,
+                   time=iso(m["date"] if ok else r["date"]),
+                   message_id=r["mid"], decoded=ok,
+                   tl_constructor="0x%08x" % (m["c"] if ok else
+                                              m["stopped"]))
+        if ok and m["c"] == 0x2b085862:
+            rec.update(kind="service", text=None,
+                       action={0xbd47cbad: "chat_create"}.get(m["action"]),
+                       action_title=m.get("title"))
+        elif ok:
+            rec.update(kind="media" if "media" in m else "text",
+                       text=m["text"])
+            if "media" in m:
+                rec["media_kind"] = MEDIA.get(m["media"])
+                rec["media_raw"] = "0x%08x" % m["media"]
+            if "fwd_date" in m:
+                rec.update(forwarded=True, forwarded_from_id=str(
+                    m["fwd_from"][1]) if m["fwd_from"] else None,
+                    forwarded_time=iso(m["fwd_date"]))
+            if m.get("reply") is not None:
+                rec["reply_to_message_id"] = m["reply"]
+        else:
+            rec.update(kind=None, text=None)
+        out(**rec)
+
 
 def main():
     app = sys.argv[1]
     try:
         if app == "snapchat":
             snapchat(sys.argv[2], sys.argv[3], sys.argv[4])
+        elif app == "telegram":
+            telegram(sys.argv[2])
         else:
             sys.exit("apps.py: unknown app " + app)
     finally:
