@@ -22,6 +22,7 @@ Personas are fictional: Lotte Bakker (the phone's owner), Daan de Vries,
 Sanne Jansen.  Times are fixed (March 2024).
 """
 import hashlib
+import json
 import os
 import plistlib
 import shutil
@@ -493,6 +494,216 @@ CREATE TABLE messages (mid INTEGER PRIMARY KEY, uid INTEGER, data BLOB);
 """, [("INSERT INTO messages VALUES (1, 1, x'00')", ())])
 
 
+# ---- Instagram Android (ALEAPP instagram.py as docs/artifacts.md 3.15
+# describes it; HPI my/instagram/android.py) ----
+
+IG_T0 = 1710446861000000          # Unix us
+IG_OWNER = "48213570011"
+IG_DAAN = "48213570022"
+IG_SANNE = "48213570033"
+
+IG_DIRECT_DDL = """
+CREATE TABLE session (user_id TEXT PRIMARY KEY);
+CREATE TABLE threads (_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT, thread_id TEXT, thread_info TEXT,
+  last_activity_time INTEGER);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT, server_item_id TEXT, client_item_id TEXT, thread_id TEXT,
+  recipient_ids TEXT, timestamp INTEGER, message_type TEXT, text TEXT,
+  message_id TEXT, message TEXT);
+"""
+
+
+def ig_user(pk, username, name, key="pk_id"):
+    return {key: pk, "username": username, "full_name": name}
+
+
+def ig_msg(rid, thread, sender, ts, item_type, text=None, extra=None):
+    j = {"item_id": "3%017d" % rid, "item_type": item_type,
+         "user_id": int(sender), "timestamp": str(ts),
+         "thread_key": {"thread_id": thread}}
+    if text is not None and item_type == "text":
+        j["text"] = text
+    if extra:
+        j.update(extra)
+    return ("INSERT INTO messages (user_id, server_item_id, thread_id, "
+            "timestamp, message_type, text, message) VALUES "
+            "(?,?,?,?,?,?,?)",
+            (IG_OWNER, j["item_id"], thread, ts, item_type,
+             text if item_type == "text" else None, json.dumps(j)))
+
+
+def mk_instagram_android(root, empty=False):
+    app = os.path.join(root, "com.instagram.android")
+    t1, t2 = "340282366841710300949128111111111111111", \
+        "340282366841710300949128222222222222222"
+    rows = [("INSERT INTO session VALUES (?)", (IG_OWNER,))]
+    rows.append(("INSERT INTO threads (user_id, thread_id, thread_info, "
+                 "last_activity_time) VALUES (?,?,?,?)",
+                 (IG_OWNER, t1, json.dumps({
+                     "thread_id": t1, "thread_v2_id": "178000000001",
+                     "recipients": [ig_user(IG_DAAN, "daan.devries",
+                                            "Daan de Vries")],
+                     "inviter": ig_user(IG_OWNER, "lotte.bakker",
+                                        "Lotte Bakker", "pk")}),
+                  IG_T0 + 600000000)))
+    rows.append(("INSERT INTO threads (user_id, thread_id, thread_info, "
+                 "last_activity_time) VALUES (?,?,?,?)",
+                 (IG_OWNER, t2, json.dumps({
+                     "thread_id": t2, "thread_title": "Klas 3B",
+                     "users": [ig_user(int(IG_DAAN), "daan.devries",
+                                       "Daan de Vries", "pk"),
+                               ig_user(IG_SANNE, "sanne.j", "Sanne Jansen",
+                                       "id")]}), IG_T0 + 900000000)))
+    wal = []
+    if not empty:
+        rows += [
+            ig_msg(1, t1, IG_DAAN, IG_T0, "text", "Hoi! Leuk profiel"),
+            ig_msg(2, t1, IG_OWNER, IG_T0 + 60000000, "text",
+                   "Dank je \u263a"),
+            ig_msg(3, t1, IG_DAAN, IG_T0 + 120000000, "media", extra={
+                "media": {"image_versions2": {"candidates": [
+                    {"url": "https://scontent.cdninstagram.com/v/t51/"
+                     "a1.jpg", "width": 1080}]}, "media_type": 1}}),
+            ig_msg(4, t2, IG_SANNE, IG_T0 + 300000000, "reel_share",
+                   extra={"reel_share": {"text": "kijk deze reel"}}),
+            ig_msg(5, t1, IG_DAAN, IG_T0 + 360000000, "xma_clip",
+                   extra={"xma_clip": [{"title": "?"}]}),
+        ]
+        wal = [ig_msg(6, t1, IG_DAAN, IG_T0 + 420000000, "text",
+                      "Stuur je nummer?")]
+    build_db(os.path.join(app, "databases/direct.db"), IG_DIRECT_DDL,
+             rows, wal)
+    build_db(os.path.join(app, "databases/ig_msys_database_100089123456"),
+             """
+CREATE TABLE contacts (id TEXT PRIMARY KEY, name TEXT, first_name TEXT,
+  last_name TEXT, username TEXT, phone_number TEXT, email_address TEXT,
+  is_messenger_user INTEGER, contact_type INTEGER,
+  blocked_by_viewer_status INTEGER, blocked_since_timestamp_ms INTEGER,
+  profile_picture_url TEXT);
+""", [("INSERT INTO contacts (id, name, first_name, last_name, username, "
+       "phone_number, blocked_since_timestamp_ms) VALUES "
+       "(?,?,?,?,?,?,?)", r) for r in [
+           (IG_DAAN, "Daan de Vries", "Daan", "de Vries", "daan.devries",
+            "+31 6 12345001", None),
+           ("48213570099", "Onbekend", None, None, "spam.acc99", None,
+            1710000000000)]])
+    write(os.path.join(app, "shared_prefs/"
+                       "com.instagram.android_preferences.xml"),
+          prefs_xml([("current", json.dumps({
+              "username": "lotte.bakker", "full_name": "Lotte Bakker",
+              "id": IG_OWNER, "is_business": False}))]))
+
+# ---- Instagram iOS (plaso ios_instagram.py: the tables, and the keys of
+# the NSKeyedArchiver archives) ----
+
+class Date(float):
+    """An NSDate: Cocoa seconds."""
+
+
+def keyed_archive(root):
+    """A binary NSKeyedArchiver plist of nested dicts/lists/strings/ints
+    and Date values (written here by hand, as Foundation lays it out)."""
+    objs = ["$null"]
+    classes = {}
+
+    def cls(name):
+        if name not in classes:
+            objs.append({"$classname": name,
+                         "$classes": [name, "NSObject"]})
+            classes[name] = plistlib.UID(len(objs) - 1)
+        return classes[name]
+
+    def enc(v):
+        if v is None:
+            return plistlib.UID(0)
+        if isinstance(v, Date):
+            o = {"NS.time": float(v), "$class": cls("NSDate")}
+        elif isinstance(v, (str, int)):
+            o = v
+        elif isinstance(v, list):
+            o = {"NS.objects": [enc(x) for x in v],
+                 "$class": cls("NSArray")}
+        else:
+            o = {k: enc(x) for k, x in v.items() if k != "$classname"}
+            o["$class"] = cls(v.get("$classname", "NSObject"))
+        objs.append(o)
+        return plistlib.UID(len(objs) - 1)
+
+    top = enc(root)
+    return plistlib.dumps({"$archiver": "NSKeyedArchiver",
+                           "$version": 100000, "$top": {"root": top},
+                           "$objects": objs}, fmt=plistlib.FMT_BINARY)
+
+
+COCOA = 978307200
+IGI_DB = "Library/Application Support/DirectSQLiteDatabase/%s.db" % IG_OWNER
+
+
+def igi_user(pk, username, name):
+    return {"$classname": "IGUser", "pk": pk, "username": username,
+            "fullName": name}
+
+
+def igi_msg(rid, thread, sender, t, text=None, media_url=None, call=None):
+    content = {"$classname": "IGDirectPublishedMessageContent"}
+    if text is not None:
+        content["NSString*string"] = text
+    if media_url is not None:
+        content["IGDirectPublishedMessageMedia*media"] = {
+            "IGDirectPublishedMessagePermanentMedia*permanentMedia": {
+                "IGPhoto*photo": {"imageVersions": [
+                    {"url": media_url, "width": 1080}]}}}
+    if call is not None:
+        content["IGDirectThreadActivityAnnouncement*threadActivity"] = {
+            "NSString*voipTitle": call, "NSString*videoCallId": "vc1"}
+    arch = keyed_archive({
+        "$classname": "IGDirectPublishedMessage",
+        "IGDirectPublishedMessageContent*content": content,
+        "IGDirectPublishedMessageMetadata*metadata": {
+            "NSString*senderPk": sender,
+            "NSDate*serverTimestamp": Date(t - COCOA)}})
+    return ("INSERT INTO messages (message_id, thread_id, archive, "
+            "class_name) VALUES (?,?,?,?)",
+            ("msg-%d" % rid, thread, arch, "IGDirectPublishedMessage"))
+
+
+def mk_instagram_ios(container):
+    t1, t2 = "thread-daan-01", "thread-klas-02"
+    rows = [
+        ("INSERT INTO threads (thread_id, thread_id_v2, viewer_id, "
+         "metadata) VALUES (?,?,?,?)", (t1, "178000000001", IG_OWNER,
+         keyed_archive({"IGUser*inviter": igi_user(
+             IG_OWNER, "lotte.bakker", "Lotte Bakker"),
+             "NSArray<IGUser *>*users": [igi_user(
+                 IG_DAAN, "daan.devries", "Daan de Vries")]}))),
+        ("INSERT INTO threads (thread_id, thread_id_v2, viewer_id, "
+         "metadata) VALUES (?,?,?,?)", (t2, None, IG_OWNER,
+         keyed_archive({"NSArray<IGUser *>*users": [
+             igi_user(IG_DAAN, "daan.devries", "Daan de Vries"),
+             igi_user(IG_SANNE, "sanne.j", "Sanne Jansen")]}))),
+        igi_msg(1, t1, IG_DAAN, 1710446861, text="Hoi! Leuk profiel"),
+        igi_msg(2, t1, IG_OWNER, 1710446921, text="Dank je \u263a"),
+        igi_msg(3, t1, IG_DAAN, 1710446981, media_url="https://scontent."
+                "cdninstagram.com/v/t51/a1.jpg"),
+        igi_msg(4, t1, IG_DAAN, 1710447041, call="Daan started a video "
+                "chat"),
+        igi_msg(5, t2, IG_SANNE, 1710447101, text="Wie komt er?"),
+        igi_msg(6, t2, IG_SANNE, 1710447161),
+        ("INSERT INTO messages (message_id, thread_id, archive, "
+         "class_name) VALUES (?,?,?,?)", ("msg-7", t2,
+                                          b"not an archive", "?")),
+    ]
+    wal = [igi_msg(8, t1, IG_DAAN, 1710447221, text="alleen in de WAL")]
+    build_db(os.path.join(container, IGI_DB), """
+CREATE TABLE messages ( message_id TEXT NOT NULL, thread_id TEXT NOT NULL,
+  archive BLOB NOT NULL, class_name TEXT NOT NULL,
+  row_id INTEGER PRIMARY KEY AUTOINCREMENT);
+CREATE TABLE threads ( thread_id TEXT UNIQUE NOT NULL, thread_id_v2 TEXT,
+  viewer_id TEXT NOT NULL, metadata BLOB, thread_messages_range BLOB,
+  visual_message_info BLOB, row_id INTEGER PRIMARY KEY AUTOINCREMENT);
+""", rows, wal)
+
 # ---- iTunes backup (from an iOS tree) ----
 
 IOS_APPS = "private/var/mobile/Containers/Data/Application"
@@ -553,6 +764,7 @@ def main():
     tree = os.path.join(OUT, "ios/tree")
     ios = {
         "5C3D1A20-7F3B-4E1B-9C55-0A1B2C3D4E01": "com.toyopagroup.picaboo",
+        "6A1B2C3D-0000-4E1B-9C55-0A1B2C3D4E02": "com.burbn.instagram",
     }
     by_bundle = {b: u for u, b in ios.items()}
 
@@ -561,7 +773,9 @@ def main():
 
     mk_snapchat_android(android)
     mk_telegram(android)
+    mk_instagram_android(android)
     mk_snapchat_ios(container("com.toyopagroup.picaboo"))
+    mk_instagram_ios(container("com.burbn.instagram"))
     mk_backup(tree, os.path.join(OUT, "ios/backup"), ios)
     # folders handed in: an app's data folder alone
     shutil.copytree(os.path.join(android, "com.snapchat.android"),
@@ -570,6 +784,12 @@ def main():
                     os.path.join(OUT, "folders/snapchat-ios"))
     shutil.copytree(os.path.join(android, "org.telegram.messenger"),
                     os.path.join(OUT, "folders/telegram-android"))
+    shutil.copytree(os.path.join(android, "com.instagram.android"),
+                    os.path.join(OUT, "folders/instagram-android"))
+    shutil.copytree(container("com.burbn.instagram"),
+                    os.path.join(OUT, "folders/instagram-ios"))
+    mk_instagram_android(os.path.join(OUT, "variants/instagram-empty"),
+                         empty=True)
     mk_telegram_old(os.path.join(
         OUT, "variants/telegram-old/org.telegram.messenger/files/"
         "cache4.db"))

@@ -487,6 +487,183 @@ def telegram(root):
             rec.update(kind=None, text=None)
         out(**rec)
 
+# ---- Instagram Android ----
+
+IG_TEXT = {"text": "text", "link": "link.text",
+           "reel_share": "reel_share.text",
+           "action_log": "action_log.description",
+           "video_call_event": "video_call_event.description"}
+IG_KNOWN = set(IG_TEXT) | {"media", "raven_media", "voice_media",
+                           "animated_media", "media_share", "clip",
+                           "story_share", "like"}
+
+
+def jpath(o, path):
+    for k in path.split("."):
+        if isinstance(o, list) and k.isdigit() and int(k) < len(o):
+            o = o[int(k)]
+        elif isinstance(o, dict) and k in o:
+            o = o[k]
+        else:
+            return None
+    return o
+
+
+def instagram_android(root):
+    db = os.path.join(root, "databases/direct.db")
+    con = copy_db(db)
+    owner = con.execute("SELECT user_id FROM session").fetchone()[0]
+    import xml.etree.ElementTree as ET
+    cur = json.loads(prefs(os.path.join(
+        root, "shared_prefs/com.instagram.android_preferences.xml"),
+        "current"))
+    users = {owner: (cur["username"], cur["full_name"])}
+    out(type="account", app="instagram", user_id=owner,
+        username=cur["username"], name=cur["full_name"])
+    titles = {}
+    main = main_rowids(db, "threads")
+    for r in con.execute("SELECT rowid AS rid, * FROM threads "
+                         "ORDER BY rowid"):
+        info = json.loads(r["thread_info"])
+        ids = [owner]
+        people = ([info["inviter"]] if "inviter" in info else []) + \
+            info.get("recipients", info.get("users", []))
+        for u in people:
+            pk = str(u.get("pk") or u.get("pk_id") or u.get("id"))
+            users.setdefault(pk, (u["username"], u["full_name"]))
+            if pk not in ids:
+                ids.append(pk)
+        titles[r["thread_id"]] = info.get("thread_title")
+        out(type="conversation", table="threads", rowid=r["rid"],
+            chat_id=r["thread_id"], chat_name=info.get("thread_title"),
+            chat_id_v2=info.get("thread_v2_id"),
+            **{"participants.*.id": ",".join(ids),
+               "participants.*.username": ",".join(users[i][0]
+                                                   for i in ids),
+               "participants.*.owner": ",".join(null(i == owner)
+                                                for i in ids)},
+            last_time=iso(r["last_activity_time"] // 1000000))
+    main = main_rowids(db, "messages")
+    for r in con.execute("SELECT rowid AS rid, * FROM messages "
+                         "ORDER BY rowid"):
+        j = json.loads(r["message"])
+        sender = str(j["user_id"])
+        t = j.get("item_type") or r["message_type"]
+        text = r["text"] or (jpath(j, IG_TEXT[t]) if t in IG_TEXT
+                             else None)
+        url = jpath(j, "media.image_versions2.candidates.0.url") or \
+            jpath(j, "media.video_versions.0.url")
+        out(type="message", table="messages", rowid=r["rid"],
+            recovered_from="wal" if main is not None and
+            r["rid"] not in main else None, app="instagram",
+            chat_id=r["thread_id"], chat_name=titles.get(r["thread_id"]),
+            direction="outgoing" if sender == owner else "incoming",
+            sender_id=users.get(sender, (None,))[0],
+            sender_user_id=sender, sender_name=users.get(
+                sender, (None, None))[1],
+            time=iso(r["timestamp"] // 1000000), time_raw=r["timestamp"],
+            time_unit="unix_us", kind=t if t in IG_KNOWN else None,
+            kind_raw=t, text=text, message_id=j["item_id"], media_url=url)
+    msys = [f for f in os.listdir(os.path.join(root, "databases"))
+            if f.startswith("ig_msys_database_") and "-" not in f]
+    for f in sorted(msys):
+        c = copy_db(os.path.join(root, "databases", f))
+        for r in c.execute("SELECT rowid AS rid, * FROM contacts "
+                           "ORDER BY rowid"):
+            out(type="contact", table="contacts", rowid=r["rid"],
+                user_id=r["id"], name=r["name"], username=r["username"],
+                phone_raw=r["phone_number"],
+                blocked_time=ms(r["blocked_since_timestamp_ms"]))
+
+# ---- Instagram iOS (NSKeyedArchiver by plistlib) ----
+
+
+def unarchive(blob):
+    """The root of a keyed archive with every UID resolved (plistlib)."""
+    try:
+        pl = plistlib.loads(blob)
+    except Exception:
+        return None
+    objs = pl["$objects"]
+
+    def res(v, depth=0):
+        while isinstance(v, plistlib.UID):
+            v = objs[v.data]
+        if v == "$null":
+            return None
+        if isinstance(v, dict):
+            if "NS.objects" in v:
+                return [res(x, depth + 1) for x in v["NS.objects"]]
+            if "NS.time" in v:
+                return ("date", v["NS.time"])
+            return {k: res(x, depth + 1) for k, x in v.items()
+                    if k != "$class"}
+        return v
+    return res(pl["$top"]["root"])
+
+
+def instagram_ios(container):
+    db = os.path.join(container, "Library/Application Support/"
+                      "DirectSQLiteDatabase")
+    db = os.path.join(db, [f for f in os.listdir(db)
+                           if f.endswith(".db")][0])
+    con = copy_db(db)
+    users, owner = {}, None
+    for r in con.execute("SELECT rowid AS rid, * FROM threads "
+                         "ORDER BY rowid"):
+        owner = owner or r["viewer_id"]
+        m = unarchive(r["metadata"])
+        people = ([m["IGUser*inviter"]] if "IGUser*inviter" in m else []) \
+            + (m.get("NSArray<IGUser *>*users") or [])
+        ids = []
+        for u in people:
+            users.setdefault(u["pk"], (u.get("username"), u.get("fullName")))
+            if u["pk"] not in ids:
+                ids.append(u["pk"])
+        out(type="conversation", table="threads", rowid=r["rid"],
+            chat_id=r["thread_id"], chat_id_v2=r["thread_id_v2"],
+            **{"participants.*.id": ",".join(ids),
+               "participants.*.owner": ",".join(null(i == owner)
+                                                for i in ids)})
+    out(type="account", app="instagram", user_id=owner,
+        username=users[owner][0], name=users[owner][1])
+    main = main_rowids(db, "messages")
+    for r in con.execute("SELECT rowid AS rid, * FROM messages "
+                         "ORDER BY rowid"):
+        a = unarchive(r["archive"])
+        rec = dict(type="message", table="messages", rowid=r["rid"],
+                   recovered_from="wal" if main is not None and
+                   r["rid"] not in main else None, app="instagram",
+                   chat_id=r["thread_id"], message_id=r["message_id"],
+                   archive_readable=a is not None)
+        if a is None:
+            rec.update(direction="unknown", from_me=None, text=None,
+                       kind=None, time=None)
+        else:
+            c = a.get("IGDirectPublishedMessageContent*content") or {}
+            md = a.get("IGDirectPublishedMessageMetadata*metadata") or {}
+            sender = md.get("NSString*senderPk")
+            media = c.get("IGDirectPublishedMessageMedia*media")
+            act = c.get("IGDirectThreadActivityAnnouncement*threadActivity")
+            text = c.get("NSString*string")
+            url = None
+            if media:
+                url = media["IGDirectPublishedMessagePermanentMedia*"
+                            "permanentMedia"]["IGPhoto*photo"][
+                                "imageVersions"][0]["url"]
+            rec.update(direction="outgoing" if sender == owner
+                       else "incoming", sender_user_id=sender,
+                       sender_id=users.get(sender, (None,))[0],
+                       sender_name=users.get(sender, (None, None))[1],
+                       time=iso(int(md["NSDate*serverTimestamp"][1]) +
+                                978307200),
+                       text=text, media_url=url,
+                       call_title=act.get("NSString*voipTitle") if act
+                       else None,
+                       kind="text" if text else "media" if media else
+                       "activity" if act else None)
+        out(**rec)
+
 
 def main():
     app = sys.argv[1]
@@ -495,6 +672,10 @@ def main():
             snapchat(sys.argv[2], sys.argv[3], sys.argv[4])
         elif app == "telegram":
             telegram(sys.argv[2])
+        elif app == "instagram-android":
+            instagram_android(sys.argv[2])
+        elif app == "instagram-ios":
+            instagram_ios(sys.argv[2])
         else:
             sys.exit("apps.py: unknown app " + app)
     finally:
