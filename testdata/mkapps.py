@@ -704,6 +704,93 @@ CREATE TABLE threads ( thread_id TEXT UNIQUE NOT NULL, thread_id_v2 TEXT,
   visual_message_info BLOB, row_id INTEGER PRIMARY KEY AUTOINCREMENT);
 """, rows, wal)
 
+# ---- TikTok (ALEAPP tikTok.py, iLEAPP tikTok.py) ----
+
+TT_T0 = 1710446861000            # Unix ms
+TT_OWNER = "7012345678901234567"
+TT_DAAN = "6987654321098765432"
+TT_SANNE = "6911122233344455566"
+TT_CONV = "0:1:%s:%s" % (TT_DAAN, TT_OWNER)
+
+
+def tt_content(text=None, **kw):
+    d = dict(kw)
+    if text is not None:
+        d["text"] = text
+    return json.dumps(d)
+
+
+def mk_tiktok_android(root):
+    app = os.path.join(root, "com.zhiliaoapp.musically")
+    db = os.path.join(app, "databases")
+
+    def m(sender, dt, content, typ=7, read=1):
+        return ("INSERT INTO msg (msg_uuid, conversation_id, sender, "
+                "created_time, content, type, deleted, read_status) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                ("u%d" % dt, TT_CONV, int(sender), TT_T0 + dt * 1000,
+                 content, typ, 0, read))
+    build_db(os.path.join(db, TT_OWNER + "_im.db"), """
+CREATE TABLE msg (msg_uuid TEXT PRIMARY KEY, msg_server_id INTEGER,
+  conversation_id TEXT, conversation_type INTEGER, sender INTEGER,
+  created_time INTEGER, content TEXT, type INTEGER, deleted INTEGER,
+  read_status INTEGER, index_in_conversation INTEGER);
+""", [m(TT_DAAN, 0, tt_content("hey, ben jij Lotte?")),
+      m(TT_OWNER, 60, tt_content("ja hoi")),
+      m(TT_DAAN, 120, tt_content(display_name="dance.gif",
+                                 url={"url_list": [
+                                     "https://p16.tiktokcdn.com/g.gif"]}),
+        typ=5),
+      m(TT_DAAN, 180, "not json {", typ=7)],
+          [m(TT_DAAN, 240, tt_content("alleen in de WAL"), read=0)])
+    build_db(os.path.join(db, "db_im_xx"), """
+CREATE TABLE SIMPLE_USER (UID TEXT PRIMARY KEY, NICK_NAME TEXT,
+  UNIQUE_ID TEXT, INITIAL_LETTER TEXT, AVATAR_THUMB TEXT,
+  FOLLOW_STATUS INTEGER);
+""", [("INSERT INTO SIMPLE_USER VALUES (?,?,?,?,?,?)", r) for r in [
+        (TT_OWNER, "Lotte", "lotte.b.tt", "L", None, 0),
+        (TT_DAAN, "Daan \U0001f3b8", "daandv_official", "D",
+         json.dumps({"url_list": ["https://p16/a.jpg"]}), 2)]])
+    build_db(os.path.join(db, "db_im_contact"), """
+CREATE TABLE IM_USER_BASE_INFO (UID TEXT PRIMARY KEY, NICK_NAME TEXT,
+  UNIQUE_ID TEXT, INITIAL_LETTER TEXT, AVATAR_THUMB TEXT,
+  FOLLOW_STATUS INTEGER, UPDATE_TIME INTEGER, BLOCK INTEGER,
+  DELETED INTEGER);
+""", [("INSERT INTO IM_USER_BASE_INFO VALUES (?,?,?,?,?,?,?,?,?)",
+       (TT_SANNE, "Sanne", "sanne.j.tt", "S", None, 1, TT_T0 - 5000000,
+        0, 0))])
+    write(os.path.join(app, "shared_prefs/aweme_user.xml"), prefs_xml([
+        ("current_foreground_uid", TT_OWNER),
+        (TT_OWNER + "_significant_user_info", json.dumps(
+            {"uid": TT_OWNER, "name": "Lotte"}))]))
+
+
+def mk_tiktok_ios(container):
+    chat = os.path.join(container, "Library/Application Support/ChatFiles")
+
+    def m(sender, dt, content):
+        return ("INSERT INTO TIMMessageORM (identifier, sender, "
+                "localcreatedat, servercreatedat, content, "
+                "belongingConversationIdentifier) VALUES (?,?,?,?,?,?)",
+                ("i%d" % dt, sender, TT_T0 / 1000 + dt + 0.25,
+                 TT_T0 / 1000 + dt + 1, content, TT_CONV))
+    build_db(os.path.join(chat, TT_OWNER, "db.sqlite"), """
+CREATE TABLE TIMMessageORM (identifier TEXT PRIMARY KEY, sender TEXT,
+  localcreatedat REAL, servercreatedat REAL, content TEXT,
+  belongingConversationIdentifier TEXT);
+""", [m(TT_DAAN, 0, tt_content("hey, ben jij Lotte?")),
+      m(TT_OWNER, 60, tt_content("ja hoi")),
+      m(TT_DAAN, 120, tt_content(tips="Daan liked your video")),
+      m(TT_DAAN, 180, tt_content(aweType=700))],
+        [m(TT_DAAN, 240, tt_content("alleen in de WAL"))])
+    build_db(os.path.join(chat, "AwemeIM.db"), """
+CREATE TABLE AwemeContactsV5 (uid TEXT PRIMARY KEY, customid TEXT,
+  nickname TEXT, url1 TEXT, latestchattimestamp REAL);
+""", [("INSERT INTO AwemeContactsV5 VALUES (?,?,?,?,?)", r) for r in [
+        (TT_OWNER, "lotte.b.tt", "Lotte", None, None),
+        (TT_DAAN, "daandv_official", "Daan \U0001f3b8", "https://p16/a.jpg",
+         TT_T0 / 1000 + 180)]])
+
 # ---- iTunes backup (from an iOS tree) ----
 
 IOS_APPS = "private/var/mobile/Containers/Data/Application"
@@ -765,6 +852,7 @@ def main():
     ios = {
         "5C3D1A20-7F3B-4E1B-9C55-0A1B2C3D4E01": "com.toyopagroup.picaboo",
         "6A1B2C3D-0000-4E1B-9C55-0A1B2C3D4E02": "com.burbn.instagram",
+        "7B1B2C3D-0000-4E1B-9C55-0A1B2C3D4E03": "com.zhiliaoapp.musically",
     }
     by_bundle = {b: u for u, b in ios.items()}
 
@@ -776,6 +864,8 @@ def main():
     mk_instagram_android(android)
     mk_snapchat_ios(container("com.toyopagroup.picaboo"))
     mk_instagram_ios(container("com.burbn.instagram"))
+    mk_tiktok_android(android)
+    mk_tiktok_ios(container("com.zhiliaoapp.musically"))
     mk_backup(tree, os.path.join(OUT, "ios/backup"), ios)
     # folders handed in: an app's data folder alone
     shutil.copytree(os.path.join(android, "com.snapchat.android"),
@@ -786,6 +876,10 @@ def main():
                     os.path.join(OUT, "folders/telegram-android"))
     shutil.copytree(os.path.join(android, "com.instagram.android"),
                     os.path.join(OUT, "folders/instagram-android"))
+    shutil.copytree(os.path.join(android, "com.zhiliaoapp.musically"),
+                    os.path.join(OUT, "folders/tiktok-android"))
+    shutil.copytree(container("com.zhiliaoapp.musically"),
+                    os.path.join(OUT, "folders/tiktok-ios"))
     shutil.copytree(container("com.burbn.instagram"),
                     os.path.join(OUT, "folders/instagram-ios"))
     mk_instagram_android(os.path.join(OUT, "variants/instagram-empty"),

@@ -40,10 +40,17 @@ def out(**rec):
 
 
 def iso(sec):
+    """ISO 8601 UTC; a fraction of a second as digits without trailing
+    zeros (microseconds at most, as REAL seconds carry)."""
     if sec is None:
         return None
-    return datetime.datetime.fromtimestamp(
-        sec, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    whole = int(sec // 1)
+    s = datetime.datetime.fromtimestamp(
+        whole, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    us = round((sec - whole) * 1e6)
+    if us:
+        s += ("." + "%06d" % us).rstrip("0")
+    return s + "Z"
 
 
 def ms(v):
@@ -664,6 +671,65 @@ def instagram_ios(container):
                        "activity" if act else None)
         out(**rec)
 
+# ---- TikTok ----
+
+
+def tiktok(kind, root):
+    if kind == "android":
+        d = os.path.join(root, "databases")
+        im = [f for f in sorted(os.listdir(d)) if f.endswith("_im.db")][0]
+        owner = im[:-len("_im.db")]
+        users = {}
+        stores = []
+        for f, table in (("db_im_contact", "IM_USER_BASE_INFO"),
+                         ("db_im_xx", "SIMPLE_USER")):
+            rows = list(copy_db(os.path.join(d, f)).execute(
+                "SELECT rowid AS rid, * FROM %s ORDER BY rowid" % table))
+            stores.append((table, rows))
+            for r in rows:
+                users.setdefault(r["UID"], (r["UNIQUE_ID"], r["NICK_NAME"]))
+        db, table = os.path.join(d, im), "msg"
+        sql = "SELECT rowid AS rid, sender, content, created_time AS t " \
+            "FROM msg ORDER BY rowid"
+    else:
+        chat = os.path.join(root, "Library/Application Support/ChatFiles")
+        owner = [f for f in os.listdir(chat) if f.isdigit()][0]
+        users = {}
+        rows = list(copy_db(os.path.join(chat, "AwemeIM.db")).execute(
+            "SELECT rowid AS rid, * FROM AwemeContactsV5 ORDER BY rowid"))
+        for r in rows:
+            users.setdefault(r["uid"], (r["customid"], r["nickname"]))
+        stores = [("AwemeContactsV5", rows)]
+        db, table = os.path.join(chat, owner, "db.sqlite"), "TIMMessageORM"
+        sql = "SELECT rowid AS rid, sender, content, localcreatedat AS t " \
+            "FROM TIMMessageORM ORDER BY rowid"
+    out(type="account", app="tiktok", user_id=owner,
+        username=users[owner][0], name=users[owner][1])
+    main = main_rowids(db, table)
+    for r in copy_db(db).execute(sql):
+        sender = str(r["sender"])
+        try:
+            c = json.loads(r["content"])
+        except ValueError:
+            c = None
+        text = c.get("text") if c else None
+        if kind == "ios" and c and text is None:
+            text = c.get("tips")
+        t = r["t"] // 1000 if kind == "android" else r["t"]
+        out(type="message", table=table, rowid=r["rid"],
+            recovered_from="wal" if main is not None and r["rid"] not in
+            main else None, app="tiktok",
+            direction="outgoing" if sender == owner else "incoming",
+            sender_id=users.get(sender, (None,))[0], sender_user_id=sender,
+            sender_name=users.get(sender, (None, None))[1], time=iso(t),
+            text=text, content_readable=c is not None,
+            link_url=(c or {}).get("url", {}).get("url_list", [None])[0])
+    for table, rows in stores:
+        for r in rows:
+            uid = r["UID"] if table != "AwemeContactsV5" else r["uid"]
+            out(type="contact", table=table, rowid=r["rid"], user_id=uid,
+                username=users[uid][0], name=users[uid][1])
+
 
 def main():
     app = sys.argv[1]
@@ -676,6 +742,8 @@ def main():
             instagram_android(sys.argv[2])
         elif app == "instagram-ios":
             instagram_ios(sys.argv[2])
+        elif app == "tiktok":
+            tiktok(sys.argv[2], sys.argv[3])
         else:
             sys.exit("apps.py: unknown app " + app)
     finally:
