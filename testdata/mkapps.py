@@ -791,6 +791,82 @@ CREATE TABLE AwemeContactsV5 (uid TEXT PRIMARY KEY, customid TEXT,
         (TT_DAAN, "daandv_official", "Daan \U0001f3b8", "https://p16/a.jpg",
          TT_T0 / 1000 + 180)]])
 
+# ---- Discord (ALEAPP and iLEAPP discordChats.py; the message objects
+# of Discord's public API) ----
+
+DC_OWNER = "1012345678901234567"
+DC_DAAN = "1098765432109876543"
+DC_CHAN = "1200000000000000001"
+
+
+def dc_msg(mid, author, username, ts, content, mtype=0, edited=None,
+           attachments=(), reply=None, global_name=None):
+    m = {"id": mid, "channel_id": DC_CHAN, "type": mtype,
+         "content": content, "timestamp": ts, "edited_timestamp": edited,
+         "author": {"id": author, "username": username,
+                    "global_name": global_name, "avatar": None},
+         "attachments": list(attachments), "mentions": [],
+         "mention_roles": [], "pinned": False}
+    if reply:
+        m["message_reference"] = {"message_id": reply,
+                                  "channel_id": DC_CHAN}
+    return m
+
+
+DC_MSGS = [
+    dc_msg("1210000000000000001", DC_DAAN, "daan_dv",
+           "2024-03-14T20:07:41.512000+00:00", "hoi, speel je mee?",
+           global_name="Daan"),
+    dc_msg("1210000000000000002", DC_OWNER, "lotte.b",
+           "2024-03-14T21:08:41+01:00", "ja, zo", edited=
+           "2024-03-14T20:09:00.000000+00:00", reply="1210000000000000001"),
+    dc_msg("1210000000000000003", DC_DAAN, "daan_dv",
+           "2024-03-14T20:10:41.000000+00:00", "", attachments=[{
+               "id": "1", "filename": "screenshot.png", "size": 48213,
+               "content_type": "image/png",
+               "url": "https://cdn.discordapp.com/attachments/1/2/"
+               "screenshot.png",
+               "proxy_url": "https://media.discordapp.net/attachments/1/"
+               "2/screenshot.png"}], global_name="Daan"),
+    dc_msg("1210000000000000004", DC_DAAN, "daan_dv",
+           "2024-03-14T20:11:41.000000+00:00", "", mtype=46),
+]
+
+
+def mk_discord_android(root):
+    db = os.path.join(root, "com.discord/files/kv-storage/@account." +
+                      DC_OWNER, "a")
+    rows = [("INSERT INTO messages0 (key, data) VALUES (?,?)",
+             ("msg-%d" % i, json.dumps({"channelId": DC_CHAN, "id": m["id"],
+                                        "message": m}).encode()))
+            for i, m in enumerate(DC_MSGS[:3])]
+    rows.append(("INSERT INTO messages0 (key, data) VALUES (?,?)",
+                 ("msg-x", b"\x00\x01 no json")))
+    wal = [("INSERT INTO messages0 (key, data) VALUES (?,?)",
+            ("msg-3", json.dumps({"channelId": DC_CHAN,
+                                  "message": DC_MSGS[3]}).encode()))]
+    build_db(db, """
+CREATE TABLE messages0 (key TEXT PRIMARY KEY, data BLOB);
+""", rows, wal)
+
+
+def mk_discord_ios(container):
+    caches = os.path.join(container, "Library/Caches")
+    db = os.path.join(caches, "kv-storage/@account." + DC_OWNER, "a")
+    build_db(db, """
+CREATE TABLE messages0 (key TEXT PRIMARY KEY, data BLOB);
+""", [("INSERT INTO messages0 (key, data) VALUES (?,?)",
+       ("msg-%d" % i, b"\x01" + json.dumps(
+           {"channelId": DC_CHAN, "message": m}).encode()))
+      for i, m in enumerate(DC_MSGS[:2])])
+    fs = os.path.join(caches, "com.hammerandchisel.discord/fsCachedData")
+    write(os.path.join(fs, "3F2A0C11-AAAA-4BBB-8CCC-000000000001"),
+          json.dumps([DC_MSGS[2], DC_MSGS[0]]))
+    write(os.path.join(fs, "3F2A0C11-AAAA-4BBB-8CCC-000000000002"),
+          jpeg("discord-avatar"))
+    write(os.path.join(fs, "3F2A0C11-AAAA-4BBB-8CCC-000000000003"),
+          json.dumps([{"id": "1", "name": "general", "type": 0}]))
+
 # ---- iTunes backup (from an iOS tree) ----
 
 IOS_APPS = "private/var/mobile/Containers/Data/Application"
@@ -853,6 +929,7 @@ def main():
         "5C3D1A20-7F3B-4E1B-9C55-0A1B2C3D4E01": "com.toyopagroup.picaboo",
         "6A1B2C3D-0000-4E1B-9C55-0A1B2C3D4E02": "com.burbn.instagram",
         "7B1B2C3D-0000-4E1B-9C55-0A1B2C3D4E03": "com.zhiliaoapp.musically",
+        "8C1B2C3D-0000-4E1B-9C55-0A1B2C3D4E04": "com.hammerandchisel.discord",
     }
     by_bundle = {b: u for u, b in ios.items()}
 
@@ -866,6 +943,8 @@ def main():
     mk_instagram_ios(container("com.burbn.instagram"))
     mk_tiktok_android(android)
     mk_tiktok_ios(container("com.zhiliaoapp.musically"))
+    mk_discord_android(android)
+    mk_discord_ios(container("com.hammerandchisel.discord"))
     mk_backup(tree, os.path.join(OUT, "ios/backup"), ios)
     # folders handed in: an app's data folder alone
     shutil.copytree(os.path.join(android, "com.snapchat.android"),
@@ -880,6 +959,10 @@ def main():
                     os.path.join(OUT, "folders/tiktok-android"))
     shutil.copytree(container("com.zhiliaoapp.musically"),
                     os.path.join(OUT, "folders/tiktok-ios"))
+    shutil.copytree(os.path.join(android, "com.discord"),
+                    os.path.join(OUT, "folders/discord-android"))
+    shutil.copytree(container("com.hammerandchisel.discord"),
+                    os.path.join(OUT, "folders/discord-ios"))
     shutil.copytree(container("com.burbn.instagram"),
                     os.path.join(OUT, "folders/instagram-ios"))
     mk_instagram_android(os.path.join(OUT, "variants/instagram-empty"),

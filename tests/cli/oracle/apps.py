@@ -730,6 +730,78 @@ def tiktok(kind, root):
             out(type="contact", table=table, rowid=r["rid"], user_id=uid,
                 username=users[uid][0], name=users[uid][1])
 
+# ---- Discord ----
+
+DC_KINDS = {0: "text", 1: "recipient_add", 2: "recipient_remove",
+            3: "call", 4: "channel_name_change", 5: "channel_icon_change",
+            6: "pin", 7: "member_join", 19: "reply"}
+
+
+def dc_time(s):
+    if not s:
+        return None
+    return iso(datetime.datetime.fromisoformat(s).timestamp())
+
+
+def dc_rec(m, owner, **prov):
+    a = m.get("attachments") or []
+    rec = dict(type="message", app="discord", chat_id=m["channel_id"],
+               direction="unknown" if not owner else "outgoing"
+               if m["author"]["id"] == owner else "incoming",
+               sender_id=m["author"]["id"],
+               sender_username=m["author"]["username"],
+               sender_name=m["author"].get("global_name") or
+               m["author"]["username"],
+               time=dc_time(m["timestamp"]), time_raw=m["timestamp"],
+               edited_time=dc_time(m.get("edited_timestamp")),
+               kind=DC_KINDS.get(m["type"]), kind_raw=m["type"],
+               text=m["content"], message_id=m["id"],
+               reply_to_message_id=(m.get("message_reference") or {}).get(
+                   "message_id"), attachment_count=len(a), **prov)
+    if not m.get("edited_timestamp"):
+        del rec["edited_time"]
+    if a:
+        rec["attachments.0.url"] = a[0]["url"]
+        rec["attachments.0.size"] = a[0]["size"]
+    out(**rec)
+
+
+def discord(kind, root):
+    base = os.path.join(root, "files" if kind == "android" else
+                        "Library/Caches", "kv-storage")
+    acc = os.listdir(base)[0]
+    owner = acc.split(".", 1)[1]
+    if kind == "ios":
+        fs = os.path.join(root, "Library/Caches/com.hammerandchisel."
+                          "discord/fsCachedData")
+        for f in sorted(os.listdir(fs)):
+            with open(os.path.join(fs, f), "rb") as fh:
+                raw = fh.read()
+            try:
+                arr = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(arr, list) or not any(
+                    isinstance(x, dict) and "author" in x for x in arr):
+                continue
+            for i, m in enumerate(arr):
+                dc_rec(m, None, json_pointer="/%d" % i)
+    out(type="account", app="discord", user_id=owner)
+    db = os.path.join(base, acc, "a")
+    main = main_rowids(db, "messages0")
+    for r in copy_db(db).execute("SELECT rowid AS rid, data FROM "
+                                 "messages0 ORDER BY rowid"):
+        d = r["data"]
+        if d[:1] not in (b"{", b"["):
+            d = d[1:]
+        try:
+            o = json.loads(d)
+        except ValueError:
+            continue
+        dc_rec(o["message"], owner, table="messages0", rowid=r["rid"],
+               recovered_from="wal" if main is not None and
+               r["rid"] not in main else None)
+
 
 def main():
     app = sys.argv[1]
@@ -744,6 +816,8 @@ def main():
             instagram_ios(sys.argv[2])
         elif app == "tiktok":
             tiktok(sys.argv[2], sys.argv[3])
+        elif app == "discord":
+            discord(sys.argv[2], sys.argv[3])
         else:
             sys.exit("apps.py: unknown app " + app)
     finally:
