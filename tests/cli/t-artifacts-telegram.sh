@@ -62,6 +62,13 @@ run_rc 5 "an app version without messages_v2" spoor-artifacts \
 grep -q "schema not recognised: no messages_v2 table" "$T/err"
 ok $? "  said: not understood, not 0 messages"
 
+run_rc 0 "--list-plugins" spoor-artifacts --list-plugins
+for p in snapchat-android snapchat-ios instagram-android instagram-ios \
+    tiktok-android tiktok-ios discord-android discord-ios telegram-android; do
+	grep -q "^$p	" "$T/out"
+	ok $? "  --list-plugins names $p"
+done
+
 (cd "$F" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
 	> "$T/after"
 diff_ok "$T/after" "$T/before" "evidence unchanged"
