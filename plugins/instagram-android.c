@@ -225,6 +225,7 @@ static int thread_row(const struct spoor_host *h, struct spoor_stmt *st,
 	const char *id = pu_text(h, st, 1, &il);
 	const char *js = pu_text(h, st, 2, &jl), *s;
 	json_object *o = js ? pj_parse(js, jl) : NULL, *arr;
+	const struct ig_user *me;
 
 	if (!id || !(t = calloc(1, sizeof(*t)))) {
 		if (o)
@@ -238,10 +239,8 @@ static int thread_row(const struct spoor_host *h, struct spoor_stmt *st,
 	t->title = pu_strndup(s, sl, 1024);
 	s = pj_str(o, "thread_v2_id", &sl);
 	t->v2 = pu_strndup(s, sl, 256);
-	if (g->owner[0])
-		pu_parts_add(&t->parts, user_of(g, g->owner)->id,
-			     user_of(g, g->owner)->username,
-			     user_of(g, g->owner)->name, 1);
+	if (g->owner[0] && (me = user_of(g, g->owner)))
+		pu_parts_add(&t->parts, me->id, me->username, me->name, 1);
 	if (pj_at(o, "inviter"))
 		thread_user(g, t, pj_at(o, "inviter"));
 	arr = pj_at(o, "recipients");

@@ -446,8 +446,15 @@ static inline void pu_time_div(struct spoor_record *r, const char *key,
 			       int64_t raw, bool have, int64_t div,
 			       const char *unit)
 {
-	struct spoor_field *f = spoor_p_add(r, key, SPOOR_F_TIME);
+	struct spoor_field *f;
 
+	/* seconds and milliseconds are spoor_p_time's own units */
+	if ((div == 1 && !strcmp(unit, "unix_s")) ||
+	    (div == 1000 && !strcmp(unit, "unix_ms"))) {
+		spoor_p_time(r, key, key_raw, key_unit, raw, have, unit);
+		return;
+	}
+	f = spoor_p_add(r, key, SPOOR_F_TIME);
 	if (f) {
 		f->v.t.set = have && raw > 0;
 		f->v.t.sec = f->v.t.set ? raw / div : 0;

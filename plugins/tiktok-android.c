@@ -211,7 +211,23 @@ static void account(struct tt *t, const char *dbdir)
 	const struct tt_user *u = pu_smap_get(&t->users, t->owner,
 					      strlen(t->owner));
 
-	(void)dbdir;
+	char p[4200], root[4096], fg[64] = "";
+	size_t len = 0;
+	char *buf;
+	bool cut;
+
+	/* aweme_user.xml names the account in the foreground: kept beside
+	 * the file name's uid, which is what the messages are told by */
+	pu_dirname(dbdir, root, sizeof(root));
+	if (snprintf(p, sizeof(p), "%s%sshared_prefs/aweme_user.xml", root,
+		     *root ? "/" : "") < (int)sizeof(p) &&
+	    t->h->exists(t->h, p) &&
+	    (buf = t->h->read_file(t->h, p, (size_t)8 << 20, &len))) {
+		if (!pu_prefs_get(buf, len, "current_foreground_uid", fg,
+				  sizeof(fg), &cut) || cut)
+			fg[0] = '\0';
+		t->h->free_buf(t->h, buf);
+	}
 	spoor_p_init(&r, "account");
 	spoor_p_str(&r, "app", "tiktok");
 	spoor_p_str(&r, "account_type", "owner");
@@ -219,6 +235,7 @@ static void account(struct tt *t, const char *dbdir)
 	spoor_p_str(&r, "username", u ? u->unique_id : NULL);
 	spoor_p_str(&r, "name", u ? u->nickname : NULL);
 	spoor_p_str(&r, "owner_basis", "<uid>_im.db file name");
+	spoor_p_str(&r, "foreground_uid", fg[0] ? fg : NULL);
 	if (t->h->emit(t->h, &r, &prov))
 		t->stop = true;
 }

@@ -703,8 +703,12 @@ def tiktok(kind, root):
         db, table = os.path.join(chat, owner, "db.sqlite"), "TIMMessageORM"
         sql = "SELECT rowid AS rid, sender, content, localcreatedat AS t " \
             "FROM TIMMessageORM ORDER BY rowid"
-    out(type="account", app="tiktok", user_id=owner,
-        username=users[owner][0], name=users[owner][1])
+    acc = dict(type="account", app="tiktok", user_id=owner,
+               username=users[owner][0], name=users[owner][1])
+    if kind == "android":
+        acc["foreground_uid"] = prefs(os.path.join(
+            root, "shared_prefs/aweme_user.xml"), "current_foreground_uid")
+    out(**acc)
     main = main_rowids(db, table)
     for r in copy_db(db).execute(sql):
         sender = str(r["sender"])
