@@ -225,6 +225,14 @@ $(O)/plugins/instagram-export.so: PLUGIN_PKGS := json-c libxml-2.0 libmagic
 $(O)/plugins/messenger-export.so: PLUGIN_PKGS := json-c libxml-2.0 libmagic
 $(O)/plugins/tiktok-export.so: PLUGIN_PKGS := json-c libmagic
 $(O)/plugins/discord-export.so: PLUGIN_PKGS := json-c libmagic
+# phone apps (issue 17): JSON values, plists of iOS apps
+$(O)/plugins/snapchat-ios.so: PLUGIN_PKGS := libplist-2.0
+$(O)/plugins/instagram-ios.so: PLUGIN_PKGS := libplist-2.0
+$(O)/plugins/instagram-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/tiktok-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/tiktok-ios.so: PLUGIN_PKGS := json-c
+$(O)/plugins/discord-android.so: PLUGIN_PKGS := json-c
+$(O)/plugins/discord-ios.so: PLUGIN_PKGS := json-c
 
 $(O)/plugins/%.so: plugins/%.c $(O)/flags.stamp | $(O)/pkgcheck.stamp
 	@mkdir -p $(@D)

@@ -1,9 +1,9 @@
 /*
  * fuzz-plist: the iTunes/Finder backup source's plist reading
- * (lib/artifact_ios.c): the nesting and size guard run before libplist
- * sees Info.plist or Manifest.plist (binary or XML), then the device
- * facts taken from them.  The input is written as both files of an
- * otherwise empty backup folder, which the host's source opens.
+ * (lib/artifact_ios.c): the nesting and size guard (lib/nskeyed.h) run
+ * before libplist sees Info.plist or Manifest.plist (binary or XML), then
+ * the device facts taken from them.  The input is written as both files
+ * of an otherwise empty backup folder, which the host's source opens.
  */
 #include "fuzz.h"
 #include "artifact.h"

@@ -1,14 +1,15 @@
 /*
  * artifact.h: private interfaces of spoor-artifacts: evidence presented
- * as one file tree (artifact_src.c) and safe SQLite (safesql.c).  Not
- * installed.
+ * as one file tree (artifact_src.c, artifact_tsk.c, artifact_ios.c), on
+ * top of SQLite on a private copy (artifact_sql.h), and the built-in
+ * plugins of those sources (builtin_ios.c), which the plugin host
+ * (plugin.c) runs.  See artifact_sql.h for the layers.  Not installed.
  */
 #ifndef SPOOR_ARTIFACT_H
 #define SPOOR_ARTIFACT_H
 
 #include "internal.h"
-
-#include <sqlite3.h>
+#include "artifact_sql.h"
 
 /*
  * One file of the evidence.  `path` is the evidence path (bytes as
@@ -96,10 +97,16 @@ int asrc_sha256(struct asrc *s, struct asrc_entry *e, struct spoor_err *err);
 /* Remove a directory tree we created (no links followed). */
 void asrc_rmtree(const char *dir);
 
+/*
+ * Open entry e of s as an SQLite database (asql_open on the entry and
+ * its "-wal" and "-journal" entries, when s has them): the way every
+ * database of the evidence is opened (the plugin host, Manifest.db).
+ */
+int asrc_sql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_dir,
+		  struct asql **out, struct spoor_err *err);
+
 /* ---- iOS backups (artifact_ios.c) ---- */
 
-struct spoor_host;
-struct spoor_plugin;
 /*
  * dir as an iTunes/Finder backup (Manifest.db, Manifest.plist or
  * Manifest.mbdb in it): fill s with the backup's files under their
@@ -113,62 +120,55 @@ int asrc_ios_open(struct spoor_ctx *ctx, struct asrc *s, const char *dir,
  * Library/SMS/sms.db") get their device paths.  0 or a spoor code. */
 int asrc_ios_remap(struct spoor_ctx *ctx, struct asrc *s,
 		   struct spoor_err *err);
-/* The root entry the built-in "ios-backup" reports on, or NULL when s
- * is not an iOS backup. */
-const char *asrc_ios_anchor(struct asrc *s);
-/* The built-in pseudo-plugin: device facts and backup problems. */
-extern const struct spoor_plugin asrc_ios_plugin;
-/* plugin.c: the evidence of the run a host belongs to. */
-struct asrc *asrc_of_host(const struct spoor_host *h);
 
-/* ---- safesql ---- */
+/* Device facts of a backup: asrc_ios_fact_field(i) names fact i. */
+#define ASRC_IOS_NFACTS 11
+const char *asrc_ios_fact_field(size_t i);
 
-struct safesql {
-	sqlite3 *db;		/* the copy with its WAL applied */
-	sqlite3 *imm;		/* the main file alone (immutable=1); NULL
-				 * when there was no WAL */
-	char *dir;		/* private copy, removed on close */
-	bool has_wal;
-	bool borrowed;		/* a view on another's handle: do not close */
-	uint64_t ops_left;	/* VM steps before queries are stopped */
-	struct {
-		char table[64];
-		sqlite3_stmt *st;
-	} cache[8];		/* immutable-view lookups by table */
+/* What the backup source learnt of a backup, for its built-in plugin. */
+struct asrc_ios_info {
+	char *fact[ASRC_IOS_NFACTS];
+	const char *fact_src[ASRC_IOS_NFACTS];	/* "Info.plist", ... */
+	int64_t backup_date;		/* unix s */
+	bool have_date;
+	bool encrypted;
+	bool mbdb;			/* Manifest.mbdb, no Manifest.db */
+	bool domains;			/* domain/relativePath folders */
+	char *manifest_err;		/* why Manifest.db was not read */
+	char *plist_err;		/* an unreadable plist */
+	char *anchor;			/* the entry the report is bound to */
+	uint64_t files;			/* Files rows of regular files */
+	uint64_t missing;		/* listed, not in the folder */
+	uint64_t unsafe;		/* fileID or path refused */
+	uint64_t size_mismatch;		/* blob Size != file size */
+	char *first_missing;		/* "domain-relativePath" */
+	char *first_unsafe;
 };
 
-/*
- * The most of one value a plugin is given (col_text): a longer one is
- * cut there and its record flagged `truncated` (the writer's line of
- * 128 MiB holds it escaped at its worst).  SQLite itself reads
- * values up to SAFESQL_MAX_LENGTH (a bound on memory per value); a row
- * holding a longer one cannot be read at all (SQLITE_TOOBIG).
- */
-#define SAFESQL_VALUE_MAX ((size_t)16 << 20)
-#define SAFESQL_MAX_LENGTH (256 * 1024 * 1024)
+/* s's backup facts, or NULL when s is not an iOS backup. */
+const struct asrc_ios_info *asrc_ios_info(struct asrc *s);
 
-/* Copy entry e (+ "-wal", "-journal") out of s and open it safely.
- * SPOOR_EFORMAT when it is not an SQLite database, or when it is one
- * SQLite calls damaged (then safesql_damaged(err) is true). */
-int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
-		 struct safesql **out, struct spoor_err *err);
-/* Whether safesql_open failed on a damaged database (SQLITE_CORRUPT or
- * SQLITE_NOTADB behind a valid header), not on a non-database. */
-bool safesql_damaged(const struct spoor_err *err);
-/* What SQLite's quick_check says of q (at most a few problems, with the
- * pages it names), "; "-separated, into b; nothing when it finds none
- * or cannot run. */
-void safesql_check(struct safesql *q, struct sbuf *b);
-void safesql_close(struct safesql *q);
-bool safesql_has_table(struct safesql *q, const char *table);
-bool safesql_has_column(struct safesql *q, const char *table,
-			const char *column);
-bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid);
-/* The names of the tables, ", "-separated, into b. */
-void safesql_tables(struct safesql *q, struct sbuf *b);
-/* The hardening every connection gets (defensive, no triggers or
- * extensions, untrusted schema, length limit, query_only): for the
- * recovery view's own connection (sqlrecover_view.c). */
-int safesql_harden(sqlite3 *db);
+/* ---- built-in plugins (builtin_ios.c): above the plugin host ---- */
+
+struct spoor_host;
+struct spoor_plugin;
+
+/*
+ * A plugin compiled into the host that speaks for an evidence source
+ * (device facts and problems of an iOS backup) rather than parsing
+ * files: always loaded, run once per evidence on the entry anchor()
+ * names, given the source itself.  It reaches the host only through
+ * struct spoor_host.
+ */
+struct builtin {
+	const struct spoor_plugin *p;	/* name, description, types */
+	/* The entry of src to run on, or NULL: nothing to say of src. */
+	const char *(*anchor)(struct asrc *src);
+	int (*run)(const struct spoor_host *h, struct asrc *src,
+		   const char *path);
+};
+
+/* The built-ins, NULL-ended. */
+extern const struct builtin *const builtin_plugins[];
 
 #endif

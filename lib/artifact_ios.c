@@ -8,15 +8,15 @@
  * domain and relative path (written by some tools, no Manifest.db).
  * Every entry keeps the backup file it was read from (asrc_entry.origin,
  * the "backup_file" of its records).  Manifest.db is evidence: it is
- * read through safesql (a private read-only copy).  Info.plist and
+ * read from a private read-only copy (artifact_sql.c).  Info.plist and
  * Manifest.plist (libplist, size-bounded) give the device facts, which
- * the built-in pseudo-plugin "ios-backup" emits as an account record,
- * with the problems of the backup (encrypted, files missing, unsafe
- * paths) reported as not understood.  Manifest.mbdb backups (iOS 9 and
- * older) are recognised and reported, not read.
+ * the built-in pseudo-plugin "ios-backup" (builtin_ios.c) emits as an
+ * account record, with the problems of the backup (encrypted, files
+ * missing, unsafe paths) reported as not understood.  Manifest.mbdb
+ * backups (iOS 9 and older) are recognised and reported, not read.
  */
 #include "artifact.h"
-#include "spoor-plugin.h"
+#include "nskeyed.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -53,26 +53,15 @@ static const struct {
 };
 #define NFACTS ARRAY_SIZE(facts)
 
-struct ios_info {
-	char *fact[NFACTS];
-	const char *fact_src[NFACTS];	/* "Info.plist", "Manifest.plist" */
-	int64_t backup_date;		/* unix s; INT64_MIN: none */
-	bool have_date;
-	bool encrypted;
-	bool mbdb;			/* Manifest.mbdb, no Manifest.db */
-	bool domains;			/* domain/relativePath folders */
-	char *manifest_err;		/* why Manifest.db was not read */
-	char *plist_err;		/* an unreadable plist */
-	char *anchor;			/* the entry the report is bound to */
-	uint64_t files;			/* Files rows of regular files */
-	uint64_t missing;		/* listed, not in the folder */
-	uint64_t unsafe;		/* fileID or path refused */
-	uint64_t size_mismatch;		/* blob Size != file size */
-	char *first_missing;		/* "domain-relativePath" */
-	char *first_unsafe;
-};
+/* artifact.h's count must be the table's */
+_Static_assert(ARRAY_SIZE(facts) == ASRC_IOS_NFACTS, "ASRC_IOS_NFACTS");
 
-static void info_free(struct ios_info *ii)
+const char *asrc_ios_fact_field(size_t i)
+{
+	return i < NFACTS ? facts[i].field : NULL;
+}
+
+static void info_free(struct asrc_ios_info *ii)
 {
 	if (!ii)
 		return;
@@ -94,7 +83,7 @@ static void ios_release(struct asrc *s)
 
 static const struct asrc_ops ios_ops = { "ios-backup", NULL, ios_release };
 
-static struct ios_info *asrc_ios_info(struct asrc *s)
+const struct asrc_ios_info *asrc_ios_info(struct asrc *s)
 {
 	return s && s->ops == &ios_ops ? s->priv : NULL;
 }
@@ -267,206 +256,12 @@ static bool file_exists(const char *dir, const char *name, bool want_dir)
 	return ok;
 }
 
-/*
- * libplist parses nesting by recursion: a hostile plist nested a few
- * hundred thousand levels deep overflows the stack.  Both formats are
- * checked for depth (and a binary one for cycles and bounds) before
- * libplist sees them.
- */
-#define IOS_PLIST_DEPTH 64
-
-static uint64_t be_uint(const unsigned char *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-struct bp {
-	const unsigned char *b;
-	size_t len, rs, os;
-	uint64_t nobj, table;
-};
-
-/* The child references of object o: 0 with (*refs, *n), -1 on damage. */
-static int bp_children(const struct bp *bp, uint64_t o,
-		       const unsigned char **refs, uint64_t *n)
-{
-	uint64_t off, cnt;
-	unsigned char m;
-	size_t at;
-
-	*n = 0;
-	off = be_uint(bp->b + bp->table + o * bp->os, bp->os);
-	if (off < 8 || off >= bp->len)
-		return -1;
-	m = bp->b[off];
-	if ((m >> 4) != 0xa && (m >> 4) != 0xc && (m >> 4) != 0xd)
-		return 0;
-	at = (size_t)off + 1;
-	cnt = m & 0xf;
-	if (cnt == 0xf) {
-		size_t w;
-
-		if (at >= bp->len || (bp->b[at] >> 4) != 1)
-			return -1;
-		w = (size_t)1 << (bp->b[at] & 0xf);
-		if (w > 8 || at + 1 + w > bp->len)
-			return -1;
-		cnt = be_uint(bp->b + at + 1, w);
-		at += 1 + w;
-	}
-	if ((m >> 4) == 0xd) {
-		if (cnt > bp->len)
-			return -1;
-		cnt *= 2;
-	}
-	if (cnt > (bp->len - at) / bp->rs)
-		return -1;
-	*refs = bp->b + at;
-	*n = cnt;
-	return 0;
-}
-
-static bool bplist_shallow(const unsigned char *b, size_t len)
-{
-	struct {
-		uint64_t obj, next, n;
-		const unsigned char *refs;
-	} st[IOS_PLIST_DEPTH + 1];
-	struct bp bp = { b, len, 0, 0, 0, 0 };
-	const unsigned char *t = b + len - 32;
-	unsigned char *state, *below;
-	uint64_t top;
-	size_t sp = 0;
-	bool ok = true;
-
-	if (len < 8 + 32)
-		return false;
-	bp.os = t[6];
-	bp.rs = t[7];
-	bp.nobj = be_uint(t + 8, 8);
-	top = be_uint(t + 16, 8);
-	bp.table = be_uint(t + 24, 8);
-	if (!bp.os || bp.os > 8 || !bp.rs || bp.rs > 8 || !bp.nobj ||
-	    bp.nobj > len || top >= bp.nobj || bp.table < 8 ||
-	    bp.table > len - 32 ||	/* the offset table ends before the
-					 * trailer (else the next line wraps) */
-	    bp.nobj > (len - 32 - bp.table) / bp.os)
-		return false;
-	state = calloc((size_t)bp.nobj, 1);
-	below = calloc((size_t)bp.nobj, 1);
-	if (!state || !below) {
-		free(state);
-		free(below);
-		return false;
-	}
-	st[0].obj = top;
-	st[0].next = 0;
-	ok = !bp_children(&bp, top, &st[0].refs, &st[0].n);
-	state[top] = 1;
-	sp = 1;
-	while (ok && sp) {
-		uint64_t c;
-
-		if (st[sp - 1].next == st[sp - 1].n) {
-			uint64_t o = st[sp - 1].obj;
-
-			state[o] = 2;
-			if (--sp && below[st[sp - 1].obj] < below[o] + 1)
-				below[st[sp - 1].obj] = below[o] + 1;
-			continue;
-		}
-		c = be_uint(st[sp - 1].refs + st[sp - 1].next++ * bp.rs,
-			    bp.rs);
-		if (c >= bp.nobj || state[c] == 1) {	/* a cycle */
-			ok = false;
-		} else if (state[c] == 2) {
-			if (sp + below[c] > IOS_PLIST_DEPTH)
-				ok = false;
-			else if (below[st[sp - 1].obj] < below[c] + 1)
-				below[st[sp - 1].obj] = below[c] + 1;
-		} else if (sp == IOS_PLIST_DEPTH) {
-			ok = false;
-		} else {
-			state[c] = 1;
-			st[sp].obj = c;
-			st[sp].next = 0;
-			ok = !bp_children(&bp, c, &st[sp].refs, &st[sp].n);
-			sp++;
-		}
-	}
-	free(state);
-	free(below);
-	return ok;
-}
-
-/* XML: <array> and <dict> never nested deeper than the limit (a
- * comment that looks like a tag only makes us stricter). */
-static bool xml_shallow(const char *p, size_t len)
-{
-	int depth = 0;
-
-	for (size_t i = 0; i + 1 < len; i++) {
-		const char *q = p + i + 1;
-		size_t left = len - i - 1;
-
-		if (p[i] != '<')
-			continue;
-		/* a closing tag in a comment or CDATA is no closing tag
-		 * to the parser: skip them (unterminated: nothing after
-		 * it counts, the parser fails there too) */
-		if (left >= 3 && !memcmp(q, "!--", 3)) {
-			const char *e = memmem(q + 3, left - 3, "-->", 3);
-
-			if (!e)
-				break;
-			i = (size_t)(e - p) + 2;
-			continue;
-		}
-		if (left >= 8 && !memcmp(q, "![CDATA[", 8)) {
-			const char *e = memmem(q + 8, left - 8, "]]>", 3);
-
-			if (!e)
-				break;
-			i = (size_t)(e - p) + 2;
-			continue;
-		}
-		if ((left >= 5 && !memcmp(q, "array", 5)) ||
-		    (left >= 4 && !memcmp(q, "dict", 4))) {
-			size_t j = i + 1;
-
-			/* to the tag's end, never past the next tag:
-			 * linear however hostile the text */
-			while (j < len && p[j] != '>' && p[j] != '<')
-				j++;
-			if (j < len && p[j] == '>' && p[j - 1] == '/')
-				continue;	/* <array/> */
-			if (++depth > IOS_PLIST_DEPTH)
-				return false;
-		} else if (left >= 6 && (!memcmp(q, "/array", 6) ||
-					 !memcmp(q, "/dict", 5))) {
-			depth--;
-		}
-	}
-	return true;
-}
-
-static bool plist_shallow(const char *buf, size_t len)
-{
-	if (len >= 8 && !memcmp(buf, "bplist00", 8))
-		return bplist_shallow((const unsigned char *)buf, len);
-	return xml_shallow(buf, len);
-}
-
 static plist_t parse_plist(const char *buf, size_t len)
 {
 	plist_t pl = NULL;
 
 	if (!buf || len < 8 || len > IOS_PLIST_MAX ||
-	    !plist_shallow(buf, len))
+	    !nsk_plist_shallow(buf, len))
 		return NULL;
 	plist_from_memory(buf, (uint32_t)len, &pl);
 	return pl;
@@ -496,7 +291,7 @@ static char *node_string(plist_t n)
 	}
 }
 
-static void set_fact(struct ios_info *ii, size_t i, plist_t n,
+static void set_fact(struct asrc_ios_info *ii, size_t i, plist_t n,
 		     const char *src)
 {
 	char *v;
@@ -512,7 +307,7 @@ static void set_fact(struct ios_info *ii, size_t i, plist_t n,
 }
 
 /* Read Info.plist and Manifest.plist (whichever are there). */
-static void read_plists(struct ios_info *ii, const char *dir)
+static void read_plists(struct asrc_ios_info *ii, const char *dir)
 {
 	static const char *const names[] = { "Info.plist", "Manifest.plist" };
 
@@ -578,7 +373,7 @@ static int64_t blob_size(const char *p, size_t len)
 	int64_t size = -1;
 
 	if (!p || len < 8 || len > IOS_BLOB_MAX || memcmp(p, "bplist00", 8) ||
-	    !bplist_shallow((const unsigned char *)p, len))
+	    !nsk_bplist_shallow((const unsigned char *)p, len))
 		return -1;
 	plist_from_bin(p, (uint32_t)len, &pl);
 	if (!pl)
@@ -657,7 +452,7 @@ static int add_origin(struct asrc *s, const char *path, const char *local,
 	return rc;
 }
 
-static int files_row(struct asrc *s, struct ios_info *ii, sqlite3_stmt *st,
+static int files_row(struct asrc *s, struct asrc_ios_info *ii, sqlite3_stmt *st,
 		     struct sbuf *dev, struct sbuf *local,
 		     struct sbuf *origin, struct spoor_err *err)
 {
@@ -690,23 +485,23 @@ static int files_row(struct asrc *s, struct ios_info *ii, sqlite3_stmt *st,
 			  sbuf_str(origin), err);
 }
 
-static void manifest_fail(struct ios_info *ii, const char *why)
+static void manifest_fail(struct asrc_ios_info *ii, const char *why)
 {
 	if (!ii->manifest_err)
 		ii->manifest_err = strdup(why);
 }
 
-static int read_manifest(struct asrc *s, struct ios_info *ii, size_t mi,
+static int read_manifest(struct asrc *s, struct asrc_ios_info *ii, size_t mi,
 			 const char *tmp_base, struct spoor_err *err)
 {
-	struct safesql *q = NULL;
+	struct asql *q = NULL;
 	struct spoor_err e2;
 	struct sbuf dev = SBUF_INIT, local = SBUF_INIT, origin = SBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, r;
 
 	spoor_err_clear(&e2);
-	if (safesql_open(s, &s->e[mi], tmp_base, &q, &e2)) {
+	if (asrc_sql_open(s, &s->e[mi], tmp_base, &q, &e2)) {
 		if (e2.code == SPOOR_EOUTPUT || e2.code == SPOOR_ENOMEM) {
 			if (err)
 				*err = e2;
@@ -721,7 +516,7 @@ static int read_manifest(struct asrc *s, struct ios_info *ii, size_t mi,
 		manifest_fail(ii, "'Manifest.db' has no Files table with "
 			      "fileID, domain, relativePath, flags, file");
 		sqlite3_finalize(st);
-		safesql_close(q);
+		asql_close(q);
 		return 0;
 	}
 	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
@@ -730,7 +525,7 @@ static int read_manifest(struct asrc *s, struct ios_info *ii, size_t mi,
 		manifest_fail(ii, "'Manifest.db' is damaged: reading Files "
 			      "failed");
 	sqlite3_finalize(st);
-	safesql_close(q);
+	asql_close(q);
 	sbuf_release(&dev);
 	sbuf_release(&local);
 	sbuf_release(&origin);
@@ -738,7 +533,7 @@ static int read_manifest(struct asrc *s, struct ios_info *ii, size_t mi,
 }
 
 /* The root files of the backup itself, under their own names. */
-static int add_root(struct asrc *s, struct ios_info *ii, const char *dir)
+static int add_root(struct asrc *s, struct asrc_ios_info *ii, const char *dir)
 {
 	static const char *const names[] = {
 		"Manifest.db", "Info.plist", "Manifest.plist", "Status.plist",
@@ -781,7 +576,7 @@ static int cmp_path(const void *x, const void *y)
  * share a directory, HomeDomain and MediaDomain): the first in sorted
  * order is kept, the others refused and counted.  s is sorted.
  */
-static void drop_duplicates(struct asrc *s, struct ios_info *ii)
+static void drop_duplicates(struct asrc *s, struct asrc_ios_info *ii)
 {
 	size_t w = 0;
 
@@ -803,7 +598,7 @@ static void drop_duplicates(struct asrc *s, struct ios_info *ii)
 int asrc_ios_open(struct spoor_ctx *ctx, struct asrc *s, const char *dir,
 		  const char *tmp_base, struct spoor_err *err)
 {
-	struct ios_info *ii;
+	struct asrc_ios_info *ii;
 	bool db = file_exists(dir, "Manifest.db", false);
 	bool mpl = file_exists(dir, "Manifest.plist", false);
 	bool mbdb = file_exists(dir, "Manifest.mbdb", false);
@@ -857,7 +652,7 @@ int asrc_ios_remap(struct spoor_ctx *ctx, struct asrc *s,
 		   struct spoor_err *err)
 {
 	struct sbuf dev = SBUF_INIT, dom = SBUF_INIT;
-	struct ios_info *ii;
+	struct asrc_ios_info *ii;
 	size_t hits = 0;
 	int rc = 0;
 
@@ -920,114 +715,4 @@ int asrc_ios_remap(struct spoor_ctx *ctx, struct asrc *s,
 	sbuf_release(&dev);
 	sbuf_release(&dom);
 	return rc;
-}
-
-/* ---- the built-in pseudo-plugin "ios-backup" ---- */
-
-static void report(const struct spoor_host *h, struct ios_info *ii,
-		   const char *path)
-{
-	char why[1024];
-
-	if (ii->encrypted)
-		h->not_understood(h, path, "an encrypted iTunes backup "
-				  "(Manifest.plist IsEncrypted): its files "
-				  "cannot be read without the backup "
-				  "password; nothing in it was parsed");
-	if (ii->mbdb)
-		h->not_understood(h, path, "a Manifest.mbdb backup (iOS 9 "
-				  "or older): not supported, its files were "
-				  "not read");
-	if (ii->manifest_err && !ii->encrypted)
-		h->not_understood(h, path, ii->manifest_err);
-	if (ii->plist_err)
-		h->not_understood(h, path, ii->plist_err);
-	if (ii->missing) {
-		snprintf(why, sizeof(why), "%llu of %llu files listed in "
-			 "Manifest.db are not in the backup (first: '%s')",
-			 (unsigned long long)ii->missing,
-			 (unsigned long long)ii->files,
-			 ii->first_missing ? ii->first_missing : "?");
-		h->not_understood(h, path, why);
-	}
-	if (ii->unsafe) {
-		snprintf(why, sizeof(why), "%llu Files rows refused (a "
-			 "fileID that is not 40 hex digits, a path with "
-			 "'..' or '/' at the start, or a duplicate; first: "
-			 "'%s')", (unsigned long long)ii->unsafe,
-			 ii->first_unsafe ? ii->first_unsafe : "?");
-		h->not_understood(h, path, why);
-	}
-	if (ii->size_mismatch)
-		h->log(h, SPOOR_LOG_WARN, "%llu files differ in size from "
-		       "their Manifest.db record",
-		       (unsigned long long)ii->size_mismatch);
-}
-
-static void device_record(const struct spoor_host *h, struct ios_info *ii,
-			  const char *path)
-{
-	struct spoor_prov prov = { NULL, NULL, -1, -1, NULL };
-	struct spoor_record r;
-	bool any = ii->have_date;
-
-	for (size_t i = 0; i < NFACTS; i++)
-		any = any || ii->fact[i];
-	if (!any)
-		return;
-	/* provenance: the plist that gave the device name, else the
-	 * first fact's */
-	for (size_t i = 0; i < NFACTS && !prov.source_path; i++)
-		if (ii->fact_src[i])
-			prov.source_path = ii->fact_src[i];
-	if (!prov.source_path)
-		prov.source_path = path;
-	spoor_p_init(&r, "account");
-	spoor_p_str(&r, "app", "ios-device");
-	spoor_p_str(&r, "account_type", "device");
-	spoor_p_str(&r, "account_name", ii->fact[0]);
-	for (size_t i = 0; i < NFACTS; i++)
-		spoor_p_str(&r, facts[i].field, ii->fact[i]);
-	spoor_p_time(&r, "backup_date", "backup_date_raw",
-		     "backup_date_unit", ii->backup_date, ii->have_date,
-		     "unix_s");
-	spoor_p_bool(&r, "encrypted", ii->encrypted);
-	spoor_p_str(&r, "layout", ii->domains ? "domain folders"
-		    : ii->mbdb ? "Manifest.mbdb" : "Manifest.db");
-	h->emit(h, &r, &prov);
-}
-
-static int builtin_run(const struct spoor_host *h, const char *path)
-{
-	struct ios_info *ii = asrc_ios_info(asrc_of_host(h));
-
-	if (!ii || !ii->anchor || strcmp(path, ii->anchor))
-		return 0;
-	device_record(h, ii, path);
-	report(h, ii, path);
-	return 0;
-}
-
-static const char *const builtin_types[] = { "account", NULL };
-static const char *const builtin_patterns[] = { NULL };
-
-const struct spoor_plugin asrc_ios_plugin = {
-	.abi = SPOOR_PLUGIN_ABI,
-	.name = "ios-backup",
-	.version = "1.0",
-	.description = "built-in: iTunes/Finder backup folders (Manifest.db "
-		       "+ xx/<fileID>, flat, domain folders) as the phone's "
-		       "file tree; device facts from Info.plist and "
-		       "Manifest.plist; encrypted backups reported",
-	.types = builtin_types,
-	.patterns = builtin_patterns,
-	.run = builtin_run,
-};
-
-/* The entry the built-in reports on, when s is an iOS backup. */
-const char *asrc_ios_anchor(struct asrc *s)
-{
-	struct ios_info *ii = asrc_ios_info(s);
-
-	return ii ? ii->anchor : NULL;
 }

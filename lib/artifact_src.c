@@ -528,3 +528,32 @@ int asrc_sha256(struct asrc *s, struct asrc_entry *e, struct spoor_err *err)
 	close(fd);
 	return rc;
 }
+
+int asrc_sql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_dir,
+		  struct asql **out, struct spoor_err *err)
+{
+	static const char *const sfx[ASQL_NFILES] = { NULL, "-wal",
+						      "-journal" };
+	int fds[ASQL_NFILES] = { -1, -1, -1 }, rc = 0;
+
+	*out = NULL;
+	fds[ASQL_DB] = asrc_open_fd(s, e, err);
+	if (fds[ASQL_DB] < 0)
+		return SPOOR_EIO;
+	for (size_t i = 1; !rc && i < ASQL_NFILES; i++) {
+		struct sbuf p = SBUF_INIT;
+		struct asrc_entry *se;
+
+		sbuf_addf(&p, "%s%s", e->path, sfx[i]);
+		se = p.failed ? NULL : asrc_find(s, sbuf_str(&p));
+		sbuf_release(&p);
+		if (se && (fds[i] = asrc_open_fd(s, se, err)) < 0)
+			rc = SPOOR_EIO;
+	}
+	if (!rc)
+		rc = asql_open(e->path, fds, tmp_dir, out, err);
+	for (size_t i = 0; i < ASQL_NFILES; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc;
+}

@@ -13,7 +13,11 @@
  * cased and count as whatsapp (@s.whatsapp.net), whatsapp-lid (@lid)
  * or email (x@y.z); group and broadcast ids do not.  Telegram keys
  * count only in records of a telegram* plugin, as "telegram:DIGITS".
- * Values with bytes that are not UTF-8 are left out.
+ * In records of a snapchat*, instagram*, tiktok* or discord* plugin
+ * (the phone apps and their download archives) sender_id, user_id and
+ * username count as "<platform>:<value in lower case>": usernames and
+ * app ids, which such plugins keep in those keys.  Values with bytes
+ * that are not UTF-8 are left out.
  */
 #include "internal.h"
 #include "casedb.h"
@@ -27,7 +31,14 @@
 #define KEYS_TG "'sender_id','from_id','user_id','peer_id','telegram_id'"
 #define KEYS_PHONE "'sender_phone','recipient_phone','phone','number'"
 #define KEYS_ALL KEYS_SENDER "," KEYS_TG ",'recipient_phone','recipient'," \
-	"'chat_id','phone','number','jid','lid','email','whatsapp_jid'"
+	"'chat_id','phone','number','jid','lid','email','whatsapp_jid'," \
+	"'username'"
+#define KEYS_APP "'sender_id','user_id','username'"
+/* The platform of a plugin whose ids count as "<platform>:<id>". */
+#define PLATFORM_OF(col) "CASE WHEN " col " GLOB 'snapchat*' THEN " \
+	"'snapchat' WHEN " col " GLOB 'instagram*' THEN 'instagram' " \
+	"WHEN " col " GLOB 'tiktok*' THEN 'tiktok' WHEN " col " GLOB " \
+	"'discord*' THEN 'discord' END"
 
 static const char *const sender_keys[] = {
 	"sender_phone", "sender", "sender_lid", "sender_jid", "sender_id",
@@ -43,7 +54,13 @@ static const char *const all_keys[] = {
 	"sender_phone", "sender", "sender_lid", "sender_jid", "sender_id",
 	"from_id", "user_id", "peer_id", "recipient_phone", "recipient",
 	"chat_id", "phone", "number", "jid", "lid", "email", "whatsapp_jid",
-	"telegram_id", NULL,
+	"telegram_id", "username", NULL,
+};
+static const char *const app_keys[] = {
+	"sender_id", "user_id", "username", NULL,
+};
+static const char *const platforms[] = {
+	"snapchat", "instagram", "tiktok", "discord", NULL,
 };
 
 const char case_identities_sql[] =
@@ -63,7 +80,10 @@ const char case_identities_sql[] =
 	"WHEN rtype = 'call' THEN 'caller' "
 	"WHEN rtype = 'account' THEN 'account' "
 	"ELSE 'participant' END AS role, "
-	"CASE WHEN k IN (" KEYS_TG ") THEN "
+	"CASE WHEN pf IS NOT NULL AND k IN (" KEYS_APP ") THEN "
+	"CASE WHEN v <> '' THEN pf END "
+	"WHEN k = 'username' THEN NULL "
+	"WHEN k IN (" KEYS_TG ") THEN "
 	"CASE WHEN plugin GLOB 'telegram*' AND tg <> '' AND "
 	"NOT tg GLOB '*[^0-9]*' THEN 'telegram' END "
 	"WHEN jt <> 'text' THEN NULL "
@@ -76,10 +96,12 @@ const char case_identities_sql[] =
 	"OR lower(v) GLOB '*@newsletter' THEN NULL "
 	"WHEN lower(v) GLOB '?*@?*.?*' AND NOT v GLOB '*[ <>,;]*' "
 	"THEN 'email' END AS kind, "
-	"CASE WHEN k IN (" KEYS_TG ") THEN 'telegram:' || tg "
+	"CASE WHEN pf IS NOT NULL AND k IN (" KEYS_APP ") THEN "
+	"pf || ':' || lower(v) "
+	"WHEN k IN (" KEYS_TG ") THEN 'telegram:' || tg "
 	"WHEN k IN (" KEYS_PHONE ") THEN v ELSE lower(v) END AS identity "
 	"FROM (SELECT *, CASE WHEN v GLOB 'user*' THEN substr(v, 5) "
-	"ELSE v END AS tg FROM raw)), "
+	"ELSE v END AS tg, " PLATFORM_OF("plugin") " AS pf FROM raw)), "
 	"places AS (SELECT identity, kind, exhibit, plugin, rtype, role, "
 	"count(*) AS n, min(t) AS first, max(t) AS last FROM ids "
 	"WHERE kind IS NOT NULL "
@@ -138,10 +160,33 @@ static bool email_like(const char *v)
 }
 
 /* The kind and identity of value v under key k; NULL kind: none. */
+/* The platform whose ids a plugin's records carry, or NULL. */
+static const char *platform_of(const char *plugin)
+{
+	for (size_t i = 0; platforms[i]; i++)
+		if (!strncmp(plugin, platforms[i], strlen(platforms[i])))
+			return platforms[i];
+	return NULL;
+}
+
 static const char *classify(const char *k, const char *plugin, bool text,
 			    const char *v, struct sbuf *id)
 {
+	const char *pf = platform_of(plugin);
+
 	sbuf_reset(id);
+	if (pf && in(k, app_keys)) {
+		if (!*v)
+			return NULL;
+		sbuf_adds(id, pf);
+		sbuf_addc(id, ':');
+		for (const char *p = v; *p; p++)
+			sbuf_addc(id, *p >= 'A' && *p <= 'Z' ?
+				  (char)(*p + 32) : *p);
+		return pf;
+	}
+	if (!strcmp(k, "username"))
+		return NULL;
 	if (in(k, tg_keys)) {
 		const char *tg = !strncmp(v, "user", 4) ? v + 4 : v;
 

@@ -29,7 +29,7 @@ struct loaded {
 	struct spoor_plugin_info info;
 	struct spoor_artifact_stats st;
 	char *path;
-	bool builtin;			/* part of the host (dl NULL) */
+	const struct builtin *bi;	/* a built-in (dl NULL), or NULL */
 };
 
 struct spoor_artifacts {
@@ -69,7 +69,7 @@ struct hrun {
 };
 
 struct spoor_db {
-	struct safesql *q;
+	struct asql *q;
 	struct hrun *run;
 	char *path;
 	struct spoor_db *main;		/* db_main's view, owned */
@@ -285,9 +285,10 @@ static int load_path(struct spoor_artifacts *a, const char *list,
 /* A plugin compiled into the host (the iOS backup source's reporter):
  * always loaded, whatever --plugin says, since it speaks for the
  * evidence source rather than parsing files. */
-static int add_builtin(struct spoor_artifacts *a, const struct spoor_plugin *p,
+static int add_builtin(struct spoor_artifacts *a, const struct builtin *bi,
 		       struct spoor_err *err)
 {
+	const struct spoor_plugin *p = bi->p;
 	struct loaded *l;
 
 	if (find_loaded(a, p->name))
@@ -305,7 +306,7 @@ static int add_builtin(struct spoor_artifacts *a, const struct spoor_plugin *p,
 	l = &a->pl[a->n];
 	memset(l, 0, sizeof(*l));
 	l->p = p;
-	l->builtin = true;
+	l->bi = bi;
 	if (!(l->path = strdup("(built-in)")))
 		return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
 				     "out of memory");
@@ -356,8 +357,8 @@ spoor_artifacts_new(struct spoor_ctx *ctx,
 		rc = load_path(a, o->plugin_path, err);
 	if (!rc)
 		rc = load_path(a, o->plugin_dir, err);
-	if (!rc)
-		rc = add_builtin(a, &asrc_ios_plugin, err);
+	for (size_t i = 0; !rc && builtin_plugins[i]; i++)
+		rc = add_builtin(a, builtin_plugins[i], err);
 	for (const char *const *p = o->only; !rc && p && *p; p++)
 		if (!find_loaded(a, *p))
 			rc = spoor_err_set(err, SPOOR_ENOTFOUND, 0,
@@ -417,11 +418,6 @@ static struct hrun *R(const struct spoor_host *h)
 	return h->priv;
 }
 
-struct asrc *asrc_of_host(const struct spoor_host *h)
-{
-	return R(h)->src;
-}
-
 static void h_log(const struct spoor_host *h, int level, const char *fmt,
 		  ...)
 {
@@ -457,7 +453,7 @@ static const char *recovered_of(struct hrun *r, const char *src,
 	if (prov->recovered_from || !prov->table || !db ||
 	    strcmp(db->path, src))
 		return prov->recovered_from;
-	return safesql_wal_only(db->q, prov->table, prov->rowid) ? "wal"
+	return asql_wal_only(db->q, prov->table, prov->rowid) ? "wal"
 		: NULL;
 }
 
@@ -632,7 +628,7 @@ static void tell_damage(struct spoor_db *db)
 		return;
 	db->damage_told = true;
 	r->l->st.damaged++;
-	safesql_check(db->q, &chk);
+	asql_check(db->q, &chk);
 	spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': damaged database: "
 		  "%s%s%s%s; the rows SQLite could read were read",
 		  r->l->info.name, db->path, db->err_msg,
@@ -672,7 +668,7 @@ static void h_not_understood(const struct spoor_host *h, const char *path,
 	}
 	r->l->st.not_understood++;
 	if (db)
-		safesql_tables(r->last_db->q, &tables);
+		asql_tables(r->last_db->q, &tables);
 	else if (r->open_err[0])	/* say why SQLite refused it */
 		sbuf_addf(&tables, "%s", r->open_err);
 	spoor_log(r->a->ctx, SPOOR_LOG_WARN, "%s: '%s': %s%s%s%s",
@@ -924,6 +920,13 @@ static void mark_db_files(struct hrun *r, struct asrc_entry *e,
 	}
 }
 
+/*
+ * Hook point: every database a plugin reads is opened here, through
+ * asrc_sql_open (artifact_src.c) and asql_open (artifact_sql.c), into
+ * db->q, whose private copy is in db->q->dir.  A layer that works on
+ * every database (deleted-record recovery) attaches after a successful
+ * open, or when the run's own database is closed (h_db_close).
+ */
 static struct spoor_db *h_db_open(const struct spoor_host *h,
 				  const char *path)
 {
@@ -956,9 +959,9 @@ static struct spoor_db *h_db_open(const struct spoor_host *h,
 	r->open_err[0] = '\0';
 	r->open_damaged = false;
 	mark_db_files(r, e, path);
-	if (safesql_open(r->src, e, r->a->tmp, &db->q, &err)) {
+	if (asrc_sql_open(r->src, e, r->a->tmp, &db->q, &err)) {
 		spoor_strlcpy(r->open_err, err.msg, sizeof(r->open_err));
-		r->open_damaged = safesql_damaged(&err);
+		r->open_damaged = asql_damaged(&err);
 		/* the plugin says "not understood" for a non-database */
 		spoor_log(r->a->ctx, err.code == SPOOR_EFORMAT ?
 			  SPOOR_LOG_INFO : SPOOR_LOG_WARN, "%s: %s",
@@ -977,13 +980,13 @@ static void db_free(struct spoor_db *db)
 	if (!db->run->a->stop)
 		tell_damage(db);
 	if (db->main) {
-		safesql_close(db->main->q);
+		asql_close(db->main->q);
 		free(db->main->path);
 		free(db->main);
 	}
 	if (db->run->last_db == db)
 		db->run->last_db = NULL;
-	safesql_close(db->q);
+	asql_close(db->q);
 	free(db->path);
 	free(db);
 }
@@ -1008,7 +1011,7 @@ static void h_db_close(struct spoor_db *db)
 static struct spoor_db *h_db_main(struct spoor_db *db)
 {
 	struct spoor_db *v;
-	struct safesql *q;
+	struct asql *q;
 
 	if (db->main || db->is_view)
 		return db->main;
@@ -1033,17 +1036,17 @@ static struct spoor_db *h_db_main(struct spoor_db *db)
 
 static bool h_has_table(struct spoor_db *db, const char *t)
 {
-	return safesql_has_table(db->q, t);
+	return asql_has_table(db->q, t);
 }
 
 static bool h_has_column(struct spoor_db *db, const char *t, const char *c)
 {
-	return safesql_has_column(db->q, t, c);
+	return asql_has_column(db->q, t, c);
 }
 
 static bool h_wal_only(struct spoor_db *db, const char *t, int64_t rowid)
 {
-	return safesql_wal_only(db->q, t, rowid);
+	return asql_wal_only(db->q, t, rowid);
 }
 
 /* ---- statements ---- */
@@ -1065,10 +1068,16 @@ static void note_error(struct spoor_db *db, int rc)
 		      sizeof(d->err_msg));
 	if ((rc & 0xff) == SQLITE_TOOBIG)
 		snprintf(d->err_msg, sizeof(d->err_msg), "a value is longer "
-			 "than %d MiB (%s)", SAFESQL_MAX_LENGTH >> 20,
+			 "than %d MiB (%s)", ASQL_MAX_LENGTH >> 20,
 			 sqlite3_errstr(rc));
 }
 
+/*
+ * Hook point: every query of a plugin is prepared here (prepare and
+ * prepare_rows) on db->q->db, and stepped in h_step.  A view that
+ * replaces the tables a plugin reads (recovered rows) is given by
+ * pointing db->q->db at another connection in h_db_open.
+ */
 static struct spoor_stmt *new_stmt(struct spoor_db *db, const char *sql)
 {
 	struct spoor_stmt *s = calloc(1, sizeof(*s));
@@ -1221,7 +1230,7 @@ static bool read_on(struct spoor_stmt *s, int rc)
 	note_error(db, rc);
 	if ((rc & 0xff) == SQLITE_TOOBIG)
 		snprintf(why, sizeof(why), "a value is longer than %d MiB",
-			 SAFESQL_MAX_LENGTH >> 20);
+			 ASQL_MAX_LENGTH >> 20);
 	else
 		spoor_strlcpy(why, sqlite3_errmsg(db->q->db), sizeof(why));
 	r->l->st.rows_skipped++;
@@ -1348,7 +1357,7 @@ static double h_col_double(struct spoor_stmt *s, int i)
 	return sqlite3_column_double(s->st, i);
 }
 
-/* A value is cut at SAFESQL_VALUE_MAX (text on a character boundary)
+/* A value is cut at ASQL_VALUE_MAX (text on a character boundary)
  * and the record made of it flagged. */
 static const char *h_col_text(struct spoor_stmt *s, int i, size_t *len)
 {
@@ -1369,9 +1378,9 @@ static const char *h_col_text(struct spoor_stmt *s, int i, size_t *len)
 		p = (const char *)sqlite3_column_text(s->st, i);
 	}
 	n = p ? (size_t)sqlite3_column_bytes(s->st, i) : 0;
-	if (n > SAFESQL_VALUE_MAX) {
-		n = SAFESQL_VALUE_MAX;
-		while (type != SQLITE_BLOB && n > SAFESQL_VALUE_MAX - 4 &&
+	if (n > ASQL_VALUE_MAX) {
+		n = ASQL_VALUE_MAX;
+		while (type != SQLITE_BLOB && n > ASQL_VALUE_MAX - 4 &&
 		       ((unsigned char)p[n] & 0xc0) == 0x80)
 			n--;
 		s->db->run->trunc = s;
@@ -1513,8 +1522,9 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 
 		for (size_t j = 0; j < src->n && !a->stop; j++) {
 			/* built-ins: once, on the entry their source names */
-			if (l->builtin && (!asrc_ios_anchor(src) ||
-			    strcmp(src->e[j].path, asrc_ios_anchor(src))))
+			if (l->bi && (!l->bi->anchor(src) ||
+				      strcmp(src->e[j].path,
+					     l->bi->anchor(src))))
 				continue;
 			struct hrun run = { .a = a, .l = l, .src = src,
 					    .exhibit = exhibit };
@@ -1564,7 +1574,7 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 						   "out of memory");
 				break;
 			}
-			if (!l->builtin && !matches(l->p, path)) {
+			if (!l->bi && !matches(l->p, path)) {
 				free(path);
 				continue;
 			}
@@ -1573,12 +1583,13 @@ int spoor_artifacts_run(struct spoor_artifacts *a, const char *evidence,
 			l->st.files++;
 			spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s'",
 				  l->info.name, path);
-			if (!a->o.no_recovery && !l->builtin)
+			if (!a->o.no_recovery && !l->bi)
 				run.seen = sqlrec_seen_new();
-			prc = l->p->run(&h, path);
+			prc = l->bi ? l->bi->run(&h, src, path)
+				: l->p->run(&h, path);
 			if (prc < 0 && !a->stop)
 				l->st.errors++;
-			if (prc == SPOOR_PLUGIN_DECLINED && !l->builtin) {
+			if (prc == SPOOR_PLUGIN_DECLINED && !l->bi) {
 				l->st.files--;	/* not of its kind */
 				spoor_log(a->ctx, SPOOR_LOG_INFO, "%s: '%s': "
 					  "not of its kind", l->info.name,

@@ -13,7 +13,7 @@
 #ifndef SPOOR_SQLRECOVER_H
 #define SPOOR_SQLRECOVER_H
 
-#include "artifact.h"
+#include "artifact_sql.h"
 
 /* Where a recovered row came from, for the record's provenance. */
 struct sqlrec_origin {
@@ -70,7 +70,7 @@ struct sqlrec_view_stats {
  * emitted (may be NULL).  0 and *out (NULL when nothing was recovered),
  * or an error (SPOOR_EUNSUPPORTED for a UTF-16 database).
  */
-int sqlrec_view_build(struct safesql *q, const char *const *tables,
+int sqlrec_view_build(struct asql *q, const char *const *tables,
 		      const struct sqlrec_seen *seen, struct sqlrec_view **out,
 		      struct sqlrec_view_stats *st, struct spoor_err *err);
 void sqlrec_view_free(struct sqlrec_view *v);

@@ -1436,7 +1436,7 @@ void sqlrec_view_free(struct sqlrec_view *v)
 	free(v);
 }
 
-int sqlrec_view_build(struct safesql *q, const char *const *tables,
+int sqlrec_view_build(struct asql *q, const char *const *tables,
 		      const struct sqlrec_seen *seen, struct sqlrec_view **out,
 		      struct sqlrec_view_stats *st, struct spoor_err *err)
 {
@@ -1461,7 +1461,7 @@ int sqlrec_view_build(struct safesql *q, const char *const *tables,
 			     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	sbuf_release(&uri);
 	if (rc == SQLITE_OK)
-		rc = safesql_harden(v->db);
+		rc = asql_harden(v->db);
 	/* the TEMP tables are filled first, then it is query_only again */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(v->db, "PRAGMA query_only=0", NULL, NULL,

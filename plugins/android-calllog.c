@@ -32,13 +32,55 @@ static const char *presentation(int64_t p)
 	}
 }
 
+/* The columns read, in this order after the rowid (pu_select). */
+static const char *const cols[] = {
+	"number", "date", "duration", "type", "features", "presentation",
+	"name", "countryiso", "geocoded_location", NULL,
+};
+
+static int one_call(const struct spoor_host *h, struct spoor_stmt *st,
+		    struct spoor_prov *prov, void *ctx)
+{
+	struct spoor_record r;
+	struct spoor_phone ph = { "", "", NULL, false, 0 };
+	const char *p;
+	size_t len;
+	int64_t type = h->col_int(st, 4);
+
+	(void)ctx;
+	spoor_p_init(&r, "call");
+	spoor_p_str(&r, "app", "phone");
+	p = pu_text(h, st, 1, &len);
+	spoor_p_bytes(&r, "phone_raw", p, len);
+	if (p && len)
+		h->phone(h, p, h->option(h, "cc"), &ph);
+	pu_phone(&r, "phone", &ph);
+	p = pu_text(h, st, 7, &len);
+	spoor_p_bytes(&r, "name", p, len);
+	spoor_p_str(&r, "direction", call_type(type));
+	spoor_p_int(&r, "kind_raw", type);
+	spoor_p_bool(&r, "video", (h->col_int(st, 5) & 1) != 0);
+	spoor_p_time(&r, "time", "time_raw", "time_unit", h->col_int(st, 2),
+		     !pu_is_null(h, st, 2), "unix_ms");
+	if (pu_is_null(h, st, 3))
+		spoor_p_null(&r, "duration");
+	else
+		spoor_p_int(&r, "duration", h->col_int(st, 3));
+	spoor_p_str(&r, "presentation", pu_is_null(h, st, 6) ? NULL
+		    : presentation(h->col_int(st, 6)));
+	p = pu_text(h, st, 8, &len);
+	spoor_p_bytes(&r, "country", p, len);
+	p = pu_text(h, st, 9, &len);
+	spoor_p_bytes(&r, "location", p, len);
+	return h->emit(h, &r, prov);
+}
+
 static int run(const struct spoor_host *h, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	struct spoor_db *db = h->db_open(h, path);
-	struct spoor_stmt *st;
-	const char *t;
-	char sql[1024], b[10][64];
+	struct pu_select q = { NULL, "c", "_id", cols, NULL, NULL, NULL,
+			       false };
 	int rc;
 
 	base = base ? base + 1 : path;
@@ -46,9 +88,9 @@ static int run(const struct spoor_host *h, const char *path)
 		h->not_understood(h, path, "unreadable as SQLite");
 		return 0;
 	}
-	t = h->db_has_table(db, "calls") ? "calls"
+	q.table = h->db_has_table(db, "calls") ? "calls"
 		: h->db_has_table(db, "logs") ? "logs" : NULL;
-	if (!t) {
+	if (!q.table) {
 		/* a contacts2.db without calls is normal on newer Android,
 		 * and logs.db is a common name: only calllog.db must have
 		 * a call log */
@@ -58,65 +100,11 @@ static int run(const struct spoor_host *h, const char *path)
 		h->db_close(db);
 		return 0;
 	}
-	snprintf(sql, sizeof(sql), "SELECT c._id, %s, %s, %s, %s, %s, %s, %s, "
-		 "%s, %s FROM \"%s\" c ORDER BY c._id",
-		 pu_col(h, db, t, "c", "number", b[0], 64),
-		 pu_col(h, db, t, "c", "date", b[1], 64),
-		 pu_col(h, db, t, "c", "duration", b[2], 64),
-		 pu_col(h, db, t, "c", "type", b[3], 64),
-		 pu_col(h, db, t, "c", "features", b[4], 64),
-		 pu_col(h, db, t, "c", "presentation", b[5], 64),
-		 pu_col(h, db, t, "c", "name", b[6], 64),
-		 pu_col(h, db, t, "c", "countryiso", b[7], 64),
-		 pu_col(h, db, t, "c", "geocoded_location", b[8], 64), t);
-	st = h->prepare(db, sql);
-	if (!st) {
-		h->not_understood(h, path, "a query failed: unknown schema");
-		h->db_close(db);
-		return 0;
-	}
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, t, h->col_int(st, 0), -1,
-					   NULL };
-		struct spoor_record r;
-		struct spoor_phone ph = { 0 };
-		const char *p;
-		size_t len;
-		int64_t type = h->col_int(st, 4);
-
-		if (h->db_wal_only(db, t, prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "call");
-		spoor_p_str(&r, "app", "phone");
-		p = pu_text(h, st, 1, &len);
-		spoor_p_bytes(&r, "phone_raw", p, len);
-		if (p && len)
-			h->phone(h, p, h->option(h, "cc"), &ph);
-		pu_phone(&r, "phone", &ph);
-		p = pu_text(h, st, 7, &len);
-		spoor_p_bytes(&r, "name", p, len);
-		spoor_p_str(&r, "direction", call_type(type));
-		spoor_p_int(&r, "kind_raw", type);
-		spoor_p_bool(&r, "video", (h->col_int(st, 5) & 1) != 0);
-		spoor_p_time(&r, "time", "time_raw", "time_unit",
-			     h->col_int(st, 2), !pu_is_null(h, st, 2),
-			     "unix_ms");
-		if (pu_is_null(h, st, 3))
-			spoor_p_null(&r, "duration");
-		else
-			spoor_p_int(&r, "duration", h->col_int(st, 3));
-		spoor_p_str(&r, "presentation", pu_is_null(h, st, 6) ? NULL
-			    : presentation(h->col_int(st, 6)));
-		p = pu_text(h, st, 8, &len);
-		spoor_p_bytes(&r, "country", p, len);
-		p = pu_text(h, st, 9, &len);
-		spoor_p_bytes(&r, "location", p, len);
-		if (h->emit(h, &r, &prov))
-			break;
-	}
-	h->finalize(st);
-	if (rc < 0)
-		h->not_understood(h, path, "reading the call log failed");
+	rc = pu_select_each(h, db, &q, one_call, NULL);
+	if (rc)
+		h->not_understood(h, path, rc == -1 ? "a query failed: "
+				  "unknown schema" : "reading the call log "
+				  "failed");
 	h->db_close(db);
 	return 0;
 }

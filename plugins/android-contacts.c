@@ -18,39 +18,95 @@
 	"m ON m._id = d.mimetype_id WHERE d.raw_contact_id = r._id AND " \
 	"m.mimetype = '" mt "')"
 
-static void accounts(const struct spoor_host *h, struct spoor_db *db)
+static int one_account(const struct spoor_host *h, struct spoor_stmt *st,
+		       struct spoor_prov *prov, void *ctx)
 {
-	struct spoor_stmt *st = h->prepare(db, "SELECT _id, account_name, "
-					   "account_type FROM accounts "
-					   "ORDER BY _id");
+	struct spoor_record r;
 	const char *p;
 	size_t len;
 
-	if (!st)
-		return;
-	while (h->step(st) == 1) {
-		struct spoor_prov prov = { NULL, "accounts", h->col_int(st, 0),
-					   -1, NULL };
-		struct spoor_record r;
-
-		if (h->db_wal_only(db, "accounts", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "account");
-		p = pu_text(h, st, 1, &len);
-		spoor_p_bytes(&r, "account_name", p, len);
-		p = pu_text(h, st, 2, &len);
-		spoor_p_bytes(&r, "account_type", p, len);
-		if (h->emit(h, &r, &prov))
-			break;
-	}
-	h->finalize(st);
+	(void)ctx;
+	spoor_p_init(&r, "account");
+	p = pu_text(h, st, 1, &len);
+	spoor_p_bytes(&r, "account_name", p, len);
+	p = pu_text(h, st, 2, &len);
+	spoor_p_bytes(&r, "account_type", p, len);
+	return h->emit(h, &r, prov);
 }
+
+static int one_contact(const struct spoor_host *h, struct spoor_stmt *st,
+		       struct spoor_prov *prov, void *ctx)
+{
+	struct spoor_record r;
+	struct spoor_phone ph = { "", "", NULL, false, 0 };
+	char first[64] = "";
+	const char *p;
+	size_t len;
+
+	(void)ctx;
+	spoor_p_init(&r, "contact");
+	spoor_p_str(&r, "app", "contacts");
+	p = pu_text(h, st, 1, &len);
+	spoor_p_bytes(&r, "name", p, len);
+	p = pu_text(h, st, 8, &len);
+	spoor_p_bytes(&r, "given_name", p, len);
+	p = pu_text(h, st, 9, &len);
+	spoor_p_bytes(&r, "family_name", p, len);
+	/* the first number, normalised: data4 when the provider stored
+	 * one, else our own reading of data1 */
+	p = pu_text(h, st, 6, &len);
+	if (!p || !len)
+		p = pu_text(h, st, 5, &len);
+	if (p && len) {
+		const char *semi = memchr(p, ';', len);
+		size_t n = semi ? (size_t)(semi - p) : len;
+
+		if (n < sizeof(first)) {
+			memcpy(first, p, n);
+			first[n] = '\0';
+			h->phone(h, first, h->option(h, "cc"), &ph);
+		}
+	}
+	pu_phone(&r, "phone", &ph);
+	p = pu_text(h, st, 5, &len);
+	spoor_p_bytes(&r, "phone_raw", p, len);
+	p = pu_text(h, st, 7, &len);
+	spoor_p_bytes(&r, "email", p, len);
+	p = pu_text(h, st, 10, &len);
+	spoor_p_bytes(&r, "whatsapp_jid", p, len);
+	p = pu_text(h, st, 11, &len);
+	spoor_p_bytes(&r, "telegram_id", p, len);
+	p = pu_text(h, st, 3, &len);
+	spoor_p_bytes(&r, "account_name", p, len);
+	p = pu_text(h, st, 4, &len);
+	spoor_p_bytes(&r, "account_type", p, len);
+	spoor_p_bool(&r, "deleted", h->col_int(st, 2) != 0);
+	return h->emit(h, &r, prov);
+}
+
+/* The columns after r._id (display_name, deleted, the account), then
+ * the values of each mimetype. */
+#define CONTACT_VALS \
+	VALS("data1", MT "phone_v2") ", " VALS("data4", MT "phone_v2") \
+	", " VALS("data1", MT "email_v2") ", " VALS("data2", MT "name") \
+	", " VALS("data3", MT "name") ", " \
+	VALS("data1", MT "vnd.com.whatsapp.profile") ", " \
+	VALS("data1", MT "vnd.org.telegram.messenger.android.profile")
+
+static const char *const account_cols[] = {
+	"account_name", "account_type", NULL,
+};
 
 static int run(const struct spoor_host *h, const char *path)
 {
 	struct spoor_db *db = h->db_open(h, path);
-	struct spoor_stmt *st;
-	bool acc;
+	/* newer: raw_contacts.account_id -> accounts; older: the account
+	 * is in raw_contacts itself */
+	struct pu_select acc = { "accounts", "a", "_id", account_cols, NULL,
+				 NULL, NULL, false };
+	struct pu_select q = { "raw_contacts", "r", "_id", NULL, NULL, NULL,
+			       NULL, false };
+	bool newer;
 	int rc;
 
 	if (!db) {
@@ -65,88 +121,24 @@ static int run(const struct spoor_host *h, const char *path)
 		h->db_close(db);
 		return 0;
 	}
-	/* newer: raw_contacts.account_id -> accounts; older: the account
-	 * is in raw_contacts itself */
-	acc = h->db_has_table(db, "accounts") &&
+	newer = h->db_has_table(db, "accounts") &&
 		h->db_has_column(db, "raw_contacts", "account_id");
-	if (acc)
-		accounts(h, db);
-	st = h->prepare(db, acc ?
-		"SELECT r._id, r.display_name, r.deleted, a.account_name, "
-		"a.account_type, " VALS("data1", MT "phone_v2") ", "
-		VALS("data4", MT "phone_v2") ", " VALS("data1", MT "email_v2")
-		", " VALS("data2", MT "name") ", " VALS("data3", MT "name")
-		", " VALS("data1", MT "vnd.com.whatsapp.profile") ", "
-		VALS("data1", MT "vnd.org.telegram.messenger.android.profile")
-		" FROM raw_contacts r LEFT JOIN accounts a ON a._id = "
-		"r.account_id ORDER BY r._id"
-		:
-		"SELECT r._id, r.display_name, r.deleted, r.account_name, "
-		"r.account_type, " VALS("data1", MT "phone_v2") ", "
-		VALS("data4", MT "phone_v2") ", " VALS("data1", MT "email_v2")
-		", " VALS("data2", MT "name") ", " VALS("data3", MT "name")
-		", " VALS("data1", MT "vnd.com.whatsapp.profile") ", "
-		VALS("data1", MT "vnd.org.telegram.messenger.android.profile")
-		" FROM raw_contacts r ORDER BY r._id");
-	if (!st) {
-		h->not_understood(h, path, "a query failed: unknown schema");
-		h->db_close(db);
-		return 0;
+	if (newer) {
+		/* the accounts' rows are a bonus: a failure is the
+		 * contacts' to report */
+		pu_select_each(h, db, &acc, one_account, NULL);
+		q.extra = "r.display_name, r.deleted, a.account_name, "
+			"a.account_type, " CONTACT_VALS;
+		q.join = "LEFT JOIN accounts a ON a._id = r.account_id";
+	} else {
+		q.extra = "r.display_name, r.deleted, r.account_name, "
+			"r.account_type, " CONTACT_VALS;
 	}
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, "raw_contacts",
-					   h->col_int(st, 0), -1, NULL };
-		struct spoor_record r;
-		struct spoor_phone ph = { 0 };
-		char first[64] = "";
-		const char *p;
-		size_t len;
-
-		if (h->db_wal_only(db, "raw_contacts", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "contact");
-		spoor_p_str(&r, "app", "contacts");
-		p = pu_text(h, st, 1, &len);
-		spoor_p_bytes(&r, "name", p, len);
-		p = pu_text(h, st, 8, &len);
-		spoor_p_bytes(&r, "given_name", p, len);
-		p = pu_text(h, st, 9, &len);
-		spoor_p_bytes(&r, "family_name", p, len);
-		/* the first number, normalised: data4 when the provider
-		 * stored one, else our own reading of data1 */
-		p = pu_text(h, st, 6, &len);
-		if (!p || !len)
-			p = pu_text(h, st, 5, &len);
-		if (p && len) {
-			const char *semi = memchr(p, ';', len);
-			size_t n = semi ? (size_t)(semi - p) : len;
-
-			if (n < sizeof(first)) {
-				memcpy(first, p, n);
-				first[n] = '\0';
-				h->phone(h, first, h->option(h, "cc"), &ph);
-			}
-		}
-		pu_phone(&r, "phone", &ph);
-		p = pu_text(h, st, 5, &len);
-		spoor_p_bytes(&r, "phone_raw", p, len);
-		p = pu_text(h, st, 7, &len);
-		spoor_p_bytes(&r, "email", p, len);
-		p = pu_text(h, st, 10, &len);
-		spoor_p_bytes(&r, "whatsapp_jid", p, len);
-		p = pu_text(h, st, 11, &len);
-		spoor_p_bytes(&r, "telegram_id", p, len);
-		p = pu_text(h, st, 3, &len);
-		spoor_p_bytes(&r, "account_name", p, len);
-		p = pu_text(h, st, 4, &len);
-		spoor_p_bytes(&r, "account_type", p, len);
-		spoor_p_bool(&r, "deleted", h->col_int(st, 2) != 0);
-		if (h->emit(h, &r, &prov))
-			break;
-	}
-	h->finalize(st);
-	if (rc < 0)
-		h->not_understood(h, path, "reading contacts failed");
+	rc = pu_select_each(h, db, &q, one_contact, NULL);
+	if (rc)
+		h->not_understood(h, path, rc == -1 ? "a query failed: "
+				  "unknown schema" : "reading contacts "
+				  "failed");
 	h->db_close(db);
 	return 0;
 }

@@ -34,63 +34,51 @@ static void peer(const struct spoor_host *h, struct spoor_record *r,
 	pu_phone(r, incoming ? "sender_phone" : "recipient_phone", ph);
 }
 
+static const char *const sms_cols[] = {
+	"thread_id", "address", "date", "date_sent", "type", "body", "read",
+	NULL,
+};
+
+static int one_sms(const struct spoor_host *h, struct spoor_stmt *st,
+		   struct spoor_prov *prov, void *ctx)
+{
+	struct spoor_record r;
+	struct spoor_phone ph;
+	char chat[40];
+	const char *p;
+	size_t len;
+	int64_t type = h->col_int(st, 5);
+
+	(void)ctx;
+	spoor_p_init(&r, "message");
+	spoor_p_str(&r, "app", "sms");
+	snprintf(chat, sizeof(chat), "thread:%lld",
+		 (long long)h->col_int(st, 1));
+	spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
+	spoor_p_str(&r, "direction", sms_box(type));
+	spoor_p_bool(&r, "from_me", type != 1);
+	p = pu_text(h, st, 2, &len);
+	peer(h, &r, p, len, type == 1, &ph);
+	spoor_p_time(&r, "time", "time_raw", "time_unit", h->col_int(st, 3),
+		     !pu_is_null(h, st, 3), "unix_ms");
+	spoor_p_time(&r, "time_sent", "time_sent_raw", "time_sent_unit",
+		     h->col_int(st, 4), !pu_is_null(h, st, 4), "unix_ms");
+	spoor_p_str(&r, "kind", "sms");
+	spoor_p_int(&r, "kind_raw", type);
+	p = pu_text(h, st, 6, &len);
+	spoor_p_bytes(&r, "text", p, len);
+	spoor_p_bool(&r, "read", h->col_int(st, 7) != 0);
+	spoor_p_bool(&r, "spam", !strcmp(prov->table, "spam_sms"));
+	return h->emit(h, &r, prov);
+}
+
 static int read_sms(const struct spoor_host *h, struct spoor_db *db,
 		    const char *table)
 {
-	struct spoor_stmt *st;
-	char sql[1024], b[8][64];
-	int rc;
+	struct pu_select q = { table, "s", "_id", sms_cols, NULL, NULL, NULL,
+			       false };
 
-	snprintf(sql, sizeof(sql), "SELECT s._id, %s, %s, %s, %s, %s, %s, "
-		 "%s FROM \"%s\" s ORDER BY s._id",
-		 pu_col(h, db, table, "s", "thread_id", b[0], 64),
-		 pu_col(h, db, table, "s", "address", b[1], 64),
-		 pu_col(h, db, table, "s", "date", b[2], 64),
-		 pu_col(h, db, table, "s", "date_sent", b[3], 64),
-		 pu_col(h, db, table, "s", "type", b[4], 64),
-		 pu_col(h, db, table, "s", "body", b[5], 64),
-		 pu_col(h, db, table, "s", "read", b[6], 64), table);
-	st = h->prepare(db, sql);
-	if (!st)
-		return -1;
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, table, h->col_int(st, 0), -1,
-					   NULL };
-		struct spoor_record r;
-		struct spoor_phone ph;
-		char chat[40];
-		const char *p;
-		size_t len;
-		int64_t type = h->col_int(st, 5);
-
-		if (h->db_wal_only(db, table, prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "message");
-		spoor_p_str(&r, "app", "sms");
-		snprintf(chat, sizeof(chat), "thread:%lld",
-			 (long long)h->col_int(st, 1));
-		spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
-		spoor_p_str(&r, "direction", sms_box(type));
-		spoor_p_bool(&r, "from_me", type != 1);
-		p = pu_text(h, st, 2, &len);
-		peer(h, &r, p, len, type == 1, &ph);
-		spoor_p_time(&r, "time", "time_raw", "time_unit",
-			     h->col_int(st, 3), !pu_is_null(h, st, 3),
-			     "unix_ms");
-		spoor_p_time(&r, "time_sent", "time_sent_raw",
-			     "time_sent_unit", h->col_int(st, 4),
-			     !pu_is_null(h, st, 4), "unix_ms");
-		spoor_p_str(&r, "kind", "sms");
-		spoor_p_int(&r, "kind_raw", type);
-		p = pu_text(h, st, 6, &len);
-		spoor_p_bytes(&r, "text", p, len);
-		spoor_p_bool(&r, "read", h->col_int(st, 7) != 0);
-		spoor_p_bool(&r, "spam", !strcmp(table, "spam_sms"));
-		if (h->emit(h, &r, &prov))
-			break;
-	}
-	h->finalize(st);
-	return rc < 0 ? -1 : 0;
+	return pu_select_each(h, db, &q, one_sms, NULL) ? -1 : 0;
 }
 
 /*
@@ -112,6 +100,7 @@ struct mms_parts {
 	struct mms_part p[MMS_MAX_PARTS];
 	struct spoor_record rec[MMS_MAX_PARTS];	/* one per part */
 	size_t n;
+	bool failed;		/* reading the parts failed */
 };
 
 static void mms_parts_clear(struct mms_parts *mp)
@@ -217,23 +206,62 @@ static void mms_parts_close(const struct spoor_host *h, struct mms_parts *mp)
 		h->finalize(mp->st);
 }
 
+static const char *const mms_cols[] = {
+	"thread_id", "date", "msg_box", "sub", NULL,
+};
+
+static int one_mms(const struct spoor_host *h, struct spoor_stmt *st,
+		   struct spoor_prov *prov, void *ctx)
+{
+	struct mms_parts *mp = ctx;
+	struct spoor_record r;
+	struct spoor_phone ph;
+	char chat[40];
+	const char *p;
+	size_t len;
+	int64_t box = h->col_int(st, 3);
+
+	spoor_p_init(&r, "message");
+	spoor_p_str(&r, "app", "mms");
+	snprintf(chat, sizeof(chat), "thread:%lld",
+		 (long long)h->col_int(st, 1));
+	spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
+	spoor_p_str(&r, "direction", sms_box(box));
+	spoor_p_bool(&r, "from_me", box != 1);
+	p = pu_text(h, st, 7, &len);
+	peer(h, &r, p, len, box == 1, &ph);
+	/* MMS dates are seconds, SMS dates milliseconds */
+	spoor_p_time(&r, "time", "time_raw", "time_unit", h->col_int(st, 2),
+		     !pu_is_null(h, st, 2), "unix_s");
+	spoor_p_str(&r, "kind", "mms");
+	spoor_p_int(&r, "kind_raw", box);
+	p = pu_text(h, st, 4, &len);
+	spoor_p_bytes(&r, "subject", p, len);
+	p = pu_text(h, st, 5, &len);
+	spoor_p_bytes(&r, "text", p, len);
+	spoor_p_int(&r, "attachments", h->col_int(st, 6));
+	if (mms_parts_load(h, mp, prov->rowid) < 0) {
+		mp->failed = true;
+		return 1;
+	}
+	if (mp->st)
+		spoor_p_list(&r, "attachment_files", mp->rec, mp->n);
+	return h->emit(h, &r, prov);
+}
+
 static int read_mms(const struct spoor_host *h, struct spoor_db *db,
 		    const char *path)
 {
-	struct spoor_stmt *st;
 	struct mms_parts *mp;
-	char sql[1400], b[4][64];
+	char extra[1024];
 	bool addr = h->db_has_table(db, "addr");
 	bool part = h->db_has_table(db, "part");
+	struct pu_select q = { "pdu", "p", "_id", mms_cols, extra, NULL,
+			       NULL, false };
 	int rc;
 
 	/* text parts joined in order; the SMIL layout part is not text */
-	snprintf(sql, sizeof(sql), "SELECT p._id, %s, %s, %s, %s, %s, %s, %s "
-		 "FROM pdu p ORDER BY p._id",
-		 pu_col(h, db, "pdu", "p", "thread_id", b[0], 64),
-		 pu_col(h, db, "pdu", "p", "date", b[1], 64),
-		 pu_col(h, db, "pdu", "p", "msg_box", b[2], 64),
-		 pu_col(h, db, "pdu", "p", "sub", b[3], 64),
+	snprintf(extra, sizeof(extra), "%s, %s, %s",
 		 part ? "(SELECT group_concat(t.text, char(10)) FROM (SELECT "
 		 "text FROM part WHERE mid = p._id AND ct = 'text/plain' "
 		 "ORDER BY seq) t)" : "NULL",
@@ -243,60 +271,17 @@ static int read_mms(const struct spoor_host *h, struct spoor_db *db,
 		 "WHERE a.msg_id = p._id AND a.address IS NOT "
 		 "'insert-address-token' AND a.type = CASE WHEN p.msg_box = "
 		 "1 THEN 137 ELSE 151 END)" : "NULL");
-	st = h->prepare(db, sql);
-	if (!st)
-		return -1;
 	mp = calloc(1, sizeof(*mp));
 	if (!mp || mms_parts_open(h, db, path, mp)) {
 		free(mp);
-		h->finalize(st);
 		return -1;
 	}
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, "pdu", h->col_int(st, 0), -1,
-					   NULL };
-		struct spoor_record r;
-		struct spoor_phone ph;
-		char chat[40];
-		const char *p;
-		size_t len;
-		int64_t box = h->col_int(st, 3);
-
-		if (h->db_wal_only(db, "pdu", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "message");
-		spoor_p_str(&r, "app", "mms");
-		snprintf(chat, sizeof(chat), "thread:%lld",
-			 (long long)h->col_int(st, 1));
-		spoor_p_str(&r, "chat_id", pu_is_null(h, st, 1) ? NULL : chat);
-		spoor_p_str(&r, "direction", sms_box(box));
-		spoor_p_bool(&r, "from_me", box != 1);
-		p = pu_text(h, st, 7, &len);
-		peer(h, &r, p, len, box == 1, &ph);
-		/* MMS dates are seconds, SMS dates milliseconds */
-		spoor_p_time(&r, "time", "time_raw", "time_unit",
-			     h->col_int(st, 2), !pu_is_null(h, st, 2),
-			     "unix_s");
-		spoor_p_str(&r, "kind", "mms");
-		spoor_p_int(&r, "kind_raw", box);
-		p = pu_text(h, st, 4, &len);
-		spoor_p_bytes(&r, "subject", p, len);
-		p = pu_text(h, st, 5, &len);
-		spoor_p_bytes(&r, "text", p, len);
-		spoor_p_int(&r, "attachments", h->col_int(st, 6));
-		if (mms_parts_load(h, mp, prov.rowid) < 0) {
-			rc = -1;
-			break;
-		}
-		if (mp->st)
-			spoor_p_list(&r, "attachment_files", mp->rec, mp->n);
-		if (h->emit(h, &r, &prov))
-			break;
-	}
+	rc = pu_select_each(h, db, &q, one_mms, mp);
+	if (mp->failed)
+		rc = -1;
 	mms_parts_close(h, mp);
 	free(mp);
-	h->finalize(st);
-	return rc < 0 ? -1 : 0;
+	return rc ? -1 : 0;
 }
 
 /*

@@ -46,152 +46,114 @@ static const char *call_kind(int64_t t)
 	}
 }
 
-static int read_zcall(const struct spoor_host *h, struct spoor_db *db)
+static const char *const zcall_cols[] = {
+	"ZADDRESS", "ZDATE", "ZDURATION", "ZORIGINATED", "ZANSWERED",
+	"ZCALLTYPE", "ZSERVICE_PROVIDER", "ZNAME", "ZISO_COUNTRY_CODE",
+	"ZLOCATION", "ZDISCONNECTED_CAUSE", "ZUNIQUE_ID", NULL,
+};
+
+static int one_zcall(const struct spoor_host *h, struct spoor_stmt *st,
+		     struct spoor_prov *prov, void *ctx)
 {
-	struct spoor_stmt *st;
-	char sql[1400], b[12][64];
-	int rc;
+	struct spoor_record r;
+	struct spoor_phone ph = { "", "", NULL, false, 0 };
+	char addr[200], tbuf[48], dbuf[48];
+	const char *p, *prov_p;
+	size_t len, plen;
+	int64_t type = h->col_int(st, 6);
+	bool out = h->col_int(st, 4) != 0;
+	bool answered = h->col_int(st, 5) != 0;
+	double dur = h->col_double(st, 3);
 
-	snprintf(sql, sizeof(sql), "SELECT c.Z_PK, %s, %s, %s, %s, %s, %s, "
-		 "%s, %s, %s, %s, %s, %s FROM ZCALLRECORD c ORDER BY c.Z_PK",
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZADDRESS", b[0], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZDATE", b[1], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZDURATION", b[2], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZORIGINATED", b[3], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZANSWERED", b[4], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZCALLTYPE", b[5], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZSERVICE_PROVIDER", b[6],
-			64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZNAME", b[7], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZISO_COUNTRY_CODE", b[8],
-			64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZLOCATION", b[9], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZDISCONNECTED_CAUSE",
-			b[10], 64),
-		 pu_col(h, db, "ZCALLRECORD", "c", "ZUNIQUE_ID", b[11], 64));
-	st = h->prepare(db, sql);
-	if (!st)
-		return -1;
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, "ZCALLRECORD",
-					   h->col_int(st, 0), -1, NULL };
-		struct spoor_record r;
-		struct spoor_phone ph = { 0 };
-		char addr[200], tbuf[48], dbuf[48];
-		const char *p, *prov_p;
-		size_t len, plen;
-		int64_t type = h->col_int(st, 6);
-		bool out = h->col_int(st, 4) != 0;
-		bool answered = h->col_int(st, 5) != 0;
-		double dur = h->col_double(st, 3);
-
-		if (h->db_wal_only(db, "ZCALLRECORD", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "call");
-		prov_p = pu_text(h, st, 7, &plen);
-		spoor_p_str(&r, "app", app_of(prov_p, plen, type));
-		spoor_p_bytes(&r, "service_provider", prov_p, plen);
-		/* ZADDRESS: text, or a blob of the same bytes */
-		p = pu_text(h, st, 1, &len);
-		spoor_p_bytes(&r, "phone_raw", p, len);
-		/* Telegram puts its user id here, not a number */
-		if (p && len && len < sizeof(addr) && !memchr(p, '\0', len) &&
-		    !memchr(p, '@', len) && strcmp(app_of(prov_p, plen, type),
-						   "telegram")) {
-			memcpy(addr, p, len);
-			addr[len] = '\0';
-			h->phone(h, addr, h->option(h, "cc"), &ph);
-		}
-		pu_phone(&r, "phone", &ph);
-		p = pu_text(h, st, 8, &len);
-		spoor_p_bytes(&r, "name", p, len);
-		spoor_p_str(&r, "direction", out ? "outgoing" : answered
-			    ? "incoming" : "missed");
-		spoor_p_bool(&r, "from_me", out);
-		spoor_p_bool(&r, "answered", answered);
-		spoor_p_str(&r, "kind", call_kind(type));
-		spoor_p_int(&r, "kind_raw", type);
-		spoor_p_bool(&r, "video", type == 8);
-		ios_time_real(&r, "time", "time_raw", "time_unit",
-			      h->col_double(st, 2), !pu_is_null(h, st, 2),
-			      tbuf, sizeof(tbuf));
-		if (pu_is_null(h, st, 3) || dur != dur || dur < 0 || dur > 1e9) {
-			spoor_p_null(&r, "duration");
-		} else {
-			spoor_p_int(&r, "duration", (int64_t)(dur + 0.5));
-		}
-		snprintf(dbuf, sizeof(dbuf), "%.3f", dur);
-		spoor_p_str(&r, "duration_raw", pu_is_null(h, st, 3) ? NULL
-			    : dbuf);
-		p = pu_text(h, st, 9, &len);
-		spoor_p_bytes(&r, "country", p, len);
-		p = pu_text(h, st, 10, &len);
-		spoor_p_bytes(&r, "location", p, len);
-		spoor_p_int(&r, "disconnected_cause", h->col_int(st, 11));
-		p = pu_text(h, st, 12, &len);
-		spoor_p_bytes(&r, "key_id", p, len);
-		if (h->emit(h, &r, &prov))
-			break;
+	(void)ctx;
+	spoor_p_init(&r, "call");
+	prov_p = pu_text(h, st, 7, &plen);
+	spoor_p_str(&r, "app", app_of(prov_p, plen, type));
+	spoor_p_bytes(&r, "service_provider", prov_p, plen);
+	/* ZADDRESS: text, or a blob of the same bytes */
+	p = pu_text(h, st, 1, &len);
+	spoor_p_bytes(&r, "phone_raw", p, len);
+	/* Telegram puts its user id here, not a number */
+	if (p && len && len < sizeof(addr) && !memchr(p, '\0', len) &&
+	    !memchr(p, '@', len) && strcmp(app_of(prov_p, plen, type),
+					   "telegram")) {
+		memcpy(addr, p, len);
+		addr[len] = '\0';
+		h->phone(h, addr, h->option(h, "cc"), &ph);
 	}
-	h->finalize(st);
-	return rc < 0 ? -1 : 0;
+	pu_phone(&r, "phone", &ph);
+	p = pu_text(h, st, 8, &len);
+	spoor_p_bytes(&r, "name", p, len);
+	spoor_p_str(&r, "direction", out ? "outgoing" : answered
+		    ? "incoming" : "missed");
+	spoor_p_bool(&r, "from_me", out);
+	spoor_p_bool(&r, "answered", answered);
+	spoor_p_str(&r, "kind", call_kind(type));
+	spoor_p_int(&r, "kind_raw", type);
+	spoor_p_bool(&r, "video", type == 8);
+	ios_time_real(&r, "time", "time_raw", "time_unit",
+		      h->col_double(st, 2), !pu_is_null(h, st, 2),
+		      tbuf, sizeof(tbuf));
+	if (pu_is_null(h, st, 3) || dur != dur || dur < 0 || dur > 1e9)
+		spoor_p_null(&r, "duration");
+	else
+		spoor_p_int(&r, "duration", (int64_t)(dur + 0.5));
+	snprintf(dbuf, sizeof(dbuf), "%.3f", dur);
+	spoor_p_str(&r, "duration_raw", pu_is_null(h, st, 3) ? NULL : dbuf);
+	p = pu_text(h, st, 9, &len);
+	spoor_p_bytes(&r, "country", p, len);
+	p = pu_text(h, st, 10, &len);
+	spoor_p_bytes(&r, "location", p, len);
+	spoor_p_int(&r, "disconnected_cause", h->col_int(st, 11));
+	p = pu_text(h, st, 12, &len);
+	spoor_p_bytes(&r, "key_id", p, len);
+	return h->emit(h, &r, prov);
 }
 
 /* iOS 7 and older: call(ROWID, address, date (Unix s), duration,
  * flags); flags bit 0 set for outgoing calls (iPhone Backup Analyzer's
  * reading; raw value kept). */
-static int read_legacy(const struct spoor_host *h, struct spoor_db *db)
+static const char *const legacy_cols[] = {
+	"address", "date", "duration", "flags", "name", NULL,
+};
+
+static int one_legacy(const struct spoor_host *h, struct spoor_stmt *st,
+		      struct spoor_prov *prov, void *ctx)
 {
-	struct spoor_stmt *st;
-	char sql[600], b[5][64];
-	int rc;
+	struct spoor_record r;
+	struct spoor_phone ph = { "", "", NULL, false, 0 };
+	const char *p;
+	size_t len;
+	int64_t fl = h->col_int(st, 4);
 
-	snprintf(sql, sizeof(sql), "SELECT c.ROWID, %s, %s, %s, %s, %s FROM "
-		 "call c ORDER BY c.ROWID",
-		 pu_col(h, db, "call", "c", "address", b[0], 64),
-		 pu_col(h, db, "call", "c", "date", b[1], 64),
-		 pu_col(h, db, "call", "c", "duration", b[2], 64),
-		 pu_col(h, db, "call", "c", "flags", b[3], 64),
-		 pu_col(h, db, "call", "c", "name", b[4], 64));
-	st = h->prepare(db, sql);
-	if (!st)
-		return -1;
-	while ((rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, "call", h->col_int(st, 0), -1,
-					   NULL };
-		struct spoor_record r;
-		struct spoor_phone ph = { 0 };
-		const char *p;
-		size_t len;
-		int64_t fl = h->col_int(st, 4);
-
-		if (h->db_wal_only(db, "call", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "call");
-		spoor_p_str(&r, "app", "phone");
-		p = pu_text(h, st, 1, &len);
-		spoor_p_bytes(&r, "phone_raw", p, len);
-		if (p && len && !memchr(p, '\0', len))
-			h->phone(h, p, h->option(h, "cc"), &ph);
-		pu_phone(&r, "phone", &ph);
-		p = pu_text(h, st, 5, &len);
-		spoor_p_bytes(&r, "name", p, len);
-		spoor_p_str(&r, "direction", fl & 1 ? "outgoing" : "incoming");
-		spoor_p_bool(&r, "from_me", (fl & 1) != 0);
-		spoor_p_int(&r, "kind_raw", fl);
-		spoor_p_time(&r, "time", "time_raw", "time_unit",
-			     h->col_int(st, 2), !pu_is_null(h, st, 2),
-			     "unix_s");
-		if (pu_is_null(h, st, 3))
-			spoor_p_null(&r, "duration");
-		else
-			spoor_p_int(&r, "duration", h->col_int(st, 3));
-		if (h->emit(h, &r, &prov))
-			break;
-	}
-	h->finalize(st);
-	return rc < 0 ? -1 : 0;
+	(void)ctx;
+	spoor_p_init(&r, "call");
+	spoor_p_str(&r, "app", "phone");
+	p = pu_text(h, st, 1, &len);
+	spoor_p_bytes(&r, "phone_raw", p, len);
+	if (p && len && !memchr(p, '\0', len))
+		h->phone(h, p, h->option(h, "cc"), &ph);
+	pu_phone(&r, "phone", &ph);
+	p = pu_text(h, st, 5, &len);
+	spoor_p_bytes(&r, "name", p, len);
+	spoor_p_str(&r, "direction", fl & 1 ? "outgoing" : "incoming");
+	spoor_p_bool(&r, "from_me", (fl & 1) != 0);
+	spoor_p_int(&r, "kind_raw", fl);
+	spoor_p_time(&r, "time", "time_raw", "time_unit", h->col_int(st, 2),
+		     !pu_is_null(h, st, 2), "unix_s");
+	if (pu_is_null(h, st, 3))
+		spoor_p_null(&r, "duration");
+	else
+		spoor_p_int(&r, "duration", h->col_int(st, 3));
+	return h->emit(h, &r, prov);
 }
+
+static const struct pu_select zcall = {
+	"ZCALLRECORD", "c", "Z_PK", zcall_cols, NULL, NULL, NULL, false,
+};
+static const struct pu_select legacy = {
+	"call", "c", "ROWID", legacy_cols, NULL, NULL, NULL, false,
+};
 
 static int run(const struct spoor_host *h, const char *path)
 {
@@ -203,9 +165,9 @@ static int run(const struct spoor_host *h, const char *path)
 		return 0;
 	}
 	if (h->db_has_table(db, "ZCALLRECORD"))
-		rc = read_zcall(h, db);
+		rc = pu_select_each(h, db, &zcall, one_zcall, NULL);
 	else if (h->db_has_table(db, "call"))
-		rc = read_legacy(h, db);
+		rc = pu_select_each(h, db, &legacy, one_legacy, NULL);
 	else {
 		h->not_understood(h, path, "schema not recognised: no "
 				  "ZCALLRECORD or call table");

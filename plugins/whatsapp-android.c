@@ -94,42 +94,84 @@ static const struct name *name_of(const struct wa *w, const char *jid)
 	return n && !strcmp(n->jid, jid) ? n : NULL;
 }
 
+/* wa_contacts: jid, then these (pu_select) */
+static const char *const contact_cols[] = {
+	"number", "display_name", "given_name", "family_name", "wa_name",
+	"status", "is_whatsapp_user", NULL,
+};
+
 static void contact_record(struct wa *w, struct spoor_stmt *st,
-			   const char *table)
+			   struct spoor_prov *prov)
 {
 	const struct spoor_host *h = w->h;
-	struct spoor_prov prov = { NULL, table, h->col_int(st, 0), -1, NULL };
 	struct spoor_record r;
 	char e164[32] = "";
 	size_t len;
-	const char *jid = pu_text(h, st, 1, &len);
+	const char *jid = pu_text(h, st, 8, &len);
 
-	if (h->db_wal_only(w->db, table, prov.rowid))
-		prov.recovered_from = "wal";
 	spoor_p_init(&r, "contact");
 	spoor_p_str(&r, "app", "whatsapp");
 	spoor_p_bytes(&r, "jid", jid, len);
 	if (jid)
 		h->phone_e164(h, jid, NULL, e164, sizeof(e164));
 	spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
-	jid = pu_text(h, st, 2, &len);
+	jid = pu_text(h, st, 1, &len);
 	spoor_p_bytes(&r, "phone_raw", jid, len);
-	jid = pu_text(h, st, 3, &len);
+	jid = pu_text(h, st, 2, &len);
 	spoor_p_bytes(&r, "name", jid, len);
-	jid = pu_text(h, st, 4, &len);
+	jid = pu_text(h, st, 3, &len);
 	spoor_p_bytes(&r, "given_name", jid, len);
-	jid = pu_text(h, st, 5, &len);
+	jid = pu_text(h, st, 4, &len);
 	spoor_p_bytes(&r, "family_name", jid, len);
-	jid = pu_text(h, st, 6, &len);
+	jid = pu_text(h, st, 5, &len);
 	spoor_p_bytes(&r, "push_name", jid, len);
-	jid = pu_text(h, st, 7, &len);
+	jid = pu_text(h, st, 6, &len);
 	spoor_p_bytes(&r, "about", jid, len);
-	if (pu_is_null(h, st, 8))
+	if (pu_is_null(h, st, 7))
 		spoor_p_null(&r, "is_whatsapp_user");
 	else
-		spoor_p_bool(&r, "is_whatsapp_user", h->col_int(st, 8) != 0);
-	if (h->emit(h, &r, &prov))
+		spoor_p_bool(&r, "is_whatsapp_user", h->col_int(st, 7) != 0);
+	if (h->emit(h, &r, prov))
 		w->stop = true;
+}
+
+struct wadb_run {
+	struct wa *w;
+	bool emit;
+	bool nomem;
+};
+
+static int one_contact(const struct spoor_host *h, struct spoor_stmt *st,
+		       struct spoor_prov *prov, void *ctx)
+{
+	struct wadb_run *x = ctx;
+	struct wa *w = x->w;
+	struct name *n, *old;
+	size_t len;
+	const char *jid = pu_text(h, st, 8, &len);
+
+	if (x->emit)
+		contact_record(w, st, prov);
+	if (w->stop)
+		return 1;
+	if (!jid || w->names.full)
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		x->nomem = true;
+		return 1;
+	}
+	n->jid = pu_strndup(jid, len, 256);
+	n->display = dup_col(h, st, 2);
+	n->push = dup_col(h, st, 5);
+	/* a JID twice (it happens, and recovered contacts repeat live
+	 * ones): the last row's names, without leaking the first's */
+	old = n->jid ? pu_imap_get(&w->names, pu_strhash(n->jid)) : NULL;
+	if (!n->jid || !pu_imap_put(&w->names, pu_strhash(n->jid), n))
+		free_name(n);
+	else if (old)
+		free_name(old);
+	return 0;
 }
 
 /* Read wa.db at path: emit contacts (when emit) and fill the name map. */
@@ -137,9 +179,12 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 {
 	const struct spoor_host *h = w->h;
 	struct spoor_db *db = h->db_open(h, path);
-	struct spoor_stmt *st;
-	char sql[1024], b[7][64];
-	int rc = 0;
+	static const struct pu_select q = {
+		"wa_contacts", "c", "_id", contact_cols, "c.jid", NULL, NULL,
+		true,
+	};
+	struct wadb_run x = { w, emit, false };
+	int rc;
 
 	if (!db) {
 		if (emit)
@@ -154,51 +199,11 @@ static int read_wadb(struct wa *w, const char *path, bool emit)
 		h->db_close(db);
 		return 0;
 	}
-	snprintf(sql, sizeof(sql), "SELECT c._id, c.jid, %s, %s, %s, %s, %s, "
-		 "%s, %s FROM wa_contacts c WHERE c._id >= ?1 ORDER BY c._id",
-		 pu_col(h, db, "wa_contacts", "c", "number", b[0], 64),
-		 pu_col(h, db, "wa_contacts", "c", "display_name", b[1], 64),
-		 pu_col(h, db, "wa_contacts", "c", "given_name", b[2], 64),
-		 pu_col(h, db, "wa_contacts", "c", "family_name", b[3], 64),
-		 pu_col(h, db, "wa_contacts", "c", "wa_name", b[4], 64),
-		 pu_col(h, db, "wa_contacts", "c", "status", b[5], 64),
-		 pu_col(h, db, "wa_contacts", "c", "is_whatsapp_user", b[6],
-			64));
-	st = pu_prepare_rows(h, db, "wa_contacts", sql);
-	if (!st) {
-		h->db_close(db);
-		return -1;
-	}
 	w->db = db;
-	while (!w->stop && (rc = h->step(st)) == 1) {
-		struct name *n, *old;
-		size_t len;
-		const char *jid = pu_text(h, st, 1, &len);
-
-		if (emit)
-			contact_record(w, st, "wa_contacts");
-		if (!jid || w->names.full)
-			continue;
-		n = calloc(1, sizeof(*n));
-		if (!n)
-			break;
-		n->jid = pu_strndup(jid, len, 256);
-		n->display = dup_col(h, st, 3);
-		n->push = dup_col(h, st, 6);
-		/* a JID twice (it happens, and recovered contacts repeat
-		 * live ones): the last row's names, as before, without
-		 * leaking the first's */
-		old = n->jid ? pu_imap_get(&w->names, pu_strhash(n->jid))
-			: NULL;
-		if (!n->jid || !pu_imap_put(&w->names, pu_strhash(n->jid), n))
-			free_name(n);
-		else if (old)
-			free_name(old);
-	}
-	h->finalize(st);
+	rc = pu_select_each(h, db, &q, one_contact, &x);
 	h->db_close(db);
 	w->db = NULL;
-	return rc < 0 ? -1 : 0;
+	return rc ? -1 : 0;
 }
 
 /* ---- msgstore.db, modern ---- */
@@ -648,71 +653,59 @@ static int read_legacy(struct wa *w, bool dedup)
 	return rc < 0 ? -1 : 0;
 }
 
+static const char *const call_cols[] = {
+	"jid_row_id", "from_me", "timestamp", "video_call", "duration",
+	"call_result", "group_jid_row_id", NULL,
+};
+
+static int one_call(const struct spoor_host *h, struct spoor_stmt *st,
+		    struct spoor_prov *prov, void *ctx)
+{
+	struct wa *w = ctx;
+	struct spoor_record r;
+	const struct jid *lid, *j = jid_of(w, h->col_int(st, 1), &lid);
+	const struct jid *glid, *g = jid_of(w, h->col_int(st, 7), &glid);
+	const struct name *n = name_of(w, j ? j->raw : NULL);
+	char e164[32] = "";
+	bool from_me = h->col_int(st, 2) != 0;
+
+	spoor_p_init(&r, "call");
+	spoor_p_str(&r, "app", "whatsapp");
+	spoor_p_str(&r, "jid", j ? j->raw : NULL);
+	spoor_p_str(&r, "jid_lid", lid ? lid->raw : NULL);
+	if (j && j->raw)
+		h->phone_e164(h, j->raw, NULL, e164, sizeof(e164));
+	spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
+	spoor_p_str(&r, "name", n ? n->display : NULL);
+	spoor_p_str(&r, "push_name", n ? n->push : NULL);
+	spoor_p_str(&r, "group_id", g ? g->raw : NULL);
+	spoor_p_str(&r, "direction", from_me ? "outgoing" : "incoming");
+	spoor_p_bool(&r, "from_me", from_me);
+	spoor_p_bool(&r, "video", h->col_int(st, 4) != 0);
+	spoor_p_time(&r, "time", "time_raw", "time_unit", h->col_int(st, 3),
+		     !pu_is_null(h, st, 3), "unix_ms");
+	if (pu_is_null(h, st, 5))
+		spoor_p_null(&r, "duration");
+	else
+		spoor_p_int(&r, "duration", h->col_int(st, 5));
+	if (pu_is_null(h, st, 6))
+		spoor_p_null(&r, "result_raw");
+	else
+		spoor_p_int(&r, "result_raw", h->col_int(st, 6));
+	if (h->emit(h, &r, prov))
+		w->stop = true;
+	return w->stop;
+}
+
 static int read_calls(struct wa *w)
 {
-	const struct spoor_host *h = w->h;
-	struct spoor_db *db = w->db;
-	struct spoor_stmt *st;
-	char sql[1024], b[8][80];
-	int rc = 0;
+	static const struct pu_select q = {
+		"call_log", "c", "_id", call_cols, NULL, NULL, NULL, true,
+	};
 
-	if (!h->db_has_table(db, "call_log"))
+	if (!w->h->db_has_table(w->db, "call_log"))
 		return 0;
-	snprintf(sql, sizeof(sql), "SELECT c._id, %s, %s, %s, %s, %s, %s, %s "
-		 "FROM call_log c WHERE c._id >= ?1 ORDER BY c._id",
-		 pu_col(h, db, "call_log", "c", "jid_row_id", b[0], 80),
-		 pu_col(h, db, "call_log", "c", "from_me", b[1], 80),
-		 pu_col(h, db, "call_log", "c", "timestamp", b[2], 80),
-		 pu_col(h, db, "call_log", "c", "video_call", b[3], 80),
-		 pu_col(h, db, "call_log", "c", "duration", b[4], 80),
-		 pu_col(h, db, "call_log", "c", "call_result", b[5], 80),
-		 pu_col(h, db, "call_log", "c", "group_jid_row_id", b[6], 80));
-	st = pu_prepare_rows(h, db, "call_log", sql);
-	if (!st)
-		return -1;
-	while (!w->stop && (rc = h->step(st)) == 1) {
-		struct spoor_prov prov = { NULL, "call_log", h->col_int(st, 0),
-					   -1, NULL };
-		struct spoor_record r;
-		const struct jid *lid, *j = jid_of(w, h->col_int(st, 1), &lid);
-		const struct jid *glid, *g = jid_of(w, h->col_int(st, 7),
-						    &glid);
-		const struct name *n = name_of(w, j ? j->raw : NULL);
-		char e164[32] = "";
-		bool from_me = h->col_int(st, 2) != 0;
-
-		if (h->db_wal_only(db, "call_log", prov.rowid))
-			prov.recovered_from = "wal";
-		spoor_p_init(&r, "call");
-		spoor_p_str(&r, "app", "whatsapp");
-		spoor_p_str(&r, "jid", j ? j->raw : NULL);
-		spoor_p_str(&r, "jid_lid", lid ? lid->raw : NULL);
-		if (j && j->raw)
-			h->phone_e164(h, j->raw, NULL, e164, sizeof(e164));
-		spoor_p_str(&r, "phone", e164[0] ? e164 : NULL);
-		spoor_p_str(&r, "name", n ? n->display : NULL);
-		spoor_p_str(&r, "push_name", n ? n->push : NULL);
-		spoor_p_str(&r, "group_id", g ? g->raw : NULL);
-		spoor_p_str(&r, "direction", from_me ? "outgoing" :
-			    "incoming");
-		spoor_p_bool(&r, "from_me", from_me);
-		spoor_p_bool(&r, "video", h->col_int(st, 4) != 0);
-		spoor_p_time(&r, "time", "time_raw", "time_unit",
-			     h->col_int(st, 3), !pu_is_null(h, st, 3),
-			     "unix_ms");
-		if (pu_is_null(h, st, 5))
-			spoor_p_null(&r, "duration");
-		else
-			spoor_p_int(&r, "duration", h->col_int(st, 5));
-		if (pu_is_null(h, st, 6))
-			spoor_p_null(&r, "result_raw");
-		else
-			spoor_p_int(&r, "result_raw", h->col_int(st, 6));
-		if (h->emit(h, &r, &prov))
-			w->stop = true;
-	}
-	h->finalize(st);
-	return rc < 0 ? -1 : 0;
+	return pu_select_each(w->h, w->db, &q, one_call, w) ? -1 : 0;
 }
 
 static int run(const struct spoor_host *h, const char *path)

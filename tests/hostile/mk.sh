@@ -433,6 +433,108 @@ g_vcard_long() {
 		print "END:VCARD\r\n";' >"$1/contacts.vcf"
 }
 
+# ---- phone-app plugins (issue 17): hostile blobs inside valid databases
+
+# Snapchat arroyo.db: a text message whose protobuf nests 100,000 deep,
+# one that claims a length past its end, and a media walk over both.
+g_snapchat_deep_pb() {
+	mkdir -p "$1/com.snapchat.android/databases"
+	python3 - "$1/com.snapchat.android/databases/arroyo.db" <<'PY'
+import sqlite3, sys
+def v(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7f, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+deep = b"x"
+for _ in range(100000):
+    deep = bytes([0x22]) + v(len(deep)) + deep
+con = sqlite3.connect(sys.argv[1])
+con.execute("CREATE TABLE conversation_message (client_conversation_id "
+            "TEXT, client_message_id INTEGER, sender_id TEXT, "
+            "creation_timestamp INTEGER, content_type INTEGER, "
+            "message_content BLOB)")
+con.execute("INSERT INTO conversation_message VALUES ('c', 1, 'u', 1, 1, ?)",
+            (deep,))
+con.execute("INSERT INTO conversation_message VALUES ('c', 2, 'u', 1, 1, ?)",
+            (b"\x22\xff\xff\xff\xff\x0f" + b"y" * 10,))
+con.commit()
+PY
+}
+
+# Telegram cache4.db: TL strings that claim 16 MiB in a 12-byte blob,
+# a cut constructor, an unknown user constructor.
+g_telegram_tl_hostile() {
+	mkdir -p "$1/org.telegram.messenger/files"
+	python3 - "$1/org.telegram.messenger/files/cache4.db" <<'PY'
+import sqlite3, struct, sys
+con = sqlite3.connect(sys.argv[1])
+con.executescript("CREATE TABLE messages_v2 (mid INTEGER, uid INTEGER, "
+                  "date INTEGER, data BLOB, out INTEGER, read_state "
+                  "INTEGER, PRIMARY KEY (mid, uid)); CREATE TABLE users "
+                  "(uid INTEGER PRIMARY KEY, name TEXT, status INTEGER, "
+                  "data BLOB)")
+m = struct.pack("<IIIIIqI", 0x94345242, 0, 0, 1, 0x59511722, 5, 1)
+con.execute("INSERT INTO messages_v2 VALUES (1, 5, 1, ?, 0, 0)",
+            (m + b"\xfe\xff\xff\xff",))
+con.execute("INSERT INTO messages_v2 VALUES (2, 5, 1, ?, 0, 0)",
+            (b"\x42\x52",))
+con.execute("INSERT INTO users VALUES (5, 'x', 0, ?)",
+            (struct.pack("<III", 0x83314fca, 0xffffffff, 0) + b"\xfe",))
+con.commit()
+PY
+}
+
+# Discord kv-storage: a message value nested 100,000 deep.
+g_discord_deep_json() {
+	mkdir -p "$1/com.discord/files/kv-storage/@account.1"
+	python3 - "$1/com.discord/files/kv-storage/@account.1/a" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("CREATE TABLE messages0 (key TEXT PRIMARY KEY, data BLOB)")
+con.execute("INSERT INTO messages0 VALUES ('m', ?)",
+            (b'{"message":' + b"[" * 100000 + b"]" * 100000 + b"}",))
+con.commit()
+PY
+}
+
+# Instagram iOS: keyed archives with a UID cycle and 100,000 levels.
+g_instagram_ios_archives() {
+	d="$1/Library/Application Support/DirectSQLiteDatabase"
+	mkdir -p "$d"
+	python3 - "$d/1.db" <<'PY'
+import plistlib, sqlite3, sys
+cyc = plistlib.dumps({"$archiver": "NSKeyedArchiver", "$top": {
+    "root": plistlib.UID(1)}, "$objects": ["$null", {
+        "IGDirectPublishedMessageContent*content": plistlib.UID(1),
+        "NSString*string": plistlib.UID(1)}]}, fmt=plistlib.FMT_BINARY)
+deep = "x"
+for _ in range(2000):
+    deep = [deep]
+try:
+    deep = plistlib.dumps({"$objects": ["$null", deep], "$top": {}},
+                          fmt=plistlib.FMT_XML)
+except RecursionError:
+    deep = b"<plist>" + b"<array>" * 100000 + b"</plist>"
+con = sqlite3.connect(sys.argv[1])
+con.executescript("CREATE TABLE messages (message_id TEXT, thread_id TEXT, "
+                  "archive BLOB, class_name TEXT, row_id INTEGER PRIMARY "
+                  "KEY AUTOINCREMENT); CREATE TABLE threads (thread_id "
+                  "TEXT, thread_id_v2 TEXT, viewer_id TEXT, metadata BLOB, "
+                  "row_id INTEGER PRIMARY KEY AUTOINCREMENT)")
+con.execute("INSERT INTO threads (thread_id, viewer_id, metadata) VALUES "
+            "('t', '1', ?)", (cyc,))
+con.execute("INSERT INTO messages (message_id, thread_id, archive, "
+            "class_name) VALUES ('m1', 't', ?, 'x')", (cyc,))
+con.execute("INSERT INTO messages (message_id, thread_id, archive, "
+            "class_name) VALUES ('m2', 't', ?, 'x')",
+            (b"bplist00" + b"\xa1\x01" * 50000 + b"\x00" * 32,))
+con.commit()
+PY
+}
+
 case ${1:-} in
 --list)	declare -F | sed -n 's/^declare -f g_//p' | grep -v ext4_base ;;
 '' | -*) echo "usage: $0 CASE DIR | --list" >&2; exit 2 ;;

@@ -76,6 +76,11 @@ sbr-billion-laughs | sbr_laughs | 0,5 | doctype|entit       | check=small plugin
 sbr-external-entities | sbr_xxe | 0,5 | doctype|entit       | check=noxxe plugin=sms-backup-restore | spoor-artifacts --plugin=sms-backup-restore "$EV"
 telegram-deep-100k | telegram_deep | 0,5 | deep|nest        | check=small plugin=telegram-export | spoor-artifacts --plugin=telegram-export "$EV"
 vcard-10mb-line | vcard_long   | 0,5 | -                      | plugin=vcard     | spoor-artifacts --plugin=vcard "$EV"
+# ---- plugins: phone apps (issue 17) ----
+snapchat-deep-protobuf | snapchat_deep_pb | 5 | not understood | check=small plugin=snapchat-android | spoor-artifacts --plugin=snapchat-android "$EV"
+telegram-tl-hostile | telegram_tl_hostile | 5 | tl|not understood | check=small plugin=telegram-android | spoor-artifacts --plugin=telegram-android "$EV"
+discord-deep-json | discord_deep_json | 5 | no json | check=small plugin=discord-android | spoor-artifacts --plugin=discord-android "$EV"
+instagram-ios-archives | instagram_ios_archives | 5 | archives that do not parse | check=small plugin=instagram-ios | spoor-artifacts --plugin=instagram-ios "$EV"
 # ---- more rows (iOS backups, spoor-verify bundles with symlinks and
 # '..' in the MANIFEST) go here ----
 EOF_TABLE

@@ -1,8 +1,8 @@
 /*
- * safesql.c: SQLite databases from evidence, opened without touching the
- * evidence.  Opening a WAL database in place, even read-only, creates
- * -shm/-wal files next to it, and a read-write open checkpoints and
- * deletes the WAL.  So the database and its -wal and -journal are copied
+ * artifact_sql.c: SQLite databases from evidence, opened without touching
+ * the evidence (artifact_sql.h).  Opening a WAL database in place, even
+ * read-only, creates -shm/-wal files next to it, and a read-write open
+ * checkpoints and deletes the WAL.  So the database and its -wal and -journal are copied
  * into a private mkdtemp directory and only the copy is opened: with
  * the WAL applied (what the app saw), and, when there is a WAL, a second
  * time with immutable=1 (the main file alone), so that rows only the WAL
@@ -10,19 +10,21 @@
  * untrusted schema and no extension loading: the schema is hostile
  * input too (triggers, views and virtual tables written by an attacker).
  */
-#include "artifact.h"
+#include "artifact_sql.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "banned.h"
 
 /* Longest string or blob a query may produce (hostile "huge text"):
- * SAFESQL_MAX_LENGTH, artifact.h. */
+ * ASQL_MAX_LENGTH, artifact_sql.h. */
 #define DAMAGED_PREFIX "damaged SQLite database"
 
 /*
@@ -31,57 +33,54 @@
  * on a real database, but a bound on a hostile schema (a view that is a
  * recursive CTE yields rows for ever).  Past it queries are interrupted.
  */
-#define SAFESQL_OPS_BASE ((uint64_t)50 << 20)
-#define SAFESQL_OPS_PER_BYTE 5000
-#define SAFESQL_OPS_EVERY 1000
+#define ASQL_OPS_BASE ((uint64_t)50 << 20)
+#define ASQL_OPS_PER_BYTE 5000
+#define ASQL_OPS_EVERY 1000
 
 static int over_budget(void *ud)
 {
-	struct safesql *q = ud;
+	struct asql *q = ud;
 
-	if (q->ops_left < SAFESQL_OPS_EVERY)
+	if (q->ops_left < ASQL_OPS_EVERY)
 		return 1;
-	q->ops_left -= SAFESQL_OPS_EVERY;
+	q->ops_left -= ASQL_OPS_EVERY;
 	return 0;
 }
 
-static int copy_to(struct asrc *s, struct asrc_entry *e, const char *dst,
+/* Copy the bytes of fd (from offset 0) to a new file dst. */
+static int copy_to(const char *name, int in, const char *dst,
 		   struct spoor_err *err)
 {
 	char buf[64 * 1024];
-	int in, out, rc = 0;
+	int out, rc = 0;
+	off_t off = 0;
 	ssize_t n;
 
-	in = asrc_open_fd(s, e, err);
-	if (in < 0)
-		return SPOOR_EIO;
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 		   0600);
-	if (out < 0) {
-		close(in);
+	if (out < 0)
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				     "cannot create '%s'", dst);
-	}
-	while (!rc && (n = read(in, buf, sizeof(buf))) != 0) {
+	while (!rc && (n = pread(in, buf, sizeof(buf), off)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = spoor_err_set(err, SPOOR_EIO, errno,
-					   "cannot read '%s'", e->path);
+					   "cannot read '%s'", name);
 			break;
 		}
+		off += n;
 		if (spoor_write_all(out, buf, (size_t)n) < 0)
 			rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 					   "cannot write '%s'", dst);
 	}
-	close(in);
 	if (close(out) && !rc)
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot write '%s'", dst);
 	return rc;
 }
 
-static int harden(sqlite3 *db)
+int asql_harden(sqlite3 *db)
 {
 	int v;
 
@@ -91,7 +90,7 @@ static int harden(sqlite3 *db)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &v);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &v);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 1, &v);
-	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, SAFESQL_MAX_LENGTH);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, ASQL_MAX_LENGTH);
 	sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
 	return sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
 }
@@ -102,7 +101,7 @@ static int open_one(const char *uri, sqlite3 **out)
 				 SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 
 	if (rc == SQLITE_OK)
-		rc = harden(*out);
+		rc = asql_harden(*out);
 	/* reading the schema proves it is a database we can use */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(*out, "SELECT count(*) FROM sqlite_schema",
@@ -110,69 +109,67 @@ static int open_one(const char *uri, sqlite3 **out)
 	return rc;
 }
 
-int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
-		 struct safesql **out, struct spoor_err *err)
+/* Bytes of a file (0 when fstat fails: the budget only grows). */
+static uint64_t fd_size(int fd)
 {
-	static const char *const sfx[] = { "-wal", "-journal" };
-	struct safesql *q;
+	struct stat st;
+
+	return fd >= 0 && !fstat(fd, &st) && st.st_size > 0 ?
+		(uint64_t)st.st_size : 0;
+}
+
+int asql_open(const char *name, const int fds[ASQL_NFILES],
+	      const char *tmp_dir, struct asql **out, struct spoor_err *err)
+{
+	static const char *const sfx[ASQL_NFILES] = { "", "-wal",
+						      "-journal" };
+	struct asql *q;
 	struct sbuf b = SBUF_INIT, uri = SBUF_INIT;
 	char head[16];
-	int fd, rc;
+	int rc = 0;
 	ssize_t n;
 
 	*out = NULL;
-	fd = asrc_open_fd(s, e, err);
-	if (fd < 0)
-		return SPOOR_EIO;
-	n = read(fd, head, sizeof(head));
-	close(fd);
+	do
+		n = pread(fds[ASQL_DB], head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return spoor_err_set(err, SPOOR_EIO, errno,
+				     "cannot read '%s'", name);
 	if (n != (ssize_t)sizeof(head) ||
 	    memcmp(head, "SQLite format 3", 16))
 		return spoor_err_set(err, SPOOR_EFORMAT, 0,
-				     "'%s' is not an SQLite database",
-				     e->path);
+				     "'%s' is not an SQLite database", name);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
 				     "out of memory");
-	sbuf_addf(&b, "%s/spoor-sql.XXXXXX", tmp_base);
+	sbuf_addf(&b, "%s/spoor-sql.XXXXXX", tmp_dir);
 	if (b.failed || !mkdtemp(b.buf)) {
 		rc = spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				   "cannot create a directory in '%s'",
-				   tmp_base);
+				   tmp_dir);
 		goto fail;
 	}
-	q->dir = strdup(b.buf);
-	sbuf_reset(&b);
-	sbuf_addf(&b, "%s/db", q->dir);
-	rc = copy_to(s, e, sbuf_str(&b), err);
-	for (size_t i = 0; !rc && i < ARRAY_SIZE(sfx); i++) {
-		struct sbuf sp = SBUF_INIT;
-		struct asrc_entry *se;
+	if (!(q->dir = strdup(b.buf))) {
+		rmdir(b.buf);
+		rc = spoor_err_set(err, SPOOR_ENOMEM, ENOMEM,
+				   "out of memory");
+		goto fail;
+	}
+	q->ops_left = ASQL_OPS_BASE;
+	for (size_t i = 0; !rc && i < ASQL_NFILES; i++) {
+		uint64_t size = fd_size(fds[i]);
 
-		sbuf_addf(&sp, "%s%s", e->path, sfx[i]);
-		se = asrc_find(s, sbuf_str(&sp));
-		sbuf_release(&sp);
-		if (!se)
+		if (fds[i] < 0)
 			continue;
 		sbuf_reset(&b);
 		sbuf_addf(&b, "%s/db%s", q->dir, sfx[i]);
-		rc = copy_to(s, se, sbuf_str(&b), err);
-		if (!i && se->size > 0)
+		rc = copy_to(name, fds[i], sbuf_str(&b), err);
+		if (i == ASQL_WAL && size > 0)
 			q->has_wal = true;
-	}
-	q->ops_left = SAFESQL_OPS_BASE;
-	for (size_t i = 0; !rc && i <= ARRAY_SIZE(sfx); i++) {
-		struct sbuf sp = SBUF_INIT;
-		struct asrc_entry *se = e;
-
-		if (i) {
-			sbuf_addf(&sp, "%s%s", e->path, sfx[i - 1]);
-			se = asrc_find(s, sbuf_str(&sp));
-			sbuf_release(&sp);
-		}
-		if (se && se->size < UINT64_MAX / SAFESQL_OPS_PER_BYTE / 4)
-			q->ops_left += se->size * SAFESQL_OPS_PER_BYTE;
+		if (size < UINT64_MAX / ASQL_OPS_PER_BYTE / 4)
+			q->ops_left += size * ASQL_OPS_PER_BYTE;
 	}
 	if (rc)
 		goto fail;
@@ -183,13 +180,13 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 			(rc & 0xff) == SQLITE_NOTADB;
 
 		rc = spoor_err_set(err, SPOOR_EFORMAT, 0, "'%s': %s: %s",
-				   e->path, dmg ? DAMAGED_PREFIX
+				   name, dmg ? DAMAGED_PREFIX
 				   : "not a usable SQLite database",
 				   q->db ? sqlite3_errmsg(q->db)
 				   : sqlite3_errstr(rc));
 		goto fail;
 	}
-	sqlite3_progress_handler(q->db, SAFESQL_OPS_EVERY, over_budget, q);
+	sqlite3_progress_handler(q->db, ASQL_OPS_EVERY, over_budget, q);
 	if (q->has_wal) {
 		sbuf_reset(&uri);
 		sbuf_addf(&uri, "file:%s/db?immutable=1", q->dir);
@@ -200,7 +197,7 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 			q->imm = NULL;
 		}
 		if (q->imm)
-			sqlite3_progress_handler(q->imm, SAFESQL_OPS_EVERY,
+			sqlite3_progress_handler(q->imm, ASQL_OPS_EVERY,
 						 over_budget, q);
 	}
 	sbuf_release(&b);
@@ -210,18 +207,46 @@ int safesql_open(struct asrc *s, struct asrc_entry *e, const char *tmp_base,
 fail:
 	sbuf_release(&b);
 	sbuf_release(&uri);
-	safesql_close(q);
+	asql_close(q);
 	return rc ? rc : SPOOR_EINTERNAL;
 }
 
-bool safesql_damaged(const struct spoor_err *err)
+int asql_open_path(const char *path, const char *tmp_dir, struct asql **out,
+		   struct spoor_err *err)
+{
+	static const char *const sfx[ASQL_NFILES] = { "", "-wal",
+						      "-journal" };
+	int fds[ASQL_NFILES] = { -1, -1, -1 }, rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < ASQL_NFILES; i++) {
+		struct sbuf p = SBUF_INIT;
+
+		sbuf_addf(&p, "%s%s", path, sfx[i]);
+		if (!p.failed)
+			fds[i] = open(sbuf_str(&p), O_RDONLY | O_CLOEXEC |
+				      O_NOFOLLOW);
+		sbuf_release(&p);
+	}
+	if (fds[ASQL_DB] < 0)
+		rc = spoor_err_set(err, SPOOR_EIO, errno, "cannot open '%s'",
+				   path);
+	else
+		rc = asql_open(path, fds, tmp_dir, out, err);
+	for (size_t i = 0; i < ASQL_NFILES; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc;
+}
+
+bool asql_damaged(const struct spoor_err *err)
 {
 	const char *p = err ? strstr(err->msg, "': ") : NULL;
 
 	return p && !strncmp(p + 3, DAMAGED_PREFIX, strlen(DAMAGED_PREFIX));
 }
 
-void safesql_check(struct safesql *q, struct sbuf *b)
+void asql_check(struct asql *q, struct sbuf *b)
 {
 	sqlite3_stmt *st;
 	int n = 0;
@@ -247,7 +272,23 @@ void safesql_check(struct safesql *q, struct sbuf *b)
 			b->buf[i] = ' ';
 }
 
-void safesql_close(struct safesql *q)
+/* Remove the private copy: a flat directory of our own files (db,
+ * db-wal, db-journal, db-shm SQLite may make). */
+static void rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d) {
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+void asql_close(struct asql *q)
 {
 	if (!q)
 		return;
@@ -258,13 +299,13 @@ void safesql_close(struct safesql *q)
 		sqlite3_close(q->db);
 	}
 	if (q->dir) {
-		asrc_rmtree(q->dir);
+		rmtree(q->dir);
 		free(q->dir);
 	}
 	free(q);
 }
 
-bool safesql_has_table(struct safesql *q, const char *table)
+bool asql_has_table(struct asql *q, const char *table)
 {
 	sqlite3_stmt *st;
 	bool yes = false;
@@ -279,7 +320,7 @@ bool safesql_has_table(struct safesql *q, const char *table)
 	return yes;
 }
 
-bool safesql_has_column(struct safesql *q, const char *table,
+bool asql_has_column(struct asql *q, const char *table,
 			const char *column)
 {
 	sqlite3_stmt *st;
@@ -295,7 +336,7 @@ bool safesql_has_column(struct safesql *q, const char *table,
 	return yes;
 }
 
-bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid)
+bool asql_wal_only(struct asql *q, const char *table, int64_t rowid)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i, slot = 0;
@@ -344,7 +385,7 @@ bool safesql_wal_only(struct safesql *q, const char *table, int64_t rowid)
 	return !found;
 }
 
-void safesql_tables(struct safesql *q, struct sbuf *b)
+void asql_tables(struct asql *q, struct sbuf *b)
 {
 	sqlite3_stmt *st;
 	int n = 0;
@@ -361,11 +402,4 @@ void safesql_tables(struct safesql *q, struct sbuf *b)
 		sbuf_adds(b, t ? (const char *)t : "?");
 	}
 	sqlite3_finalize(st);
-}
-
-/* The recovery view (sqlrecover_view.c) opens its own connection to the
- * private copy: hardened the same way. */
-int safesql_harden(sqlite3 *db)
-{
-	return harden(db);
 }
