@@ -457,6 +457,15 @@ int dfxml_write(struct dfxml *d, const struct spoor_record *r,
 	spoor_field(d, r, "mime", "mime_type");
 	spoor_field(d, r, "category", "category");
 	spoor_field(d, r, "ext_mismatch", "ext_mismatch");
+	/* the zone local file-system times were read in (FAT, exFAT,
+	 * ISO 9660) and the readings it flagged: the times above are UTC
+	 * only through it */
+	spoor_field(d, r, "fs_time_zone", "fs_time_zone");
+	spoor_field(d, r, "fs_time_flags", "fs_time_flags");
+	spoor_field(d, r, "uninitialised", "uninitialised");
+	spoor_field(d, r, "pdq", "pdq");
+	spoor_field(d, r, "pdq_quality", "pdq_quality");
+	spoor_field(d, r, "pdq_error", "pdq_error");
 	check(d, xmlTextWriterEndElement(d->w));
 	if (d->failed)
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno, "write error");

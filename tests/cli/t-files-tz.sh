@@ -24,6 +24,7 @@ for f in bodyfile csv dfxml; do
 	grep -v 'start_time\|<execution_environment>\|<start_date>\|elapsed' "$T/b.$f" > "$T/b2"
 	cmp -s "$T/a2" "$T/b2"
 	ok $? "FAT --format=$f: the same under TZ=UTC and America/New_York"
+	rm -f "$T/a2" "$T/b2"	# cut copies: no longer DFXML to validate
 done
 for tz in UTC America/New_York; do
 	TZ=$tz spoor-files -q --no-progress "$iso" > "$T/iso-$(echo "$tz" | tr / _).jsonl"
@@ -104,5 +105,32 @@ for name, wall, flag in [("FOLD.TXT", datetime(2024, 10, 27, 2, 30), "ambiguous"
                      "mtime:%s crtime:%s" % (flag, flag) if flag else "null"]))
 PY
 diff_ok "$T/got" "$T/want" "gap and fold readings converted and flagged in fs_time_flags"
+# DFXML says the same: UTC times, the zone they were read in, the flags
+spoor-files -q --no-progress --format=dfxml --fs-tz=Europe/Amsterdam \
+	"$T/dst.img" > "$T/dst.xml"
+python3 - "$T/dst.xml" > "$T/got" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"d": "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML",
+      "s": None}
+root = ET.parse(sys.argv[1]).getroot()
+dns = root.tag[1:root.tag.index("}")]
+rows = []
+for fo in root.iter("{%s}fileobject" % dns):
+    name = fo.findtext("{%s}filename" % dns) or ""
+    if not name.endswith(".TXT"):
+        continue
+    zone = flags = None
+    for e in fo:
+        if e.tag.endswith("}fs_time_zone") and not e.tag.startswith("{" + dns):
+            zone = e.text
+        if e.tag.endswith("}fs_time_flags") and not e.tag.startswith("{" + dns):
+            flags = e.text
+    rows.append("\t".join([name.rsplit("/", 1)[-1],
+                           fo.findtext("{%s}mtime" % dns) or "",
+                           flags or "null", zone or "none"]))
+print("\n".join(sorted(rows)))
+PY
+sed 's/$/\tEurope\/Amsterdam/' "$T/want" > "$T/want-xml"
+diff_ok "$T/got" "$T/want-xml" "DFXML: UTC mtimes, spoor:fs_time_zone and spoor:fs_time_flags as the oracle reads them"
 is "$(sha256 "$T/dst.img")" "$sha_before" "DST image unchanged"
 done_testing
