@@ -132,24 +132,27 @@ static int read_master(const char *path, unsigned char **key, size_t *len,
 		       struct spoor_err *err)
 {
 	char *buf;
-	size_t n, i;
+	size_t n, t, i;
 	int rc = report_read_file(path, MAX_MASTER, &buf, &n, err);
 
 	if (rc)
 		return rc;
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	for (i = 0; i < n && isxdigit((unsigned char)buf[i]); i++)
+	/* a line end is dropped from a hex line only: the last bytes of a
+	 * raw key may be 0x0a or 0x0d */
+	t = n;
+	while (t && (buf[t - 1] == '\n' || buf[t - 1] == '\r'))
+		t--;
+	for (i = 0; i < t && isxdigit((unsigned char)buf[i]); i++)
 		;
 	*key = malloc(n ? n : 1);
 	if (!*key) {
 		free(buf);
 		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
 	}
-	if (i == n && n >= 64 && n % 2 == 0) {
-		for (i = 0; i < n / 2; i++)
+	if (i == t && t >= 64 && t % 2 == 0) {
+		for (i = 0; i < t / 2; i++)
 			sscanf(buf + 2 * i, "%2hhx", &(*key)[i]);
-		*len = n / 2;
+		*len = t / 2;
 	} else {
 		memcpy(*key, buf, n);
 		*len = n;

@@ -151,4 +151,25 @@ is "$(wc -l < "$T/case2/custody.log")" "$lines" "and no custody event"
 run_rc 2 "--pseudonymise without --master-key is a usage error" spoor-report \
 	-C "$T/case" -o "$T/b/x" "${SIGN[@]}" --recipient NL-POL \
 	--pseudonymise +31612345001
+
+# a raw 32-byte key whose last byte is a line feed is 32 bytes, and the
+# same key as 64 hex digits gives the same pseudonym
+python3 - "$T/raw.key" "$T/raw.hex" <<'PY'
+import os, sys
+k = os.urandom(31) + b"\n"
+open(sys.argv[1], "wb").write(k)
+open(sys.argv[2], "w").write(k.hex() + "\n")
+PY
+pseud() { # KEYFILE OUT
+	spoor-report -q -C "$T/case" -o "$2" "${SIGN[@]}" --recipient NL-POL \
+		--pseudonymise +31612345001 --master-key "$1" \
+		--map-to "$P/reid.crt" --map-out "$2.p7m" > /dev/null &&
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0];
+		print decode_json(<$f>)->{pseudonyms}[0]{pseudonym}' \
+		"$2/data/findings.json"
+}
+raw=$(pseud "$T/raw.key" "$T/b/raw")
+ok $? "a raw key ending in 0x0a is accepted"
+is "$(pseud "$T/raw.hex" "$T/b/rawhex")" "$raw" \
+	"  and gives the pseudonym of the same key in hex"
 done_testing
