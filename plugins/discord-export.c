@@ -913,14 +913,17 @@ static void dce_conversation(struct dc *d)
 	free(c);
 }
 
-static void run_dce(struct dc *d)
+/* false when the file is no DiscordChatExporter export (declined) */
+static bool run_dce(struct dc *d)
 {
 	static const struct xj_ops ops = { dce_want, dce_got, NULL };
 	int rc;
 
 	pu_dirname(d->path, d->dir, sizeof(d->dir));
-	if (xj_init(&d->j, &ops, d, MAX_VALUE))
-		return;
+	if (xj_init(&d->j, &ops, d, MAX_VALUE)) {
+		d->h->not_understood(d->h, d->path, "out of memory");
+		return true;
+	}
 	rc = xu_scan(d->h, d->path, &d->j);
 	if (d->is_dce) {
 		if (rc == -1)
@@ -940,6 +943,7 @@ static void run_dce(struct dc *d)
 		free(d->authors[i]);
 		free(d->author_ids[i]);
 	}
+	return d->is_dce;
 }
 
 /* ---- run ---- */
@@ -949,6 +953,7 @@ static int run(const struct spoor_host *h, const char *path)
 	struct dc *d;
 	const char *base = xu_base(path);
 	char id[64], parent[XU_PATH_MAX];
+	int rc = 0;
 
 	if (!pu_host_1_2(h))
 		return SPOOR_EUNSUPPORTED;
@@ -973,12 +978,15 @@ static int run(const struct spoor_host *h, const char *path)
 		   !strcmp(base + strlen(base) - 5, ".json") &&
 		   strcmp(base, "channel.json") &&
 		   strcmp(base, "index.json")) {
-		run_dce(d);
+		if (!run_dce(d))
+			rc = SPOOR_PLUGIN_DECLINED;
+	} else {
+		rc = SPOOR_PLUGIN_DECLINED;
 	}
 	xu_atts_release(d->atts);
 	free(d->atts);
 	free(d);
-	return 0;
+	return rc;
 }
 
 static const char *const types[] = { "message", "call", "conversation",

@@ -1111,27 +1111,30 @@ static int meta_run(const struct spoor_host *h, const char *path, int mine)
 		int kind = !strcmp(base, "personal_information.json") ? 1 :
 			!strcmp(base, "profile_information.json") ? 2 : 3;
 
-		if ((kind == 1) == (mine == META_INSTAGRAM))
+		bool ours = (kind == 1) == (mine == META_INSTAGRAM);
+
+		if (ours)
 			meta_run_account(m, kind);
 		meta_free(m);
-		return 0;
+		return ours ? 0 : SPOOR_PLUGIN_DECLINED;
 	}
 	if (!meta_locate(m)) {
 		meta_free(m);
-		return 0;	/* not a thread file of a Meta export */
+		/* not a thread file of a Meta export */
+		return SPOOR_PLUGIN_DECLINED;
 	}
 	if (!m->platform)
 		m->platform = meta_platform_by_files(m);
 	if (m->platform && m->platform != mine) {
 		meta_free(m);
-		return 0;	/* the other plugin's */
+		return SPOOR_PLUGIN_DECLINED;	/* the other plugin's */
 	}
 	if (!m->platform) {
 		if (mine != META_INSTAGRAM) {
 			h->log(h, SPOOR_LOG_INFO, "Instagram or Messenger: "
 			       "left to instagram-export");
 			meta_free(m);
-			return 0;
+			return SPOOR_PLUGIN_DECLINED;
 		}
 		m->app = "meta";
 		h->log(h, SPOOR_LOG_WARN, "a Meta message file whose export "

@@ -821,6 +821,7 @@ static int run(const struct spoor_host *h, const char *path)
 	struct sc *s = calloc(1, sizeof(*s));
 	char parent[XU_PATH_MAX];
 	bool in_json;
+	int rc = 0;
 
 	if (!s || !(s->atts = calloc(1, sizeof(*s->atts)))) {
 		free(s);
@@ -847,11 +848,13 @@ static int run(const struct spoor_host *h, const char *path)
 		run_small(s, &account_ops);
 	} else if (!strcmp(base, "chat_history.html") && in_json) {
 		run_html(s);
+	} else {
+		rc = SPOOR_PLUGIN_DECLINED;	/* not in a My Data layout */
 	}
 	xu_atts_release(s->atts);
 	free(s->atts);
 	free(s);
-	return 0;
+	return rc;
 }
 
 static int run_checked(const struct spoor_host *h, const char *path)

@@ -514,7 +514,8 @@ static void txt_one(struct tt_txt *x, char *line, size_t len, int64_t no)
 	txt_line(x, line, len, no);
 }
 
-static void run_txt(struct tt *t)
+/* false when the file is no TikTok TXT export (declined) */
+static bool run_txt(struct tt *t)
 {
 	struct tt_txt *x;
 	char *buf;
@@ -524,7 +525,7 @@ static void run_txt(struct tt *t)
 	bool eof = false, skipping = false;
 
 	if (!txt_sniff(t->h, t->path))
-		return;		/* not TikTok's */
+		return false;	/* not TikTok's */
 	x = calloc(1, sizeof(*x));
 	buf = malloc(cap);
 	fd = xu_open(t->h, t->path);
@@ -533,7 +534,9 @@ static void run_txt(struct tt *t)
 		free(buf);
 		if (fd >= 0)
 			close(fd);
-		return;
+		t->h->not_understood(t->h, t->path, "cannot be read (out of "
+				     "memory or unreadable)");
+		return true;
 	}
 	x->t = t;
 	x->text.max = XU_TEXT_MAX;
@@ -583,6 +586,7 @@ static void run_txt(struct tt *t)
 	pu_buf_free(&x->text);
 	free(x);
 	free(buf);
+	return true;
 }
 
 static int run(const struct spoor_host *h, const char *path)
@@ -590,6 +594,7 @@ static int run(const struct spoor_host *h, const char *path)
 	struct tt *t;
 	const char *base = xu_base(path);
 	size_t bl = strlen(base);
+	int rc = 0;
 
 	if (!pu_host_1_2(h))
 		return SPOOR_EUNSUPPORTED;
@@ -598,13 +603,15 @@ static int run(const struct spoor_host *h, const char *path)
 	t->h = h;
 	t->path = path;
 	t->cc = h->option(h, "cc");
-	if (bl > 4 && !strcmp(base + bl - 4, ".txt"))
-		run_txt(t);
-	else
+	if (bl > 4 && !strcmp(base + bl - 4, ".txt")) {
+		if (!run_txt(t))
+			rc = SPOOR_PLUGIN_DECLINED;
+	} else {
 		run_json(t);
+	}
 	xu_mem_free(&t->mem);
 	free(t);
-	return 0;
+	return rc;
 }
 
 static const char *const types[] = { "message", "conversation", "contact",

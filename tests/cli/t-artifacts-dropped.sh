@@ -21,18 +21,21 @@ E=$T/ev
 mkdir -p "$E"
 
 # ---- unread inputs ----
-python3 - "$E/mydata~snapchat.zip" <<'EOF'
+# a Google Takeout zip: a .json the download plugins look at (and
+# decline: no Discord, Meta or TikTok layout), a .txt the chat-export
+# plugins decline, an HTML page no plugin takes
+python3 - "$E/takeout~google.zip" <<'EOF'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("json/chat_history.json", '{"Received Saved Chat History": []}')
-    z.writestr("json/account.json", '{"Basic Information": {}}')
-    z.writestr("index.html", "<html><body>My Data</body></html>")
+    z.writestr("Takeout/Chrome/BrowserHistory.json", '{"Browser History": []}')
+    z.writestr("Takeout/Keep/boodschappen.txt", "melk\nbrood\n")
+    z.writestr("Takeout/archive_browser.html", "<html><body>Takeout</body></html>")
 EOF
 head -c 5000 /dev/zero | tr '\0' 'q' > "$E/unknown.bin"
 printf 'Boodschappen:\n- melk\n- brood\n' > "$E/notes.txt"
-run_rc 5 "a Snapchat zip no plugin reads" spoor-artifacts "$E/mydata~snapchat.zip"
+run_rc 5 "a Google Takeout zip no plugin reads" spoor-artifacts "$E/takeout~google.zip"
 is "$(wc -c < "$T/out")" 0 "  ... no records"
-grep -q "'$E/mydata~snapchat.zip': no plugin reads any of its 3 members" "$T/err"
+grep -q "'$E/takeout~google.zip': no plugin reads any of its 3 members" "$T/err"
 ok $? "  ... a warning names it and its 3 members"
 run_rc 5 "an unknown file" spoor-artifacts "$E/unknown.bin"
 grep -q "'$E/unknown.bin': no plugin reads this file" "$T/err"
