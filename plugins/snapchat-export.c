@@ -300,6 +300,10 @@ static void emit_message(struct sc *s, json_object *m, const char *list,
 	xu_direction(&r, mine);
 	spoor_p_str(&r, "sender_name", from ? from : mine == 1 && s->owner[0]
 		    ? s->owner : NULL);
+	/* From is the username: the app's sender_id, so that the phone's
+	 * messages and the download's link to one identity */
+	spoor_p_str(&r, "sender_id", from ? from : mine == 1 &&
+		    s->owner_known ? s->owner : NULL);
 	spoor_p_str(&r, "recipient_name", to);
 	if (have_us) {
 		int64_t sec = 0;
@@ -715,6 +719,8 @@ static void html_emit(struct sc_html *x, xmlNode *row, xmlNode *text_td)
 	xu_direction(&r, x->dir ? x->dir == 2 : -1);
 	spoor_p_str(&r, "sender_name", x->dir == 2 ? (s->owner[0] ? s->owner
 						     : NULL) : who.p);
+	spoor_p_str(&r, "sender_id", x->dir == 2 ? (s->owner_known ? s->owner
+						   : NULL) : who.p);
 	spoor_p_str(&r, "recipient_name", x->dir == 2 ? who.p : NULL);
 	xu_time_text(s->h, &r, "time", "time_raw", "time_unit", created.p,
 		     created.len, &lt, NULL);

@@ -52,4 +52,34 @@ run_rc 5 "--contacts-graph over both exhibits" spoor-artifacts -q \
 jsonl_fields "$T/out" identity kind exhibits role | sort -u > "$T/c"
 jsonl_fields "$T/ids.jsonl" identity kind exhibits role | sort -u > "$T/s"
 diff_ok "$T/c" "$T/s" "the run's graph (C) and the case's (SQL) agree on identities and roles"
+
+# the same account's Snapchat "My Data" download (written here, newer
+# layout): its account and a message from one of the phone's friends
+# link to the phone's identities
+friend=$(sqlite3 "$T/main.db" "SELECT username FROM Friend WHERE userId <> '$uid' AND username <> '' ORDER BY username LIMIT 1")
+[ -n "$friend" ]
+ok $? "the phone's main.db has a friend ($friend)"
+python3 - "$T/dl/snapchat/json" "$ios_user" "$friend" <<'PY'
+import json, os, sys
+d, me, friend = sys.argv[1:4]
+os.makedirs(d)
+json.dump({"Basic Information": {"Username": me, "Name": "Fictief"}},
+          open(d + "/account.json", "w"))
+msg = lambda frm, text, mine: {
+    "From": frm, "Media Type": "TEXT", "Created": "2024-03-14 20:07:41 UTC",
+    "Content": text, "Conversation Title": None, "IsSender": mine,
+    "Created(microseconds)": 1710446861000, "IsSaved": True, "Media IDs": ""}
+json.dump({friend: [msg(friend, "hoi", False), msg(me, "hee", True)]},
+          open(d + "/chat_history.json", "w"))
+PY
+run_rc 0 "add the download" spoor-case add "$C" "$T/dl" --exhibit E03
+run_rc 0 "snapchat-export -C" spoor-artifacts -C "$C" --exhibit E03 \
+	--plugin=snapchat-export "$T/dl"
+run_rc 0 "identities" spoor-case identities "$C" --format jsonl
+is "$(jsonl_fields "$T/out" identity exhibit | grep "^snapchat:$ios_user	" | cut -f2 | sort -u | tr '\n' ' ')" \
+	"E01 E02 E03 " "the download's account is the phone's identity snapchat:$ios_user"
+is "$(jsonl_fields "$T/out" identity exhibit role | grep -c "^snapchat:$friend	E03	sender$")" 1 \
+	"the friend who wrote in the download is a sender in E03"
+is "$(jsonl_fields "$T/out" identity exhibit | grep "^snapchat:$friend	" | cut -f2 | sort -u | grep -c '^E01$')" 1 \
+	"  ... and the same identity as the phone's friend in E01"
 done_testing
