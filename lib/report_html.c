@@ -19,7 +19,7 @@ static const char css[] =
 	"table{border-collapse:collapse;width:100%;margin:.5em 0}"
 	"th,td{border:1px solid #bbb;padding:.2em .4em;text-align:left;"
 	"vertical-align:top;font-size:.9em;overflow-wrap:anywhere}"
-	"th{background:#eee}"
+	"th{background:#eee;overflow-wrap:normal}table.wide{font-size:.85em}"
 	"td.h,code{font-family:monospace;overflow-wrap:anywhere;"
 	"word-break:break-all}"
 	"table.kv th{width:30%}"
@@ -60,27 +60,34 @@ static void td(FILE *f, const struct report *rep, sqlite3_stmt *st, int i,
 /*
  * A heading (<hN id=...>) and a table: a header cell per k, a row per
  * result row of sql with one cell per column; the columns whose bit is
- * set in mono are shown in the fixed-width class.
+ * set in mono are shown in the fixed-width class.  No rows: "none" in
+ * one line instead of the table.
  */
 static int sql_table(FILE *f, struct report *rep, int level, const char *id,
 		     const char *title, const enum report_str *k, size_t nk,
 		     unsigned mono, const char *sql, struct spoor_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = report_prepare(rep, sql, &st, err);
+	int n = 0, rc = report_prepare(rep, sql, &st, err);
 
 	if (rc)
 		return rc;
-	fprintf(f, "<h%d id=\"%s\">%s</h%d>\n<table>\n", level, id, title,
-		level);
-	th(f, rep, k, nk);
+	fprintf(f, "<h%d id=\"%s\">%s</h%d>\n", level, id, title, level);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!n++) {
+			fputs("<table>\n", f);
+			th(f, rep, k, nk);
+		}
 		fputs("<tr>", f);
 		for (size_t i = 0; i < nk; i++)
 			td(f, rep, st, (int)i, (mono >> i) & 1u);
 		fputs("</tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	if (n)
+		fputs("</table>\n", f);
+	else
+		fprintf(f, "<p class=\"none\">%s</p>\n",
+			report_s(rep, RS_NONE));
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -160,6 +167,7 @@ static const struct enum_name detail_keys[] = {
 	{ "bundle_id", RS_D_BUNDLE_ID }, { "record_ids", RS_D_RECORD_IDS },
 	{ "role", RS_D_ROLE }, { "label", RS_LABEL },
 	{ "version", RS_VERSION }, { "exit_code", RS_EXIT_CODE },
+	{ "tool", RS_D_TOOL }, { "name", RS_D_NAME },
 	{ NULL, 0 },
 };
 static const struct enum_name detail_values[] = {
@@ -675,8 +683,7 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 {
 	static const enum report_str k[] = {
 		RS_RECORD, RS_TYPE, RS_ITEM_TIME, RS_SENDER, RS_RECIPIENT,
-		RS_EXHIBIT, RS_SOURCE, RS_LABEL, RS_NOTE, RS_CONTENT,
-		RS_TAGGED_AT,
+		RS_EXHIBIT_SOURCE, RS_LABEL_NOTE, RS_CONTENT, RS_TAGGED_AT,
 	};
 	sqlite3_stmt *st;
 	int n = 0, rc = report_prepare(rep, tagged_sql, &st, err);
@@ -687,7 +694,7 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 		S(TAGGED));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (!n++) {
-			fputs("<table>\n", f);
+			fputs("<table class=\"wide\">\n", f);
 			th(f, rep, k, ARRAY_SIZE(k));
 		}
 		fputs("<tr>", f);
@@ -699,16 +706,22 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 		item_time(f, rep, st);
 		fputs("</td>", f);
 		sender_recipient(f, rep, st);
-		td(f, rep, st, 2, false);
 		fputs("<td>", f);
+		report_html_str(f, rep, report_col(st, 2));
+		fputs("<br>", f);
 		if (report_col(st, 17)) {
 			report_html_str(f, rep, report_col(st, 17));
 			fputs(": ", f);
 		}
 		report_html_str(f, rep, report_col(st, 16));
+		fputs("</td><td><b>", f);
+		report_html_str(f, rep, report_col(st, 18));
+		fputs("</b>", f);
+		if (report_col(st, 19)) {
+			fputs("<br>", f);
+			report_html_str(f, rep, report_col(st, 19));
+		}
 		fputs("</td>", f);
-		td(f, rep, st, 18, false);
-		td(f, rep, st, 19, false);
 		td(f, rep, st, 22, false);
 		fputs("<td>", f);
 		report_html_str(f, rep, report_col(st, 21));
