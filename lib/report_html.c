@@ -166,13 +166,39 @@ static const struct enum_name detail_keys[] = {
 	{ "reason", RS_D_REASON }, { "records", RS_D_RECORDS },
 	{ "bundle_id", RS_D_BUNDLE_ID }, { "record_ids", RS_D_RECORD_IDS },
 	{ "role", RS_D_ROLE }, { "label", RS_LABEL },
-	{ "version", RS_VERSION }, { "exit_code", RS_EXIT_CODE },
+	{ "version", RS_D_VERSION }, { "exit_code", RS_EXIT_CODE },
 	{ "tool", RS_D_TOOL }, { "name", RS_D_NAME },
+	{ "bundle_version", RS_D_BUNDLE_VERSION }, { "status", RS_D_STATUS },
+	{ "tagged_only", RS_D_TAGGED_ONLY },
+	{ "pseudonymised", RS_D_PSEUDONYMISED }, { "lang", RS_D_LANG },
+	{ "content_policy", RS_D_CONTENT_POLICY },
+	{ "purpose", RS_D_PURPOSE }, { "run_tool", RS_D_RUN_TOOL },
+	{ "records_dropped", RS_D_RECORDS_DROPPED },
+	{ "exhibits", RS_D_EXHIBITS }, { "files", RS_D_FILES },
+	{ "skipped", RS_D_SKIPPED }, { "size", RS_D_SIZE },
+	{ "path", RS_D_PATH }, { "kind", RS_D_KIND },
+	{ "description", RS_D_DESCRIPTION }, { "from", RS_D_FROM },
+	{ "media", RS_D_MEDIA }, { "request", RS_D_REQUEST },
+	{ "legal_basis", RS_D_LEGAL_BASIS },
+	{ "encryption", RS_D_ENCRYPTION },
+	{ "recipient_cert_sha256", RS_D_CERT_SHA256 },
+	{ "file", RS_D_FILE }, { "record_id", RS_D_RECORD_ID },
+	{ "examiner", RS_D_EXAMINER }, { "actor", RS_D_ACTOR },
+	{ "counts", RS_D_COUNTS }, { "case_id", RS_D_CASE_ID },
+	{ "acquisition_log", RS_D_ACQ_LOG }, { "sha256", RS_D_ITEM_SHA256 },
 	{ NULL, 0 },
 };
 static const struct enum_name detail_values[] = {
 	{ "system clock", RS_D_SYSTEM_CLOCK },
-	{ "examiner", RS_ROLE_EXAMINER }, { NULL, 0 },
+	{ "examiner", RS_ROLE_EXAMINER }, { "signed", RS_D_SIGNED },
+	{ "hash-only", RS_D_HASH_ONLY },
+	{ "sealed-to-recipient", RS_D_SEALED_TO },
+	{ "case created", RS_D_CASE_CREATED },
+	{ "image acquired into the case", RS_D_IMAGE_ACQUIRED },
+	{ "exhibit registered", RS_D_EXHIBIT_REGISTERED },
+	{ "records of the run are not part of the case", RS_D_NOT_PART },
+	{ "findings tagged for the report", RS_D_TAGGED_FOR },
+	{ NULL, 0 },
 };
 
 /* The word for v in the report's language; v itself when the table does
@@ -1184,6 +1210,9 @@ static void details(FILE *f, struct report *rep, const char *json,
 		}
 		if (nested && depth < 2)
 			details(f, rep, v, NULL, depth + 1);
+		else if (type && (!strcmp(type, "true") ||
+				  !strcmp(type, "false")))
+			fputs(*type == 't' ? S(YES) : S(NO), f);
 		else
 			report_html_str(f, rep, enum_s(rep, detail_values, v));
 	}

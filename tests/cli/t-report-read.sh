@@ -39,7 +39,8 @@ check_page() {
 	done < "$T/py.out"
 }
 
-for l in nl en; do
+# English first: the Dutch page then shows an export event too
+for l in en nl; do
 	run_rc 0 "build a bundle, --lang $l" spoor-report -C "$T/case" \
 		-o "$T/b-$l" "${SIGN[@]}" --recipient NL-POL-ZEDEN \
 		--police-ref PR-2026-17 --lang $l
