@@ -704,10 +704,10 @@ static void readme_nl(FILE *f, const struct report *rep, const char *fp)
 		rep->o->recipient, rep->created);
 	free(c);
 	if (*fp)
-		fprintf(f, "De root die de keten van de onderzoeker noemt, heeft "
-			"als SHA-256-vingerafdruk\n     %s\n(controleer die "
-			"met de vingerafdruk die u apart kreeg; neem hem\nniet "
-			"van hier over).\n", fp);
+		fprintf(f, "De root die de keten van de onderzoeker noemt, "
+			"heeft als SHA-256-vingerafdruk\n     %s\n"
+			"(controleer die met de vingerafdruk die u apart "
+			"kreeg; neem hem\nniet van hier over).\n", fp);
 	fputs("\nMisbruikmateriaal staat nooit onversleuteld in deze bundel: "
 	      "bekend strafbare\nbestanden zijn alleen met hashes beschreven "
 	      "(data/hashes-flagged.json);\nsealed/ bevat alleen kopieen als "

@@ -552,7 +552,8 @@ static void summary(FILE *f, struct report *rep)
 	summary_count(f, rep, RS_CALLS_N, "SELECT count(*), "
 		      "min(json_extract(r.json, '$.time')), "
 		      "max(json_extract(r.json, '$.time')) FROM records r "
-		      "JOIN sel s ON s.record_id = r.id WHERE r.rtype = 'call'");
+		      "JOIN sel s ON s.record_id = r.id WHERE "
+		      "r.rtype = 'call'");
 	summary_count(f, rep, RS_CONTACTS_N, "SELECT count(*) FROM records r "
 		      "JOIN sel s ON s.record_id = r.id WHERE r.rtype IN "
 		      "('contact', 'account')");
@@ -1229,7 +1230,7 @@ static int custody(FILE *f, struct report *rep, struct spoor_err *err)
 		RS_DETAILS,
 	};
 	static const char *const shown[] = {
-		"time", "event", "exhibit", "examiner", NULL,
+		"time", "event", "exhibit", "examiner", "actor", NULL,
 	};
 	struct sbuf p = SBUF_INIT;
 	sqlite3_stmt *st;
