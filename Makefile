@@ -76,6 +76,9 @@ DEB_PACKAGES += libjpeg62-turbo-dev libpng-dev libwebp-dev libheif-dev \
 	libtiff-dev libgif-dev
 # bench/pdq.sh: pictures made with ImageMagick, djpeg as the anchor
 DEB_PACKAGES += imagemagick libjpeg-turbo-progs
+# tests/cli/t-report-read.sh: report.html printed to PDF by chromium,
+# measured with pdfinfo and pdftotext -layout
+DEB_PACKAGES += poppler-utils
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.

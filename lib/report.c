@@ -669,6 +669,60 @@ static void readme_sealed(FILE *f, const struct report *rep)
 		rep->nsealed, rep->nsealed == 1 ? "y" : "ies", rep->seal_fpr);
 }
 
+/* The Dutch text of readme.txt, before the English one (the commands
+ * and the details of sealed copies are in the English text below). */
+static void readme_nl(FILE *f, const struct report *rep, const char *fp)
+{
+	char *c = report_redact(rep, rep->case_id);
+
+	fprintf(f, "NEDERLANDS (English below)\n\n"
+"Bewijsbundel %s (zaak %s), versie %llu, voor %s.\n"
+"Gemaakt %s door spoor-report.  De bestanden in report/ en data/ zijn de\n"
+"bevindingen (report/report.html is het leesbare rapport);\n"
+"custody/custody.log is de bewijsketen, met hashes aan elkaar geschakeld.\n"
+"\n"
+"HOE CONTROLEREN (voordat u iets anders opent)\n"
+"\n"
+"1. Met spoor:\n"
+"     spoor-verify BUNDEL --trust ROOT.pem --recipient EENHEID\n"
+"   of --trust-fingerprint SHA256 in plaats van --trust: de vingerafdruk\n"
+"   van het rootcertificaat zoals u die buiten deze bundel om kreeg.\n"
+"\n"
+"2. Met standaard OpenSSL (3.x): zie stap 2 van de Engelse tekst\n"
+"   hieronder (openssl cms -verify, daarna elke regel van MANIFEST met\n"
+"   sha256sum en stat, en geen bestand dat MANIFEST niet noemt).\n"
+"\n"
+"3. Een tijdstempel, als die er is (MANIFEST.p7s.tsr): openssl ts\n"
+"   -verify, zie stap 3 hieronder.\n"
+"\n"
+"ROOT.pem moet het rootcertificaat van de organisatie zijn waarvan de\n"
+"onderzoeker u de SHA-256-vingerafdruk buiten deze bundel om gaf (brief,\n"
+"gesprek, telefoon).  Vertrouw nooit een rootcertificaat dat met deze\n"
+"bundel meekwam.  Vergelijk met:\n"
+"     openssl x509 -in ROOT.pem -noout -fingerprint -sha256\n",
+		rep->bundle_id, c ? c : "", (unsigned long long)rep->version,
+		rep->o->recipient, rep->created);
+	free(c);
+	if (*fp)
+		fprintf(f, "De root die de keten van de onderzoeker noemt, "
+			"heeft als SHA-256-vingerafdruk\n     %s\n"
+			"(controleer die met de vingerafdruk die u apart "
+			"kreeg; neem hem\nniet van hier over).\n", fp);
+	fputs("\nMisbruikmateriaal staat nooit onversleuteld in deze bundel: "
+	      "bekend strafbare\nbestanden zijn alleen met hashes beschreven "
+	      "(data/hashes-flagged.json);\nsealed/ bevat alleen kopieen als "
+	      "de politie daarom vroeg, versleuteld voor\nhet certificaat van "
+	      "de ontvanger.\n", f);
+	if (rep->left_out)
+		fputs("\nWEGGELATEN: runs van de zaak die nooit zijn voltooid; "
+		      "zie LEFT OUT hieronder.\n", f);
+	if (rep->pseudo)
+		fprintf(f, "\nDe melder staat alleen als %s in deze bundel "
+			"(zie de Engelse tekst).\n", rep->ps.pseudonym);
+	fputs("\n------------------------------------------------------------"
+	      "----------\nENGLISH\n\n", f);
+}
+
 static int write_readme(struct report *rep, const char *path,
 			struct spoor_err *err)
 {
@@ -682,6 +736,7 @@ static int write_readme(struct report *rep, const char *path,
 	if (!f)
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				     "cannot create '%s'", path);
+	readme_nl(f, rep, fp);
 	fprintf(f, "Evidence bundle %s (case ", rep->bundle_id);
 	{
 		char *c = report_redact(rep, rep->case_id);
