@@ -18,31 +18,33 @@
 #define D19 "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T" \
 	"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
 
+/* The file system's flag for one time in fs_time_flags ("mtime:ambiguous
+ * atime:nonexistent"), or NULL; the JSON is read only when it has one. */
+#define FLAG(f) "CASE WHEN instr(r.json, '\"fs_time_flags\":\"') > 0 " \
+	"THEN (SELECT CASE WHEN instr(x, ' " f ":') > 0 THEN " \
+	"substr(x, instr(x, ' " f ":') + length(' " f ":'), " \
+	"instr(substr(x, instr(x, ' " f ":') + length(' " f ":')), ' ') " \
+	"- 1) END FROM (SELECT ' ' || " J("fs_time_flags") " || ' ' AS x)) " \
+	"END"
+#define FILE_BRANCH(f, l, n) \
+	"SELECT r.id AS rid, r.exhibit AS exhibit, 'file' AS kind, " \
+	"'" l "' AS macb, " n " AS sub, " J(f) " AS t, NULL AS tloc, " \
+	FLAG(f) " AS q, " J("source_order") " AS so, " J("path") \
+	" AS source, CASE WHEN " J("allocated") " = 0 THEN '(deleted)' END " \
+	"AS summary, NULL AS cseq, r.rtype AS rtype " \
+	"FROM records r WHERE r.rtype = 'file' "
+
 /* Columns of every branch: rid, exhibit, kind, macb, sub, t (UTC),
  * tloc (a local reading), q, so (source order), source, summary, cseq,
  * rtype. */
 static const char union_sql[] =
-	"WITH macb(f, l, n) AS (VALUES ('mtime', 'm...', 1), "
-	"('atime', '.a..', 2), ('ctime', '..c.', 3), ('crtime', '...b', 4)), "
-	"u AS ("
-	/* file records: one entry per MACB time */
-	"SELECT r.id AS rid, r.exhibit AS exhibit, 'file' AS kind, "
-	"m.l AS macb, m.n AS sub, "
-	"json_extract(r.json, '$.' || m.f) AS t, NULL AS tloc, "
-	"CASE WHEN instr(' ' || coalesce(" J("fs_time_flags") ", '') || ' ', "
-	"' ' || m.f || ':') > 0 THEN substr(' ' || " J("fs_time_flags")
-	" || ' ', instr(' ' || " J("fs_time_flags") " || ' ', "
-	"' ' || m.f || ':') + length(m.f) + 2, "
-	"instr(substr(' ' || " J("fs_time_flags") " || ' ', "
-	"instr(' ' || " J("fs_time_flags") " || ' ', ' ' || m.f || ':') "
-	"+ length(m.f) + 2), ' ') - 1) END AS q, "
-	J("source_order") " AS so, "
-	J("path") " AS source, "
-	"m.l || ' ' || coalesce(" J("path") ", '') || "
-	"CASE WHEN " J("allocated") " = 0 THEN ' (deleted)' ELSE '' END "
-	"AS summary, NULL AS cseq, r.rtype AS rtype "
-	"FROM records r, macb m WHERE r.rtype = 'file' "
-	"UNION ALL "
+	"WITH u AS MATERIALIZED ("
+	/* file records: one entry per MACB time, each its own branch so
+	 * that a row's JSON is parsed for what that entry needs */
+	FILE_BRANCH("mtime", "m...", "1") "UNION ALL "
+	FILE_BRANCH("atime", ".a..", "2") "UNION ALL "
+	FILE_BRANCH("ctime", "..c.", "3") "UNION ALL "
+	FILE_BRANCH("crtime", "...b", "4") "UNION ALL "
 	/* messages, calls, contacts */
 	"SELECT r.id, r.exhibit, r.rtype, NULL, 0, "
 	"CASE WHEN r.rtype = 'contact' THEN coalesce(" J("time") ", "
@@ -327,7 +329,7 @@ static void add_int(struct spoor_record *r, const char *key,
 }
 
 static int emit(sqlite3_stmt *st, const struct spoor_timeline_opts *o,
-		spoor_artifact_cb *cb, void *ud)
+		struct sbuf *sum, spoor_artifact_cb *cb, void *ud)
 {
 	char loc[SPOOR_TIME_STR_MAX + 16];
 	struct spoor_record r;
@@ -349,7 +351,19 @@ static int emit(sqlite3_stmt *st, const struct spoor_timeline_opts *o,
 	add_text(&r, "macb", st, 6);
 	add_text(&r, "exhibit", st, 7);
 	add_text(&r, "source", st, 8);
-	add_text(&r, "summary", st, 9);
+	if (!strcmp(col(st, 5), "file")) {
+		/* "m... PATH", " (deleted)" when unallocated */
+		sbuf_reset(sum);
+		sbuf_adds(sum, col(st, 6));
+		sbuf_addc(sum, ' ');
+		sbuf_add(sum, col(st, 8) ? col(st, 8) : "",
+			 (size_t)sqlite3_column_bytes(st, 8));
+		if (col(st, 9))
+			sbuf_adds(sum, " (deleted)");
+		spoor_record_bytes(&r, "summary", sbuf_str(sum), sum->len);
+	} else {
+		add_text(&r, "summary", st, 9);
+	}
 	add_int(&r, "record_id", st, 10);
 	add_int(&r, "custody_seq", st, 11);
 	add_text(&r, "rtype", st, 12);
@@ -368,7 +382,7 @@ static int run_query(struct spoor_case *c, const struct spoor_timeline_opts *o,
 		     struct spoor_err *err)
 {
 	sqlite3 *db = case_db(c);
-	struct sbuf sql = SBUF_INIT;
+	struct sbuf sql = SBUF_INIT, sum = SBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s;
 
@@ -392,7 +406,7 @@ static int run_query(struct spoor_case *c, const struct spoor_timeline_opts *o,
 			(*unplaced)++;
 			continue;
 		}
-		if (emit(st, o, cb, ud)) {
+		if (emit(st, o, &sum, cb, ud)) {
 			rc = spoor_err_set(err, SPOOR_ESTOPPED, 0, "stopped");
 			break;
 		}
@@ -400,6 +414,7 @@ static int run_query(struct spoor_case *c, const struct spoor_timeline_opts *o,
 	if (!rc && s != SQLITE_DONE)
 		rc = case_sql_err(db, err, "timeline");
 	sqlite3_finalize(st);
+	sbuf_release(&sum);
 	return rc;
 }
 
@@ -423,13 +438,17 @@ int spoor_case_timeline(struct spoor_case *c,
 		sbuf_release(&kinds);
 		return rc;
 	}
+	/* the sorter may hold as much as the page cache: keep both small
+	 * while streaming (flat memory), restore the case's after */
+	sqlite3_exec(case_db(c), "PRAGMA cache_size = -8192", NULL, NULL,
+		     NULL);
 	rc = load_custody(c, err);
 	if (!rc)
 		rc = run_query(c, o, o->kinds ? sbuf_str(&kinds) : NULL,
 			       o->from ? from : NULL, o->to ? to : NULL, cb,
 			       ud, &n, err);
-	sqlite3_exec(case_db(c), "DROP TABLE IF EXISTS temp.spoor_tl_custody",
-		     NULL, NULL, NULL);
+	sqlite3_exec(case_db(c), "DROP TABLE IF EXISTS temp.spoor_tl_custody;"
+		     "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	sbuf_release(&kinds);
 	if (unplaced)
 		*unplaced = n;
