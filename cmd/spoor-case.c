@@ -31,6 +31,8 @@ static const char synopsis[] =
 	"       spoor-case timeline CASE [--exhibit=ID] [--kind=KIND]...\n"
 	"                  [--identity=ID] [--tag=LABEL] [--from=TIME]\n"
 	"                  [--to=TIME] [--tz=ZONE] [--format=text|csv|jsonl]\n"
+	"       spoor-case search CASE --terms=FILE [--tag=LABEL] [--cc=CC]\n"
+	"                  [--format=text|csv|jsonl]\n"
 	"       spoor-case [-hqVv]\n";
 
 static const char help_text[] =
@@ -61,6 +63,11 @@ static const char help_text[] =
 	"              and in --tz (default Europe/Amsterdam); --kind is\n"
 	"              file, message, call, contact, exhibit or custody;\n"
 	"              --from/--to are UTC, YYYY-MM-DD[THH:MM[:SS]]\n"
+	"  search      terms of FILE (a line each: TERM, re:REGEX or @iban,\n"
+	"              @bitcoin, @ethereum, @email, @url, @phone; optional\n"
+	"              TAB category TAB label) in message texts, contact\n"
+	"              names and file paths, case and diacritics folded;\n"
+	"              --tag tags every record hit\n"
 	"\n"
 	"Tools record into a case with -C CASE (spoor-files, spoor-artifacts,\n"
 	"spoor-acquire).\n"
@@ -79,12 +86,14 @@ enum {
 	OPT_TYPE, OPT_GREP, OPT_FORMAT, OPT_VERIFY, OPT_MIN_EXHIBITS,
 	OPT_MAX_DISTANCE, OPT_MIN_QUALITY,
 	OPT_KIND, OPT_IDENTITY, OPT_TAG, OPT_FROM, OPT_TO, OPT_TZ,
+	OPT_TERMS, OPT_CC,
 };
 
 #define MAX_KINDS 16
 
 static const struct option long_opts[] = {
 	{ "case-id", required_argument, NULL, OPT_CASE_ID },
+	{ "cc", required_argument, NULL, OPT_CC },
 	{ "description", required_argument, NULL, OPT_DESCRIPTION },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
@@ -104,6 +113,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "received-from", required_argument, NULL, OPT_RECEIVED_FROM },
 	{ "tag", required_argument, NULL, OPT_TAG },
+	{ "terms", required_argument, NULL, OPT_TERMS },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "tz", required_argument, NULL, OPT_TZ },
@@ -118,7 +128,7 @@ struct args {
 	const char *case_id, *examiner, *description, *exhibit;
 	const char *received_from, *label, *note, *type, *grep;
 	const char *format;
-	const char *identity, *tag, *from, *to, *tz;
+	const char *identity, *tag, *from, *to, *tz, *terms, *cc;
 	const char *kinds[MAX_KINDS + 1];
 	int nkinds;
 	int progress;
@@ -151,6 +161,7 @@ static void parse(int argc, char **argv, struct args *a)
 			verbose = verbose < 0 ? 1 : verbose + 1;
 			break;
 		case OPT_CASE_ID: a->case_id = optarg; break;
+		case OPT_CC: a->cc = optarg; break;
 		case OPT_DESCRIPTION: a->description = optarg; break;
 		case OPT_EXAMINER: a->examiner = optarg; break;
 		case OPT_EXHIBIT: a->exhibit = optarg; break;
@@ -192,6 +203,7 @@ static void parse(int argc, char **argv, struct args *a)
 		case OPT_PROGRESS: a->progress = 1; break;
 		case OPT_RECEIVED_FROM: a->received_from = optarg; break;
 		case OPT_TAG: a->tag = optarg; break;
+		case OPT_TERMS: a->terms = optarg; break;
 		case OPT_TO: a->to = optarg; break;
 		case OPT_TZ: a->tz = optarg; break;
 		case OPT_TYPE: a->type = optarg; break;
@@ -940,6 +952,87 @@ static int cmd_timeline(struct args *a)
 	return EXIT_OK;
 }
 
+/* ---- search ---- */
+
+static const char *const hit_cols[] = {
+	"record_id", "rtype", "exhibit", "field", "term", "category",
+	"label", "match", "normalized", "checksum", "excerpt", NULL
+};
+
+static int row_hit(void *ud, const struct spoor_record *r)
+{
+	(void)ud;
+	if (cur_writer)
+		return write_jsonl(r);
+	printf("record %" PRId64 "  ", num(r, "record_id"));
+	put(r, "exhibit", 0);
+	fputs("  ", stdout);
+	put(r, "rtype", 0);
+	fputc('.', stdout);
+	put(r, "field", 0);
+	fputs("  ", stdout);
+	put(r, "term", 0);
+	if (fld(r, "category") || fld(r, "label")) {
+		fputs(" (", stdout);
+		put(r, "category", 0);
+		fputs(", ", stdout);
+		put(r, "label", 0);
+		fputc(')', stdout);
+	}
+	fputs(": ", stdout);
+	put(r, "match", 0);
+	if (fld(r, "checksum")) {
+		fputs(" [checksum ", stdout);
+		put(r, "checksum", 0);
+		fputc(']', stdout);
+	}
+	fputs("\n    ", stdout);
+	put(r, "excerpt", 0);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int cmd_search(struct args *a)
+{
+	struct spoor_search *s;
+	struct spoor_case *c;
+	struct spoor_err err;
+	uint64_t hits = 0;
+	int rc;
+
+	if (a->npos != 1)
+		cli_usage_error("search takes one CASE%s", "");
+	if (!a->terms)
+		cli_usage_error("search needs --terms=FILE%s", "");
+	rc = spoor_search_load(a->terms, a->cc, &s, &err);
+	if (rc == SPOOR_EINVAL)
+		cli_usage_error("%s", err.msg);
+	if (rc)
+		cli_die(cli_exit_for(rc), "%s", err.msg);
+	c = open_case(a->pos[0], a->tag != NULL);
+	if (!strcmp(a->format, "csv")) {
+		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV, hit_cols,
+					      NULL, &err);
+		if (!cur_writer)
+			cli_die(EXIT_OUTPUT, "%s", err.msg);
+	} else {
+		cur_format = a->format;
+		writer_start();
+	}
+	rc = spoor_case_search(c, s, a->tag, row_hit, NULL, &hits, &err);
+	writer_done();
+	spoor_case_close(c);
+	spoor_search_free(s);
+	if (rc)
+		cli_die(cli_exit_named(rc), "%s", err.msg);
+	if (cli_verbosity() >= 0)
+		fprintf(stderr, "%s: %" PRIu64 " hit%s%s%s\n", cli_progname(),
+			hits, hits == 1 ? "" : "s", a->tag && hits
+			? ", records tagged " : "", a->tag && hits ? a->tag
+			: "");
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -952,8 +1045,10 @@ int main(int argc, char **argv)
 	if (a.npos < 1)
 		cli_usage_error("no command given%s", "");
 	cmd = a.pos[0];
-	if (!strcmp(a.format, "csv") && strcmp(cmd, "timeline"))
-		cli_usage_error("--format=csv is for timeline%s", "");
+	if (!strcmp(a.format, "csv") && strcmp(cmd, "timeline") &&
+	    strcmp(cmd, "search"))
+		cli_usage_error("--format=csv is for timeline and search%s",
+				"");
 	a.pos++;
 	a.npos--;
 	if (!strcmp(cmd, "init"))
@@ -976,6 +1071,8 @@ int main(int argc, char **argv)
 		rc = cmd_discard(&a);
 	else if (!strcmp(cmd, "timeline"))
 		rc = cmd_timeline(&a);
+	else if (!strcmp(cmd, "search"))
+		rc = cmd_search(&a);
 	else
 		cli_usage_error("unknown command '%s'", cmd);
 	cli_close_stdout();

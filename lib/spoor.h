@@ -2136,6 +2136,41 @@ SPOOR_API int spoor_case_timeline(struct spoor_case *c,
 				  uint64_t *unplaced, struct spoor_err *err);
 
 /*
+ * Term search over a case's message texts ("text"), contact names
+ * ("name") and file paths ("path") of committed records.  A terms file
+ * has a term a line, optionally "<TAB>category<TAB>label"; empty lines
+ * and lines starting with '#' are skipped:
+ *   TERM       folded as names are for the report (NFD, Unicode case
+ *              folding, marks stripped, whitespace collapsed), matched
+ *              on word boundaries: "geheim" finds "Geheim", "gehéim"
+ *   re:REGEX   a POSIX extended regular expression, case-insensitive,
+ *              on the stored text
+ *   @iban      IBANs whose mod-97 check holds (spaces allowed)
+ *   @bitcoin   base58check (double SHA-256) and bech32/bech32m addresses
+ *   @ethereum  0x + 40 hex, all lower or all upper case: checksum "not
+ *              checked" (EIP-55 needs Keccak-256; mixed case is skipped)
+ *   @email, @url   by shape
+ *   @phone     numbers valid for spoor_phone_parse with the country code
+ * SPOOR_EINVAL names the bad line.
+ */
+struct spoor_search;
+
+SPOOR_API int spoor_search_load(const char *path, const char *default_cc,
+				struct spoor_search **out,
+				struct spoor_err *err);
+SPOOR_API void spoor_search_free(struct spoor_search *s);
+
+/* cb per hit (type "hit": record_id, rtype, exhibit, field, term,
+ * category, label, match, normalized, checksum, excerpt), by record id.
+ * tag non-NULL: every record with a hit is tagged with that label in
+ * one step (spoor_case_tag: one custody event; the case must be open
+ * writable).  *hits counts the hits. */
+SPOOR_API int spoor_case_search(struct spoor_case *c,
+				const struct spoor_search *s, const char *tag,
+				spoor_artifact_cb *cb, void *userdata,
+				uint64_t *hits, struct spoor_err *err);
+
+/*
  * Identities across exhibits (the contacts graph): E.164 phone numbers,
  * WhatsApp ids (...@s.whatsapp.net, ...@lid), Telegram user ids
  * ("telegram:ID") and e-mail addresses (lower-cased) taken from the
