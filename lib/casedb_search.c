@@ -590,7 +590,7 @@ static int scan_phone(struct scan *sc, const struct term *t, const char *p,
 			   p[i - 1] == '+')))
 			continue;
 		while (j < len && j - i < 40 && (isdigit((unsigned char)p[j])
-		       || strchr(" +-().", p[j]))) {
+		       || (p[j] && strchr(" +-().", p[j])))) {
 			if (isdigit((unsigned char)p[j])) {
 				digits++;
 				last = j + 1;
