@@ -32,6 +32,7 @@ cat > "$EV/E02/WhatsApp-chat met Mark.txt" <<'EOF'
 14-03-2024 21:10 - Mark: btc 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa of 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb
 14-03-2024 21:11 - Mark: bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4 en bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5
 14-03-2024 21:12 - Mark: taproot bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0
+14-03-2024 21:14 - Mark: mail mark@example.com zie https://example.com/x. bel 06-12345678
 14-03-2024 21:13 - Mark: eth 0xde0b295669a9fd93d5f28d9ec85e40f4cb697bae en 0xDe0B295669a9FD93d5F28D9Ec85E40f4cb697BAe
 EOF
 printf 'x\n' > "$EV/E03/Geheim/gehéim plan.txt"
@@ -170,6 +171,14 @@ is "$(grep '"term":"@ethereum"' "$T/hits.jsonl" | grep -c '"checksum":"not check
 	"ethereum: the all-lower address, checksum not checked; mixed case skipped"
 is "$(grep '"term":"@iban"' "$T/hits.jsonl" | head -1 | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h["category"], h["label"], h["checksum"], h["exhibit"])')" \
 	"payment iban valid E02" "a hit carries category, label, checksum, exhibit"
+
+# e-mail, URL and phone sets, on a text written here
+printf '@email\n@url\n@phone\n' > "$T/terms2"
+run_rc 0 "search @email @url @phone" spoor-case search "$C" \
+	--terms="$T/terms2" --format=jsonl
+python3 -c 'import json,sys; print(" ".join(sorted(h["term"] + "=" + (h["normalized"] or h["match"]) for h in map(json.loads, open(sys.argv[1])) if h["exhibit"] == "E02")))' "$T/out" > "$T/sets"
+is "$(cat "$T/sets")" "@email=mark@example.com @phone=+31612345678 @url=https://example.com/x" \
+	"e-mail, URL (trailing full stop dropped), national number in E.164"
 
 run_rc 0 "search --format=csv" spoor-case search "$C" --terms="$T/terms" \
 	--format=csv
