@@ -28,6 +28,11 @@ static const char synopsis[] =
 	"                  [--format=text|jsonl]\n"
 	"       spoor-case similar CASE [--max-distance=N] [--min-quality=Q]\n"
 	"                  [--min-exhibits=N] [--format=text|jsonl]\n"
+	"       spoor-case timeline CASE [--exhibit=ID] [--kind=KIND]...\n"
+	"                  [--identity=ID] [--tag=LABEL] [--from=TIME]\n"
+	"                  [--to=TIME] [--tz=ZONE] [--format=text|csv|jsonl]\n"
+	"       spoor-case search CASE --terms=FILE [--tag=LABEL] [--cc=CC]\n"
+	"                  [--format=text|csv|jsonl]\n"
 	"       spoor-case [-hqVv]\n";
 
 static const char help_text[] =
@@ -53,6 +58,16 @@ static const char help_text[] =
 	"              (default 31) of each other, grouped, in groups that\n"
 	"              span --min-exhibits (default 2) exhibits; pictures of\n"
 	"              quality below --min-quality (default 50) left out\n"
+	"  timeline    one list in time order: file MACB times, messages,\n"
+	"              calls, contacts, exhibits and custody events, in UTC\n"
+	"              and in --tz (default Europe/Amsterdam); --kind is\n"
+	"              file, message, call, contact, exhibit or custody;\n"
+	"              --from/--to are UTC, YYYY-MM-DD[THH:MM[:SS]]\n"
+	"  search      terms of FILE (a line each: TERM, re:REGEX or @iban,\n"
+	"              @bitcoin, @ethereum, @email, @url, @phone; optional\n"
+	"              TAB category TAB label) in message texts, contact\n"
+	"              names and file paths, case and diacritics folded;\n"
+	"              --tag tags every record hit\n"
 	"\n"
 	"Tools record into a case with -C CASE (spoor-files, spoor-artifacts,\n"
 	"spoor-acquire).\n"
@@ -62,23 +77,32 @@ static const char help_text[] =
 	"differ from its data; 2 usage (also an unknown exhibit, record or\n"
 	"run id); 3 case or evidence unreadable, locked, or of a newer\n"
 	"schema; 4 output failed; 5 add registered a container whose media\n"
-	"could not all be read; 130 interrupted.  See spoor-case(1).\n";
+	"could not all be read, or timeline found times it cannot place;\n"
+	"130 interrupted.  See spoor-case(1).\n";
 
 enum {
 	OPT_CASE_ID = 256, OPT_EXAMINER, OPT_DESCRIPTION, OPT_EXHIBIT,
 	OPT_RECEIVED_FROM, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_LABEL, OPT_NOTE,
 	OPT_TYPE, OPT_GREP, OPT_FORMAT, OPT_VERIFY, OPT_MIN_EXHIBITS,
 	OPT_MAX_DISTANCE, OPT_MIN_QUALITY,
+	OPT_KIND, OPT_IDENTITY, OPT_TAG, OPT_FROM, OPT_TO, OPT_TZ,
+	OPT_TERMS, OPT_CC,
 };
+
+#define MAX_KINDS 16
 
 static const struct option long_opts[] = {
 	{ "case-id", required_argument, NULL, OPT_CASE_ID },
+	{ "cc", required_argument, NULL, OPT_CC },
 	{ "description", required_argument, NULL, OPT_DESCRIPTION },
 	{ "examiner", required_argument, NULL, OPT_EXAMINER },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "from", required_argument, NULL, OPT_FROM },
 	{ "grep", required_argument, NULL, OPT_GREP },
 	{ "help", no_argument, NULL, 'h' },
+	{ "identity", required_argument, NULL, OPT_IDENTITY },
+	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "max-distance", required_argument, NULL, OPT_MAX_DISTANCE },
 	{ "min-exhibits", required_argument, NULL, OPT_MIN_EXHIBITS },
@@ -88,7 +112,11 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "received-from", required_argument, NULL, OPT_RECEIVED_FROM },
+	{ "tag", required_argument, NULL, OPT_TAG },
+	{ "terms", required_argument, NULL, OPT_TERMS },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "version", no_argument, NULL, 'V' },
@@ -100,6 +128,9 @@ struct args {
 	const char *case_id, *examiner, *description, *exhibit;
 	const char *received_from, *label, *note, *type, *grep;
 	const char *format;
+	const char *identity, *tag, *from, *to, *tz, *terms, *cc;
+	const char *kinds[MAX_KINDS + 1];
+	int nkinds;
 	int progress;
 	bool verify, min_quality_set;
 	int64_t min_exhibits, max_distance, min_quality;
@@ -130,16 +161,25 @@ static void parse(int argc, char **argv, struct args *a)
 			verbose = verbose < 0 ? 1 : verbose + 1;
 			break;
 		case OPT_CASE_ID: a->case_id = optarg; break;
+		case OPT_CC: a->cc = optarg; break;
 		case OPT_DESCRIPTION: a->description = optarg; break;
 		case OPT_EXAMINER: a->examiner = optarg; break;
 		case OPT_EXHIBIT: a->exhibit = optarg; break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "jsonl"))
-				cli_usage_error("--format is text or jsonl, "
-						"not '%s'", optarg);
+			if (strcmp(optarg, "text") && strcmp(optarg, "jsonl")
+			    && strcmp(optarg, "csv"))
+				cli_usage_error("--format is text, csv or "
+						"jsonl, not '%s'", optarg);
 			a->format = optarg;
 			break;
+		case OPT_FROM: a->from = optarg; break;
 		case OPT_GREP: a->grep = optarg; break;
+		case OPT_IDENTITY: a->identity = optarg; break;
+		case OPT_KIND:
+			if (a->nkinds == MAX_KINDS)
+				cli_usage_error("too many --kind%s", "");
+			a->kinds[a->nkinds++] = optarg;
+			break;
 		case OPT_LABEL: a->label = optarg; break;
 		case OPT_MIN_EXHIBITS:
 			if (cli_parse_int(optarg, 1, 1000000,
@@ -162,6 +202,10 @@ static void parse(int argc, char **argv, struct args *a)
 		case OPT_NOTE: a->note = optarg; break;
 		case OPT_PROGRESS: a->progress = 1; break;
 		case OPT_RECEIVED_FROM: a->received_from = optarg; break;
+		case OPT_TAG: a->tag = optarg; break;
+		case OPT_TERMS: a->terms = optarg; break;
+		case OPT_TO: a->to = optarg; break;
+		case OPT_TZ: a->tz = optarg; break;
 		case OPT_TYPE: a->type = optarg; break;
 		case OPT_VERIFY: a->verify = true; break;
 		default:
@@ -826,6 +870,169 @@ static int cmd_similar(struct args *a)
 	return EXIT_OK;
 }
 
+/* ---- timeline ---- */
+
+static const char *const timeline_cols[] = {
+	"time", "time_local", "time_zone", "time_quality", "kind", "macb",
+	"exhibit", "source", "summary", "record_id", "custody_seq", NULL
+};
+
+static int row_timeline(void *ud, const struct spoor_record *r)
+{
+	(void)ud;
+	if (cur_writer)
+		return write_jsonl(r);
+	put(r, "time", 0);
+	fputs("  ", stdout);
+	put(r, "time_local", 0);
+	if (fld(r, "time_quality")) {
+		fputs(" (", stdout);
+		put(r, "time_quality", 0);
+		fputc(')', stdout);
+	}
+	fputs("  ", stdout);
+	put(r, "kind", 0);
+	fputs("  ", stdout);
+	put(r, "exhibit", 0);
+	fputs("  ", stdout);
+	put(r, "source", 0);
+	fputs("  ", stdout);
+	put(r, "summary", 200);
+	if (fld(r, "record_id"))
+		printf("  [record %" PRId64 "]", num(r, "record_id"));
+	else if (fld(r, "custody_seq"))
+		printf("  [custody %" PRId64 "]", num(r, "custody_seq"));
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int cmd_timeline(struct args *a)
+{
+	struct spoor_timeline_opts o = { 0 };
+	struct spoor_case *c;
+	struct spoor_err err;
+	uint64_t unplaced = 0;
+	struct spoor_tz *tz;
+	int rc;
+
+	if (a->npos != 1)
+		cli_usage_error("timeline takes one CASE%s", "");
+	tz = cli_tz_arg("--tz", a->tz ? a->tz : "Europe/Amsterdam");
+	o.exhibit = a->exhibit;
+	o.kinds = a->nkinds ? a->kinds : NULL;
+	o.identity = a->identity;
+	o.tag = a->tag;
+	o.from = a->from;
+	o.to = a->to;
+	o.tz = tz;
+	c = open_case(a->pos[0], false);
+	if (!strcmp(a->format, "csv")) {
+		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV,
+					      timeline_cols, NULL, &err);
+		if (!cur_writer)
+			cli_die(EXIT_OUTPUT, "%s", err.msg);
+	} else {
+		cur_format = a->format;
+		writer_start();
+	}
+	rc = spoor_case_timeline(c, &o, row_timeline, NULL, &unplaced, &err);
+	writer_done();
+	spoor_case_close(c);
+	spoor_tz_free(tz);
+	if (rc == SPOOR_EINVAL)
+		cli_usage_error("%s", err.msg);
+	if (rc)
+		cli_die(cli_exit_for(rc), "%s", err.msg);
+	if (unplaced) {
+		cli_warn("%" PRIu64 " entr%s with a time that is not ISO 8601 "
+			 "could not be placed and are not listed", unplaced,
+			 unplaced == 1 ? "y" : "ies");
+		return EXIT_PARTIAL;
+	}
+	return EXIT_OK;
+}
+
+/* ---- search ---- */
+
+static const char *const hit_cols[] = {
+	"record_id", "rtype", "exhibit", "field", "term", "category",
+	"label", "match", "normalized", "checksum", "excerpt", NULL
+};
+
+static int row_hit(void *ud, const struct spoor_record *r)
+{
+	(void)ud;
+	if (cur_writer)
+		return write_jsonl(r);
+	printf("record %" PRId64 "  ", num(r, "record_id"));
+	put(r, "exhibit", 0);
+	fputs("  ", stdout);
+	put(r, "rtype", 0);
+	fputc('.', stdout);
+	put(r, "field", 0);
+	fputs("  ", stdout);
+	put(r, "term", 0);
+	if (fld(r, "category") || fld(r, "label")) {
+		fputs(" (", stdout);
+		put(r, "category", 0);
+		fputs(", ", stdout);
+		put(r, "label", 0);
+		fputc(')', stdout);
+	}
+	fputs(": ", stdout);
+	put(r, "match", 0);
+	if (fld(r, "checksum")) {
+		fputs(" [checksum ", stdout);
+		put(r, "checksum", 0);
+		fputc(']', stdout);
+	}
+	fputs("\n    ", stdout);
+	put(r, "excerpt", 0);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int cmd_search(struct args *a)
+{
+	struct spoor_search *s;
+	struct spoor_case *c;
+	struct spoor_err err;
+	uint64_t hits = 0;
+	int rc;
+
+	if (a->npos != 1)
+		cli_usage_error("search takes one CASE%s", "");
+	if (!a->terms)
+		cli_usage_error("search needs --terms=FILE%s", "");
+	rc = spoor_search_load(a->terms, a->cc, &s, &err);
+	if (rc == SPOOR_EINVAL)
+		cli_usage_error("%s", err.msg);
+	if (rc)
+		cli_die(cli_exit_for(rc), "%s", err.msg);
+	c = open_case(a->pos[0], a->tag != NULL);
+	if (!strcmp(a->format, "csv")) {
+		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV, hit_cols,
+					      NULL, &err);
+		if (!cur_writer)
+			cli_die(EXIT_OUTPUT, "%s", err.msg);
+	} else {
+		cur_format = a->format;
+		writer_start();
+	}
+	rc = spoor_case_search(c, s, a->tag, row_hit, NULL, &hits, &err);
+	writer_done();
+	spoor_case_close(c);
+	spoor_search_free(s);
+	if (rc)
+		cli_die(cli_exit_named(rc), "%s", err.msg);
+	if (cli_verbosity() >= 0)
+		fprintf(stderr, "%s: %" PRIu64 " hit%s%s%s\n", cli_progname(),
+			hits, hits == 1 ? "" : "s", a->tag && hits
+			? ", records tagged " : "", a->tag && hits ? a->tag
+			: "");
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -838,6 +1045,10 @@ int main(int argc, char **argv)
 	if (a.npos < 1)
 		cli_usage_error("no command given%s", "");
 	cmd = a.pos[0];
+	if (!strcmp(a.format, "csv") && strcmp(cmd, "timeline") &&
+	    strcmp(cmd, "search"))
+		cli_usage_error("--format=csv is for timeline and search%s",
+				"");
 	a.pos++;
 	a.npos--;
 	if (!strcmp(cmd, "init"))
@@ -858,6 +1069,10 @@ int main(int argc, char **argv)
 		rc = cmd_similar(&a);
 	else if (!strcmp(cmd, "discard"))
 		rc = cmd_discard(&a);
+	else if (!strcmp(cmd, "timeline"))
+		rc = cmd_timeline(&a);
+	else if (!strcmp(cmd, "search"))
+		rc = cmd_search(&a);
 	else
 		cli_usage_error("unknown command '%s'", cmd);
 	cli_close_stdout();

@@ -41,5 +41,7 @@ int case_media(const char *path, struct spoor_case_exhibit *e,
 
 /* The SQL of the identities view (one parameter: min_exhibits). */
 extern const char case_identities_sql[];
+/* The JSON keys it reads identities from, as an SQL list. */
+extern const char case_identity_keys[];
 
 #endif

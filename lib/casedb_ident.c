@@ -63,6 +63,8 @@ static const char *const platforms[] = {
 	"snapchat", "instagram", "tiktok", "discord", NULL,
 };
 
+const char case_identity_keys[] = KEYS_ALL;
+
 const char case_identities_sql[] =
 	"WITH raw AS (SELECT r.exhibit AS exhibit, "
 	"coalesce(json_extract(r.json, '$.plugin'), '') AS plugin, "

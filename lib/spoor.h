@@ -2099,6 +2099,78 @@ SPOOR_API int spoor_case_similar(struct spoor_case *c,
 				 struct spoor_err *err);
 
 /*
+ * One timeline of a case: the MACB times of file records (an entry per
+ * time: macb "m", "a", "c", "b"), messages, calls, contacts with a time
+ * (time_added or created), exhibits as registered and the events of
+ * custody.log, read from the committed records and streamed in order
+ * of the UTC instant (SQLite sorts; nothing is held in memory), ties by
+ * source order (source_order, sort_key, line or rowid; custody seq),
+ * then record id.  An entry whose record has only a local time
+ * (time_quality "zone-unknown") has time null and is placed by its
+ * local reading as though it were UTC; no instant is invented.
+ * Rows of type "timeline": time (UTC), time_local, time_zone (the zone
+ * of time_local; null for zone-unknown), time_quality (the record's,
+ * or the file system's flag for that MACB time; null if none), kind
+ * ("file", "message", "call", "contact", "exhibit", "custody"), macb,
+ * exhibit, source (plugin:path, or the file's path), summary,
+ * record_id (null for exhibits and custody), custody_seq, rtype.
+ * Entries whose time is not "YYYY-MM-DDTHH:MM:SS..." are not listed
+ * but counted in *unplaced.
+ */
+struct spoor_timeline_opts {
+	const char *exhibit;		/* this exhibit only, or NULL */
+	const char *const *kinds;	/* NULL-terminated; NULL: all */
+	const char *identity;		/* a participant's phone, JID, id,
+					 * e-mail (as 'identities' shows) */
+	const char *tag;		/* records tagged with this label */
+	const char *from, *to;		/* UTC "YYYY-MM-DD[THH:MM[:SS]][Z]";
+					 * a bare --to date: the whole day */
+	const struct spoor_tz *tz;	/* zone of time_local; NULL: UTC */
+};
+
+/* cb per entry (non-zero stops: SPOOR_ESTOPPED).  SPOOR_EINVAL for a
+ * bad kind, from or to. */
+SPOOR_API int spoor_case_timeline(struct spoor_case *c,
+				  const struct spoor_timeline_opts *o,
+				  spoor_artifact_cb *cb, void *userdata,
+				  uint64_t *unplaced, struct spoor_err *err);
+
+/*
+ * Term search over a case's message texts ("text"), contact names
+ * ("name") and file paths ("path") of committed records.  A terms file
+ * has a term a line, optionally "<TAB>category<TAB>label"; empty lines
+ * and lines starting with '#' are skipped:
+ *   TERM       folded as names are for the report (NFD, Unicode case
+ *              folding, marks stripped, whitespace collapsed), matched
+ *              on word boundaries: "geheim" finds "Geheim", "gehéim"
+ *   re:REGEX   a POSIX extended regular expression, case-insensitive,
+ *              on the stored text
+ *   @iban      IBANs whose mod-97 check holds (spaces allowed)
+ *   @bitcoin   base58check (double SHA-256) and bech32/bech32m addresses
+ *   @ethereum  0x + 40 hex, all lower or all upper case: checksum "not
+ *              checked" (EIP-55 needs Keccak-256; mixed case is skipped)
+ *   @email, @url   by shape
+ *   @phone     numbers valid for spoor_phone_parse with the country code
+ * SPOOR_EINVAL names the bad line.
+ */
+struct spoor_search;
+
+SPOOR_API int spoor_search_load(const char *path, const char *default_cc,
+				struct spoor_search **out,
+				struct spoor_err *err);
+SPOOR_API void spoor_search_free(struct spoor_search *s);
+
+/* cb per hit (type "hit": record_id, rtype, exhibit, field, term,
+ * category, label, match, normalized, checksum, excerpt), by record id.
+ * tag non-NULL: every record with a hit is tagged with that label in
+ * one step (spoor_case_tag: one custody event; the case must be open
+ * writable).  *hits counts the hits. */
+SPOOR_API int spoor_case_search(struct spoor_case *c,
+				const struct spoor_search *s, const char *tag,
+				spoor_artifact_cb *cb, void *userdata,
+				uint64_t *hits, struct spoor_err *err);
+
+/*
  * Identities across exhibits (the contacts graph): E.164 phone numbers,
  * WhatsApp ids (...@s.whatsapp.net, ...@lid), Telegram user ids
  * ("telegram:ID") and e-mail addresses (lower-cased) taken from the
