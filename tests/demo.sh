@@ -245,6 +245,27 @@ if command -v chromium > /dev/null; then
 	for _ in $(seq 50); do [ -s "$out/report.png" ] && break; sleep 0.1; done
 	if [ -s "$out/report.png" ]; then say "  demo-out/report.png"
 	else say "  (chromium wrote no screenshot)"; fi
+	# the printed report (A4): its first page and the first page of the
+	# tagged conversations, as an officer would see them on paper
+	chromium --headless --no-sandbox --disable-gpu \
+		--proxy-server=127.0.0.1:9 --no-pdf-header-footer \
+		--print-to-pdf="$out/report.pdf" \
+		"file://$out/bundle/report/report.html" > /dev/null 2>&1 || true
+	for _ in $(seq 50); do [ -s "$out/report.pdf" ] && break; sleep 0.1; done
+	if [ -s "$out/report.pdf" ] && command -v pdftoppm > /dev/null; then
+		pdftoppm -png -r 60 -f 1 -l 1 -singlefile "$out/report.pdf" \
+			"$out/report-page1"
+		pages=$(pdfinfo "$out/report.pdf" | sed -n 's/^Pages: *//p')
+		for p in $(seq 2 "${pages:-1}"); do
+			pdftotext -f "$p" -l "$p" "$out/report.pdf" - |
+				grep -qx 'Gemarkeerde gesprekken' || continue
+			pdftoppm -png -r 60 -f "$p" -l "$p" -singlefile \
+				"$out/report.pdf" "$out/report-tagged"
+			break
+		done
+		say "  demo-out/report.pdf ($pages A4 pages):" \
+			"report-page1.png, report-tagged.png"
+	fi
 fi
 
 step "Done in $(( $(date +%s) - t0 )) s. Look further:"

@@ -65,6 +65,18 @@ if command -v chromium > /dev/null; then
 		89504e470d0a1a0a ]
 	ok $? "headless Chromium renders the report to a PNG"
 	mkdir -p "$SPOOR_SRC/demo-out" && cp "$png" "$SPOOR_SRC/demo-out/report.png"
+	if command -v pdftoppm > /dev/null; then
+		# the demo's printed pages: the first, and the one where the
+		# tagged conversations begin (its heading, by pdftotext)
+		for f in report-page1 report-tagged; do
+			[ "$(head -c 8 "$out/$f.png" 2>/dev/null | od -An -tx1 |
+				tr -d ' \n')" = 89504e470d0a1a0a ]
+			ok $? "the demo keeps $f.png of the printed report"
+			cp "$out/$f.png" "$SPOOR_SRC/demo-out/" 2>/dev/null
+		done
+	else
+		skip "pdftoppm not installed"
+	fi
 else
 	skip "chromium not installed"
 fi
