@@ -511,6 +511,13 @@ static size_t put_text(FILE *out, const struct spoor_field *f,
 	return used;
 }
 
+/* not null, not an unset time */
+static bool is_value(const struct spoor_field *f)
+{
+	return f->kind != SPOOR_F_NULL &&
+	       (f->kind != SPOOR_F_TIME || f->v.t.set);
+}
+
 /* what the view has not shown, "key: value" after lead */
 static void put_rest(FILE *out, struct tv_rec *x, const char *lead)
 {
@@ -519,14 +526,16 @@ static void put_rest(FILE *out, struct tv_rec *x, const char *lead)
 	for (size_t i = 0; i < r->n; i++) {
 		const char *k = r->f[i].key;
 		size_t kl = strlen(k);
-		bool hide = x->used[i] || r->f[i].kind == SPOOR_F_NULL;
+		bool hide = x->used[i] || !is_value(&r->f[i]);
 
 		/* raw values and units of what is shown */
 		for (size_t j = 0; j < r->n && !hide; j++) {
 			size_t bl = strlen(r->f[j].key);
 
-			hide = x->used[j] && kl > bl && !strncmp(k,
-				r->f[j].key, bl) && (!strcmp(k + bl, "_raw") ||
+			hide = x->used[j] && is_value(&r->f[j]) &&
+			       kl > bl && !strncmp(k, r->f[j].key, bl) &&
+			       ((!strcmp(k + bl, "_raw") &&
+				 r->f[j].kind == SPOOR_F_TIME) ||
 				!strcmp(k + bl, "_unit") ||
 				!strcmp(k + bl, "_readable"));
 		}
@@ -569,7 +578,11 @@ static void tv_time(FILE *out, struct tv_rec *x)
 		}
 	} else if (loc) {
 		put_str(out, loc);
-		fputs(" local, zone unknown", out);
+		fputs(" local, ", out);
+		if (q)
+			put_str(out, q);
+		else
+			fputs("zone unknown", out);
 	} else if (t) {
 		put_val(out, t);
 	} else {
@@ -741,7 +754,7 @@ static void tv_message(FILE *out, struct tv_rec *x, const char *me)
 		used = put_text(out, f, att, natt, x);
 	if ((f = take_str(x, "caption")) ||
 	    (f = take_str(x, "media_caption"))) {
-		fputs(" [caption: ", out);
+		fputs(get(x->r, "text") ? " [caption: " : "[caption: ", out);
 		used += put_text(out, f, att + used, natt - used, x);
 		fputc(']', out);
 	}
@@ -998,42 +1011,46 @@ static void tv_link(struct tv *t, uint32_t *first, uint32_t *last,
 	*last = i;
 }
 
-/* a party label's first identifier: "Name (id, ...)" gives id, "me
- * [...]" gives "me", a bare "id" itself */
-static const char *party_id(const char *s, size_t *len)
+/* The n-th identifier of a party label: the ones in "Name (id, id)",
+ * "me" for "me [...]", a bare label itself.  NULL after the last. */
+static const char *party_id(const char *s, size_t n, size_t *len)
 {
 	const char *p = strchr(s, '(');
 
-	if (p && strncmp(s, "me [", 4)) {
-		*len = strcspn(p + 1, ",)");
-		return p + 1;
+	if (!strncmp(s, "me [", 4) || !p) {
+		if (n)
+			return NULL;
+		*len = strncmp(s, "me [", 4) ? strlen(s) : 2;
+		return s;
 	}
-	*len = strcspn(s, "[");
-	while (*len && s[*len - 1] == ' ')
-		(*len)--;
-	return s;
+	for (p++; n; n--) {
+		p += strcspn(p, ",)");
+		if (*p != ',')
+			return NULL;
+		p += 2;
+	}
+	*len = strcspn(p, ",)");
+	return p;
 }
 
-/* s (taken) unless a party with the same first identifier is known */
+/* s (taken) unless a known party shares an identifier with it */
 static void tv_add_party(struct tv_group *g, char *s)
 {
-	const char *id;
-	size_t il;
+	const char *id, *a;
+	size_t il, al;
 
 	if (!s || !*s || !strcmp(s, "sender unknown")) {
 		free(s);
 		return;
 	}
-	id = party_id(s, &il);
-	for (size_t i = 0; i < g->nparties; i++) {
-		size_t al;
-		const char *a = party_id(g->parties[i], &al);
-
-		if (al == il && !memcmp(a, id, il)) {
-			free(s);
-			return;
-		}
-	}
+	for (size_t n = 0; (id = party_id(s, n, &il)); n++)
+		for (size_t i = 0; i < g->nparties; i++)
+			for (size_t k = 0; (a = party_id(g->parties[i], k,
+							 &al)); k++)
+				if (al == il && !memcmp(a, id, il)) {
+					free(s);
+					return;
+				}
 	if (g->nparties == TV_MAX_PARTIES) {
 		g->more++;
 		free(s);
@@ -1292,7 +1309,7 @@ static int tv_add(struct out *o, const struct spoor_record *r)
 	else if (!strcmp(r->type, "contact") || !strcmp(r->type, "account"))
 		tv_person(m, &x);
 	else if (!strcmp(r->type, "attachment")) {
-		fputs("    ", m);
+		fputs("attachment ", m);
 		put_att(m, &x);
 		fputc(']', m);
 	} else
