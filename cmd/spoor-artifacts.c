@@ -219,11 +219,10 @@ struct tv {
 	size_t ne, cape;
 	struct tv_group *g;
 	size_t ng, capg;
-	uint32_t *slot;			/* open addressing, group index + 1 */
+	uint32_t *slot;			/* hash slots: group index + 1 */
 	size_t nslot;
 	uint32_t last_msg_group;	/* for attachment records */
 	int64_t last_msg_line;
-	const char *me;
 };
 
 /* one record being rendered: which fields it has shown */
@@ -1387,7 +1386,7 @@ static int tv_finish(struct out *o)
 	return 0;
 }
 
-static struct tv *tv_new(const char *tmp_dir, const char *me)
+static struct tv *tv_new(const char *tmp_dir)
 {
 	struct tv *t = calloc(1, sizeof(*t));
 	char path[4096];
@@ -1408,7 +1407,6 @@ static struct tv *tv_new(const char *tmp_dir, const char *me)
 	unlink(path);
 	t->last_msg_group = TV_NIL;
 	t->last_msg_line = -1;
-	t->me = me;
 	return t;
 }
 
@@ -1719,7 +1717,7 @@ int main(int argc, char **argv)
 	info.sources = (const char *const *)(argv + optind);
 	if (o.text && !graph) {
 		o.me = me;
-		if (!(o.tv = tv_new(ao.tmp_dir, me)))
+		if (!(o.tv = tv_new(ao.tmp_dir)))
 			cli_die(EXIT_OUTPUT, "cannot make a temporary file in "
 				"'%s'", ao.tmp_dir);
 	} else if (!o.text) {
