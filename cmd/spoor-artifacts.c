@@ -193,6 +193,8 @@ static bool str_is(const struct spoor_field *f, const char *s)
 #define TV_MAX_GROUPS (1u << 20)
 #define TV_MAX_ENTRIES (1u << 24)
 #define TV_MAX_PARTIES 24
+#define TV_MAX_LABEL 240		/* bytes of a participant label */
+#define TV_MAX_HEAP (256u << 20)	/* bytes of keys and labels */
 #define TV_NIL UINT32_MAX
 
 struct tv_entry {
@@ -221,6 +223,7 @@ struct tv {
 	size_t ng, capg;
 	uint32_t *slot;			/* hash slots: group index + 1 */
 	size_t nslot;
+	size_t heap;			/* bytes of keys and labels */
 	uint32_t last_msg_group;	/* for attachment records */
 	int64_t last_msg_line;
 };
@@ -958,7 +961,7 @@ static struct tv_group *tv_group(struct tv *t, const char *key, bool *fresh)
 	for (; t->slot[j]; j = (j + 1) & (t->nslot - 1))
 		if (!strcmp(t->g[t->slot[j] - 1].key, key))
 			return &t->g[t->slot[j] - 1];
-	if (t->ng >= TV_MAX_GROUPS)
+	if (t->ng >= TV_MAX_GROUPS || t->heap > TV_MAX_HEAP)
 		return NULL;
 	if (t->ng == t->capg) {
 		size_t n = t->capg ? t->capg * 2 : 64;
@@ -973,6 +976,7 @@ static struct tv_group *tv_group(struct tv *t, const char *key, bool *fresh)
 	memset(g, 0, sizeof(*g));
 	if (!(g->key = strdup(key)))
 		return NULL;
+	t->heap += strlen(key) + 1;
 	g->title = g->head = g->head_last = g->body = g->body_last = TV_NIL;
 	t->slot[j] = (uint32_t)++t->ng;
 	*fresh = true;
@@ -1033,14 +1037,26 @@ static const char *party_id(const char *s, size_t n, size_t *len)
 }
 
 /* s (taken) unless a known party shares an identifier with it */
-static void tv_add_party(struct tv_group *g, char *s)
+static void tv_add_party(struct tv *t, struct tv_group *g, char *s)
 {
 	const char *id, *a;
 	size_t il, al;
 
-	if (!s || !*s || !strcmp(s, "sender unknown")) {
+	if (!s || !*s || !strcmp(s, "sender unknown") ||
+	    t->heap > TV_MAX_HEAP) {
+		if (s && *s && t->heap > TV_MAX_HEAP)
+			g->more++;
 		free(s);
 		return;
+	}
+	if (strlen(s) > TV_MAX_LABEL) {
+		/* evidence may name a party at any length: cut on a
+		 * character boundary */
+		size_t n = TV_MAX_LABEL - 3;
+
+		while (n && (s[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(s + n, "...", 4);
 	}
 	for (size_t n = 0; (id = party_id(s, n, &il)); n++)
 		for (size_t i = 0; i < g->nparties; i++)
@@ -1056,11 +1072,12 @@ static void tv_add_party(struct tv_group *g, char *s)
 		return;
 	}
 	g->parties[g->nparties++] = s;
+	t->heap += strlen(s) + 1;
 }
 
 /* the parties a record names, for its conversation's header */
-static void tv_parties(struct tv_group *g, const struct spoor_record *r,
-		       const char *me)
+static void tv_parties(struct tv *t, struct tv_group *g,
+		       const struct spoor_record *r, const char *me)
 {
 	struct tv_rec x = { .r = r };
 	const struct spoor_field *f;
@@ -1072,21 +1089,22 @@ static void tv_parties(struct tv_group *g, const struct spoor_record *r,
 		if ((m = open_memstream(&p, &n))) {
 			tv_sender(m, &x, me);
 			fclose(m);
-			tv_add_party(g, p);
+			tv_add_party(t, g, p);
 		}
 		p = NULL;
 		if ((m = open_memstream(&p, &n))) {
 			tv_recipient(m, &x);
 			fclose(m);
-			tv_add_party(g, p && !strncmp(p, " to ", 4)
+			tv_add_party(t, g, p && !strncmp(p, " to ", 4)
 				     ? memmove(p, p + 4, strlen(p) - 3) : p);
 		}
 	} else if (!strcmp(r->type, "participant")) {
 		if ((m = open_memstream(&p, &n))) {
 			tv_participant(m, &x);
 			fclose(m);
-			tv_add_party(g, p && !strncmp(p, "   participant: ", 16)
-				     ? memmove(p, p + 16, strlen(p) - 15) : p);
+			if (p && !strncmp(p, "   participant: ", 16))
+				memmove(p, p + 16, strlen(p) - 15);
+			tv_add_party(t, g, p);
 		}
 	} else if ((f = get(r, "participants")) && f->kind == SPOOR_F_LIST) {
 		for (size_t i = 0; i < f->v.list.n; i++) {
@@ -1106,7 +1124,7 @@ static void tv_parties(struct tv_group *g, const struct spoor_record *r,
 			if (o && o->kind == SPOOR_F_BOOL && o->v.b)
 				fputc(']', m);
 			fclose(m);
-			tv_add_party(g, p);
+			tv_add_party(t, g, p);
 		}
 	}
 }
@@ -1277,7 +1295,7 @@ static int tv_add(struct out *o, const struct spoor_record *r)
 		free(buf);
 		buf = NULL;
 	}
-	tv_parties(g, r, o->me);
+	tv_parties(t, g, r, o->me);
 	if (tv_source(t, g, r, fresh))
 		return tv_fail(o, "cannot write the text view");
 
