@@ -162,6 +162,29 @@ spoor-artifacts -q --plugin=android-sms "$T/rec/sms" |
 	grep -c '"recovered_from":"' > "$T/m"
 is "$(cat "$T/n")" "$(cat "$T/m")" "recovered rows: each one marked ($(cat "$T/m"))"
 
+# hostile: a contact name of 5000 bytes, an escape sequence in a text
+mkdir -p "$T/hostile"
+{
+	echo "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>"
+	echo '<smses count="1">'
+	printf '<sms protocol="0" address="+31612345009" date="1710446861000" type="1" body="weg" read="1" contact_name="%s" />\n' \
+		"$(printf 'é%.0s' $(seq 2500))"
+	echo '</smses>'
+} > "$T/hostile/sms-1.xml"
+run_rc 0 "hostile backup" spoor-artifacts --format=text \
+	--plugin=sms-backup-restore "$T/hostile"
+grep '^   participants: ' "$T/out" | awk '{ print length($0) }' > "$T/n"
+[ "$(cat "$T/n")" -lt 300 ]
+ok $? "a 5000-byte name is cut in the header ($(cat "$T/n") bytes)"
+grep -q '^   participants: \(é\)*\.\.\.$' "$T/out"
+ok $? "  on a character boundary, with ..."
+printf '14-03-2024 21:08 - Daan: \033[2Jweg\n' \
+	> "$T/hostile/WhatsApp-chat met Daan.txt"
+run_rc 0 "hostile export" spoor-artifacts --format=text \
+	--plugin=whatsapp-txt "$T/hostile"
+grep -q '^\[2024-03-14T21:08:00 local, zone-unknown\] message unknown Daan: \\x1b\[2Jweg$' "$T/out"
+ok $? "an escape byte in a message is shown as \\x1b"
+
 # output errors and evidence untouched
 run_rc 4 "text view to a full disk" spoor-artifacts --format=text \
 	--plugin=ios-sms -o /dev/full "$F/i/tree"
