@@ -161,18 +161,23 @@ static void put_str(FILE *f, const struct spoor_field *fl)
 {
 	const char *p = fl->v.str.ptr;
 
+	size_t run = 0;
+
 	/* the conversation view is for reading: control bytes would let
-	 * evidence move the analyst's cursor */
+	 * evidence move the analyst's cursor; plain runs go out whole */
 	for (size_t i = 0; i < fl->v.str.len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		fwrite(p + run, 1, i - run, f);
+		run = i + 1;
 		if (c == '\n')
 			fputs("\n    ", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
 		else
-			fputc(c, f);
+			fprintf(f, "\\x%02x", c);
 	}
+	fwrite(p + run, 1, fl->v.str.len - run, f);
 }
 
 static bool str_is(const struct spoor_field *f, const char *s)
@@ -1356,19 +1361,22 @@ static int tv_add(struct out *o, const struct spoor_record *r)
 static int tv_copy(struct tv *t, FILE *out, uint32_t i)
 {
 	char buf[65536];
+	int fd = fileno(t->tmp);
 
+	/* pread: a seek on the FILE would refill its buffer each time */
 	for (; i != TV_NIL; i = t->e[i].next) {
+		uint64_t off = t->e[i].off;
 		uint32_t left = t->e[i].len;
 
-		if (fseeko(t->tmp, (off_t)t->e[i].off, SEEK_SET))
-			return -1;
 		while (left) {
 			size_t n = left < sizeof(buf) ? left : sizeof(buf);
+			ssize_t got = pread(fd, buf, n, (off_t)off);
 
-			if (fread(buf, 1, n, t->tmp) != n ||
-			    fwrite(buf, 1, n, out) != n)
+			if (got <= 0 || fwrite(buf, 1, (size_t)got, out) !=
+			    (size_t)got)
 				return -1;
-			left -= (uint32_t)n;
+			left -= (uint32_t)got;
+			off += (uint64_t)got;
 		}
 	}
 	return 0;
