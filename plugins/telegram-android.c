@@ -176,7 +176,7 @@ static int user_row(const struct spoor_host *h, struct spoor_stmt *st,
 	size_t dl, nl;
 	const uint8_t *d = (const uint8_t *)pu_text(h, st, 3, &dl);
 	const char *nm = pu_text(h, st, 1, &nl);
-	char num[64], idbuf[24];
+	char num[64], idbuf[24], c[16];	/* c lives until the emit */
 	int rc = d ? tl_user_decode(d, dl, &u) : TL_EFORMAT;
 
 	snprintf(idbuf, sizeof(idbuf), "%lld",
@@ -193,8 +193,6 @@ static int user_row(const struct spoor_host *h, struct spoor_stmt *st,
 		spoor_p_bool(&r, "bot", u.bot);
 		remember(t, &u);
 	} else {
-		char c[16];
-
 		snprintf(c, sizeof(c), "0x%08x", rc == TL_EUNKNOWN ?
 			 u.stopped_at : 0);
 		spoor_p_str(&r, "tl_not_understood", c);

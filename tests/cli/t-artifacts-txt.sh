@@ -129,8 +129,8 @@ grep -q "2 local times at a DST change: 1 ambiguous, 1 nonexistent" "$T/err"
 ok $? "the summary counts the DST cases"
 spoor-artifacts -q --plugin=whatsapp-txt --me=Sanne --tz=Europe/Amsterdam \
 	--format=text "$T/dst" > "$T/dst.txt"
-is "$(grep -n 'bestaat niet\|: ok$\|twee keer' "$T/dst.txt" | cut -d: -f1 | tr '\n' ' ')" \
-	"4 5 6 " "text view: the file's order, the reply after the message it answers"
+is "$(grep -o 'bestaat niet\|: ok$\|twee keer' "$T/dst.txt" | tr '\n' '|')" \
+	"bestaat niet|: ok|twee keer|" "text view: the file's order, the reply after the message it answers"
 grep 'bestaat niet' "$T/dst.txt" | grep -q 'nonexistent'
 ok $? "text view: the gap time is flagged"
 grep 'twee keer' "$T/dst.txt" | grep -q 'ambiguous'

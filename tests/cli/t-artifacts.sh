@@ -166,8 +166,8 @@ is "$(head -1 "$T/out" | cut -d, -f1-4)" "type,plugin,exhibit,source_path" \
 is "$(grep -c '^call,' "$T/out")" 2 "--type=call keeps only calls"
 run_rc 0 "--format=text" spoor-artifacts -q --format=text --type=message \
 	"$F/modern"
-grep -q '^\[2024-03-14T20:07:41Z\] message Daan de Vries: Hoi, ben je er?$' "$T/out"
-ok $? "text view: time, sender name, text"
+grep -q '^\[2024-03-14T20:07:41Z\] message incoming Daan de Vries (+31612345001, 31612345001@s.whatsapp.net): Hoi, ben je er?$' "$T/out"
+ok $? "text view: time, direction, sender name and ids, text"
 run_rc 0 "--list-plugins" spoor-artifacts --list-plugins
 grep -q '^whatsapp-android	' "$T/out"
 ok $? "--list-plugins names whatsapp-android"
