@@ -19,6 +19,7 @@ static const char synopsis[] =
 	"usage: spoor-report -C CASE -o BUNDLE --key KEY --cert CERT\n"
 	"                    [--chain CHAIN] --recipient UNIT [--lang nl|en]\n"
 	"                    [--tagged-only] [--exclude-unfinished]\n"
+	"                    [--timeline-window MINUTES]\n"
 	"                    [--police-ref REF]\n"
 	"                    [--passphrase-file F] [--pseudonymise ID]...\n"
 	"                    [--master-key FILE --map-to CERT --map-out FILE]\n"
@@ -60,6 +61,10 @@ static const char help_text[] =
 	"      --lang=nl|en       language of report.html (default nl)\n"
 	"      --tagged-only      only tagged records, with the whole\n"
 	"                         conversations of tagged messages\n"
+	"      --timeline-window=MINUTES  the report's timeline shows what\n"
+	"                         happened this long before and after each\n"
+	"                         tagged item (default 30; 0: only what\n"
+	"                         shares their second; at most 10080)\n"
 	"      --exclude-unfinished  build even though a run of the case is\n"
 	"                         unfinished (killed, or still running): the\n"
 	"                         bundle names it as left out\n"
@@ -101,7 +106,7 @@ enum {
 	OPT_MAP_TO, OPT_MAP_OUT, OPT_CC, OPT_REQUEST, OPT_MAP, OPT_MAP_KEY,
 	OPT_MAP_CERT, OPT_MAP_PASSFILE, OPT_CONSENT_REF, OPT_CONSENT_DATE,
 	OPT_CRL, OPT_SEAL_TO, OPT_SEAL, OPT_SEAL_REQUEST, OPT_SEAL_BASIS,
-	OPT_TZ,
+	OPT_TZ, OPT_TL_WINDOW,
 };
 
 static const struct option long_opts[] = {
@@ -134,6 +139,7 @@ static const struct option long_opts[] = {
 	{ "seal-request", required_argument, NULL, OPT_SEAL_REQUEST },
 	{ "seal-to", required_argument, NULL, OPT_SEAL_TO },
 	{ "tagged-only", no_argument, NULL, OPT_TAGGED },
+	{ "timeline-window", required_argument, NULL, OPT_TL_WINDOW },
 	{ "tz", required_argument, NULL, OPT_TZ },
 	{ "exclude-unfinished", no_argument, NULL, OPT_EXCLUDE_UNFINISHED },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -170,6 +176,21 @@ static void add_seal(struct args *a, char *arg)
 	a->seal[a->nseal++].path = eq + 1;
 }
 
+/* --timeline-window=MINUTES, 0 .. 10080 (a week); 0: none (-1) */
+static int window(const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 10080 ||
+	    *arg < '0' || *arg > '9')
+		cli_usage_error("--timeline-window wants minutes from 0 to "
+				"10080, not '%s'", arg);
+	return v ? (int)v : -1;
+}
+
 static void parse(int argc, char **argv, struct args *a)
 {
 	int c;
@@ -195,6 +216,7 @@ static void parse(int argc, char **argv, struct args *a)
 		case OPT_POLICE_REF: a->o.police_ref = optarg; break;
 		case OPT_LANG: a->o.lang = optarg; break;
 		case OPT_TAGGED: a->o.tagged_only = true; break;
+		case OPT_TL_WINDOW: a->o.timeline_window = window(optarg); break;
 		case OPT_EXCLUDE_UNFINISHED:
 			a->o.exclude_unfinished = true;
 			break;

@@ -36,7 +36,7 @@
 
 /* Columns of every branch: rid, exhibit, kind, macb, sub, t (UTC),
  * tloc (a local reading), q, so (source order), source, summary, cseq,
- * rtype. */
+ * rtype.  Records first: */
 static const char union_sql[] =
 	"WITH u AS MATERIALIZED ("
 	/* file records: one entry per MACB time, each its own branch so
@@ -70,7 +70,10 @@ static const char union_sql[] =
 	"ELSE 'contact ' || coalesce(" J("name") ", '') || "
 	"coalesce(' ' || " J("phone") ", '') END, "
 	"NULL, r.rtype "
-	"FROM records r WHERE r.rtype IN ('message', 'call', 'contact') "
+	"FROM records r WHERE r.rtype IN ('message', 'call', 'contact') ";
+
+/* Exhibits and custody events (temp.spoor_tl_custody). */
+static const char custody_sql[] =
 	"UNION ALL "
 	"SELECT NULL, exhibit, 'exhibit', NULL, 0, added, NULL, NULL, "
 	"custody_seq, path, 'exhibit ' || exhibit || ' registered (' || "
@@ -78,8 +81,12 @@ static const char union_sql[] =
 	"custody_seq, NULL FROM exhibits "
 	"UNION ALL "
 	"SELECT NULL, exhibit, 'custody', NULL, 0, time, NULL, NULL, seq, "
-	"'custody.log', summary, seq, NULL FROM temp.spoor_tl_custody), "
-	"k AS (SELECT u.*, CASE WHEN t IS NOT NULL THEN t ELSE tloc END "
+	"'custody.log', summary, seq, NULL FROM temp.spoor_tl_custody ";
+
+/* The order and the filters (%s: the identity keys, then a caller's
+ * condition). */
+static const char filter_sql[] =
+	"), k AS (SELECT u.*, CASE WHEN t IS NOT NULL THEN t ELSE tloc END "
 	"AS key FROM u), "
 	/* good: a time spoor writes ("...Z" UTC, or a bare local reading) */
 	"g AS (SELECT k.*, CASE WHEN substr(key, 1, 19) GLOB '" D19 "' AND "
@@ -106,7 +113,7 @@ static const char union_sql[] =
 	"(lower(CAST(j.value AS TEXT)) = lower(?3) OR "
 	"lower(CAST(j.value AS TEXT)) = lower(substr(?3, instr(?3, ':') + 1)) "
 	"OR 'user' || lower(CAST(j.value AS TEXT)) = "
-	"lower(substr(?3, instr(?3, ':') + 1))))) "
+	"lower(substr(?3, instr(?3, ':') + 1))))) AND (%s) "
 	"ORDER BY k1, k2, so, rid, sub";
 
 static const char *const kinds_all[] = {
@@ -376,17 +383,19 @@ static int bind_opt(sqlite3_stmt *st, int i, const char *s)
 		 : sqlite3_bind_null(st, i);
 }
 
-static int run_query(struct spoor_case *c, const struct spoor_timeline_opts *o,
+static int run_query(sqlite3 *db, const struct spoor_timeline_opts *o,
 		     const char *kinds, const char *from, const char *to,
-		     spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
-		     struct spoor_err *err)
+		     const char *where, spoor_artifact_cb *cb, void *ud,
+		     uint64_t *unplaced, struct spoor_err *err)
 {
-	sqlite3 *db = case_db(c);
 	struct sbuf sql = SBUF_INIT, sum = SBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s;
 
-	sbuf_addf(&sql, union_sql, case_identity_keys);
+	sbuf_adds(&sql, union_sql);
+	if (!where)
+		sbuf_adds(&sql, custody_sql);
+	sbuf_addf(&sql, filter_sql, case_identity_keys, where ? where : "1");
 	if (sql.failed) {
 		sbuf_release(&sql);
 		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
@@ -418,10 +427,12 @@ static int run_query(struct spoor_case *c, const struct spoor_timeline_opts *o,
 	return rc;
 }
 
-int spoor_case_timeline(struct spoor_case *c,
-			const struct spoor_timeline_opts *o,
-			spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
-			struct spoor_err *err)
+/* The timeline of db; with a case, its custody log and exhibits too
+ * (where is NULL then). */
+static int timeline(sqlite3 *db, struct spoor_case *c,
+		    const struct spoor_timeline_opts *o, const char *where,
+		    spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
+		    struct spoor_err *err)
 {
 	static const struct spoor_timeline_opts none = { 0 };
 	char from[20], to[20];
@@ -440,17 +451,34 @@ int spoor_case_timeline(struct spoor_case *c,
 	}
 	/* the sorter may hold as much as the page cache: keep both small
 	 * while streaming (flat memory), restore the case's after */
-	sqlite3_exec(case_db(c), "PRAGMA cache_size = -8192", NULL, NULL,
-		     NULL);
-	rc = load_custody(c, err);
+	sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+	rc = c ? load_custody(c, err) : 0;
 	if (!rc)
-		rc = run_query(c, o, o->kinds ? sbuf_str(&kinds) : NULL,
-			       o->from ? from : NULL, o->to ? to : NULL, cb,
-			       ud, &n, err);
-	sqlite3_exec(case_db(c), "DROP TABLE IF EXISTS temp.spoor_tl_custody;"
-		     "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+		rc = run_query(db, o, o->kinds ? sbuf_str(&kinds) : NULL,
+			       o->from ? from : NULL, o->to ? to : NULL,
+			       where, cb, ud, &n, err);
+	if (c)
+		sqlite3_exec(db, "DROP TABLE IF EXISTS "
+			     "temp.spoor_tl_custody", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	sbuf_release(&kinds);
 	if (unplaced)
 		*unplaced = n;
 	return rc;
+}
+
+int spoor_case_timeline(struct spoor_case *c,
+			const struct spoor_timeline_opts *o,
+			spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
+			struct spoor_err *err)
+{
+	return timeline(case_db(c), c, o, NULL, cb, ud, unplaced, err);
+}
+
+int case_timeline_where(sqlite3 *db, const struct spoor_timeline_opts *o,
+			const char *where, spoor_artifact_cb *cb, void *ud,
+			uint64_t *unplaced, struct spoor_err *err)
+{
+	return timeline(db, NULL, o, where ? where : "1", cb, ud, unplaced,
+			err);
 }

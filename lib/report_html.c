@@ -5,9 +5,12 @@
  * every fixed string comes from report_strings.def.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "casedb.h"
 #include "report.h"
 
 #include "banned.h"
@@ -607,6 +610,7 @@ static void toc(FILE *f, struct report *rep)
 		sqlite3_finalize(st);
 	}
 	fputs("</ol></li>\n", f);
+	toc_item(f, "timeline", S(TIMELINE));
 	fprintf(f, "<li><a href=\"#other\">%s</a>\n<ol>\n", S(OTHER_FINDINGS));
 	toc_item(f, "conversations", S(OTHER_CONVS_H));
 	toc_item(f, "calls", S(CALLS));
@@ -625,29 +629,36 @@ static void toc(FILE *f, struct report *rep)
 
 /* ---- tagged findings ---- */
 
+/* Columns 0-17 of an item: id, rtype, exhibit, time, time_local,
+ * time_quality, direction, sender_name, sender_phone, sender,
+ * recipient, chat_name, chat_id, name, phone, jid, source, app. */
+#define ITEM_COLS \
+	"r.id, r.rtype, r.exhibit, json_extract(r.json, '$.time'), " \
+	"json_extract(r.json, '$.time_local'), " \
+	"json_extract(r.json, '$.time_quality'), " \
+	"json_extract(r.json, '$.direction'), " \
+	"json_extract(r.json, '$.sender_name'), " \
+	"json_extract(r.json, '$.sender_phone'), " \
+	"json_extract(r.json, '$.sender'), " \
+	"json_extract(r.json, '$.recipient'), " \
+	"json_extract(r.json, '$.chat_name'), " \
+	"json_extract(r.json, '$.chat_id'), " \
+	"coalesce(json_extract(r.json, '$.name'), " \
+	"json_extract(r.json, '$.push_name')), " \
+	"json_extract(r.json, '$.phone'), json_extract(r.json, '$.jid'), " \
+	"coalesce(json_extract(r.json, '$.source_path'), " \
+	"json_extract(r.json, '$.path')), " \
+	"json_extract(r.json, '$.app') "
+/* What an item says or is (column 22 of both queries). */
+#define ITEM_CONTENT \
+	"coalesce(json_extract(r.json, '$.text'), " \
+	"json_extract(r.json, '$.caption'), " \
+	"json_extract(r.json, '$.name'), json_extract(r.json, '$.path'), " \
+	"json_extract(r.json, '$.phone')) "
+
 static const char tagged_sql[] =
-	"SELECT r.id, r.rtype, r.exhibit, json_extract(r.json, '$.time'), "
-	"json_extract(r.json, '$.time_local'), "
-	"json_extract(r.json, '$.time_quality'), "
-	"json_extract(r.json, '$.direction'), "
-	"json_extract(r.json, '$.sender_name'), "
-	"json_extract(r.json, '$.sender_phone'), "
-	"json_extract(r.json, '$.sender'), "
-	"json_extract(r.json, '$.recipient'), "
-	"json_extract(r.json, '$.chat_name'), "
-	"json_extract(r.json, '$.chat_id'), "
-	"coalesce(json_extract(r.json, '$.name'), "
-	"json_extract(r.json, '$.push_name')), "
-	"json_extract(r.json, '$.phone'), json_extract(r.json, '$.jid'), "
-	"coalesce(json_extract(r.json, '$.source_path'), "
-	"json_extract(r.json, '$.path')), "
-	"json_extract(r.json, '$.app'), "
-	"t.label, t.note, t.examiner, t.time, "
-	"coalesce(json_extract(r.json, '$.text'), "
-	"json_extract(r.json, '$.caption'), "
-	"json_extract(r.json, '$.name'), json_extract(r.json, '$.path'), "
-	"json_extract(r.json, '$.phone')), "
-	"json_extract(r.json, '$.time_unit') "
+	"SELECT " ITEM_COLS ", t.label, t.note, t.examiner, t.time, "
+	ITEM_CONTENT ", json_extract(r.json, '$.time_unit') "
 	"FROM tags t JOIN records r ON r.id = t.record_id "
 	"ORDER BY coalesce(json_extract(r.json, '$.time'), "
 	"json_extract(r.json, '$.time_local')) IS NULL, "
@@ -764,6 +775,512 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 	sqlite3_finalize(st);
 	return 0;
 }
+
+static void none(FILE *f, struct report *rep)
+{
+	fprintf(f, "<p class=\"none\">%s</p>\n", S(NONE));
+}
+
+/* ---- the timeline around the tagged items ---- */
+
+#define TL_WINDOW_DEFAULT 30	/* minutes */
+#define TL_CONTEXT_MAX 100	/* other entries shown before and after a
+				 * tagged one, nearest first */
+
+/* A window, in UTC seconds since 1970. */
+struct tl_span {
+	int64_t lo, hi;
+};
+
+struct tl {
+	struct report *rep;
+	FILE *f;
+	int64_t w;			/* seconds each side of a tagged item */
+	struct tl_span *span;		/* merged, in order */
+	size_t n, cap;
+	int64_t *rid;			/* tagged records placed (pass 1) */
+	size_t nrid, ridcap;
+	sqlite3_stmt *item;		/* a record's columns (pass 2) */
+	size_t cur;			/* the window being written, + 1 */
+	/* untagged entries since the last tagged one: shown after it up
+	 * to TL_CONTEXT_MAX, then kept in a ring of the last
+	 * TL_CONTEXT_MAX (shown before the next tagged one) */
+	struct tl_ent *ring;
+	size_t ring_head, ring_n, after;
+	bool cur_tagged;		/* a tagged entry of the window shown */
+	uint64_t skipped;		/* not shown, since the last shown */
+	int rc;
+};
+
+/* What pass 2 keeps of an entry. */
+struct tl_ent {
+	int64_t rid;
+	char t[SPOOR_TIME_STR_MAX];
+	char macb[8];			/* "" but for a file */
+	char q[24];			/* time_quality, "" when none */
+};
+
+/* Columns: ITEM_COLS, labels (18), allocated (19), a message's kind
+ * (20), a call's duration (21), content (22). */
+static const char tl_item_sql[] =
+	"SELECT " ITEM_COLS ", (SELECT group_concat(label, ', ') FROM "
+	"(SELECT DISTINCT label FROM tags WHERE record_id = r.id "
+	"ORDER BY 1)), json_extract(r.json, '$.allocated'), "
+	"json_extract(r.json, '$.kind'), json_extract(r.json, "
+	"'$.duration'), " ITEM_CONTENT "FROM records r WHERE r.id = ?";
+
+/* A timeline entry's field as a string (not terminated), or NULL. */
+static const char *tl_str(const struct spoor_record *r, const char *key,
+			  int *len)
+{
+	const struct spoor_field *fl = spoor_record_get(r, key);
+
+	if (!fl || fl->kind != SPOOR_F_STR || fl->v.str.len > 4096)
+		return NULL;
+	*len = (int)fl->v.str.len;
+	return fl->v.str.ptr;
+}
+
+/* The entry's UTC time: its text into t, its second into *s. */
+static bool tl_time(const struct spoor_record *r, char t[SPOOR_TIME_STR_MAX],
+		    int64_t *s)
+{
+	struct spoor_wallclock w;
+	int len = 0;
+	const char *p = tl_str(r, "time", &len);
+
+	if (!p || len >= SPOOR_TIME_STR_MAX)
+		return false;
+	snprintf(t, SPOOR_TIME_STR_MAX, "%.*s", len, p);
+	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &w.year, &w.mon, &w.day,
+		   &w.hour, &w.min, &w.sec) != 6)
+		return false;
+	*s = spoor_wallclock_seconds(&w);
+	return true;
+}
+
+static int64_t tl_rid(const struct spoor_record *r)
+{
+	const struct spoor_field *fl = spoor_record_get(r, "record_id");
+
+	return fl && fl->kind == SPOOR_F_INT ? fl->v.i : 0;
+}
+
+/* Pass 1: a tagged entry opens a window or widens the last one (the
+ * entries come in order of time). */
+static int tl_center(void *ud, const struct spoor_record *r)
+{
+	char t[SPOOR_TIME_STR_MAX];
+	struct tl *tl = ud;
+	int64_t s;
+
+	if (!tl_time(r, t, &s))
+		return 0;
+	if (tl->n && s - tl->w <= tl->span[tl->n - 1].hi) {
+		tl->span[tl->n - 1].hi = s + tl->w;
+	} else {
+		if (spoor_grow(&tl->span, &tl->cap, tl->n,
+			       sizeof(*tl->span)))
+			return tl->rc = SPOOR_ENOMEM;
+		tl->span[tl->n].lo = s - tl->w;
+		tl->span[tl->n++].hi = s + tl->w;
+	}
+	if (spoor_grow(&tl->rid, &tl->ridcap, tl->nrid, sizeof(*tl->rid)))
+		return tl->rc = SPOOR_ENOMEM;
+	tl->rid[tl->nrid++] = tl_rid(r);
+	return 0;
+}
+
+/* A second as "YYYY-MM-DDTHH:MM:SSZ" ("" past year 9999). */
+static void tl_iso(int64_t s, char out[SPOOR_TIME_STR_MAX])
+{
+	struct spoor_wallclock w;
+	size_t n;
+
+	spoor_wallclock_from_seconds(s, &w);
+	if (!spoor_wallclock_iso(&w, out))
+		return;
+	n = strlen(out);
+	if (n + 1 < SPOOR_TIME_STR_MAX) {
+		out[n] = 'Z';
+		out[n + 1] = '\0';
+	}
+}
+
+/* The windows as temp.tl_win (lo, hi: UTC to the second), for pass 2. */
+static int tl_windows_table(struct tl *tl, struct spoor_err *err)
+{
+	sqlite3 *db = tl->rep->db;
+	sqlite3_stmt *ins = NULL;
+	int rc = SQLITE_OK;
+
+	if (sqlite3_exec(db, "DROP TABLE IF EXISTS temp.tl_win; CREATE TEMP "
+			 "TABLE tl_win (lo TEXT PRIMARY KEY, hi TEXT NOT NULL)"
+			 " WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO temp.tl_win VALUES (?, ?)",
+			       -1, &ins, NULL) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	for (size_t i = 0; rc == SQLITE_OK && i < tl->n; i++) {
+		char lo[SPOOR_TIME_STR_MAX], hi[SPOOR_TIME_STR_MAX];
+
+		/* without the Z: the k1 of the timeline */
+		tl_iso(tl->span[i].lo, lo);
+		tl_iso(tl->span[i].hi, hi);
+		lo[strcspn(lo, "Z")] = '\0';
+		hi[strcspn(hi, "Z")] = '\0';
+		sqlite3_bind_text(ins, 1, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 2, hi, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK :
+			SQLITE_ERROR;
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	if (rc != SQLITE_OK)
+		return spoor_err_set(err, SPOOR_EFORMAT, 0, "case database: %s",
+				     sqlite3_errmsg(db));
+	return 0;
+}
+
+/* "... N other entries not shown; spoor-case timeline ..." */
+static void tl_gap(struct tl *tl)
+{
+	struct report *rep = tl->rep;
+	char lo[SPOOR_TIME_STR_MAX], hi[SPOOR_TIME_STR_MAX];
+	const struct tl_span *sp = &tl->span[tl->cur - 1];
+
+	if (!tl->skipped)
+		return;
+	tl_iso(sp->lo, lo);
+	tl_iso(sp->hi, hi);
+	fprintf(tl->f, "<tr class=\"gap\"><td colspan=\"6\">&hellip; %" PRIu64
+		" %s <code>spoor-case timeline CASE --from %s --to %s"
+		"</code></td></tr>\n", tl->skipped, S(TL_NOT_SHOWN), lo, hi);
+	tl->skipped = 0;
+}
+
+/* The heading and table of window i. */
+static void tl_open(struct tl *tl, size_t i)
+{
+	static const enum report_str k[] = {
+		RS_TL_TIME, RS_TYPE, RS_SENDER, RS_RECIPIENT,
+		RS_EXHIBIT_SOURCE, RS_CONTENT,
+	};
+	struct report *rep = tl->rep;
+	char lo[SPOOR_TIME_STR_MAX], hi[SPOOR_TIME_STR_MAX];
+
+	tl_iso(tl->span[i].lo, lo);
+	tl_iso(tl->span[i].hi, hi);
+	fprintf(tl->f, "<h3 id=\"tl-%zu\">%s %zu: ", i + 1, S(TL_WINDOW),
+		i + 1);
+	show_time(tl->f, rep, lo);
+	fprintf(tl->f, " %s ", S(TL_UNTIL));
+	show_time(tl->f, rep, hi);
+	fputs("</h3>\n<table class=\"wide tl\">\n", tl->f);
+	th(tl->f, rep, k, ARRAY_SIZE(k));
+	tl->cur = i + 1;
+	tl->skipped = 0;
+	tl->ring_n = tl->after = 0;
+	tl->cur_tagged = false;
+}
+
+/* The time cell: UTC and local; how sure, for a message, call or
+ * contact (a file's time only when its file system flags it). */
+static void tl_time_cell(struct tl *tl, const struct tl_ent *e)
+{
+	struct report *rep = tl->rep;
+
+	fputs("<td>", tl->f);
+	show_time(tl->f, rep, e->t);
+	if (*e->q || !*e->macb) {
+		fputs("<br><span class=\"meta\">", tl->f);
+		report_html_str(tl->f, rep, *e->q ?
+				enum_s(rep, time_qualities, e->q) : S(TQ_UTC));
+		fputs("</span>", tl->f);
+	}
+	fputs("</td>", tl->f);
+}
+
+/* What the entry says: a message's text (or its kind), a call's
+ * duration, a contact's or file's name. */
+static void tl_content(FILE *f, struct report *rep, sqlite3_stmt *st)
+{
+	const char *type = report_col(st, 1);
+
+	if (type && !strcmp(type, "call")) {
+		if (report_col(st, 21)) {
+			fprintf(f, "%s: ", S(DURATION));
+			report_html_str(f, rep, report_col(st, 21));
+		}
+	} else if (report_col(st, 22)) {
+		report_html_str(f, rep, report_col(st, 22));
+	} else if (report_col(st, 20)) {
+		fputs("[", f);
+		report_html_str(f, rep, enum_s(rep, msg_kinds,
+					       report_col(st, 20)));
+		fputs("]", f);
+	}
+}
+
+/* One entry: st is tl_item_sql's row of its record. */
+static void tl_entry_row(struct tl *tl, const struct tl_ent *e,
+			 sqlite3_stmt *st)
+{
+	struct report *rep = tl->rep;
+	FILE *f = tl->f;
+	const char *labels = report_col(st, 18);
+
+	fprintf(f, "<tr%s data-record=\"%lld\" data-macb=\"%s\" "
+		"data-time=\"", labels ? " class=\"tagged\"" : "",
+		(long long)e->rid, e->macb);
+	report_html_str(f, rep, e->t);
+	fputs("\">", f);
+	tl_time_cell(tl, e);
+	fputs("<td>", f);
+	report_html_str(f, rep, enum_s(rep, rtypes, report_col(st, 1)));
+	if (*e->macb)
+		fprintf(f, " <code>%s</code>", e->macb);
+	if (report_col(st, 19) && !sqlite3_column_int(st, 19))
+		fprintf(f, " (%s)", S(C_DELETED));
+	fputs("</td>", f);
+	sender_recipient(f, rep, st);
+	fputs("<td>", f);
+	report_html_str(f, rep, report_col(st, 2));
+	fputs("<br>", f);
+	if (report_col(st, 17)) {
+		report_html_str(f, rep, report_col(st, 17));
+		fputs(": ", f);
+	}
+	report_html_str(f, rep, report_col(st, 16));
+	fputs("</td><td>", f);
+	if (labels) {
+		fputs("<b>", f);
+		report_html_str(f, rep, labels);
+		fputs("</b><br>", f);
+	}
+	tl_content(f, rep, st);
+	fputs("</td></tr>\n", f);
+}
+
+/* The record's row of tl_item_sql in tl->item; false if it is gone. */
+static bool tl_item(struct tl *tl, int64_t rid)
+{
+	sqlite3_reset(tl->item);
+	sqlite3_bind_int64(tl->item, 1, rid);
+	return sqlite3_step(tl->item) == SQLITE_ROW;
+}
+
+static void tl_show(struct tl *tl, const struct tl_ent *e)
+{
+	if (tl_item(tl, e->rid)) {
+		tl_gap(tl);
+		tl_entry_row(tl, e, tl->item);
+	}
+}
+
+/* The ring's entries (the nearest before a tagged one), in order. */
+static void tl_flush_ring(struct tl *tl)
+{
+	size_t start = (tl->ring_head + TL_CONTEXT_MAX - tl->ring_n) %
+		       TL_CONTEXT_MAX;
+
+	for (size_t k = 0; k < tl->ring_n; k++)
+		tl_show(tl, &tl->ring[(start + k) % TL_CONTEXT_MAX]);
+	tl->ring_n = 0;
+}
+
+/* An untagged entry beyond the context after a tagged one. */
+static void tl_keep(struct tl *tl, const struct tl_ent *e)
+{
+	if (tl->ring_n == TL_CONTEXT_MAX)
+		tl->skipped++;		/* the oldest falls out */
+	else
+		tl->ring_n++;
+	tl->ring[tl->ring_head] = *e;
+	tl->ring_head = (tl->ring_head + 1) % TL_CONTEXT_MAX;
+}
+
+static void tl_close(struct tl *tl)
+{
+	if (!tl->cur)
+		return;
+	tl->skipped += tl->ring_n;	/* past the context of the last */
+	tl->ring_n = 0;
+	tl_gap(tl);
+	fputs("</table>\n", tl->f);
+}
+
+/* A timeline entry as pass 2 keeps it; false if it has no UTC time. */
+static bool tl_ent_of(const struct spoor_record *r, struct tl_ent *e,
+		      int64_t *s)
+{
+	int n = 0;
+	const char *p;
+
+	memset(e, 0, sizeof(*e));
+	if (!tl_time(r, e->t, s))
+		return false;
+	e->rid = tl_rid(r);
+	if ((p = tl_str(r, "macb", &n)) && n < (int)sizeof(e->macb))
+		memcpy(e->macb, p, (size_t)n);
+	if ((p = tl_str(r, "time_quality", &n)) && n < (int)sizeof(e->q))
+		memcpy(e->q, p, (size_t)n);
+	return true;
+}
+
+/* Pass 2: every entry of the selection inside a window, in order. */
+static int tl_row(void *ud, const struct spoor_record *r)
+{
+	struct tl *tl = ud;
+	struct tl_ent e;
+	size_t i = tl->cur ? tl->cur - 1 : 0;
+	int64_t s;
+
+	if (!tl_ent_of(r, &e, &s))
+		return 0;
+	while (i < tl->n && s > tl->span[i].hi)
+		i++;
+	if (i >= tl->n || s < tl->span[i].lo)
+		return 0;	/* the query gives none such */
+	if (i + 1 != tl->cur) {
+		tl_close(tl);
+		tl_open(tl, i);
+	}
+	if (!tl_item(tl, e.rid))
+		return 0;
+	if (report_col(tl->item, 18)) {		/* tagged */
+		tl_flush_ring(tl);
+		tl_show(tl, &e);
+		tl->after = 0;
+		tl->cur_tagged = true;
+	} else if (tl->after < TL_CONTEXT_MAX && tl->cur_tagged) {
+		tl->after++;
+		tl_show(tl, &e);
+	} else {
+		tl_keep(tl, &e);
+	}
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The tagged records of the selection that have no UTC time. */
+static int tl_unplaced(struct tl *tl, struct spoor_err *err)
+{
+	struct report *rep = tl->rep;
+	sqlite3_stmt *st;
+	int n = 0, rc = report_prepare(rep, "SELECT record_id FROM temp.sel "
+				       "WHERE tagged ORDER BY 1", &st, err);
+
+	if (rc)
+		return rc;
+	qsort(tl->rid, tl->nrid, sizeof(*tl->rid), cmp_i64);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (tl->nrid && bsearch(&id, tl->rid, tl->nrid,
+					sizeof(*tl->rid), cmp_i64))
+			continue;
+		if (!n++)
+			fprintf(tl->f, "<p>%s ", S(TL_NO_UTC));
+		else
+			fputs(", ", tl->f);
+		fprintf(tl->f, "%lld", (long long)id);
+	}
+	if (n)
+		fputs("</p>\n", tl->f);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const char tl_tagged_where[] =
+	"t IS NOT NULL AND rid IN (SELECT record_id FROM temp.sel "
+	"WHERE tagged)";
+/* in the selection, and in the window that starts last before it */
+static const char tl_window_where[] =
+	"t IS NOT NULL AND rid IN (SELECT record_id FROM temp.sel) AND "
+	"(SELECT w.hi FROM temp.tl_win w WHERE w.lo <= k1 ORDER BY w.lo "
+	"DESC LIMIT 1) >= k1";
+
+/* The windows (pass 1) and their entries (pass 2). */
+static int tl_passes(struct tl *tl, struct spoor_err *err)
+{
+	static const char *const kinds[] = {
+		"file", "message", "call", "contact", NULL,
+	};
+	struct spoor_timeline_opts o = { .kinds = kinds, .tz = NULL };
+	struct report *rep = tl->rep;
+	int rc = case_timeline_where(rep->db, &o, tl_tagged_where, tl_center,
+				     tl, NULL, err);
+
+	if (tl->rc)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	if (rc)
+		return rc;
+	if (!tl->n) {
+		none(tl->f, rep);
+		return 0;
+	}
+	fprintf(tl->f, "<p>%s %lld %s</p>\n", S(TL_INTRO_A),
+		(long long)(tl->w / 60), S(TL_INTRO_B));
+	tl->ring = calloc(TL_CONTEXT_MAX, sizeof(*tl->ring));
+	if (!tl->ring)
+		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
+	rc = tl_windows_table(tl, err);
+	if (!rc)
+		rc = report_prepare(rep, tl_item_sql, &tl->item, err);
+	if (!rc)
+		rc = case_timeline_where(rep->db, &o, tl_window_where, tl_row,
+					 tl, NULL, err);
+	tl_close(tl);
+	sqlite3_exec(rep->db, "DROP TABLE IF EXISTS temp.tl_win", NULL, NULL,
+		     NULL);
+	return rc;
+}
+
+/*
+ * The timeline of the tagged items with rep->o->timeline_window minutes
+ * of context around each, into a malloc'd buffer (*out, *len): the
+ * conversations put it between the tagged ones and the rest.
+ */
+static int timeline_section(struct report *rep, char **out, size_t *len,
+			    struct spoor_err *err)
+{
+	struct tl tl = { .rep = rep };
+	int minutes = rep->o->timeline_window, rc;
+
+	*out = NULL;
+	*len = 0;
+	if (minutes == 0)
+		minutes = TL_WINDOW_DEFAULT;
+	tl.w = minutes < 0 ? 0 : (int64_t)minutes * 60;
+	tl.f = open_memstream(out, len);
+	if (!tl.f)
+		return spoor_err_set(err, SPOOR_ENOMEM, errno,
+				     "out of memory");
+	fprintf(tl.f, "<div id=\"timeline\" class=\"page\">\n<h2>%s</h2>\n",
+		S(TIMELINE));
+	rc = tl_passes(&tl, err);
+	if (!rc)
+		rc = tl_unplaced(&tl, err);
+	fputs("</div>\n", tl.f);
+	if (fclose(tl.f) && !rc)
+		rc = spoor_err_set(err, SPOOR_ENOMEM, errno, "out of memory");
+	sqlite3_finalize(tl.item);
+	free(tl.span);
+	free(tl.rid);
+	free(tl.ring);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 
 /* ---- conversations ---- */
 
@@ -896,22 +1413,20 @@ static void chat_msg(FILE *f, struct report *rep, sqlite3_stmt *st,
 }
 
 /* The start of "everything else", after the tagged conversations. */
-static void other_start(FILE *f, struct report *rep)
+static void other_start(FILE *f, struct report *rep, const char *tl,
+			size_t tl_len)
 {
+	fwrite(tl, 1, tl_len, f);
 	fprintf(f, "<div id=\"other\" class=\"page\">\n<h2>%s</h2>\n"
 		"<h3 id=\"conversations\">%s</h3>\n", S(OTHER_FINDINGS),
 		S(OTHER_CONVS_H));
 }
 
-static void none(FILE *f, struct report *rep)
-{
-	fprintf(f, "<p class=\"none\">%s</p>\n", S(NONE));
-}
-
-/* The tagged conversations, then the other section opened by the other
- * conversations (left open for the calls, contacts ...). */
-static int conversations(FILE *f, struct report *rep,
-			 struct spoor_err *err)
+/* The tagged conversations, the timeline tl, then the other section
+ * opened by the other conversations (left open for the calls, contacts
+ * ...). */
+static int conversations(FILE *f, struct report *rep, const char *tl,
+			 size_t tl_len, struct spoor_err *err)
 {
 	sqlite3_stmt *st;
 	char prev[SPOOR_TIME_STR_MAX] = "";
@@ -931,7 +1446,7 @@ static int conversations(FILE *f, struct report *rep,
 				if (!n)
 					none(f, rep);
 				fputs("</div>\n", f);
-				other_start(f, rep);
+				other_start(f, rep, tl, tl_len);
 				in_tagged = false;
 			}
 			cur = sqlite3_column_int64(st, 21);
@@ -949,7 +1464,7 @@ static int conversations(FILE *f, struct report *rep,
 		if (!n)
 			none(f, rep);
 		fputs("</div>\n", f);
-		other_start(f, rep);
+		other_start(f, rep, tl, tl_len);
 		none(f, rep);
 	}
 	sqlite3_finalize(st);
@@ -1567,14 +2082,20 @@ int report_write_html(struct report *rep, const char *path,
 		      struct spoor_err *err)
 {
 	FILE *f;
+	char *tl = NULL;
+	size_t tl_len = 0;
 	int rc = conv_tables(rep, err);
 
+	if (!rc)
+		rc = timeline_section(rep, &tl, &tl_len, err);
 	if (rc)
 		return rc;
 	f = fopen(path, "wxe");
-	if (!f)
+	if (!f) {
+		free(tl);
 		return spoor_err_set(err, SPOOR_EOUTPUT, errno,
 				     "cannot create '%s'", path);
+	}
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
 		"<meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\""
@@ -1591,7 +2112,8 @@ int report_write_html(struct report *rep, const char *path,
 	summary(f, rep);
 	rc = tagged(f, rep, err);
 	if (!rc)
-		rc = conversations(f, rep, err);
+		rc = conversations(f, rep, tl, tl_len, err);
+	free(tl);
 	if (!rc)
 		rc = calls(f, rep, err);
 	if (!rc)

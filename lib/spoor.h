@@ -2457,6 +2457,10 @@ struct spoor_report_opts {
 	const char *lang;		/* "nl" (default, NULL) or "en" */
 	bool tagged_only;		/* only tagged records (and the whole
 					 * conversations of tagged messages) */
+	/* report.html's timeline: every entry of the selection up to this
+	 * many minutes before or after a tagged item (1 .. 10080); 0: the
+	 * default, 30; negative: none, the tagged items alone. */
+	int timeline_window;
 	/* A case with an unfinished run (staged, or abandoned by a killed
 	 * tool) is refused (SPOOR_EINVAL) unless this is set: then its
 	 * runs are named as left out in findings.json, readme.txt and
