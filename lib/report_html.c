@@ -786,6 +786,8 @@ static void none(FILE *f, struct report *rep)
 #define TL_WINDOW_DEFAULT 30	/* minutes */
 #define TL_CONTEXT_MAX 100	/* other entries shown before and after a
 				 * tagged one, nearest first */
+#define TL_TIME_MAX 64		/* an entry's time as shown (a longer
+				 * fraction is cut) */
 
 /* A window, in UTC seconds since 1970. */
 struct tl_span {
@@ -815,7 +817,7 @@ struct tl {
 /* What pass 2 keeps of an entry. */
 struct tl_ent {
 	int64_t rid;
-	char t[SPOOR_TIME_STR_MAX];
+	char t[TL_TIME_MAX];
 	char macb[8];			/* "" but for a file */
 	char q[24];			/* time_quality, "" when none */
 };
@@ -842,16 +844,16 @@ static const char *tl_str(const struct spoor_record *r, const char *key,
 }
 
 /* The entry's UTC time: its text into t, its second into *s. */
-static bool tl_time(const struct spoor_record *r, char t[SPOOR_TIME_STR_MAX],
+static bool tl_time(const struct spoor_record *r, char t[TL_TIME_MAX],
 		    int64_t *s)
 {
 	struct spoor_wallclock w;
 	int len = 0;
 	const char *p = tl_str(r, "time", &len);
 
-	if (!p || len >= SPOOR_TIME_STR_MAX)
+	if (!p)
 		return false;
-	snprintf(t, SPOOR_TIME_STR_MAX, "%.*s", len, p);
+	snprintf(t, TL_TIME_MAX, "%.*s", len, p);
 	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &w.year, &w.mon, &w.day,
 		   &w.hour, &w.min, &w.sec) != 6)
 		return false;
@@ -870,7 +872,7 @@ static int64_t tl_rid(const struct spoor_record *r)
  * entries come in order of time). */
 static int tl_center(void *ud, const struct spoor_record *r)
 {
-	char t[SPOOR_TIME_STR_MAX];
+	char t[TL_TIME_MAX];
 	struct tl *tl = ud;
 	int64_t s;
 
