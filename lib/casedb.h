@@ -46,14 +46,17 @@ extern const char case_identity_keys[];
 
 /*
  * spoor_case_timeline's entries on db (a connection to a case database,
- * such as the report's), file, message, call and contact entries only,
- * and only those for which the SQL condition where holds (NULL: all).
- * It may name the columns rid (record id), kind, k1 (the time to the
- * second: UTC "YYYY-MM-DDTHH:MM:SS", or a local reading when t is
- * NULL), t (the UTC time or NULL) and tloc of the entries.
+ * such as the report's), file, message, call and contact entries only:
+ * of the records r for which the SQL condition pre holds (NULL: all;
+ * it picks records before their entries are made and sorted), the
+ * entries for which the condition where holds (NULL: all).  where may
+ * name the columns rid (record id), kind, k1 (the time to the second:
+ * UTC "YYYY-MM-DDTHH:MM:SS", or a local reading when t is NULL), t (the
+ * UTC time or NULL) and tloc of the entries.
  */
 int case_timeline_where(sqlite3 *db, const struct spoor_timeline_opts *o,
-			const char *where, spoor_artifact_cb *cb, void *ud,
-			uint64_t *unplaced, struct spoor_err *err);
+			const char *pre, const char *where,
+			spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
+			struct spoor_err *err);
 
 #endif

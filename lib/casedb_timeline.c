@@ -32,11 +32,12 @@
 	FLAG(f) " AS q, " J("source_order") " AS so, " J("path") \
 	" AS source, CASE WHEN " J("allocated") " = 0 THEN '(deleted)' END " \
 	"AS summary, NULL AS cseq, r.rtype AS rtype " \
-	"FROM records r WHERE r.rtype = 'file' "
+	"FROM records r WHERE r.rtype = 'file' AND (%s) "
 
 /* Columns of every branch: rid, exhibit, kind, macb, sub, t (UTC),
  * tloc (a local reading), q, so (source order), source, summary, cseq,
- * rtype.  Records first: */
+ * rtype.  Records first (each %s: a caller's condition on r, so that a
+ * few records are picked before the union is materialised): */
 static const char union_sql[] =
 	"WITH u AS MATERIALIZED ("
 	/* file records: one entry per MACB time, each its own branch so
@@ -70,7 +71,8 @@ static const char union_sql[] =
 	"ELSE 'contact ' || coalesce(" J("name") ", '') || "
 	"coalesce(' ' || " J("phone") ", '') END, "
 	"NULL, r.rtype "
-	"FROM records r WHERE r.rtype IN ('message', 'call', 'contact') ";
+	"FROM records r WHERE r.rtype IN ('message', 'call', 'contact') "
+	"AND (%s) ";
 
 /* Exhibits and custody events (temp.spoor_tl_custody). */
 static const char custody_sql[] =
@@ -385,14 +387,16 @@ static int bind_opt(sqlite3_stmt *st, int i, const char *s)
 
 static int run_query(sqlite3 *db, const struct spoor_timeline_opts *o,
 		     const char *kinds, const char *from, const char *to,
-		     const char *where, spoor_artifact_cb *cb, void *ud,
-		     uint64_t *unplaced, struct spoor_err *err)
+		     const char *pre, const char *where, spoor_artifact_cb *cb,
+		     void *ud, uint64_t *unplaced, struct spoor_err *err)
 {
 	struct sbuf sql = SBUF_INIT, sum = SBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s;
 
-	sbuf_adds(&sql, union_sql);
+	const char *p = pre ? pre : "1";
+
+	sbuf_addf(&sql, union_sql, p, p, p, p, p);
 	if (!where)
 		sbuf_adds(&sql, custody_sql);
 	sbuf_addf(&sql, filter_sql, case_identity_keys, where ? where : "1");
@@ -427,15 +431,30 @@ static int run_query(sqlite3 *db, const struct spoor_timeline_opts *o,
 	return rc;
 }
 
+/* The connection's PRAGMA cache_size. */
+static long long cache_size(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long v = -2000;	/* SQLite's default */
+
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return v;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 /* The timeline of db; with a case, its custody log and exhibits too
- * (where is NULL then). */
+ * (pre and where are NULL then). */
 static int timeline(sqlite3 *db, struct spoor_case *c,
-		    const struct spoor_timeline_opts *o, const char *where,
-		    spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
-		    struct spoor_err *err)
+		    const struct spoor_timeline_opts *o, const char *pre,
+		    const char *where, spoor_artifact_cb *cb, void *ud,
+		    uint64_t *unplaced, struct spoor_err *err)
 {
 	static const struct spoor_timeline_opts none = { 0 };
-	char from[20], to[20];
+	char from[20], to[20], restore[48];
 	struct sbuf kinds = SBUF_INIT;
 	uint64_t n = 0;
 	int rc;
@@ -450,17 +469,19 @@ static int timeline(sqlite3 *db, struct spoor_case *c,
 		return rc;
 	}
 	/* the sorter may hold as much as the page cache: keep both small
-	 * while streaming (flat memory), restore the case's after */
+	 * while streaming (flat memory), restore the connection's after */
+	snprintf(restore, sizeof(restore), "PRAGMA cache_size = %lld",
+		 cache_size(db));
 	sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
 	rc = c ? load_custody(c, err) : 0;
 	if (!rc)
 		rc = run_query(db, o, o->kinds ? sbuf_str(&kinds) : NULL,
 			       o->from ? from : NULL, o->to ? to : NULL,
-			       where, cb, ud, &n, err);
+			       pre, where, cb, ud, &n, err);
 	if (c)
 		sqlite3_exec(db, "DROP TABLE IF EXISTS "
 			     "temp.spoor_tl_custody", NULL, NULL, NULL);
-	sqlite3_exec(db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	sqlite3_exec(db, restore, NULL, NULL, NULL);
 	sbuf_release(&kinds);
 	if (unplaced)
 		*unplaced = n;
@@ -472,13 +493,14 @@ int spoor_case_timeline(struct spoor_case *c,
 			spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
 			struct spoor_err *err)
 {
-	return timeline(case_db(c), c, o, NULL, cb, ud, unplaced, err);
+	return timeline(case_db(c), c, o, NULL, NULL, cb, ud, unplaced, err);
 }
 
 int case_timeline_where(sqlite3 *db, const struct spoor_timeline_opts *o,
-			const char *where, spoor_artifact_cb *cb, void *ud,
-			uint64_t *unplaced, struct spoor_err *err)
+			const char *pre, const char *where,
+			spoor_artifact_cb *cb, void *ud, uint64_t *unplaced,
+			struct spoor_err *err)
 {
-	return timeline(db, NULL, o, where ? where : "1", cb, ud, unplaced,
-			err);
+	return timeline(db, NULL, o, pre, where ? where : "1", cb, ud,
+			unplaced, err);
 }

@@ -1199,14 +1199,21 @@ static int tl_unplaced(struct tl *tl, struct spoor_err *err)
 	return 0;
 }
 
-static const char tl_tagged_where[] =
-	"t IS NOT NULL AND rid IN (SELECT record_id FROM temp.sel "
-	"WHERE tagged)";
-/* in the selection, and in the window that starts last before it */
-static const char tl_window_where[] =
-	"t IS NOT NULL AND rid IN (SELECT record_id FROM temp.sel) AND "
-	"(SELECT w.hi FROM temp.tl_win w WHERE w.lo <= k1 ORDER BY w.lo "
-	"DESC LIMIT 1) >= k1";
+static const char tl_tagged[] =
+	"r.id IN (SELECT record_id FROM temp.sel WHERE tagged)";
+/* selected, with a time in a window (the entries are checked after:
+ * this only keeps the other records out of the sort) */
+static const char tl_selected[] =
+	"r.id IN (SELECT record_id FROM temp.sel) AND EXISTS (SELECT 1 "
+	"FROM json_each(r.json) j WHERE j.key IN ('mtime', 'atime', "
+	"'ctime', 'crtime', 'time', 'time_added', 'created') AND "
+	"j.type = 'text' AND (SELECT w.hi FROM temp.tl_win w WHERE "
+	"w.lo <= substr(j.value, 1, 19) ORDER BY w.lo DESC LIMIT 1) >= "
+	"substr(j.value, 1, 19))";
+/* in the window that starts last before it */
+static const char tl_in_window[] =
+	"t IS NOT NULL AND (SELECT w.hi FROM temp.tl_win w WHERE "
+	"w.lo <= k1 ORDER BY w.lo DESC LIMIT 1) >= k1";
 
 /* The windows (pass 1) and their entries (pass 2). */
 static int tl_passes(struct tl *tl, struct spoor_err *err)
@@ -1216,8 +1223,8 @@ static int tl_passes(struct tl *tl, struct spoor_err *err)
 	};
 	struct spoor_timeline_opts o = { .kinds = kinds, .tz = NULL };
 	struct report *rep = tl->rep;
-	int rc = case_timeline_where(rep->db, &o, tl_tagged_where, tl_center,
-				     tl, NULL, err);
+	int rc = case_timeline_where(rep->db, &o, tl_tagged, "t IS NOT NULL",
+				     tl_center, tl, NULL, err);
 
 	if (tl->rc)
 		return spoor_err_set(err, SPOOR_ENOMEM, 0, "out of memory");
@@ -1236,8 +1243,8 @@ static int tl_passes(struct tl *tl, struct spoor_err *err)
 	if (!rc)
 		rc = report_prepare(rep, tl_item_sql, &tl->item, err);
 	if (!rc)
-		rc = case_timeline_where(rep->db, &o, tl_window_where, tl_row,
-					 tl, NULL, err);
+		rc = case_timeline_where(rep->db, &o, tl_selected,
+					 tl_in_window, tl_row, tl, NULL, err);
 	tl_close(tl);
 	sqlite3_exec(rep->db, "DROP TABLE IF EXISTS temp.tl_win", NULL, NULL,
 		     NULL);
