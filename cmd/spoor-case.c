@@ -870,6 +870,28 @@ static int cmd_similar(struct args *a)
 	return EXIT_OK;
 }
 
+/* Open the case of a command that lists what it finds there (writable
+ * when it also tags it) and start the output of a->format: CSV of cols,
+ * else JSON Lines or text. */
+static struct spoor_case *open_for_read(const struct args *a,
+					bool writable,
+					const char *const *cols)
+{
+	struct spoor_case *c = open_case(a->pos[0], writable);
+	struct spoor_err err;
+
+	if (!strcmp(a->format, "csv")) {
+		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV, cols,
+					      NULL, &err);
+		if (!cur_writer)
+			cli_die(EXIT_OUTPUT, "%s", err.msg);
+	} else {
+		cur_format = a->format;
+		writer_start();
+	}
+	return c;
+}
+
 /* ---- timeline ---- */
 
 static const char *const timeline_cols[] = {
@@ -925,16 +947,7 @@ static int cmd_timeline(struct args *a)
 	o.from = a->from;
 	o.to = a->to;
 	o.tz = tz;
-	c = open_case(a->pos[0], false);
-	if (!strcmp(a->format, "csv")) {
-		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV,
-					      timeline_cols, NULL, &err);
-		if (!cur_writer)
-			cli_die(EXIT_OUTPUT, "%s", err.msg);
-	} else {
-		cur_format = a->format;
-		writer_start();
-	}
+	c = open_for_read(a, false, timeline_cols);
 	rc = spoor_case_timeline(c, &o, row_timeline, NULL, &unplaced, &err);
 	writer_done();
 	spoor_case_close(c);
@@ -1009,16 +1022,7 @@ static int cmd_search(struct args *a)
 		cli_usage_error("%s", err.msg);
 	if (rc)
 		cli_die(cli_exit_for(rc), "%s", err.msg);
-	c = open_case(a->pos[0], a->tag != NULL);
-	if (!strcmp(a->format, "csv")) {
-		cur_writer = spoor_writer_new(stdout, SPOOR_FMT_CSV, hit_cols,
-					      NULL, &err);
-		if (!cur_writer)
-			cli_die(EXIT_OUTPUT, "%s", err.msg);
-	} else {
-		cur_format = a->format;
-		writer_start();
-	}
+	c = open_for_read(a, a->tag != NULL, hit_cols);
 	rc = spoor_case_search(c, s, a->tag, row_hit, NULL, &hits, &err);
 	writer_done();
 	spoor_case_close(c);

@@ -1923,6 +1923,34 @@ static int exhibits(FILE *f, struct report *rep, struct spoor_err *err)
 	return 0;
 }
 
+/*
+ * The rows of sql (key, value FROM json_each(?1), ?1 json) joined by
+ * sep: "key: value" with the key in words from keys, or the value alone
+ * when keys is NULL.
+ */
+static void json_list(FILE *f, struct report *rep, const char *sql,
+		      const char *json, const struct enum_name *keys,
+		      const char *sep)
+{
+	sqlite3_stmt *c;
+	struct spoor_err e;
+	int n = 0;
+
+	if (report_prepare(rep, sql, &c, &e))
+		return;
+	sqlite3_bind_text(c, 1, json, -1, SQLITE_STATIC);
+	while (sqlite3_step(c) == SQLITE_ROW) {
+		fputs(n++ ? sep : "", f);
+		if (keys) {
+			report_html_str(f, rep, enum_s(rep, keys,
+						       report_col(c, 0)));
+			fputs(": ", f);
+		}
+		report_html_str(f, rep, report_col(c, 1));
+	}
+	sqlite3_finalize(c);
+}
+
 /* One run of the method annex: a labelled table. */
 static void method_run(FILE *f, struct report *rep, sqlite3_stmt *st)
 {
@@ -1939,44 +1967,12 @@ static void method_run(FILE *f, struct report *rep, sqlite3_stmt *st)
 	fprintf(f, "<tr><th>%s</th><td>", S(EXIT_CODE));
 	exit_code(f, rep, st, 7);
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td>", S(COUNTS));
-	{
-		sqlite3_stmt *c;
-		struct spoor_err e;
-		int n = 0;
-
-		if (!report_prepare(rep, "SELECT key, value FROM "
-				    "json_each(?1) WHERE json_valid(?1)", &c,
-				    &e)) {
-			sqlite3_bind_text(c, 1, report_col(st, 8), -1,
-					  SQLITE_STATIC);
-			while (sqlite3_step(c) == SQLITE_ROW) {
-				fputs(n++ ? "; " : "", f);
-				report_html_str(f, rep, enum_s(rep,
-						count_keys, report_col(c, 0)));
-				fputs(": ", f);
-				report_html_str(f, rep, report_col(c, 1));
-			}
-			sqlite3_finalize(c);
-		}
-	}
+	json_list(f, rep, "SELECT key, value FROM json_each(?1) WHERE "
+		  "json_valid(?1)", report_col(st, 8), count_keys, "; ");
+	/* the command line without the tool's name (element 0) */
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td><code>", S(OPTIONS));
-	{
-		sqlite3_stmt *c;
-		struct spoor_err e;
-		int n = 0;
-
-		if (!report_prepare(rep, "SELECT value FROM json_each(?1) "
-				    "WHERE json_valid(?1) AND key > 0", &c,
-				    &e)) {
-			sqlite3_bind_text(c, 1, report_col(st, 9), -1,
-					  SQLITE_STATIC);
-			while (sqlite3_step(c) == SQLITE_ROW) {
-				fputs(n++ ? " " : "", f);
-				report_html_str(f, rep, report_col(c, 0));
-			}
-			sqlite3_finalize(c);
-		}
-	}
+	json_list(f, rep, "SELECT key, value FROM json_each(?1) WHERE "
+		  "json_valid(?1) AND key > 0", report_col(st, 9), NULL, " ");
 	fputs("</code></td></tr>\n</table>\n", f);
 }
 

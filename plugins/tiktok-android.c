@@ -17,40 +17,15 @@
  * (kept raw), and a content without text that this plugin reads, or
  * that is no JSON, is counted as not understood.
  */
-#include "plugutil.h"
+#include "tiktok-im.h"
 #include "jsonutil.h"
 
 #include "banned.h"
 
-struct tt_user {
-	char *uid, *unique_id, *nickname;
-};
-
-struct tt {
-	const struct spoor_host *h;
-	const char *path;
-	char owner[32];
-	struct pu_smap users;
-	uint64_t no_text, bad_json, messages;
-	bool stop;
-};
-
-static void tt_user_free(void *p)
-{
-	struct tt_user *u = p;
-
-	if (!u)
-		return;
-	free(u->uid);
-	free(u->unique_id);
-	free(u->nickname);
-	free(u);
-}
-
 /* ---- users ---- */
 
 struct tt_users {
-	struct tt *t;
+	struct tk *t;
 	bool emit;
 	bool base;		/* IM_USER_BASE_INFO (has times, flags) */
 };
@@ -59,9 +34,8 @@ static int user_row(const struct spoor_host *h, struct spoor_stmt *st,
 		    struct spoor_prov *prov, void *ctx)
 {
 	struct tt_users *x = ctx;
-	struct tt *t = x->t;
+	struct tk *t = x->t;
 	struct spoor_record r;
-	struct tt_user *u;
 	size_t ul, nl, il;
 	const char *uid = pu_text(h, st, 1, &ul);
 	const char *nick = pu_text(h, st, 2, &nl);
@@ -69,13 +43,7 @@ static int user_row(const struct spoor_host *h, struct spoor_stmt *st,
 
 	if (!uid)
 		return 0;
-	if (!pu_smap_get(&t->users, uid, ul) && (u = calloc(1, sizeof(*u)))) {
-		u->uid = pu_strndup(uid, ul, 64);
-		u->nickname = pu_strndup(nick, nl, 512);
-		u->unique_id = pu_strndup(uniq, il, 256);
-		if (!u->uid || !pu_smap_put(&t->users, uid, ul, u))
-			tt_user_free(u);
-	}
+	tk_user_put(t, uid, ul, uniq, il, nick, nl);
 	if (!x->emit)
 		return 0;
 	spoor_p_init(&r, "contact");
@@ -106,7 +74,7 @@ static int user_row(const struct spoor_host *h, struct spoor_stmt *st,
 }
 
 /* Read a user store at path; emit its users when emit. */
-static void read_users(struct tt *t, const char *path, bool emit)
+static void read_users(struct tk *t, const char *path, bool emit)
 {
 	static const char *const scols[] = { "UID", "NICK_NAME", "UNIQUE_ID",
 					     "FOLLOW_STATUS", NULL };
@@ -149,7 +117,7 @@ static void read_users(struct tt *t, const char *path, bool emit)
 static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 		   struct spoor_prov *prov, void *ctx)
 {
-	struct tt *t = ctx;
+	struct tk *t = ctx;
 	struct spoor_record r;
 	size_t sl, cl, vl, tl = 0, dl = 0, ul = 0;
 	const char *sender = pu_text(h, st, 2, &sl);
@@ -159,25 +127,12 @@ static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 	const char *text = pj_str(o, "text", &tl);
 	const char *disp = pj_str(o, "display_name", &dl);
 	const char *url = pj_str(o, "url.url_list.0", &ul);
-	const struct tt_user *u = sender ? pu_smap_get(&t->users, sender, sl)
-		: NULL;
-	int mine = -1;
 
-	t->messages++;
 	if (content && !o)
 		t->bad_json++;
 	else if (!text)
 		t->no_text++;
-	if (t->owner[0] && sender)
-		mine = sl == strlen(t->owner) && !memcmp(sender, t->owner, sl);
-	spoor_p_init(&r, "message");
-	spoor_p_str(&r, "app", "tiktok");
-	spoor_p_bytes(&r, "chat_id", conv, vl);
-	pu_direction(&r, mine);
-	spoor_p_str(&r, "sender_id", u ? u->unique_id : NULL);
-	spoor_p_bytes(&r, "sender_user_id", sender, sl);
-	spoor_p_str(&r, "sender_name", u ? u->nickname : NULL);
-	spoor_p_str(&r, "owner_id", t->owner[0] ? t->owner : NULL);
+	tk_message_init(t, &r, conv, vl, sender, sl);
 	pu_time_div(&r, "time", "time_raw", "time_unit", h->col_int(st, 1),
 		    !pu_is_null(h, st, 1), 1000, "unix_ms");
 	spoor_p_str(&r, "kind", text ? "text" : NULL);
@@ -204,13 +159,10 @@ static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 	return t->stop;
 }
 
-static void account(struct tt *t, const char *dbdir)
+static void account(struct tk *t, const char *dbdir)
 {
 	struct spoor_prov prov = { NULL, NULL, -1, -1, NULL };
 	struct spoor_record r;
-	const struct tt_user *u = pu_smap_get(&t->users, t->owner,
-					      strlen(t->owner));
-
 	char p[4200], root[4096], fg[64] = "";
 	size_t len = 0;
 	char *buf;
@@ -228,19 +180,13 @@ static void account(struct tt *t, const char *dbdir)
 			fg[0] = '\0';
 		t->h->free_buf(t->h, buf);
 	}
-	spoor_p_init(&r, "account");
-	spoor_p_str(&r, "app", "tiktok");
-	spoor_p_str(&r, "account_type", "owner");
-	spoor_p_str(&r, "user_id", t->owner);
-	spoor_p_str(&r, "username", u ? u->unique_id : NULL);
-	spoor_p_str(&r, "name", u ? u->nickname : NULL);
-	spoor_p_str(&r, "owner_basis", "<uid>_im.db file name");
+	tk_account_init(t, &r, "<uid>_im.db file name");
 	spoor_p_str(&r, "foreground_uid", fg[0] ? fg : NULL);
 	if (t->h->emit(t->h, &r, &prov))
 		t->stop = true;
 }
 
-static void read_im(struct tt *t, const char *dbdir)
+static void read_im(struct tk *t, const char *dbdir)
 {
 	static const char *const cols[] = {
 		"created_time", "sender", "content", "type", "deleted",
@@ -250,7 +196,7 @@ static void read_im(struct tt *t, const char *dbdir)
 	struct spoor_db *db;
 	struct pu_select q = { "msg", "m", "rowid", cols, NULL, NULL, NULL,
 			       true };
-	char p[4200], why[256];
+	char p[4200];
 
 	if (snprintf(p, sizeof(p), "%s%sdb_im_xx", dbdir, *dbdir ? "/" : "")
 	    < (int)sizeof(p) && h->exists(h, p))
@@ -268,25 +214,15 @@ static void read_im(struct tt *t, const char *dbdir)
 	    !h->db_has_column(db, "msg", "content")) {
 		h->not_understood(h, t->path, "schema not recognised: no msg "
 				  "table with content");
-	} else if (!t->stop) {
-		if (pu_select_each(h, db, &q, msg_row, t) && !t->stop)
-			h->not_understood(h, t->path, "a query failed: the "
-					  "schema differs from what this "
-					  "plugin knows");
-		if (!t->stop && (t->no_text || t->bad_json)) {
-			snprintf(why, sizeof(why), "%llu messages without a "
-				 "text this plugin reads, %llu whose content "
-				 "is no JSON", (unsigned long long)t->no_text,
-				 (unsigned long long)t->bad_json);
-			h->not_understood(h, t->path, why);
-		}
+	} else {
+		tk_read_messages(t, db, &q, msg_row);
 	}
 	h->db_close(db);
 }
 
 static int run(const struct spoor_host *h, const char *path)
 {
-	struct tt t;
+	struct tk t;
 	char dbdir[4096];
 	const char *base = strrchr(path, '/');
 	size_t n;
@@ -310,10 +246,10 @@ static int run(const struct spoor_host *h, const char *path)
 			return SPOOR_PLUGIN_DECLINED;
 		read_users(&t, path, true);
 	} else {
-		pu_smap_free(&t.users, tt_user_free);
+		pu_smap_free(&t.users, tk_user_free);
 		return SPOOR_PLUGIN_DECLINED;
 	}
-	pu_smap_free(&t.users, tt_user_free);
+	pu_smap_free(&t.users, tk_user_free);
 	return 0;
 }
 

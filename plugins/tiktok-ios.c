@@ -15,42 +15,16 @@
  * contacts when the plugin runs on it.  A content without a text this
  * plugin reads, or that is no JSON, is counted as not understood.
  */
-#include "plugutil.h"
+#include "tiktok-im.h"
 #include "jsonutil.h"
 
 #include "banned.h"
 
-struct ti_user {
-	char *uid, *customid, *nickname;
-};
-
-struct ti {
-	const struct spoor_host *h;
-	const char *path;
-	char owner[32];
-	struct pu_smap users;
-	uint64_t no_text, bad_json;
-	bool stop, emit_users;
-};
-
-static void ti_user_free(void *p)
-{
-	struct ti_user *u = p;
-
-	if (!u)
-		return;
-	free(u->uid);
-	free(u->customid);
-	free(u->nickname);
-	free(u);
-}
-
 static int contact_row(const struct spoor_host *h, struct spoor_stmt *st,
 		       struct spoor_prov *prov, void *ctx)
 {
-	struct ti *t = ctx;
+	struct tk *t = ctx;
 	struct spoor_record r;
-	struct ti_user *u;
 	size_t ul, cl, nl;
 	const char *uid = pu_text(h, st, 1, &ul);
 	const char *cid = pu_text(h, st, 2, &cl);
@@ -59,13 +33,7 @@ static int contact_row(const struct spoor_host *h, struct spoor_stmt *st,
 
 	if (!uid)
 		return 0;
-	if (!pu_smap_get(&t->users, uid, ul) && (u = calloc(1, sizeof(*u)))) {
-		u->uid = pu_strndup(uid, ul, 64);
-		u->customid = pu_strndup(cid, cl, 256);
-		u->nickname = pu_strndup(nick, nl, 512);
-		if (!u->uid || !pu_smap_put(&t->users, uid, ul, u))
-			ti_user_free(u);
-	}
+	tk_user_put(t, uid, ul, cid, cl, nick, nl);
 	if (!t->emit_users)
 		return 0;
 	spoor_p_init(&r, "contact");
@@ -82,7 +50,7 @@ static int contact_row(const struct spoor_host *h, struct spoor_stmt *st,
 }
 
 /* Every AwemeContacts* table of AwemeIM.db at path. */
-static void read_contacts(struct ti *t, const char *path)
+static void read_contacts(struct tk *t, const char *path)
 {
 	static const char *const cols[] = { "uid", "customid", "nickname",
 					    "latestchattimestamp", NULL };
@@ -121,7 +89,7 @@ static void read_contacts(struct ti *t, const char *path)
 static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 		   struct spoor_prov *prov, void *ctx)
 {
-	struct ti *t = ctx;
+	struct tk *t = ctx;
 	struct spoor_record r;
 	size_t sl, cl, vl, tl = 0, pl = 0, dl = 0, ul = 0;
 	const char *sender = pu_text(h, st, 2, &sl);
@@ -132,25 +100,13 @@ static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 	const char *tips = pj_str(o, "tips", &pl);
 	const char *disp = pj_str(o, "display_name", &dl);
 	const char *url = pj_str(o, "url.url_list.0", &ul);
-	const struct ti_user *u = sender ? pu_smap_get(&t->users, sender, sl)
-		: NULL;
 	char raw1[32], raw2[32];
-	int mine = -1;
 
 	if (content && !o)
 		t->bad_json++;
 	else if (!text && !tips)
 		t->no_text++;
-	if (t->owner[0] && sender)
-		mine = sl == strlen(t->owner) && !memcmp(sender, t->owner, sl);
-	spoor_p_init(&r, "message");
-	spoor_p_str(&r, "app", "tiktok");
-	spoor_p_bytes(&r, "chat_id", conv, vl);
-	pu_direction(&r, mine);
-	spoor_p_str(&r, "sender_id", u ? u->customid : NULL);
-	spoor_p_bytes(&r, "sender_user_id", sender, sl);
-	spoor_p_str(&r, "sender_name", u ? u->nickname : NULL);
-	spoor_p_str(&r, "owner_id", t->owner[0] ? t->owner : NULL);
+	tk_message_init(t, &r, conv, vl, sender, sl);
 	pu_time_unix_real(&r, "time", "time_raw", "time_unit",
 			  h->col_double(st, 1), !pu_is_null(h, st, 1), raw1);
 	pu_time_unix_real(&r, "time_server", "time_server_raw",
@@ -168,25 +124,17 @@ static int msg_row(const struct spoor_host *h, struct spoor_stmt *st,
 	return t->stop;
 }
 
-static void account(struct ti *t)
+static void account(struct tk *t)
 {
 	struct spoor_prov prov = { NULL, NULL, -1, -1, NULL };
 	struct spoor_record r;
-	const struct ti_user *u = pu_smap_get(&t->users, t->owner,
-					      strlen(t->owner));
 
-	spoor_p_init(&r, "account");
-	spoor_p_str(&r, "app", "tiktok");
-	spoor_p_str(&r, "account_type", "owner");
-	spoor_p_str(&r, "user_id", t->owner);
-	spoor_p_str(&r, "username", u ? u->customid : NULL);
-	spoor_p_str(&r, "name", u ? u->nickname : NULL);
-	spoor_p_str(&r, "owner_basis", "ChatFiles/<uid> folder name");
+	tk_account_init(t, &r, "ChatFiles/<uid> folder name");
 	if (t->h->emit(t->h, &r, &prov))
 		t->stop = true;
 }
 
-static void read_chat(struct ti *t)
+static void read_chat(struct tk *t)
 {
 	static const char *const cols[] = {
 		"localcreatedat", "sender", "content", "servercreatedat",
@@ -197,7 +145,7 @@ static void read_chat(struct ti *t)
 			       NULL, NULL, true };
 	struct spoor_resolved res;
 	struct spoor_db *db;
-	char a[4096], b[4096], why[256];
+	char a[4096], b[4096];
 	const char *slash;
 
 	/* .../Library/Application Support/ChatFiles/<uid>/db.sqlite */
@@ -224,25 +172,15 @@ static void read_chat(struct ti *t)
 	if (!h->db_has_table(db, "TIMMessageORM")) {
 		h->not_understood(h, t->path, "schema not recognised: no "
 				  "TIMMessageORM table");
-	} else if (!t->stop) {
-		if (pu_select_each(h, db, &q, msg_row, t) && !t->stop)
-			h->not_understood(h, t->path, "a query failed: the "
-					  "schema differs from what this "
-					  "plugin knows");
-		if (!t->stop && (t->no_text || t->bad_json)) {
-			snprintf(why, sizeof(why), "%llu messages without a "
-				 "text this plugin reads, %llu whose content "
-				 "is no JSON", (unsigned long long)t->no_text,
-				 (unsigned long long)t->bad_json);
-			h->not_understood(h, t->path, why);
-		}
+	} else {
+		tk_read_messages(t, db, &q, msg_row);
 	}
 	h->db_close(db);
 }
 
 static int run(const struct spoor_host *h, const char *path)
 {
-	struct ti t;
+	struct tk t;
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
@@ -255,7 +193,7 @@ static int run(const struct spoor_host *h, const char *path)
 	} else {
 		read_chat(&t);
 	}
-	pu_smap_free(&t.users, ti_user_free);
+	pu_smap_free(&t.users, tk_user_free);
 	return 0;
 }
 

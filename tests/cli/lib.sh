@@ -133,6 +133,29 @@ need() {
 	done
 }
 
+# need_plugins PLUGIN...: the start of a phone-app plugin test: skip
+# unless python3, sha256sum and every PLUGIN.so are there
+# (SPOOR_PLUGIN_PATH, default the build's), write the fixtures of
+# testdata/mkapps.py into $F (the oracles are in $O), point TMPDIR at an
+# empty $T/tmp and hash the fixtures into $T/before.
+need_plugins() {
+	need python3 sha256sum
+	: "${SPOOR_PLUGIN_PATH:=$SPOOR_BUILD/plugins}"
+	export SPOOR_PLUGIN_PATH
+	for _p in "$@"; do
+		[ -f "$SPOOR_PLUGIN_PATH/$_p.so" ] ||
+			skip_all "$_p.so not built"
+	done
+	O=$SPOOR_SRC/tests/cli/oracle
+	F=$T/fx
+	python3 "$SPOOR_SRC/testdata/mkapps.py" "$F" > /dev/null
+	ok $? "fixtures generated"
+	export TMPDIR=$T/tmp
+	mkdir -p "$TMPDIR"
+	(cd "$F" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+		> "$T/before"
+}
+
 # jsonl_fields FILE FIELD...: the named fields of every JSON Lines record,
 # tab separated, one line per record (null as "null", booleans as
 # true/false).  Fails when a line is not valid JSON.  Perl's core JSON::PP

@@ -5,20 +5,7 @@
 # tests/cli/oracle/apps.py (python3 sqlite3 on copies, its own protobuf
 # reader), never from spoor; subset.py compares them record by record.
 . "$(dirname "$0")/lib.sh"
-need python3 sha256sum
-: "${SPOOR_PLUGIN_PATH:=$SPOOR_BUILD/plugins}"
-export SPOOR_PLUGIN_PATH
-for p in snapchat-android snapchat-ios; do
-	[ -f "$SPOOR_PLUGIN_PATH/$p.so" ] || skip_all "$p.so not built"
-done
-O=$SPOOR_SRC/tests/cli/oracle
-F=$T/fx
-python3 "$SPOOR_SRC/testdata/mkapps.py" "$F" > /dev/null
-ok $? "fixtures generated"
-export TMPDIR=$T/tmp
-mkdir -p "$TMPDIR"
-(cd "$F" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
-	> "$T/before"
+need_plugins snapchat-android snapchat-ios
 
 # check NAME KIND ROOT EVPATH: spoor's records against the oracle's
 check() {

@@ -5,19 +5,7 @@
 # alone.  Expected records: tests/cli/oracle/apps.py (python3 sqlite3 on
 # copies and its own TL reader).
 . "$(dirname "$0")/lib.sh"
-need python3 sha256sum
-: "${SPOOR_PLUGIN_PATH:=$SPOOR_BUILD/plugins}"
-export SPOOR_PLUGIN_PATH
-[ -f "$SPOOR_PLUGIN_PATH/telegram-android.so" ] ||
-	skip_all "telegram-android.so not built"
-O=$SPOOR_SRC/tests/cli/oracle
-F=$T/fx
-python3 "$SPOOR_SRC/testdata/mkapps.py" "$F" > /dev/null
-ok $? "fixtures generated"
-export TMPDIR=$T/tmp
-mkdir -p "$TMPDIR"
-(cd "$F" && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
-	> "$T/before"
+need_plugins telegram-android
 A=$F/android/data/data/org.telegram.messenger
 
 check() {

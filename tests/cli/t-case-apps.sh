@@ -6,7 +6,7 @@
 # spoor-artifacts --contacts-graph alike.  The expected usernames are
 # read from the fixture files with python3, not from spoor.
 . "$(dirname "$0")/lib.sh"
-need python3 sqlite3
+need python3 sqlite3 sha256sum
 : "${SPOOR_PLUGIN_PATH:=$SPOOR_BUILD/plugins}"
 export SPOOR_PLUGIN_PATH
 for p in snapchat-android snapchat-ios; do
@@ -17,6 +17,10 @@ python3 "$SPOOR_SRC/testdata/mkapps.py" "$F" > /dev/null
 ok $? "fixtures generated"
 export TMPDIR=$T/tmp
 mkdir -p "$TMPDIR"
+# evidence is read-only: its hashes (coreutils) before and after
+hashes() { (cd "$1" && find . -type f -print0 | sort -z |
+	    xargs -0 sha256sum); }
+hashes "$F" > "$T/fx.before"
 # the owner's username, by python3 from user.plist (iOS) and from
 # main.db's Friend row of key_user_id (Android)
 ios_user=$(python3 -c 'import plistlib, sys, glob
@@ -72,6 +76,7 @@ msg = lambda frm, text, mine: {
 json.dump({friend: [msg(friend, "hoi", False), msg(me, "hee", True)]},
           open(d + "/chat_history.json", "w"))
 PY
+hashes "$T/dl" > "$T/dl.before"
 run_rc 0 "add the download" spoor-case add "$C" "$T/dl" --exhibit E03
 run_rc 0 "snapchat-export -C" spoor-artifacts -C "$C" --exhibit E03 \
 	--plugin=snapchat-export "$T/dl"
@@ -82,4 +87,10 @@ is "$(jsonl_fields "$T/out" identity exhibit role | grep -c "^snapchat:$friend	E
 	"the friend who wrote in the download is a sender in E03"
 is "$(jsonl_fields "$T/out" identity exhibit | grep "^snapchat:$friend	" | cut -f2 | sort -u | grep -c '^E01$')" 1 \
 	"  ... and the same identity as the phone's friend in E01"
+
+hashes "$F" > "$T/fx.after"
+diff_ok "$T/fx.after" "$T/fx.before" "the phones' evidence unchanged"
+hashes "$T/dl" > "$T/dl.after"
+diff_ok "$T/dl.after" "$T/dl.before" "the download unchanged"
+is "$(wc -l < "$T/dl.before")" 2 "  (both of its files hashed)"
 done_testing
