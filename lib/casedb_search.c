@@ -497,9 +497,9 @@ static int scan_bitcoin(struct scan *sc, const struct term *t, const char *p,
 
 /* 0x + 40 hex digits, with their EIP-55 checksum (lib/keccak.c): the
  * address's own EIP-55 form is "valid"; mixed case that is not fails
- * and is not a hit; one case that is not (how addresses without a
- * checksum are written) is a hit with checksum "none (single case)".
- * normalized: the address in lower case. */
+ * and is not a hit; one case (or no letters) that is not, how an
+ * address without a checksum is written, is a hit with checksum "none
+ * (single case)".  normalized: the address in lower case. */
 static int scan_ethereum(struct scan *sc, const struct term *t,
 			 const char *p, size_t len)
 {
