@@ -79,6 +79,10 @@ DEB_PACKAGES += imagemagick libjpeg-turbo-progs
 # tests/cli/t-report-read.sh: report.html printed to PDF by chromium,
 # measured with pdfinfo and pdftotext -layout
 DEB_PACKAGES += poppler-utils
+# EIP-55 Ethereum address checksums (spoor-case search): Keccak-256 on
+# nettle's Keccak-f[1600] permutation (lib/keccak.c); OpenSSL 3.0 has none
+PKGS += nettle
+DEB_PACKAGES += nettle-dev
 
 # Evaluated once, on first use, so that `make deps` can run on a machine
 # where pkg-config does not know the libraries yet.
@@ -155,6 +159,7 @@ $(O)/pkgcheck.stamp:
 		libjpeg) d=libjpeg62-turbo-dev;; libpng) d=libpng-dev;; \
 		libwebp|libwebpdemux) d=libwebp-dev;; libheif) d=libheif-dev;; \
 		libtiff-4) d=libtiff-dev;; zlib) d=zlib1g-dev;; \
+		nettle) d=nettle-dev;; \
 		*) d=$$p;; esac; \
 		debs="$$debs $$d"; done; \
 		echo "spoor: pkg-config cannot find:$$m" >&2; \

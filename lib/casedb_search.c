@@ -4,11 +4,13 @@
  * matcher folds names (report_match.c: NFD, case folding, marks
  * stripped, on word boundaries); "re:" terms are POSIX extended regular
  * expressions; "@set" terms are built-in patterns validated by their
- * checksums (IBAN mod 97, Bitcoin base58check and bech32/bech32m) or by
- * the phone-number helpers, so a shape alone is not a hit.
+ * checksums (IBAN mod 97, Bitcoin base58check and bech32/bech32m,
+ * Ethereum EIP-55) or by the phone-number helpers, so a shape alone is
+ * not a hit.
  */
 #include "internal.h"
 #include "casedb.h"
+#include "keccak.h"
 #include "report.h"
 
 #include <ctype.h>
@@ -493,27 +495,38 @@ static int scan_bitcoin(struct scan *sc, const struct term *t, const char *p,
 	return 0;
 }
 
-/* 0x + 40 hex.  EIP-55 (mixed case) needs Keccak-256, which OpenSSL 3.0
- * does not have: all-lower and all-upper forms are reported with
- * checksum "not checked"; mixed-case ones are not reported. */
+/* 0x + 40 hex digits, with their EIP-55 checksum (lib/keccak.c): the
+ * address's own EIP-55 form is "valid"; mixed case that is not fails
+ * and is not a hit; one case (or no letters) that is not, how an
+ * address without a checksum is written, is a hit with checksum "none
+ * (single case)".  normalized: the address in lower case. */
 static int scan_ethereum(struct scan *sc, const struct term *t,
 			 const char *p, size_t len)
 {
 	for (size_t i = 0; i + 42 <= len; i++) {
-		bool lo = false, up = false;
+		char norm[43];
+		enum spoor_eip55 v;
 		size_t k;
 
 		if (p[i] != '0' || (p[i + 1] != 'x' && p[i + 1] != 'X') ||
 		    (i && !word_edge(p, len, i - 1)))
 			continue;
 		for (k = 0; k < 40 && isxdigit((unsigned char)p[i + 2 + k]);
-		     k++) {
-			lo |= islower((unsigned char)p[i + 2 + k]) != 0;
-			up |= isupper((unsigned char)p[i + 2 + k]) != 0;
-		}
-		if (k < 40 || !word_edge(p, len, i + 42) || (lo && up))
+		     k++)
+			;
+		if (k < 40 || !word_edge(p, len, i + 42))
 			continue;
-		if (hit(sc, t, p, len, i, i + 42, NULL, "not checked"))
+		v = spoor_eip55(p + i + 2);
+		if (v == SPOOR_EIP55_BAD)
+			continue;
+		norm[0] = '0';
+		norm[1] = 'x';
+		for (k = 2; k < 42; k++)
+			norm[k] = (char)tolower((unsigned char)p[i + k]);
+		norm[42] = '\0';
+		if (hit(sc, t, p, len, i, i + 42, norm,
+			v == SPOOR_EIP55_VALID ? "valid" :
+			"none (single case)"))
 			return sc->rc;
 		i += 41;
 	}

@@ -2147,8 +2147,9 @@ SPOOR_API int spoor_case_timeline(struct spoor_case *c,
  *              on the stored text
  *   @iban      IBANs whose mod-97 check holds (spaces allowed)
  *   @bitcoin   base58check (double SHA-256) and bech32/bech32m addresses
- *   @ethereum  0x + 40 hex, all lower or all upper case: checksum "not
- *              checked" (EIP-55 needs Keccak-256; mixed case is skipped)
+ *   @ethereum  0x + 40 hex with the EIP-55 checksum: "valid" in its
+ *              EIP-55 form; mixed case otherwise fails; single case
+ *              otherwise: checksum "none (single case)"
  *   @email, @url   by shape
  *   @phone     numbers valid for spoor_phone_parse with the country code
  * SPOOR_EINVAL names the bad line.

@@ -4,7 +4,10 @@
 # valid and not, and files).  Oracle: python3 reads case.db with its
 # sqlite3 module and finds the hits itself: unicodedata (NFD, casefold,
 # marks dropped) and its re module for terms on word boundaries, its own
-# IBAN mod 97, base58check (hashlib SHA-256) and BIP 173/350 bech32.
+# IBAN mod 97, base58check (hashlib SHA-256) and BIP 173/350 bech32, and
+# for Ethereum (python3 has no Keccak-256) the checksummed forms that
+# EIP-55 publishes as its test cases: an address written exactly so is
+# valid, in one case otherwise has no checksum, in mixed case fails.
 # search without --tag leaves case.db and custody.log as they were
 # (sha256sum); --tag tags every record hit, with a custody event.
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +27,12 @@ mkdir -p "$EV/E02" "$EV/E03/Geheim"
 cp -r "$T/fx/modern" "$EV/E01"
 # valid: NL91ABNA0417164300 (grouped), 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa,
 # the BIP 173 and BIP 350 examples; the others differ in their last
-# character, so only their checksums fail
+# character, so only their checksums fail.  Ethereum: test cases of
+# EIP-55 as published (normal, all caps, all lower), one of them with
+# one letter's case flipped, another in lower case, 41 hex digits (no
+# address), and the Ethereum Foundation's address (published as
+# 0xde0B295669a9FD93d5F28D9Ec85E40f4cb697BAe) in lower case and with
+# its first letter upper case
 cat > "$EV/E02/WhatsApp-chat met Mark.txt" <<'EOF'
 14-03-2024 21:07 - Mark: Dit is GEHEIM, echt gehéim, niet supergeheim
 14-03-2024 21:08 - Mark: Betaal naar NL91 ABNA 0417 1643 00 vandaag
@@ -34,6 +42,7 @@ cat > "$EV/E02/WhatsApp-chat met Mark.txt" <<'EOF'
 14-03-2024 21:12 - Mark: taproot bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0
 14-03-2024 21:14 - Mark: mail mark@example.com zie https://example.com/x. bel 06-12345678
 14-03-2024 21:13 - Mark: eth 0xde0b295669a9fd93d5f28d9ec85e40f4cb697bae en 0xDe0B295669a9FD93d5F28D9Ec85E40f4cb697BAe
+14-03-2024 21:15 - Mark: 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed, niet 0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed of 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed0; 0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359 0x52908400098527886E0F7030069857D2E4169EE7 0xde709f2102306220921060314715629080e2fb77 0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb
 EOF
 printf 'x\n' > "$EV/E03/Geheim/gehéim plan.txt"
 printf 'y\n' > "$EV/E03/notities.txt"
@@ -97,6 +106,18 @@ def bech_ok(s):
     hrp, data = s[:2], [CS.index(c) for c in s[3:]]
     v = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data
     return polymod(v) == (1 if data[0] == 0 else 0x2bc830a3)
+# EIP-55's test cases and the Ethereum Foundation's address, as
+# published, by their lower-case form
+EIP55 = {a.lower(): a[2:] for a in (
+    '0x52908400098527886E0F7030069857D2E4169EE7',
+    '0x8617E340B3D01FA5F11F306F4090FD50E238070D',
+    '0xde709f2102306220921060314715629080e2fb77',
+    '0x27b1fdb04752bbc536007a920d24acb045561c26',
+    '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+    '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
+    '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB',
+    '0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb',
+    '0xde0B295669a9FD93d5F28D9Ec85E40f4cb697BAe')}
 out = []
 for rid, field, text in rows:
     f = fold(text)
@@ -115,10 +136,14 @@ for rid, field, text in rows:
     for m in re.finditer(r'(?<![A-Za-z0-9])bc1[' + CS + r']{11,71}(?![A-Za-z0-9])', text):
         if bech_ok(m.group(0)):
             out.append((rid, field, '@bitcoin', m.group(0)))
-    for m in re.finditer(r'(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])', text):
+    for m in re.finditer(r'(?<![A-Za-z0-9])0[xX][0-9a-fA-F]{40}(?![A-Za-z0-9])', text):
         h = m.group(0)[2:]
-        if h == h.lower() or h == h.upper():
-            out.append((rid, field, '@ethereum', m.group(0)))
+        good = EIP55['0x' + h.lower()]  # KeyError: not a published address
+        if h == good:
+            out.append((rid, field, '@ethereum', '0x' + h.lower() + ' valid'))
+        elif h == h.lower() or h == h.upper():
+            out.append((rid, field, '@ethereum',
+                        '0x' + h.lower() + ' none (single case)'))
 for o in sorted(out, key=lambda x: (x[0], x[1], x[2], x[3])):
     print(json.dumps(list(o), ensure_ascii=False))
 EOF
@@ -132,7 +157,9 @@ for l in sys.stdin:
     h = json.loads(l)
     t = h['term']
     v = fold(h['match']) if not t.startswith(('@', 're:')) else \
-        h['normalized'] if t in ('@iban', '@bitcoin') else h['match']
+        h['normalized'] if t in ('@iban', '@bitcoin') else \
+        h['normalized'] + ' ' + h['checksum'] if t == '@ethereum' else \
+        h['match']
     out.append((h['record_id'], h['field'], t, v))
 for o in sorted(out, key=lambda x: (x[0], x[1], x[2], x[3])):
     print(json.dumps(list(o), ensure_ascii=False))
@@ -167,8 +194,17 @@ is "$(grep -c '"match":"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"' "$T/hits.jsonl")" 0
 	"the one with a bad checksum is not"
 is "$(grep -c '"match":"bc1' "$T/hits.jsonl")" 2 \
 	"bech32 and bech32m valid, the bad bech32 not"
-is "$(grep '"term":"@ethereum"' "$T/hits.jsonl" | grep -c '"checksum":"not checked"')" 1 \
-	"ethereum: the all-lower address, checksum not checked; mixed case skipped"
+eth() { grep '"term":"@ethereum"' "$T/hits.jsonl" | grep -c "$@"; }
+is "$(eth '"checksum":"valid"')" 4 \
+	"ethereum: the four EIP-55 test cases are valid (normal, caps, lower)"
+is "$(eth '"checksum":"none (single case)"')" 2 \
+	"ethereum: two addresses in lower case but not their EIP-55 form: none"
+is "$(eth -e '"match":"0x5AAeb605' -e '"match":"0xDe0B2956')" 0 \
+	"ethereum: one letter's case flipped fails: not a hit"
+is "$(eth -i '"match":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed0')" 0 \
+	"ethereum: 41 hex digits are no address"
+is "$(eth -F '"match":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","normalized":"0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed","checksum":"valid"')" 1 \
+	"ethereum: match as written, normalized in lower case"
 is "$(grep '"term":"@iban"' "$T/hits.jsonl" | head -1 | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h["category"], h["label"], h["checksum"], h["exhibit"])')" \
 	"payment iban valid E02" "a hit carries category, label, checksum, exhibit"
 
