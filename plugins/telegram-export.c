@@ -30,6 +30,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <json-c/json.h>
 #include <unistd.h>
 
@@ -306,6 +308,29 @@ static void media(struct tg *g, struct spoor_record *r, json_object *m,
 	spoor_p_str(r, "media_sha256", found ? res->sha256 : NULL);
 }
 
+/* The other party of a call: the caller when the owner was called; the
+ * person of a one-to-one chat when the owner called ("user" + the chat's
+ * id, as actor_id writes users); unknown otherwise (a group's call). */
+static void call_party(struct spoor_record *r, const char *dir,
+		       json_object *m, json_object *chat, char id[32])
+{
+	const char *type = gstr(chat, "type", NULL);
+	int64_t cid;
+
+	if (dir && !strcmp(dir, "incoming")) {
+		spoor_p_str(r, "name", gstr(m, "actor", NULL));
+		spoor_p_str(r, "telegram_id", gstr(m, "actor_id", NULL));
+	} else if (dir && type && !strcmp(type, "personal_chat") &&
+		   gint(chat, "id", &cid)) {
+		snprintf(id, 32, "user%" PRId64, cid);
+		spoor_p_str(r, "name", gstr(chat, "name", NULL));
+		spoor_p_str(r, "telegram_id", id);
+	} else {
+		spoor_p_null(r, "name");
+		spoor_p_null(r, "telegram_id");
+	}
+}
+
 static void call(struct tg *g, json_object *m, json_object *chat,
 		 const char *ptr)
 {
@@ -315,6 +340,7 @@ static void call(struct tg *g, json_object *m, json_object *chat,
 	const char *dir = direction(g, actor_id, actor);
 	const char *reason = gstr(m, "discard_reason", NULL);
 	struct spoor_local_time lt;
+	char id[32];
 
 	spoor_p_init(&r, "call");
 	spoor_p_str(&r, "app", "telegram");
@@ -322,8 +348,9 @@ static void call(struct tg *g, json_object *m, json_object *chat,
 	fint(&r, "message_id", m, "id");
 	fint(&r, "chat_id", chat, "id");
 	fstr(&r, "chat_name", chat, "name");
-	spoor_p_str(&r, "name", actor);
-	spoor_p_str(&r, "telegram_id", actor_id);
+	call_party(&r, dir, m, chat, id);
+	spoor_p_str(&r, "caller", actor);
+	spoor_p_str(&r, "caller_id", actor_id);
 	spoor_p_str(&r, "direction", dir ? dir : "unknown");
 	if (dir)
 		spoor_p_bool(&r, "from_me", !strcmp(dir, "outgoing"));

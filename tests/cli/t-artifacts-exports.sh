@@ -60,6 +60,12 @@ is "$(jsonl_fields "$T/tg.jsonl" message_id media_not_exported media_mime durati
 is "$(jsonl_fields "$T/tg.jsonl" type duration result missed | grep '^call' | tr '\n' '|')" \
 	"call${tab}65${tab}hangup${tab}false|call${tab}null${tab}missed${tab}true|" \
 	"phone_call service messages are calls with duration and discard_reason"
+# the other party of a call is the other person of the one-to-one chat
+# (its name and id in the fixture), whoever started it; the starter is
+# the service's actor (the owner started 14, Daan 15)
+is "$(jsonl_fields "$T/tg.jsonl" type message_id direction name telegram_id caller caller_id | grep '^call' | tr '\n' '|')" \
+	"call${tab}14${tab}outgoing${tab}Daan de Vries${tab}user1000000002${tab}Sanne Jansen${tab}user1000000001|call${tab}15${tab}incoming${tab}Daan de Vries${tab}user1000000002${tab}Daan de Vries${tab}user1000000002|" \
+	"a call names the other party, and who called"
 is "$(jsonl_fields "$T/tg.jsonl" message_id latitude longitude | sed -n 9p)" \
 	"16${tab}52.3731${tab}4.8922" "location"
 is "$(jsonl_fields "$T/tg.jsonl" message_id action forwarded_from | tail -2 | tr '\n' '|')" \
