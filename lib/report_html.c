@@ -34,6 +34,8 @@ static const char css[] =
 	"pre{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;"
 	"font-size:.8em}"
 	"#toc ol{margin:.3em 0}p.none{font-style:italic}"
+	"table.tl th:nth-child(1){width:22%}table.tl th:nth-child(2){width:11%}"
+	"tr.gap td{font-style:italic}"
 	"@media print{body{margin:0;max-width:none;font-size:10pt}"
 	"h2{break-after:avoid;page-break-after:avoid}"
 	"div.page{break-before:page;page-break-before:always}"
@@ -156,6 +158,14 @@ static const struct enum_name count_keys[] = {
 	{ "messages", RS_C_MESSAGES }, { "hits", RS_C_HITS },
 	{ NULL, 0 },
 };
+static const struct enum_name directions[] = {
+	{ "incoming", RS_INCOMING }, { "outgoing", RS_OUTGOING },
+	{ "draft", RS_DIR_DRAFT }, { "outbox", RS_DIR_OUTBOX },
+	{ "failed", RS_DIR_FAILED }, { "queued", RS_DIR_QUEUED },
+	{ "missed", RS_DIR_MISSED }, { "voicemail", RS_DIR_VOICEMAIL },
+	{ "rejected", RS_DIR_REJECTED }, { "blocked", RS_DIR_BLOCKED },
+	{ "unknown", RS_DIR_UNKNOWN }, { NULL, 0 },
+};
 static const struct enum_name time_qualities[] = {
 	{ "exact", RS_TQ_EXACT }, { "ambiguous", RS_TQ_AMBIGUOUS },
 	{ "nonexistent", RS_TQ_NONEXISTENT },
@@ -215,6 +225,20 @@ static const char *enum_s(const struct report *rep,
 		if (!strcmp(t->v, v))
 			return report_s(rep, t->k);
 	return v;
+}
+
+/* A direction in which the device owner wrote the item: sent, or a
+ * draft, outbox, failed or queued message of the owner. */
+static bool from_owner(const char *dir)
+{
+	static const char *const own[] = {
+		"outgoing", "draft", "outbox", "failed", "queued",
+	};
+
+	for (size_t i = 0; dir && i < ARRAY_SIZE(own); i++)
+		if (!strcmp(dir, own[i]))
+			return true;
+	return false;
 }
 
 /* An exit code with its meaning (the EXIT STATUS of the man pages). */
@@ -683,22 +707,24 @@ static void item_time(FILE *f, struct report *rep, sqlite3_stmt *st)
 	fputs("</span>", f);
 }
 
-/* Sender and recipient cells of a message or call; empty otherwise. */
-static void sender_recipient(FILE *f, struct report *rep, sqlite3_stmt *st)
+/* Sender and recipient cells of a message or call (one cell "A &rarr;
+ * B" when one); empty otherwise. */
+static void parties_cells(FILE *f, struct report *rep, sqlite3_stmt *st,
+			  bool one)
 {
 	const char *type = report_col(st, 1), *dir = report_col(st, 6);
-	bool out = dir && !strcmp(dir, "outgoing");
+	bool out = from_owner(dir);
 	bool msg = type && !strcmp(type, "message");
 	bool call = type && !strcmp(type, "call");
 
 	if (!msg && !call) {
-		fputs("<td></td><td></td>", f);
+		fputs(one ? "<td></td>" : "<td></td><td></td>", f);
 		return;
 	}
 	for (int side = 0; side < 2; side++) {
 		bool owner = out ? side == 0 : side == 1;
 
-		fputs("<td>", f);
+		fputs(!one ? "<td>" : side ? " &rarr; " : "<td>", f);
 		if (owner)
 			fputs(S(DEVICE_OWNER), f);
 		else if (call)
@@ -713,8 +739,14 @@ static void sender_recipient(FILE *f, struct report *rep, sqlite3_stmt *st)
 			person(f, rep, report_col(st, 11), NULL,
 			       is_ident(report_col(st, 12)) ?
 			       report_col(st, 12) : NULL);
-		fputs("</td>", f);
+		if (!one || side)
+			fputs("</td>", f);
 	}
+}
+
+static void sender_recipient(FILE *f, struct report *rep, sqlite3_stmt *st)
+{
+	parties_cells(f, rep, st, false);
 }
 
 static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
@@ -794,6 +826,14 @@ struct tl_span {
 	int64_t lo, hi;
 };
 
+/* What pass 2 keeps of an entry. */
+struct tl_ent {
+	int64_t rid;
+	char t[TL_TIME_MAX];
+	char macb[8];			/* "" but for a file */
+	char q[24];			/* time_quality, "" when none */
+};
+
 struct tl {
 	struct report *rep;
 	FILE *f;
@@ -810,17 +850,13 @@ struct tl {
 	struct tl_ent *ring;
 	size_t ring_head, ring_n, after;
 	bool cur_tagged;		/* a tagged entry of the window shown */
+	struct tl_ent pend;		/* the entry before, times to merge */
+	int64_t pend_s;
+	bool has_pend;
 	uint64_t skipped;		/* not shown, since the last shown */
 	int rc;
 };
 
-/* What pass 2 keeps of an entry. */
-struct tl_ent {
-	int64_t rid;
-	char t[TL_TIME_MAX];
-	char macb[8];			/* "" but for a file */
-	char q[24];			/* time_quality, "" when none */
-};
 
 /* Columns: ITEM_COLS, labels (18), allocated (19), a message's kind
  * (20), a call's duration (21), content (22). */
@@ -954,7 +990,7 @@ static void tl_gap(struct tl *tl)
 		return;
 	tl_iso(sp->lo, lo);
 	tl_iso(sp->hi, hi);
-	fprintf(tl->f, "<tr class=\"gap\"><td colspan=\"6\">&hellip; %" PRIu64
+	fprintf(tl->f, "<tr class=\"gap\"><td colspan=\"5\">&hellip; %" PRIu64
 		" %s <code>spoor-case timeline CASE --from %s --to %s"
 		"</code></td></tr>\n", tl->skipped, S(TL_NOT_SHOWN), lo, hi);
 	tl->skipped = 0;
@@ -964,8 +1000,8 @@ static void tl_gap(struct tl *tl)
 static void tl_open(struct tl *tl, size_t i)
 {
 	static const enum report_str k[] = {
-		RS_TL_TIME, RS_TYPE, RS_SENDER, RS_RECIPIENT,
-		RS_EXHIBIT_SOURCE, RS_CONTENT,
+		RS_TL_TIME, RS_TL_ITEM, RS_TL_PARTIES, RS_EXHIBIT_SOURCE,
+		RS_CONTENT,
 	};
 	struct report *rep = tl->rep;
 	char lo[SPOOR_TIME_STR_MAX], hi[SPOOR_TIME_STR_MAX];
@@ -985,30 +1021,34 @@ static void tl_open(struct tl *tl, size_t i)
 	tl->cur_tagged = false;
 }
 
-/* The time cell: UTC and local; how sure, for a message, call or
- * contact (a file's time only when its file system flags it). */
+/* The time cell: UTC, then local time and, when it is not plain, how
+ * sure it is. */
 static void tl_time_cell(struct tl *tl, const struct tl_ent *e)
 {
 	struct report *rep = tl->rep;
+	char local[48];
 
 	fputs("<td>", tl->f);
-	show_time(tl->f, rep, e->t);
-	if (*e->q || !*e->macb) {
-		fputs("<br><span class=\"meta\">", tl->f);
-		report_html_str(tl->f, rep, *e->q ?
-				enum_s(rep, time_qualities, e->q) : S(TQ_UTC));
-		fputs("</span>", tl->f);
+	report_html_str(tl->f, rep, e->t);
+	report_local_time(rep, e->t, local, sizeof(local));
+	fputs("<br><span class=\"meta\">", tl->f);
+	report_html_str(tl->f, rep, local);
+	if (*e->q) {
+		fputs("; ", tl->f);
+		report_html_str(tl->f, rep, enum_s(rep, time_qualities, e->q));
 	}
-	fputs("</td>", tl->f);
+	fputs("</span></td>", tl->f);
 }
 
 /* What the entry says: a message's text (or its kind), a call's
- * duration, a contact's or file's name. */
+ * duration, a contact's name. */
 static void tl_content(FILE *f, struct report *rep, sqlite3_stmt *st)
 {
 	const char *type = report_col(st, 1);
 
-	if (type && !strcmp(type, "call")) {
+	if (type && !strcmp(type, "file")) {
+		return;		/* its path is the source */
+	} else if (type && !strcmp(type, "call")) {
 		if (report_col(st, 21)) {
 			fprintf(f, "%s: ", S(DURATION));
 			report_html_str(f, rep, report_col(st, 21));
@@ -1037,14 +1077,14 @@ static void tl_entry_row(struct tl *tl, const struct tl_ent *e,
 	report_html_str(f, rep, e->t);
 	fputs("\">", f);
 	tl_time_cell(tl, e);
-	fputs("<td>", f);
+	fprintf(f, "<td>%lld<br>", (long long)e->rid);
 	report_html_str(f, rep, enum_s(rep, rtypes, report_col(st, 1)));
 	if (*e->macb)
 		fprintf(f, " <code>%s</code>", e->macb);
 	if (report_col(st, 19) && !sqlite3_column_int(st, 19))
 		fprintf(f, " (%s)", S(C_DELETED));
 	fputs("</td>", f);
-	sender_recipient(f, rep, st);
+	parties_cells(f, rep, st, true);
 	fputs("<td>", f);
 	report_html_str(f, rep, report_col(st, 2));
 	fputs("<br>", f);
@@ -1129,37 +1169,57 @@ static bool tl_ent_of(const struct spoor_record *r, struct tl_ent *e,
 	return true;
 }
 
-/* Pass 2: every entry of the selection inside a window, in order. */
-static int tl_row(void *ud, const struct spoor_record *r)
+/* An entry (s: its second) into its window. */
+static void tl_place(struct tl *tl, const struct tl_ent *e, int64_t s)
 {
-	struct tl *tl = ud;
-	struct tl_ent e;
 	size_t i = tl->cur ? tl->cur - 1 : 0;
-	int64_t s;
 
-	if (!tl_ent_of(r, &e, &s))
-		return 0;
 	while (i < tl->n && s > tl->span[i].hi)
 		i++;
 	if (i >= tl->n || s < tl->span[i].lo)
-		return 0;	/* the query gives none such */
+		return;		/* the query gives none such */
 	if (i + 1 != tl->cur) {
 		tl_close(tl);
 		tl_open(tl, i);
 	}
-	if (!tl_item(tl, e.rid))
-		return 0;
+	if (!tl_item(tl, e->rid))
+		return;
 	if (report_col(tl->item, 18)) {		/* tagged */
 		tl_flush_ring(tl);
-		tl_show(tl, &e);
+		tl_show(tl, e);
 		tl->after = 0;
 		tl->cur_tagged = true;
 	} else if (tl->after < TL_CONTEXT_MAX && tl->cur_tagged) {
 		tl->after++;
-		tl_show(tl, &e);
+		tl_show(tl, e);
 	} else {
-		tl_keep(tl, &e);
+		tl_keep(tl, e);
 	}
+}
+
+/* Pass 2: every entry of the selection inside a window, in order; the
+ * times of a file that are the same instant are one row ("m.c."), as
+ * they come one after another. */
+static int tl_row(void *ud, const struct spoor_record *r)
+{
+	struct tl *tl = ud;
+	struct tl_ent e;
+	int64_t s;
+
+	if (!tl_ent_of(r, &e, &s))
+		return 0;
+	if (tl->has_pend && *e.macb && tl->pend.rid == e.rid &&
+	    !strcmp(tl->pend.t, e.t)) {
+		for (size_t k = 0; k < 4 && e.macb[k]; k++)
+			if (e.macb[k] != '.')
+				tl->pend.macb[k] = e.macb[k];
+		return 0;
+	}
+	if (tl->has_pend)
+		tl_place(tl, &tl->pend, tl->pend_s);
+	tl->pend = e;
+	tl->pend_s = s;
+	tl->has_pend = true;
 	return 0;
 }
 
@@ -1245,6 +1305,8 @@ static int tl_passes(struct tl *tl, struct spoor_err *err)
 	if (!rc)
 		rc = case_timeline_where(rep->db, &o, tl_selected,
 					 tl_in_window, tl_row, tl, NULL, err);
+	if (!rc && tl->has_pend)
+		tl_place(tl, &tl->pend, tl->pend_s);
 	tl_close(tl);
 	sqlite3_exec(rep->db, "DROP TABLE IF EXISTS temp.tl_win", NULL, NULL,
 		     NULL);
@@ -1378,13 +1440,15 @@ static void chat_msg(FILE *f, struct report *rep, sqlite3_stmt *st,
 		     const char *prev)
 {
 	const char *dir = report_col(st, 5);
-	bool out = dir && !strcmp(dir, "outgoing");
+	bool out = from_owner(dir);
 
 	fprintf(f, "<div class=\"msg %s%s\"><span class=\"meta\">#%lld "
-		"&middot; %s &middot; ", out ? "out" : "in",
+		"&middot; ", out ? "out" : "in",
 		sqlite3_column_int(st, 16) ? " tagged" : "",
-		(long long)sqlite3_column_int64(st, 0),
-		out ? S(OUTGOING) : S(INCOMING));
+		(long long)sqlite3_column_int64(st, 0));
+	report_html_str(f, rep, dir ? enum_s(rep, directions, dir) :
+			S(DIR_UNKNOWN));
+	fputs(" &middot; ", f);
 	if (out)
 		fputs(S(DEVICE_OWNER), f);
 	else
@@ -1542,9 +1606,9 @@ static int calls(FILE *f, struct report *rep, struct spoor_err *err)
 		fputs("<tr>", f);
 		for (int i = 0; i < 3; i++)
 			td(f, rep, st, i, false);
-		fprintf(f, "<td>%s</td>", !d ? "" : !strcmp(d, "outgoing") ?
-			S(OUTGOING) : !strcmp(d, "incoming") ? S(INCOMING) :
-			"?");
+		fputs("<td>", f);
+		report_html_str(f, rep, enum_s(rep, directions, d));
+		fputs("</td>", f);
 		td(f, rep, st, 4, false);
 		td(f, rep, st, 5, false);
 		td(f, rep, st, 6, false);

@@ -25,7 +25,7 @@ DB=$T/case/case.db
 # (20:07:41) and before the tagged call (20:26:40); two at the edge of the window of the call tagged below
 # (20:26:40 + 30 min: 20:56:40.9 is in, 20:56:41 is out); one far away;
 # one tagged with a local time only.
-python3 - "$DB" <<'PY'
+python3 - "$DB" "$TAG_MSG_ID" <<'PY'
 import json, sqlite3, sys
 from datetime import datetime, timedelta
 db = sqlite3.connect(sys.argv[1])
@@ -49,6 +49,11 @@ msg('2024-03-14T20:56:41Z', 'rand@s.whatsapp.net', 'net buiten')
 msg('2024-03-15T09:00:00Z', 'rand@s.whatsapp.net', 'volgende dag')
 msg(None, 'lokaal@s.whatsapp.net', 'alleen lokale tijd',
     time_local='2024-03-14T21:00:00')
+# the owner's unsent draft in the tagged conversation
+chat, = db.execute("SELECT json_extract(json, '$.chat_id') FROM records "
+                   "WHERE id = ?", (int(sys.argv[2]),)).fetchone()
+msg('2024-03-14T20:07:50Z', chat, 'nog niet verstuurd', direction='draft',
+    from_me=True, sender=None, recipient='31699999998@s.whatsapp.net')
 db.commit()
 PY
 call_id=$(sqlite3 "$DB" "SELECT id FROM records WHERE rtype = 'call' AND json_extract(json, '$.time') = '2024-03-14T20:26:40Z' LIMIT 1")
@@ -98,6 +103,21 @@ grep -q 'data-time="2024-03-14T20:56:41Z"' "$H"
 ok "$([ $? -ne 0 ]; echo $?)" "20:56:41 is not"
 grep -q '<tr class="tagged" data-record="'"$call_id"'"' "$H"
 ok $? "the tagged call is outlined"
+
+# the draft: written by the owner, not sent (direction from case.db)
+draft_id=$(sqlite3 "$DB" "SELECT id FROM records WHERE json_extract(json, '$.direction') = 'draft' AND json_extract(json, '$.text') = 'nog niet verstuurd'")
+python3 - "$H" "$draft_id" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+rid = sys.argv[2]
+row = re.search(r'<tr data-record="%s" [^>]*>(.*?)</tr>' % rid, s)
+msg = ('<span class="meta">#%s &middot; the owner&#39;s draft, not sent '
+       '&middot; device owner &middot; ' % rid) in s
+ok = (row and '<td>device owner &rarr; 31699999998@s.whatsapp.net</td>'
+      in row.group(1) and msg)
+sys.exit(0 if ok else 1)
+PY
+ok $? "a draft of the owner: from the owner, said to be unsent (timeline and transcript)"
 
 # the command of a "not shown" row lists the whole window
 cmd=$(grep -o 'spoor-case timeline CASE --from [^ ]* --to [^<]*' "$H" | head -1)
