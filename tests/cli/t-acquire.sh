@@ -300,12 +300,17 @@ ok $? "... exactly (cmp)"
 
 # --resume with another source: refused (exit 3), the reason in the log,
 # the partial image and the map untouched; then the right one finishes
-interrupt() { # SOURCE OUTPUT: stop a run part-way with SIGINT
-	SPOOR_FAULT="file=$1;slow=60" LD_PRELOAD="$FAULT" \
+# interrupt SOURCE OUTPUT: stop a run part-way with SIGINT, once its map
+# (written every second) shows a finished part: on a loaded machine a
+# fixed delay could stop it before its first MiB, or after its last
+interrupt() {
+	SPOOR_FAULT="file=$1;slow=150" LD_PRELOAD="$FAULT" \
 		$ACQ --no-progress --buffer-size 1M "$1" "$2" > /dev/null 2>&1 &
 	pid=$!
-	for _ in $(seq 200); do [ -e "$2.tmp" ] && break; sleep 0.05; done
-	sleep 0.4
+	for _ in $(seq 600); do
+		grep -qs '^0x[0-9A-F]* *0x[0-9A-F]* *+$' "$2.map" && break
+		sleep 0.05
+	done
 	kill -INT $pid
 	wait $pid
 }
@@ -357,15 +362,8 @@ test ! -e "$T/x.dd.xml" && test ! -e "$T/x.dd.log" &&
 ok $? "... no log under a final name, no temporary left"
 
 # SIGINT: clean stop, "interrupted", exit 130, then resume
-SPOOR_FAULT="file=$src;slow=60" LD_PRELOAD="$FAULT" \
-	$ACQ --no-progress --buffer-size 1M "$src" "$T/i.dd" > /dev/null 2>&1 &
-pid=$!
-# signal only once it is copying (its .tmp image exists), not while it
-# starts: on a loaded machine start-up can take longer than a fixed sleep
-for _ in $(seq 200); do [ -e "$T/i.dd.tmp" ] && break; sleep 0.05; done
-sleep 0.4
-kill -INT $pid
-wait $pid
+# (signalled once it is copying: see interrupt)
+interrupt "$src" "$T/i.dd"
 is "$?" 130 "SIGINT: exit 130"
 is "$(logline result "$T/i.dd.log")" "interrupted" "SIGINT: the log says interrupted"
 test ! -e "$T/i.dd"
