@@ -749,6 +749,21 @@ static void sender_recipient(FILE *f, struct report *rep, sqlite3_stmt *st)
 	parties_cells(f, rep, st, false);
 }
 
+/* The exhibit and source cell of an item (ITEM_COLS): "E02<br>app:
+ * path". */
+static void exhibit_source(FILE *f, struct report *rep, sqlite3_stmt *st)
+{
+	fputs("<td>", f);
+	report_html_str(f, rep, report_col(st, 2));
+	fputs("<br>", f);
+	if (report_col(st, 17)) {
+		report_html_str(f, rep, report_col(st, 17));
+		fputs(": ", f);
+	}
+	report_html_str(f, rep, report_col(st, 16));
+	fputs("</td>", f);
+}
+
 static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 {
 	static const enum report_str k[] = {
@@ -776,15 +791,8 @@ static int tagged(FILE *f, struct report *rep, struct spoor_err *err)
 		item_time(f, rep, st);
 		fputs("</td>", f);
 		sender_recipient(f, rep, st);
-		fputs("<td>", f);
-		report_html_str(f, rep, report_col(st, 2));
-		fputs("<br>", f);
-		if (report_col(st, 17)) {
-			report_html_str(f, rep, report_col(st, 17));
-			fputs(": ", f);
-		}
-		report_html_str(f, rep, report_col(st, 16));
-		fputs("</td><td><b>", f);
+		exhibit_source(f, rep, st);
+		fputs("<td><b>", f);
 		report_html_str(f, rep, report_col(st, 18));
 		fputs("</b>", f);
 		if (report_col(st, 19)) {
@@ -1085,15 +1093,8 @@ static void tl_entry_row(struct tl *tl, const struct tl_ent *e,
 		fprintf(f, " (%s)", S(C_DELETED));
 	fputs("</td>", f);
 	parties_cells(f, rep, st, true);
+	exhibit_source(f, rep, st);
 	fputs("<td>", f);
-	report_html_str(f, rep, report_col(st, 2));
-	fputs("<br>", f);
-	if (report_col(st, 17)) {
-		report_html_str(f, rep, report_col(st, 17));
-		fputs(": ", f);
-	}
-	report_html_str(f, rep, report_col(st, 16));
-	fputs("</td><td>", f);
 	if (labels) {
 		fputs("<b>", f);
 		report_html_str(f, rep, labels);
@@ -1240,7 +1241,8 @@ static int tl_unplaced(struct tl *tl, struct spoor_err *err)
 
 	if (rc)
 		return rc;
-	qsort(tl->rid, tl->nrid, sizeof(*tl->rid), cmp_i64);
+	if (tl->nrid)
+		qsort(tl->rid, tl->nrid, sizeof(*tl->rid), cmp_i64);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
